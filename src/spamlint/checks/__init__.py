@@ -1,0 +1,29 @@
+"""Check kinds: a plain registry from the name a rule's `check:` field uses to the class."""
+
+from __future__ import annotations
+
+from .base import Check, Option
+from .caps import CapsCheck
+from .exclamation import ExclamationCheck
+from .hashbusting import GappedWordCheck, MixedScriptCheck
+from .headers import MissingHeaderCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck
+from .hidden import HiddenTextCheck
+from .images import ImageTextCheck, MissingAltCheck
+from .links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from .pattern import PatternCheck
+from .phrases import PhrasesCheck
+from .size import SizeCheck
+from .structure import ParseProblemCheck
+from .subject import FakeReplyCheck
+
+CHECKS: dict[str, type[Check]] = {
+    cls.name: cls
+    for cls in (
+        PhrasesCheck, PatternCheck, CapsCheck, ExclamationCheck, GappedWordCheck, MixedScriptCheck,
+        FakeReplyCheck, SizeCheck, ImageTextCheck, MissingAltCheck, LinkHostCheck, IpLinkCheck,
+        AnchorMismatchCheck, LinkDomainsCheck, MissingHeaderCheck, OneClickUnsubscribeCheck,
+        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck,
+    )
+}
+
+__all__ = ["CHECKS", "Check", "Option"]

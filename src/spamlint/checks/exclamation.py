@@ -1,0 +1,37 @@
+"""Exclamation marks per sentence."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..document import Document
+from ..findings import Hit
+from ._text import sentences
+from .base import TEXT_SCOPES, Check, Option
+
+
+class ExclamationCheck(Check):
+    """Sentences with more than `max_per_sentence` exclamation marks (0 flags any)."""
+
+    name = "exclamation"
+    scopes = TEXT_SCOPES
+    options = {
+        "max_per_sentence": Option("int", 1, "marks allowed in one sentence"),
+        "max_hits": Option("int", 3, "report at most this many sentences"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        limit = self.opts["max_per_sentence"]
+        for seg in doc.segments(scope):
+            if "!" not in seg.text and "\uff01" not in seg.text:
+                continue
+            for start, end in sentences(seg.text):
+                count = seg.text.count("!", start, end) + seg.text.count("\uff01", start, end)
+                if count > limit:
+                    first = seg.text.find("!", start, end)
+                    yield Hit(**seg.hit(first if first != -1 else start, end, count=count))
+                    n += 1
+                    if n >= self.opts["max_hits"]:
+                        return
+

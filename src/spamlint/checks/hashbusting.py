@@ -1,0 +1,86 @@
+"""Hashbusting: words broken up to dodge filters, and words that mix writing systems."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Hit
+from .base import TEXT_SCOPES, Check, Option
+
+# letters (or leet digits) in groups of at most three, joined by one or two separator marks
+_PUNCT_GAPPED = regex.compile(
+    r"(?<![\p{L}\p{N}])[\p{L}0-9@$]{1,3}(?:[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[\p{L}0-9@$]{1,3}){1,20}"
+    r"(?![\p{L}\p{N}])"
+)
+# single letters separated by single spaces: "f r e e"
+_SPACE_GAPPED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:[ \u00a0]\p{L}){2,30}(?![\p{L}\p{N}])")
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# separators that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
+_READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
+             str.maketrans({**_LEET, "!": "i", "|": "l"}))
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
+_WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
+_FOREIGN = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
+_LATIN = regex.compile(r"\p{Latin}")
+
+
+class GappedWordCheck(Check):
+    """A word from `words` written with characters inserted between its letters (F.r.e.e, V-I-A-G-R-A)."""
+
+    name = "gapped-word"
+    scopes = TEXT_SCOPES
+    options = {
+        "words": Option("list", required=True, doc="words that spammers break up"),
+        "max_hits": Option("int", 5, "report at most this many"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.words = frozenset(w.lower() for w in options["words"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for seg in doc.segments(scope):
+            for pattern in (_PUNCT_GAPPED, _SPACE_GAPPED):
+                for m in pattern.finditer(seg.text):
+                    joined = self._reading(m.group())
+                    if joined is not None:
+                        yield Hit(**seg.hit(m.start(), m.end(), word=joined, match=m.group()))
+                        n += 1
+                        if n >= self.opts["max_hits"]:
+                            return
+
+
+    def _reading(self, token: str) -> str | None:
+        """The listed word this broken-up token spells, if any."""
+        lower = token.lower()
+        for table in _READINGS:
+            joined = _NOT_LETTER.sub("", lower.translate(table))
+            if joined in self.words and len(token) > len(joined):
+                return joined
+        return None
+
+
+class MixedScriptCheck(Check):
+    """A word that mixes Latin letters with look-alike Cyrillic, Greek or other letters."""
+
+    name = "mixed-script"
+    scopes = TEXT_SCOPES
+    options = {"max_hits": Option("int", 5, "report at most this many")}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for seg in doc.segments(scope):
+            if seg.text.isascii():
+                continue
+            for m in _WORD.finditer(seg.text):
+                word = m.group()
+                if word.isascii() or not _FOREIGN.search(word) or not _LATIN.search(word):
+                    continue
+                yield Hit(**seg.hit(m.start(), m.end(), word=word))
+                n += 1
+                if n >= self.opts["max_hits"]:
+                    return

@@ -1,0 +1,98 @@
+"""Header checks: missing headers, List-Unsubscribe and one-click, Reply-To on another domain."""
+
+from __future__ import annotations
+
+import re
+from email.utils import getaddresses
+from typing import Iterable
+
+from ..document import Document, Header
+from ..findings import Hit
+from ..urls import registrable_domain
+from .base import Check, Option
+
+_BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
+                 "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
+_UNSUB = re.compile(r"unsubscribe|opt[ -]?out|abmelden|désinscri|desinscri|darse de baja", re.IGNORECASE)
+
+
+def looks_bulk(doc: Document) -> bool:
+    """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
+    precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
+    if precedence in ("bulk", "list", "junk"):
+        return True
+    if any(doc.header(h) for h in _BULK_HEADERS):
+        return True
+    return any(_UNSUB.search(seg.text) for seg in doc.bodies) or any(_UNSUB.search(l.text) for l in doc.links)
+
+
+def _hit(field: Header | None, **detail: object) -> Hit:
+    if field is None:
+        return Hit(part="headers", detail=detail or None)
+    return Hit(part=f"header:{field.name}", line=field.line, column=1,
+               excerpt=f"{field.name}: {field.value}"[:120], detail=detail or None)
+
+
+class MissingHeaderCheck(Check):
+    """A message without `header` (only bulk-looking mail when `bulk_only`)."""
+
+    name = "missing-header"
+    scopes = frozenset({"headers"})
+    options = {
+        "header": Option("str", required=True, doc="header field name"),
+        "bulk_only": Option("bool", False, "only judge mail that looks like bulk mail"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        if not doc.is_message or doc.header(self.opts["header"]) is not None:
+            return
+        if self.opts["bulk_only"] and not looks_bulk(doc):
+            return
+        yield _hit(None, header=self.opts["header"])
+
+
+class OneClickUnsubscribeCheck(Check):
+    """List-Unsubscribe without an https URI or without `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058)."""
+
+    name = "one-click-unsubscribe"
+    scopes = frozenset({"headers"})
+    options = {}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        lu = doc.header("List-Unsubscribe")
+        if lu is None:
+            return
+        uris = re.findall(r"<([^>]*)>", lu.value)
+        has_https = any(u.strip().lower().startswith("https://") for u in uris)
+        post = (doc.header("List-Unsubscribe-Post") or Header("", "", None)).value
+        one_click = post.replace(" ", "").lower() == "list-unsubscribe=one-click"
+        if not (has_https and one_click):
+            missing = "an https URI" if not has_https else "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+            yield _hit(lu, missing=missing)
+
+
+def address_domain(value: str) -> str | None:
+    """Registrable domain of the first address in a header value."""
+    addrs = getaddresses([value])
+    for _, addr in addrs:
+        if "@" in addr:
+            host = addr.rsplit("@", 1)[1].strip().strip(">").lower()
+            if host:
+                return registrable_domain(host)
+    return None
+
+
+class ReplyToDomainCheck(Check):
+    """Reply-To on a different registrable domain from From: replies go somewhere else."""
+
+    name = "reply-to-domain"
+    scopes = frozenset({"headers"})
+    options = {}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        reply_to, sender = doc.header("Reply-To"), doc.header("From")
+        if reply_to is None or sender is None:
+            return
+        a, b = address_domain(reply_to.value), address_domain(sender.value)
+        if a and b and a != b:
+            yield _hit(reply_to, reply_domain=a, from_domain=b)

@@ -1,0 +1,69 @@
+"""Image checks: image-only mail, image area against visible text, images without alt text."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..document import Document, Image
+from ..findings import Hit
+from ._text import letter_count
+from .base import Check, Option
+
+
+def _content_images(doc: Document) -> list[Image]:
+    """Images that carry content: not tracking pixels or spacers (1-2 px in either dimension)."""
+    out = []
+    for img in doc.images:
+        if (img.width is not None and img.width <= 2) or (img.height is not None and img.height <= 2):
+            continue
+        out.append(img)
+    return out
+
+
+def _hit(img: Image, **detail: object) -> Hit:
+    return Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120], detail=detail)
+
+
+class ImageTextCheck(Check):
+    """Balance of images and visible text in the HTML.
+
+    mode `image-only`: content images but fewer than `min_letters` letters of visible text;
+    mode `area`: more than `max_area_per_letter` square pixels of sized images per visible letter.
+    """
+
+    name = "image-text"
+    scopes = frozenset({"images"})
+    options = {
+        "mode": Option("choice", "image-only", "image-only or area", choices=("image-only", "area")),
+        "min_letters": Option("int", 100, "letters of text below which the HTML counts as image-only"),
+        "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        images = _content_images(doc)
+        if not images or not doc.html_parts:
+            return
+        letters = sum(letter_count(p.text.text) for p in doc.html_parts)
+        if self.opts["mode"] == "image-only":
+            if letters < self.opts["min_letters"]:
+                yield _hit(images[0], images=len(images), letters=letters)
+            return
+        area = sum((i.width or 0) * (i.height or 0) for i in images)
+        per_letter = area / max(letters, 1)
+        if area and per_letter > self.opts["max_area_per_letter"]:
+            yield _hit(images[0], area=area, letters=letters, ratio=f"{per_letter:.0f}")
+
+
+class MissingAltCheck(Check):
+    """Content images with no alt attribute (an empty alt="" marks a decorative image and is fine)."""
+
+    name = "missing-alt"
+    scopes = frozenset({"images"})
+    options = {
+        "min_images": Option("int", 1, "images without alt needed before the rule fires"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        missing = [i for i in _content_images(doc) if i.alt is None]
+        if len(missing) >= self.opts["min_images"]:
+            yield _hit(missing[0], count=len(missing), total=len(doc.images))

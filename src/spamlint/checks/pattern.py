@@ -1,0 +1,37 @@
+"""A regular expression over text, one hit per match."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Hit
+from .base import TEXT_SCOPES, Check, Option
+
+
+class PatternCheck(Check):
+    """Every match of `pattern` in the scoped text, up to `max_hits`."""
+
+    name = "pattern"
+    scopes = TEXT_SCOPES
+    options = {
+        "pattern": Option("regex", required=True, doc="a regular expression (the `regex` module's syntax)"),
+        "ignore_case": Option("bool", False, "match without regard to case"),
+        "max_hits": Option("int", 5, "report at most this many matches"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        flags = regex.IGNORECASE if options["ignore_case"] else 0
+        self.pattern = regex.compile(options["pattern"], flags | regex.V0)
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for seg in doc.segments(scope):
+            for m in self.pattern.finditer(seg.text):
+                yield Hit(**seg.hit(m.start(), m.end(), match=m.group()))
+                n += 1
+                if n >= self.opts["max_hits"]:
+                    return

@@ -1,0 +1,113 @@
+"""Inline CSS facts: declarations parsed with tinycss2, colours and contrast, hiding tricks."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tinycss2
+import tinycss2.color3
+
+RGB = tuple[float, float, float]
+
+
+@lru_cache(maxsize=4096)
+def declarations(style: str) -> dict[str, str]:
+    """Parse a style attribute into {property: value}, lower-cased, last one winning."""
+    out: dict[str, str] = {}
+    for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
+        if decl.type == "declaration":
+            out[decl.lower_name] = tinycss2.serialize(decl.value).strip().lower()
+    return out
+
+
+@lru_cache(maxsize=1024)
+def parse_color(value: str) -> RGB | None:
+    """An opaque colour from a CSS value or HTML colour attribute; None if unknown or transparent."""
+    value = value.strip()
+    if not value:
+        return None
+    if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
+        value = "#" + value  # bgcolor="ffffff" as old mail clients accept it
+    color = tinycss2.color3.parse_color(value.split()[0] if value.startswith("#") else value)
+    if color is None or isinstance(color, str) or color.alpha < 0.5:
+        return None
+    return (color.red, color.green, color.blue)
+
+
+def background_of(decls: dict[str, str]) -> RGB | None:
+    """The background colour a style declares, from background-color or the background shorthand."""
+    for prop in ("background-color", "background"):
+        value = decls.get(prop)
+        if value:
+            for token in value.replace(",", " ").split():
+                rgb = parse_color(token)
+                if rgb is not None:
+                    return rgb
+            rgb = parse_color(value)
+            if rgb is not None:
+                return rgb
+    return None
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG 2 contrast ratio between two colours (1.0 = identical, 21 = black on white)."""
+    la, lb = _luminance(a), _luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _luminance(rgb: RGB) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _length_px(value: str) -> float | None:
+    value = value.strip().split()[0] if value.strip() else ""
+    for unit, factor in (("px", 1.0), ("pt", 1.333), ("em", 16.0), ("rem", 16.0), ("%", 0.16)):
+        if value.endswith(unit):
+            value, scale = value[: -len(unit)], factor
+            break
+    else:
+        scale = 1.0
+    try:
+        return float(value) * scale
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def hiding_reason(style: str) -> str | None:
+    """Why an inline style hides its content from a reader, or None."""
+    d = declarations(style)
+    if d.get("display", "").startswith("none"):
+        return "display:none"
+    if d.get("visibility", "").startswith(("hidden", "collapse")):
+        return "visibility:hidden"
+    if d.get("mso-hide", "") == "all" and d.get("display") is None:
+        return None  # Outlook-only hiding; other clients show it
+    size = _length_px(d["font-size"]) if "font-size" in d else None
+    if size is not None and size <= 1:
+        return "font-size:0"
+    opacity = d.get("opacity")
+    if opacity is not None:
+        try:
+            if float(opacity.rstrip("%")) <= 0.05:
+                return "opacity:0"
+        except ValueError:
+            pass
+    for prop in ("max-height", "height"):
+        h = _length_px(d[prop]) if prop in d else None
+        if h is not None and h <= 1 and d.get("overflow", "") == "hidden":
+            return f"{prop}:0"
+    if d.get("position") in ("absolute", "fixed"):
+        for prop in ("left", "top", "text-indent"):
+            v = _length_px(d[prop]) if prop in d else None
+            if v is not None and v <= -500:
+                return "off-screen"
+    indent = _length_px(d["text-indent"]) if "text-indent" in d else None
+    if indent is not None and indent <= -500:
+        return "off-screen"
+    return None

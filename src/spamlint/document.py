@@ -1,0 +1,217 @@
+"""The Document that checks see: headers, subject, visible text segments, links, images, parts."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
+
+
+class Segment:
+    """A run of text a reader sees, with a map from text offsets back to source line and column.
+
+    `source` is the text positions refer to (a template file, a decoded MIME part, a header
+    value).  `anchors` pairs text offsets with source offsets for text assembled from pieces
+    (HTML); without anchors the text is the source, character for character.  A text/plain
+    alternative to an HTML body is not `primary`: the `body` scope reads the HTML instead, so
+    one message is not counted twice.
+    """
+
+    def __init__(
+        self,
+        part: str,
+        text: str,
+        source: str | None = None,
+        anchors: tuple[list[int], list[int], list[int]] | None = None,
+        line_base: int | None = 1,
+        col_base: int = 1,
+        primary: bool = True,
+    ) -> None:
+        self.part = part
+        self.primary = primary
+        self.text = text
+        self.source = text if source is None else source
+        self._anchors = anchors
+        self.line_base = line_base
+        self.col_base = col_base
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.source.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    def source_offset(self, offset: int) -> int:
+        """Map a text offset to an offset in the source."""
+        if self._anchors is None:
+            return min(offset, len(self.source))
+        text_starts, src_starts, lengths = self._anchors
+        i = bisect.bisect_right(text_starts, offset) - 1
+        if i < 0:
+            return 0
+        return src_starts[i] + min(offset - text_starts[i], lengths[i])
+
+    def locate(self, offset: int) -> tuple[int | None, int | None]:
+        """1-based (line, column) in the source for a text offset; (None, None) without a position."""
+        if self.line_base is None:
+            return None, None
+        src = self.source_offset(offset)
+        row = bisect.bisect_right(self._line_starts, src) - 1
+        col = src - self._line_starts[row] + 1
+        if row == 0:
+            col += self.col_base - 1
+        return self.line_base + row, col
+
+    def excerpt(self, start: int, end: int, width: int = 60) -> str:
+        """The matched text with a little context, on one line."""
+        left = max(0, start - 15)
+        snippet = self.text[left:max(end, start + 1)][: width + 15]
+        snippet = " ".join(snippet.split())
+        return snippet if left == 0 else "…" + snippet
+
+    def hit(self, start: int, end: int, **detail: object) -> "HitArgs":
+        """Position and excerpt for a match at text[start:end], ready for a Hit."""
+        line, column = self.locate(start)
+        return {"part": self.part, "line": line, "column": column,
+                "excerpt": self.excerpt(start, end), "detail": detail or None}
+
+    @cached_property
+    def words(self) -> list[tuple[int, int, str]]:
+        """Word tokens as (start, end, word)."""
+        return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text)]
+
+
+HitArgs = dict
+
+
+@dataclass(frozen=True)
+class Header:
+    """One header field, decoded, with the 1-based line it starts on (None when synthetic)."""
+
+    name: str
+    value: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink: target, visible anchor text and where it is."""
+
+    url: str
+    text: str
+    part: str
+    line: int | None
+    column: int | None
+    templated: bool = False
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image reference in HTML."""
+
+    src: str
+    alt: str | None
+    width: int | None
+    height: int | None
+    part: str
+    line: int | None
+    column: int | None
+
+
+@dataclass(frozen=True)
+class HiddenText:
+    """Text present in the HTML source that a reader does not see, and why."""
+
+    text: str
+    reason: str
+    part: str
+    line: int | None
+    column: int | None
+    offset: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A non-text MIME part: listed, never scanned as text."""
+
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class HtmlPart:
+    """One HTML body: its decoded source and structural facts gathered while walking it."""
+
+    part: str
+    source: str
+    text: Segment
+    hidden: list[HiddenText] = field(default_factory=list)
+    tag_counts: dict[str, int] = field(default_factory=dict)
+    comments: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Size in bytes as sent (UTF-8)."""
+        return len(self.source.encode("utf-8", "surrogatepass"))
+
+
+@dataclass
+class Document:
+    """Everything the checks may look at, built once per input."""
+
+    kind: str  # "message", "html" or "text"
+    name: str
+    raw_size: int
+    headers: list[Header] = field(default_factory=list)
+    subject: Segment | None = None
+    bodies: list[Segment] = field(default_factory=list)
+    html_parts: list[HtmlPart] = field(default_factory=list)
+    links: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def header(self, name: str) -> Header | None:
+        """The first header with this name (case-insensitive), or None."""
+        lname = name.lower()
+        for h in self.headers:
+            if h.name.lower() == lname:
+                return h
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """All values of a header, in order."""
+        lname = name.lower()
+        return [h.value for h in self.headers if h.name.lower() == lname]
+
+    def segments(self, scopes: tuple[str, ...]) -> list[Segment]:
+        """Text segments for rule scopes: subject, body, text (text/plain), html (visible HTML text)."""
+        out: list[Segment] = []
+        if "subject" in scopes and self.subject is not None:
+            out.append(self.subject)
+        for seg in self.bodies:
+            is_html = seg.part.startswith("text/html")
+            if ("body" in scopes and seg.primary) or ("html" in scopes and is_html) or (
+                "text" in scopes and not is_html
+            ):
+                out.append(seg)
+        return out
+
+    @property
+    def content_size(self) -> int:
+        """Bytes of all text and HTML bodies as sent (UTF-8), attachments excluded."""
+        return sum(len(seg.source.encode("utf-8", "surrogatepass")) for seg in self.bodies)
+
+    @property
+    def is_message(self) -> bool:
+        """True for a raw MIME message, False for a bare template."""
+        return self.kind == "message"

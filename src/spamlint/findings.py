@@ -1,0 +1,76 @@
+"""Finding records and severities: small frozen values, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+CATEGORIES: tuple[str, ...] = (
+    "risky-words",
+    "misleading-claims",
+    "all-caps",
+    "exclamation",
+    "hashbusting",
+    "hidden-content",
+    "deceptive-subject",
+    "size",
+    "images",
+    "links",
+    "structure",
+    "headers",
+)
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is; independent of the points it adds."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A fact a check reports: where something is and what it is; no rule identity."""
+
+    part: str
+    line: int | None = None
+    column: int | None = None
+    excerpt: str = ""
+    detail: dict[str, object] | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hit stamped by the engine with the rule that produced it."""
+
+    rule: str
+    category: str
+    points: float
+    severity: Severity
+    message: str
+    part: str
+    line: int | None
+    column: int | None
+    excerpt: str
+    fix: str
+
+    def sort_key(self) -> tuple[int, int, int, int, str]:
+        """Order: by part (headers, subject, bodies), then line, column and rule id."""
+        return (part_rank(self.part), self.line or 0, self.column or 0, 0, self.rule)
+
+
+_PART_ORDER = {"message": 0, "headers": 1, "subject": 2, "text/plain": 4, "text/html": 5}
+
+
+def part_rank(part: str) -> int:
+    """Rank a part name so findings read in message order: headers, subject, bodies."""
+    if part.startswith("header:"):
+        return 1
+    return _PART_ORDER.get(part.split("#", 1)[0], 6)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The one place findings are sorted."""
+    return sorted(findings, key=Finding.sort_key)

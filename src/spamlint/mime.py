@@ -1,0 +1,252 @@
+"""Bytes -> Document: sniff the input kind, walk MIME, decode transfer encodings and charsets."""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.message
+import re
+from email import policy
+
+from .document import Attachment, Document, Header, Link, Segment
+from .html_text import parse_html
+from .templating import has_placeholder, mask_placeholders
+
+_HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
+_KNOWN_HEADERS = frozenset({
+    b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
+    b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
+    b"dkim-signature", b"authentication-results", b"envelope-to", b"x-original-to", b"arc-seal",
+})
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
+                         re.IGNORECASE | re.DOTALL)
+_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
+_MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
+_HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
+
+
+def sniff(data: bytes, ext: str = "") -> str:
+    """Decide what an input is: 'message', 'html' or 'text'."""
+    ext = ext.lower()
+    if ext in _MESSAGE_EXTS:
+        return "message"
+    if ext in _HTML_EXTS:
+        return "html"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if _looks_like_headers(head):
+        return "message"
+    if _HTML_START.match(head):
+        return "html"
+    return "text"
+
+
+def _looks_like_headers(head: bytes) -> bool:
+    lines = head.lstrip(b"\r\n").splitlines()
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        return False
+    for line in lines[:40]:
+        if not line.strip():
+            break
+        m = _HEADER_LINE.match(line)
+        if m and m.group(1).lower() in _KNOWN_HEADERS:
+            return True
+    return False
+
+
+def load(data: bytes, name: str = "-", ext: str = "") -> Document:
+    """Build a Document from raw bytes, sniffing whether they are a message or a template."""
+    kind = sniff(data, ext)
+    if kind == "message":
+        return from_bytes_message(data, name)
+    text = decode_template(data, kind == "html")
+    return from_template(text, name, kind, len(data))
+
+
+def decode_template(data: bytes, is_html: bool) -> str:
+    """Decode a template file: UTF-8 (with or without BOM), else the declared or detected charset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from bs4.dammit import UnicodeDammit  # only for files that are not UTF-8
+
+    dammit = UnicodeDammit(data, is_html=is_html)
+    return dammit.unicode_markup if dammit.unicode_markup is not None else data.decode("cp1252", "replace")
+
+
+def from_template(text: str, name: str, kind: str, raw_size: int | None = None) -> Document:
+    """A bare template (HTML or text): the whole file is one body part."""
+    size = raw_size if raw_size is not None else len(text.encode("utf-8", "surrogatepass"))
+    doc = Document(kind=kind, name=name, raw_size=size)
+    _add_body(doc, text, "text/html" if kind == "html" else "text/plain", primary=True)
+    return doc
+
+
+def from_bytes_message(data: bytes, name: str = "-") -> Document:
+    """Parse a raw RFC 5322 message (optionally behind an mbox 'From ' line)."""
+    offset = 0
+    if data.startswith(b"From "):
+        nl = data.find(b"\n")
+        offset = 1 if nl != -1 else 0
+        data = data[nl + 1:] if nl != -1 else b""
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    lines = _header_lines(data, offset)
+    return from_message(msg, name, len(data), lines)
+
+
+def from_message(msg: email.message.Message, name: str = "-", raw_size: int | None = None,
+                 header_lines: dict[str, list[int]] | None = None) -> Document:
+    """Build a Document from a parsed email.message.Message."""
+    if raw_size is None:
+        raw_size = len(msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n")))
+    doc = Document(kind="message", name=name, raw_size=raw_size)
+    doc.headers = _headers(msg, header_lines or {}, doc)
+    subject = doc.header("Subject")
+    if subject is not None:
+        doc.subject = Segment("subject", mask_placeholders(subject.value), subject.value,
+                              line_base=subject.line, col_base=len("Subject: ") + 1)
+    _walk(msg, doc)
+    return doc
+
+
+def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
+    """Line numbers where each header field starts, by lower-cased name, in order."""
+    out: dict[str, list[int]] = {}
+    for i, line in enumerate(data.split(b"\n", 2000)):
+        if not line.strip():
+            break
+        m = _HEADER_LINE.match(line)
+        if m and line[:1] not in (b" ", b"\t"):
+            key = m.group(1).decode("ascii", "replace").lower()
+            out.setdefault(key, []).append(i + 1 + offset)
+    return out
+
+
+def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Document) -> list[Header]:
+    seen: dict[str, int] = {}
+    out = []
+    for name, raw in msg.items():
+        key = name.lower()
+        idx = seen.get(key, 0)
+        seen[key] = idx + 1
+        at = lines.get(key, [])
+        out.append(Header(name, decode_header_value(raw, doc), at[idx] if idx < len(at) else None))
+    return out
+
+
+def decode_header_value(raw: object, doc: Document | None = None) -> str:
+    """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
+    if isinstance(raw, email.header.Header):
+        raw = str(raw)
+    value = str(raw)
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = _fix_8bit(value)
+    value = re.sub(r"\r?\n[ \t]+", " ", value)
+    if "=?" not in value:
+        return value.strip()
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:  # malformed encoded words: keep the raw text
+        if doc is not None:
+            doc.problems.append(("header-encoding", f"undecodable encoded word in header: {value[:60]}"))
+        return value.strip()
+    return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
+
+
+def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:
+    if isinstance(chunk, str):
+        return chunk
+    return decode_bytes(chunk, charset)[0]
+
+
+def _fix_8bit(value: str) -> str:
+    raw = value.encode("ascii", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tuple[str, str | None]:
+    """Decode a body with its declared charset; fall back instead of failing. Returns (text, problem)."""
+    problem = None
+    if charset:
+        cs = charset.strip().strip('"').lower()
+        try:
+            return data.decode(cs), None
+        except LookupError:
+            problem = f"unknown charset {charset!r}"
+        except UnicodeDecodeError:
+            problem = f"text is not valid {charset!r}"
+    try:
+        return data.decode("utf-8"), problem
+    except UnicodeDecodeError:
+        pass
+    if is_html:
+        from bs4.dammit import UnicodeDammit
+
+        text = UnicodeDammit(data, is_html=True).unicode_markup
+        if text is not None:
+            return text, problem
+    return data.decode("cp1252", "replace"), problem
+
+
+def _walk(msg: email.message.Message, doc: Document) -> None:
+    has_html = any(p.get_content_type() == "text/html" for p in msg.walk())
+    counts: dict[str, int] = {}
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        filename = part.get_filename()
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
+            doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
+            continue
+        counts[ctype] = counts.get(ctype, 0) + 1
+        label = ctype if counts[ctype] == 1 else f"{ctype}#{counts[ctype]}"
+        text = _part_text(part, ctype, label, doc)
+        _add_body(doc, text, label, primary=ctype == "text/html" or not has_html)
+
+
+def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # a broken transfer encoding: keep the raw text
+        payload = None
+        doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    text, problem = decode_bytes(payload, part.get_content_charset(), ctype == "text/html")
+    if problem:
+        doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
+    return text
+
+
+def _payload_size(part: email.message.Message) -> int:
+    raw = part.get_payload()
+    if not isinstance(raw, str):
+        return 0
+    if (part.get("Content-Transfer-Encoding") or "").strip().lower() == "base64":
+        return len(raw) * 3 // 4
+    return len(raw)
+
+
+def _add_body(doc: Document, text: str, label: str, primary: bool) -> None:
+    if label.startswith("text/html"):
+        html_part, links, images = parse_html(text, label)
+        html_part.text.primary = primary
+        doc.html_parts.append(html_part)
+        doc.bodies.append(html_part.text)
+        doc.links.extend(links)
+        doc.images.extend(images)
+        return
+    segment = Segment(label, mask_placeholders(text), text, primary=primary)
+    doc.bodies.append(segment)
+    for m in _URL.finditer(segment.text):
+        url = m.group().rstrip(".,;:!?")
+        line, col = segment.locate(m.start())
+        doc.links.append(Link(url, url, label, line, col, has_placeholder(url)))

@@ -1,0 +1,227 @@
+"""Load and validate YAML rules; every error names the file, the rule and the field."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+import yaml
+
+from .checks import CHECKS, Check, Option
+from .errors import RuleError
+from .findings import CATEGORIES, Severity
+
+_ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
+_OPTIONAL = ("options", "enabled")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule with its check compiled once."""
+
+    id: str
+    category: str
+    check_name: str
+    scope: tuple[str, ...]
+    points: float
+    severity: Severity
+    message: str
+    why: str
+    fix: str
+    options: dict[str, Any]
+    examples_hit: tuple[str, ...]
+    examples_miss: tuple[str, ...]
+    source: str
+    check: Check
+    enabled: bool = True
+
+
+def builtin_rule_files() -> list[tuple[str, str]]:
+    """(name, text) of every rule file shipped in the package."""
+    root = importlib.resources.files("spamlint.rulepack")
+    files = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in files]
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    """The built-in rule pack, loaded and compiled once per process."""
+    return tuple(parse_rule(name, text) for name, text in builtin_rule_files())
+
+
+def load_rule_dir(path: Path) -> list[Rule]:
+    """Every *.yaml rule in a folder of the user's own rules."""
+    if not path.is_dir():
+        raise RuleError(f"{path}: rule path is not a folder")
+    return [parse_rule(str(p), p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.yaml"))]
+
+
+def parse_rule(source: str, text: str) -> Rule:
+    """Parse and validate one rule file's text; raise RuleError naming file, rule and field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise RuleError(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{source}: a rule file must be a mapping of fields")
+    rid = data.get("id")
+    where = f"{source}: rule {rid!r}"
+    _check_fields(data, where)
+    _check_identity(data, source, where)
+    check_cls = CHECKS[data["check"]]
+    scope = _scope(data["scope"], check_cls, where)
+    options = validate_options(check_cls, data.get("options") or {}, where)
+    hit, miss = _examples(data["examples"], where)
+    try:
+        check = check_cls(options)
+    except regex.error as exc:
+        raise RuleError(f"{where}: field 'options': invalid pattern: {exc}") from None
+    return Rule(
+        id=rid, category=data["category"], check_name=data["check"], scope=scope,
+        points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
+        why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
+        examples_hit=hit, examples_miss=miss, source=source, check=check,
+        enabled=bool(data.get("enabled", True)),
+    )
+
+
+def _check_fields(data: dict[str, Any], where: str) -> None:
+    for key in _REQUIRED:
+        if key not in data:
+            raise RuleError(f"{where}: missing field {key!r}")
+    for key in data:
+        if key not in _REQUIRED and key not in _OPTIONAL:
+            raise RuleError(f"{where}: unknown field {key!r}")
+
+
+def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
+    rid = data["id"]
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RuleError(f"{where}: field 'id': must be kebab-case words, like 'shortened-link'")
+    stem = Path(source).name.rsplit(".", 1)[0]
+    if stem != rid:
+        raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
+    if data["category"] not in CATEGORIES:
+        raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
+    if data["check"] not in CHECKS:
+        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(CHECKS))}")
+    points = data["points"]
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+        raise RuleError(f"{where}: field 'points': must be a number >= 0, got {points!r}")
+    if data["severity"] not in [s.value for s in Severity]:
+        raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
+
+
+def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
+        raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
+    bad = [s for s in items if s not in check_cls.scopes]
+    if bad:
+        raise RuleError(f"{where}: field 'scope': {bad[0]!r} is not a scope of check "
+                        f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
+    return tuple(items)
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str:
+    value = data[key]
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(f"{where}: field {key!r}: must be non-empty text")
+    return value.strip()
+
+
+def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise RuleError(f"{where}: field 'examples': must have 'hit' and 'miss' lists")
+    out = []
+    for kind in ("hit", "miss"):
+        items = value.get(kind)
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{where}: field 'examples.{kind}': must be a non-empty list of texts")
+        out.append(tuple(_example(item, f"{where}: field 'examples.{kind}'") for item in items))
+    extra = set(value) - {"hit", "miss"}
+    if extra:
+        raise RuleError(f"{where}: field 'examples': unknown key {sorted(extra)[0]!r}")
+    return out[0], out[1]
+
+
+def _example(item: Any, where: str) -> str:
+    """An example is a text, or {text: ..., repeat: N} for inputs too large to write out."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and set(item) <= {"text", "repeat", "before", "after"} and isinstance(item.get("text"), str):
+        repeat = item.get("repeat", 1)
+        if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
+            raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
+        return str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
+    raise RuleError(f"{where}: each example must be a text or {{before, text, repeat, after}}")
+
+
+def validate_options(check_cls: type[Check], given: Any, where: str) -> dict[str, Any]:
+    """Check option names and types against what the check declares; fill in defaults."""
+    if not isinstance(given, dict):
+        raise RuleError(f"{where}: field 'options': must be a mapping")
+    spec = check_cls.options
+    for key in given:
+        if key not in spec:
+            known = ", ".join(sorted(spec)) or "none"
+            raise RuleError(f"{where}: field 'options.{key}': check {check_cls.name!r} has no such option (known: {known})")
+    out: dict[str, Any] = {}
+    for key, opt in spec.items():
+        if key not in given:
+            if opt.required:
+                raise RuleError(f"{where}: field 'options.{key}': required by check {check_cls.name!r}")
+            out[key] = opt.default
+            continue
+        out[key] = _coerce(opt, given[key], f"{where}: field 'options.{key}'")
+    return out
+
+
+def _coerce(opt: Option, value: Any, where: str) -> Any:
+    kind = opt.kind
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind in ("str", "regex") and isinstance(value, str):
+        return value
+    if kind == "choice" and value in opt.choices:
+        return value
+    if kind == "list" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    if kind == "weights":
+        return _weights(value, where)
+    expected = {"choice": "one of " + ", ".join(opt.choices), "list": "a list of strings",
+                "regex": "a regular expression string"}.get(kind, f"a {kind}")
+    raise RuleError(f"{where}: must be {expected}, got {value!r}")
+
+
+def _weights(value: Any, where: str) -> dict[str, float]:
+    items: Iterable[Any] = value.items() if isinstance(value, dict) else value if isinstance(value, list) else None
+    if items is None:
+        raise RuleError(f"{where}: must be a list of phrases or a mapping of phrase to weight")
+    out: dict[str, float] = {}
+    for item in items:
+        if isinstance(item, str):
+            out[item] = 1.0
+        elif isinstance(item, tuple) and isinstance(item[0], str) and isinstance(item[1], (int, float)):
+            out[item[0]] = float(item[1])
+        elif isinstance(item, dict) and len(item) == 1:
+            (k, v), = item.items()
+            if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise RuleError(f"{where}: entry {item!r} must be 'phrase: weight'")
+            out[k] = float(v)
+        else:
+            raise RuleError(f"{where}: entry {item!r} must be a phrase or 'phrase: weight'")
+    if not out:
+        raise RuleError(f"{where}: must not be empty")
+    return out

@@ -1,0 +1,59 @@
+"""Scoring: sum finding points with a cap per category, compare with the threshold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import CATEGORIES, Finding
+
+DEFAULT_THRESHOLD = 5.0
+
+# No one family may carry a message past the threshold on its own, except the families
+# that are signs of deception by themselves.
+CATEGORY_CAPS: dict[str, float] = {
+    "risky-words": 3.0,
+    "misleading-claims": 4.0,
+    "all-caps": 2.5,
+    "exclamation": 2.0,
+    "hashbusting": 4.0,
+    "hidden-content": 3.5,
+    "deceptive-subject": 3.0,
+    "size": 1.5,
+    "images": 3.0,
+    "links": 4.0,
+    "structure": 3.0,
+    "headers": 3.0,
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of linting one input."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    threshold: float
+    categories: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def verdict(self) -> str:
+        """'fail' at or above the threshold, otherwise 'pass'."""
+        return "fail" if self.score >= self.threshold else "pass"
+
+    @property
+    def passed(self) -> bool:
+        """True when the verdict is pass."""
+        return self.verdict == "pass"
+
+
+def score(path: str, findings: list[Finding], threshold: float = DEFAULT_THRESHOLD,
+          caps: dict[str, float] | None = None) -> Report:
+    """Build a Report: per-category subtotals (capped) and their sum."""
+    caps = CATEGORY_CAPS if caps is None else caps
+    raw: dict[str, float] = {}
+    for f in findings:
+        raw[f.category] = raw.get(f.category, 0.0) + f.points
+    subtotals = {c: round(min(raw[c], caps.get(c, float("inf"))), 2) for c in CATEGORIES if c in raw}
+    total = round(sum(subtotals.values()), 2)
+    return Report(path=path, findings=tuple(findings), threshold=threshold, categories=subtotals, score=total)

@@ -1,0 +1,66 @@
+"""Inputs: read files, walk folders, name each input the way reports show it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import InputError
+
+LINTABLE_EXTS = frozenset({".eml", ".html", ".htm", ".txt", ".msg", ".mbox", ".mail", ".xhtml"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to lint: display name, file extension hint, and where to get the bytes."""
+
+    name: str
+    ext: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        """The input's bytes; raises InputError if it cannot be read."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{self.name}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{self.name}: is a folder") from None
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot read: {exc.strerror or exc}") from None
+
+
+def expand(paths: list[str], stdin: bytes | None = None) -> Iterator[Source]:
+    """Sources for command-line paths: files as given, folders walked, '-' for standard input."""
+    for p in paths:
+        if p == "-":
+            yield Source("-", "", data=stdin if stdin is not None else b"")
+            continue
+        path = Path(p)
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield Source(p, path.suffix.lower(), path=path)
+
+
+def _walk(root: Path) -> Iterator[Source]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fname in sorted(filenames):
+            if fname.startswith("."):
+                continue
+            ext = os.path.splitext(fname)[1].lower()
+            if ext in LINTABLE_EXTS or ext == "" or _numbered(ext):
+                path = Path(dirpath) / fname
+                yield Source(str(path), ext, path=path)
+
+
+def _numbered(ext: str) -> bool:
+    """SpamAssassin-corpus style names like 00001.7848dde101aa985090474a91ec93fcf0 have a hash 'extension'."""
+    return len(ext) > 16 and all(c in "0123456789abcdef" for c in ext[1:])

@@ -49,6 +49,7 @@ def background_of(decls: dict[str, str]) -> RGB | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def contrast(a: RGB, b: RGB) -> float:
     """WCAG 2 contrast ratio between two colours (1.0 = identical, 21 = black on white)."""
     la, lb = _luminance(a), _luminance(b)

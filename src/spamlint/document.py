@@ -9,6 +9,7 @@ from functools import cached_property
 import regex
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
+_SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")
 
 
 class Segment:
@@ -84,6 +85,24 @@ class Segment:
                 "excerpt": self.excerpt(start, end), "detail": detail or None}
 
     @cached_property
+    def word_count(self) -> int:
+        """Number of white-space separated words (cheap; for densities)."""
+        return len(self.text.split())
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) of each non-blank sentence: split after . ! ? and at line breaks."""
+        text, spans, start = self.text, [], 0
+        for m in _SENTENCE_END.finditer(text):
+            end = m.end()
+            if not text[start:end].isspace() and end > start:
+                spans.append((start, end))
+            start = end
+        if start < len(text) and not text[start:].isspace():
+            spans.append((start, len(text)))
+        return spans
+
+    @cached_property
     def words(self) -> list[tuple[int, int, str]]:
         """Word tokens as (start, end, word)."""
         return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text)]
@@ -157,6 +176,7 @@ class HtmlPart:
     hidden: list[HiddenText] = field(default_factory=list)
     tag_counts: dict[str, int] = field(default_factory=dict)
     comments: list[tuple[int, int, str]] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -179,6 +199,7 @@ class Document:
     images: list = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""

@@ -21,6 +21,7 @@ _KNOWN_HEADERS = frozenset({
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
                          re.IGNORECASE | re.DOTALL)
 _URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 
@@ -141,7 +142,7 @@ def decode_header_value(raw: object, doc: Document | None = None) -> str:
     if isinstance(raw, email.header.Header):
         raw = str(raw)
     value = str(raw)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
     value = re.sub(r"\r?\n[ \t]+", " ", value)
     if "=?" not in value:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import regex
@@ -22,14 +23,32 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def phrase_pattern(phrases: list[str], flags: int = regex.IGNORECASE) -> regex.Pattern[str]:
-    """One word-bounded pattern for a whole list of phrases; longest alternatives first."""
-    alts = []
-    for p in sorted(set(phrases), key=len, reverse=True):
-        words = [regex.escape(w) for w in p.split()]
-        alts.append(r"\s+".join(words))
-    body = "|".join(alts) if alts else r"(?!)"
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags | regex.V0)
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """One word-bounded, case-insensitive pattern for a whole list of phrases.
+
+    The alternatives are merged into a character trie, so the pattern branches once per
+    character instead of trying every phrase at every position (several times faster on long
+    lists); spaces inside a phrase match any run of white space.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in " ".join(phrase.lower().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    body = _trie_pattern(trie) if trie else "(?!)"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+def _trie_pattern(node: dict) -> str:
+    alts = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(sub)
+            for ch, sub in sorted(node.items()) if ch != ""]
+    if not alts:
+        return ""
+    group = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:
+        return (group if group.startswith("(?:") and len(alts) > 1 else "(?:" + group + ")") + "?"
+    return group
 
 
 def letter_count(text: str) -> int:

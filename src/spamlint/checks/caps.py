@@ -8,10 +8,10 @@ import regex
 
 from ..document import Document, Segment
 from ..findings import Hit
-from ._text import sentences
 from .base import TEXT_SCOPES, Check, Option
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
+_UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
 
 
 def _is_caps(word: str) -> bool:
@@ -38,8 +38,12 @@ class CapsCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else sentences(seg.text)
+            if not _UPPER_RUN.search(seg.text):
+                continue
+            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else seg.sentences
             for start, end in spans:
+                if not _UPPER_RUN.search(seg.text, start, end):
+                    continue
                 hit = self._judge(seg, start, end)
                 if hit is not None:
                     yield hit

@@ -6,7 +6,6 @@ from typing import Iterable
 
 from ..document import Document
 from ..findings import Hit
-from ._text import sentences
 from .base import TEXT_SCOPES, Check, Option
 
 
@@ -26,7 +25,7 @@ class ExclamationCheck(Check):
         for seg in doc.segments(scope):
             if "!" not in seg.text and "\uff01" not in seg.text:
                 continue
-            for start, end in sentences(seg.text):
+            for start, end in seg.sentences:
                 count = seg.text.count("!", start, end) + seg.text.count("\uff01", start, end)
                 if count > limit:
                     first = seg.text.find("!", start, end)

@@ -55,7 +55,7 @@ class PhrasesCheck(Check):
         matches = [(seg, m) for seg in segments for m in self.pattern.finditer(seg.text)]
         if len(matches) < self.opts["min_hits"]:
             return
-        words = sum(len(seg.words) for seg in segments) or 1
+        words = sum(seg.word_count for seg in segments) or 1
         weighted = sum(self._weight(m.group()) for _, m in matches)
         density = 100.0 * weighted / max(words, 20)
         if density < self.opts["min_density"]:

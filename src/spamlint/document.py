@@ -8,6 +8,8 @@ from functools import cached_property
 
 import regex
 
+from .normalize import Canonical, canonical
+
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
 _SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")
 
@@ -101,6 +103,11 @@ class Segment:
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans
+
+    @cached_property
+    def canonical(self) -> Canonical:
+        """The normalised text (normalize.py), built on first use and only for segments that need it."""
+        return canonical(self.text)
 
     @cached_property
     def words(self) -> list[tuple[int, int, str]]:

@@ -1,0 +1,182 @@
+"""One canonical text layer: what a word list should see once the disguises are taken off.
+
+Steps, in order: Unicode compatibility decomposition (NFKD, so full-width and mathematical
+letters become plain ones) with combining marks dropped; zero-width characters and soft
+hyphens removed; look-alike letters folded to their Latin skeleton with the Unicode
+confusables data shipped by `confusable-homoglyphs`; single letters spread out with dots,
+dashes or spaces joined up (F.r.e.e, f r e e); leetspeak read as letters (fr33 -> free).
+
+The canonical text keeps a map back to the raw text, so a match found there still points at
+the right line and column.  Pure-ASCII text with nothing to undo takes a fast path and the
+canonical text is the raw text itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import unicodedata
+from functools import lru_cache
+from typing import Callable
+
+import regex
+
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064")
+# three or more single letters (or leet digits) spread out by one kind of gap: F.r.e.e, f r e e, F-R-E-E
+_GAPPED = regex.compile(
+    r"(?<![\p{L}\p{N}@$])[\p{L}0-9@$](?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$]"
+    r"(?:(?P=sep)[\p{L}0-9@$]){1,30}(?![\p{L}\p{N}])"
+)
+# a word in which a leet character touches a letter: fr33, v1agra, $ave, c@sh, p|ll
+_LEET_WORD = regex.compile(
+    r"(?<![\p{L}\p{N}@$|!])[\p{L}0-9@$|!]*(?:\p{L}[0-9@$|!]|[0-9@$][\p{L}])[\p{L}0-9@$|!]*(?![\p{L}\p{N}])"
+)
+_ASCII_HINT = regex.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9@$](?:[ .\-_*][A-Za-z0-9@$]){2}(?![A-Za-z0-9])"
+    r"|[A-Za-z][0-9@$|!][A-Za-z]|[A-Za-z]{2}[0-9]|(?<![A-Za-z0-9])[0-9@$][A-Za-z]{2}"
+)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                       "@": "a", "$": "s", "|": "l", "!": "i"})
+_LETTER = regex.compile(r"\p{L}")
+
+
+class OffsetMap:
+    """Piecewise map from offsets in a derived text back to offsets in the text it came from.
+
+    Each piece is a span of the derived text that either copies its origin one to one
+    (`exact`) or replaces an origin span as a whole (then every offset inside maps to the
+    origin span's start, and a span end to the origin span's end).
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.origins: list[tuple[int, int, bool]] = []
+
+    def add(self, start: int, origin_start: int, origin_end: int, exact: bool) -> None:
+        """Record that derived text from `start` on comes from origin[origin_start:origin_end]."""
+        self.starts.append(start)
+        self.origins.append((origin_start, origin_end, exact))
+
+    def start(self, offset: int) -> int:
+        """Origin offset of the derived character at `offset`."""
+        i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        o_start, o_end, exact = self.origins[i]
+        return min(o_start + offset - self.starts[i], o_end) if exact else o_start
+
+    def end(self, offset: int) -> int:
+        """Origin offset just after the derived character at `offset - 1`."""
+        if offset <= 0:
+            return 0
+        i = max(bisect.bisect_right(self.starts, offset - 1) - 1, 0)
+        o_start, o_end, exact = self.origins[i]
+        return min(o_start + offset - self.starts[i], o_end) if exact else o_end
+
+
+def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str]) -> tuple[str, OffsetMap | None]:
+    """Replace every match of pattern by repl(match); None as map when nothing changed."""
+    out: list[str] = []
+    omap = OffsetMap()
+    pos = size = 0
+    for m in pattern.finditer(text):
+        new = repl(m.group())
+        if new == m.group():
+            continue
+        if m.start() > pos:
+            omap.add(size, pos, m.start(), True)
+            out.append(text[pos:m.start()])
+            size += m.start() - pos
+        omap.add(size, m.start(), m.end(), len(new) == len(m.group()))
+        out.append(new)
+        size += len(new)
+        pos = m.end()
+    if not out:
+        return text, None
+    omap.add(size, pos, len(text), True)
+    out.append(text[pos:])
+    return "".join(out), omap
+
+
+@lru_cache(maxsize=1)
+def _confusables() -> dict[str, str]:
+    """Non-ASCII character -> ASCII letter or digit it is confusable with (Unicode confusables data)."""
+    import confusable_homoglyphs
+
+    path = confusable_homoglyphs.__file__.rsplit("/", 1)[0] + "/confusables.json"
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    table = {}
+    for char, entries in data.items():
+        if char.isascii():
+            continue
+        for entry in entries:
+            c = entry["c"]
+            if len(c) == 1 and c.isascii() and c.isalnum():
+                table[char] = c
+                break
+    return table
+
+
+@lru_cache(maxsize=8192)
+def fold_char(char: str) -> str:
+    """The canonical form of one non-ASCII character: '' for invisible ones, else its Latin skeleton."""
+    if char in _INVISIBLE:
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKD", char):
+        if unicodedata.combining(c):
+            continue
+        if not c.isascii():
+            c = _confusables().get(c, c)
+        out.append(c)
+    return "".join(out)
+
+
+def _fold_run(run: str) -> str:
+    return "".join(fold_char(c) for c in run)
+
+
+def _join_gaps(token: str) -> str:
+    joined = token[::2]
+    return joined if len(_LETTER.findall(joined)) >= 2 else token
+
+
+def _read_leet(token: str) -> str:
+    if len(_LETTER.findall(token)) < 2:
+        return token
+    return token.translate(_LEET)
+
+
+class Canonical:
+    """The canonical text of a raw text, and the way back to raw offsets."""
+
+    def __init__(self, raw: str, text: str, maps: tuple[OffsetMap, ...]) -> None:
+        self.raw = raw
+        self.text = text
+        self._maps = maps  # innermost (closest to raw) first
+
+    @property
+    def changed(self) -> bool:
+        """True when the canonical text differs from the raw text."""
+        return bool(self._maps)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw (start, end) of the canonical span text[start:end]."""
+        for omap in reversed(self._maps):
+            start, end = omap.start(start), omap.end(end)
+        return start, max(end, start)
+
+
+def canonical(raw: str) -> Canonical:
+    """Normalise a text once: Unicode folding, invisible characters, homoglyphs, gaps, leetspeak."""
+    if raw.isascii() and not _ASCII_HINT.search(raw):
+        return Canonical(raw, raw, ())
+    maps = []
+    text = raw
+    for pattern, repl in ((_NON_ASCII, _fold_run), (_GAPPED, _join_gaps), (_LEET_WORD, _read_leet)):
+        if pattern is _NON_ASCII and text.isascii():
+            continue
+        text, omap = substitute(text, pattern, repl)
+        if omap is not None:
+            maps.append(omap)
+    return Canonical(raw, text, tuple(maps))

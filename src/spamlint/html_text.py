@@ -56,9 +56,10 @@ class _Out:
 class _Walker:
     """One pass over the source, keeping a stack of open elements for inherited styles."""
 
-    def __init__(self, source: str, part: str) -> None:
+    def __init__(self, source: str, part: str, line_base: int = 1) -> None:
         self.src = source
         self.part = part
+        self.line_base = line_base
         self.line_starts = _line_starts(source)
         self.out = _Out()
         self.stack: list[_Frame] = [_Frame("#root", None, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
@@ -77,7 +78,7 @@ class _Walker:
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
         row = bisect.bisect_right(self.line_starts, offset) - 1
-        return row + 1, offset - self.line_starts[row] + 1
+        return row + self.line_base, offset - self.line_starts[row] + 1
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
@@ -248,13 +249,17 @@ class _Walker:
         self.anchor = None
 
 
-def parse_html(source: str, part: str) -> tuple[HtmlPart, list[Link], list[Image]]:
-    """Walk one HTML body: visible text segment, hidden text, links, images, tag counts."""
-    walker = _Walker(source, part)
+def parse_html(source: str, part: str, line_base: int = 1) -> tuple[HtmlPart, list[Link], list[Image]]:
+    """Walk one HTML body: visible text segment, hidden text, links, images, tag counts.
+
+    `line_base` is the line of the input file where this source starts (1 for a template).
+    """
+    walker = _Walker(source, part, line_base)
     walker.scan()
     walker.close_anchor()
     out = walker.out
-    segment = Segment(part, "".join(out.pieces), source, (out.text_starts, out.src_starts, out.lengths))
+    segment = Segment(part, "".join(out.pieces), source, (out.text_starts, out.src_starts, out.lengths),
+                      line_base=line_base)
     tags = dict(walker.tags)
     tags["#nodes"] = walker.nodes
     tags["#depth"] = walker.max_depth

@@ -55,5 +55,5 @@ def score(path: str, findings: list[Finding], threshold: float = DEFAULT_THRESHO
     for f in findings:
         raw[f.category] = raw.get(f.category, 0.0) + f.points
     subtotals = {c: round(min(raw[c], caps.get(c, float("inf"))), 2) for c in CATEGORIES if c in raw}
-    total = round(sum(subtotals.values()), 2)
+    total = float(round(sum(subtotals.values()), 2))
     return Report(path=path, findings=tuple(findings), threshold=threshold, categories=subtotals, score=total)

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Iterable, NoReturn
 
 import click
 
-from . import lint_document, mime
+from .config import Config
 from .engine import Engine
 from .errors import SpamlintError
-from .formatters import FORMATTERS
+from .formatters import FORMATTERS, format_statistics
 from .rules import builtin_rules
+from .runner import Options, Outcome, check_flags, rules_for, run
 from .scoring import DEFAULT_THRESHOLD, Report
 from .sources import Source, expand
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
 
 
 class _DefaultGroup(click.Group):
@@ -33,43 +37,103 @@ def main() -> None:
     """Find what makes an email or newsletter template look like spam."""
 
 
+def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    """--select a,b --select c -> (a, b, c); None when the flag was not given."""
+    if not value:
+        return None
+    return tuple(n.strip() for v in value for n in v.split(",") if n.strip())
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
-@click.option("--threshold", type=float, default=None, help=f"score at which a file fails [default: {DEFAULT_THRESHOLD}]")
-def check(paths: tuple[str, ...], fmt: str, threshold: float | None) -> None:
-    """Lint messages (.eml), templates (.html, .txt), folders, or - for standard input."""
-    engine = _engine()
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    reports: list[Report] = []
-    errors = 0
-    for source in expand(list(paths), stdin):
-        try:
-            reports.append(_lint_one(source, engine, threshold))
-        except SpamlintError as exc:
-            errors += 1
-            click.echo(f"spamlint: {exc}", err=True)
-        except Exception as exc:  # a bug: one line, not a traceback, and the batch goes on
-            errors += 1
-            click.echo(f"spamlint: {source.name}: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
-    color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    click.echo(FORMATTERS[fmt](reports, color), nl=False)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
+              help="text for people, json or sarif for tools, github for workflow annotations")
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=f"score at which a file fails [default: config, else {DEFAULT_THRESHOLD}]")
+@click.option("--select", multiple=True, callback=_names, help="only these rule ids or categories (comma-separated)")
+@click.option("--ignore", multiple=True, callback=_names, help="also switch off these rule ids or categories")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="use this .spamlint.yaml or pyproject.toml instead of searching for one")
+@click.option("--subject", default=None, help="subject line for templates (overrides front matter)")
+@click.option("--from", "sender", default=None, help="From address for templates (overrides front matter)")
+@click.option("--statistics", is_flag=True, help="print how often each rule fired instead of the findings")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="worker processes; 0 means one per CPU")
+def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
+          ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
+          statistics: bool, jobs: int) -> None:
+    """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
+    if statistics and fmt not in ("text", "json"):
+        _fail(f"--statistics prints text or json, not {fmt}")
+    flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
+    fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
+    options = Options(flags, config_path.resolve() if config_path else None, fields)
+    try:
+        check_flags(options)
+        stdin = sys.stdin.buffer.read() if "-" in paths else None
+        sources = list(expand(list(paths), stdin))
+    except SpamlintError as exc:
+        _fail(str(exc))
+    reports, errors = _collect(sources, options, jobs or os.cpu_count() or 1, _show_progress(fmt, len(sources)))
+    if statistics:
+        click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
+    else:
+        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        rules = rules_for([s.name for s in sources], options) if fmt == "sarif" else ()
+        click.echo(FORMATTERS[fmt](reports, color, rules), nl=False)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS)
+
+
+def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:
+    """Run the batch; print one line per input that failed; stop at a config or rule error."""
+    reports: list[Report] = []
+    errors = 0
+    outcomes = run(sources, options, jobs)
+    with click.progressbar(outcomes, length=len(sources), label="linting", file=sys.stderr) if progress \
+            else _Plain(outcomes) as bar:
+        for result in bar:
+            if isinstance(result, Report):
+                reports.append(result)
+                continue
+            if result.fatal:
+                _fail(result.message)
+            errors += 1
+            click.echo(f"spamlint: {result.message}", err=True)
+    return reports, errors
+
+
+class _Plain:
+    """The no-progress-bar stand-in for click.progressbar's context manager."""
+
+    def __init__(self, items: Iterable[Outcome]) -> None:
+        self.items = items
+
+    def __enter__(self) -> Iterable[Outcome]:
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        close = getattr(self.items, "close", None)
+        if close is not None:
+            close()  # shut worker processes down when the batch stops early
+
+
+def _show_progress(fmt: str, count: int) -> bool:
+    """A bar only for long batches, only on a terminal, never with machine-readable output."""
+    return count >= PROGRESS_MIN and fmt not in ("json", "sarif") and sys.stderr.isatty()
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"spamlint: {message}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _engine() -> Engine:
     try:
         return Engine(builtin_rules())
     except SpamlintError as exc:
-        click.echo(f"spamlint: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-
-
-def _lint_one(source: Source, engine: Engine, threshold: float | None) -> Report:
-    doc = mime.load(source.read(), source.name, source.ext)
-    return lint_document(doc, threshold=threshold, engine=engine)
+        _fail(str(exc))
 
 
 @main.command("rules")

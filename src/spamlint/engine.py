@@ -1,12 +1,17 @@
-"""Run rules over a document and stamp rule identity, points and severity on what checks report."""
+"""Run rules over a document, stamp rule identity, points and severity, apply suppressions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Sequence
 
+from . import suppress
 from .document import Document
-from .findings import Finding, Hit, sort_findings
-from .rules import Rule
+from .errors import ConfigError
+from .findings import CATEGORIES, Finding, Hit, sort_findings
+from .rules import Rule, builtin_rules
+
+UNUSED_SUPPRESSION = "unused-suppression"
 
 
 class _Details(dict):
@@ -27,17 +32,60 @@ def stamp(rule: Rule, hit: Hit) -> Finding:
 
 
 class Engine:
-    """A compiled set of rules, reusable across documents and threads (it holds no per-run state)."""
+    """A compiled set of rules, reusable across documents and processes (it holds no per-run state).
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    `known` names every rule that exists (selected or not), so a suppression naming an ignored
+    rule is not mistaken for a typo; `sender_domains` are the sender's own domains, which link
+    checks never hold against the email.
+    """
+
+    def __init__(self, rules: Sequence[Rule], sender_domains: Iterable[str] = (),
+                 known: Iterable[str] | None = None) -> None:
         self.rules = tuple(r for r in rules if r.enabled)
+        self.sender_domains = frozenset(d.lower() for d in sender_domains)
+        ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
+        self.known = frozenset(ids)
+        self._unused = next((r for r in self.rules if r.check_name == UNUSED_SUPPRESSION), None)
 
     def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
-        """All findings for one document, sorted by position."""
+        """All findings for one document after suppressions, sorted by position."""
         wanted = set(only) if only is not None else None
+        doc.sender_domains = self.sender_domains
         findings: list[Finding] = []
         for rule in self.rules:
-            if wanted is not None and rule.id not in wanted:
+            if rule is self._unused or (wanted is not None and rule.id not in wanted):
                 continue
             findings.extend(stamp(rule, hit) for hit in rule.check.run(doc, rule.scope))
+        directives = suppress.parse(doc)
+        if directives:
+            findings = suppress.apply(directives, findings)
+            if self._unused is not None and (wanted is None or self._unused.id in wanted):
+                hits = self._unused.check.report(directives, self.known)
+                findings.extend(stamp(self._unused, h) for h in hits)
         return sort_findings(findings)
+
+
+def select_rules(rules: Sequence[Rule], select: Sequence[str] | None = None, ignore: Sequence[str] = (),
+                 extend_select: Sequence[str] = (), points: dict[str, float] | None = None,
+                 source: str = "options") -> list[Rule]:
+    """The rules a run uses: `select` (default: every enabled rule) plus `extend_select`, minus `ignore`.
+
+    Each name is a rule id or a category; naming a rule explicitly turns it on even when its
+    file says `enabled: false`.  Unknown names and points for unknown rules raise ConfigError.
+    """
+    ids = {r.id for r in rules}
+    for key, names in (("select", select or ()), ("ignore", ignore), ("extend-select", extend_select),
+                       ("points", tuple(points or ()))):
+        for name in names:
+            if name not in ids and (key == "points" or name not in CATEGORIES):
+                kind = "rule id" if key == "points" else "rule id or category"
+                raise ConfigError(f"{source}: {key}: {name!r} is not a {kind} ('spamlint rules' lists them)")
+    chosen = [r for r in rules if (r.enabled if select is None else _named(r, select)) or _named(r, extend_select)]
+    chosen = [r for r in chosen if not _named(r, ignore)]
+    points = points or {}
+    return [replace(r, points=points[r.id], enabled=True) if r.id in points else replace(r, enabled=True)
+            for r in chosen]
+
+
+def _named(rule: Rule, names: Sequence[str]) -> bool:
+    return rule.id in names or rule.category in names

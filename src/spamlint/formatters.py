@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Callable, Sequence
 
-from .findings import Finding
+from .findings import Finding, Severity
+from .rules import Rule
+from .sarif import format_sarif
 from .scoring import Report
 
-Formatter = Callable[[Sequence[Report], bool], str]
+# (reports, color, rules) -> text; `rules` describes every rule for formats that list them (SARIF)
+Formatter = Callable[[Sequence[Report], bool, Sequence[Rule]], str]
 
 _STYLES = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "fail": "1;31", "pass": "1;32"}
 
@@ -23,7 +26,7 @@ def _location(report: Report, f: Finding) -> str:
     return f"{report.path}:{f.line}:{f.column or 1}"
 
 
-def format_text(reports: Sequence[Report], color: bool = False) -> str:
+def format_text(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
     """Human-readable: findings by position with excerpts, then subtotals and the verdict per file."""
     out: list[str] = []
     for report in reports:
@@ -70,12 +73,71 @@ def finding_dict(f: Finding) -> dict:
     }
 
 
-def format_json(reports: Sequence[Report], color: bool = False) -> str:
+def format_json(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
     """Exactly one JSON document: {"results": [...]}."""
     return json.dumps({"results": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def format_github(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """GitHub Actions workflow commands: an annotation per finding, an error per failing file."""
+    out = []
+    for report in reports:
+        path = _github_path(report.path)
+        for f in report.findings:
+            where = f"file={_prop(path)}" + (f",line={f.line},col={f.column or 1}" if f.line is not None else "")
+            out.append(f"::{_GITHUB_LEVEL[f.severity]} {where},title={_prop('spamlint ' + f.rule)}::"
+                       f"{_data(f'{f.message} (+{f.points:g})')}")
+        if not report.passed:
+            out.append(f"::error file={_prop(path)},title=spamlint::"
+                       f"{_data(f'spam score {report.score:g} reaches the threshold {report.threshold:g}')}")
+    return "".join(line + "\n" for line in out)
+
+
+def _github_path(path: str) -> str:
+    return path.split("#", 1)[0] if ".mbox#" in path else path
+
+
+def _data(text: str) -> str:
+    """Escape a workflow-command message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    """Escape a workflow-command property value."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def statistics(reports: Sequence[Report]) -> list[dict]:
+    """Counts per rule across all reports, most frequent first (like `ruff --statistics`)."""
+    counts: dict[str, dict] = {}
+    for report in reports:
+        for f in report.findings:
+            row = counts.setdefault(f.rule, {"rule": f.rule, "category": f.category, "count": 0,
+                                             "points": 0.0, "files": set()})
+            row["count"] += 1
+            row["points"] = round(row["points"] + f.points, 2)
+            row["files"].add(report.path)
+    rows = sorted(counts.values(), key=lambda r: (-r["count"], r["rule"]))
+    return [{**r, "files": len(r["files"])} for r in rows]
+
+
+def format_statistics(reports: Sequence[Report], as_json: bool = False) -> str:
+    """The --statistics table, or its JSON form."""
+    rows = statistics(reports)
+    if as_json:
+        return json.dumps({"statistics": rows}, indent=2) + "\n"
+    width = max((len(r["rule"]) for r in rows), default=4)
+    lines = [f"{r['count']:>6}  {r['rule']:<{width}}  {r['category']:<18} {r['files']:>5} files  "
+             f"{r['points']:>7g} points" for r in rows]
+    return "".join(line + "\n" for line in lines)
 
 
 FORMATTERS: dict[str, Formatter] = {
     "text": format_text,
     "json": format_json,
+    "sarif": format_sarif,
+    "github": format_github,
 }

@@ -44,21 +44,59 @@ def expand(paths: list[str], stdin: bytes | None = None) -> Iterator[Source]:
             continue
         path = Path(p)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _maildir(path) if is_maildir(path) else _walk(path)
+        elif path.suffix.lower() == ".mbox":
+            yield from _mbox(path, p)
         else:
             yield Source(p, path.suffix.lower(), path=path)
 
 
 def _walk(root: Path) -> Iterator[Source]:
     for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if is_maildir(here):
+            dirnames[:] = []
+            yield from _maildir(here)
+            continue
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for fname in sorted(filenames):
             if fname.startswith("."):
                 continue
             ext = os.path.splitext(fname)[1].lower()
-            if ext in LINTABLE_EXTS or ext == "" or _numbered(ext):
-                path = Path(dirpath) / fname
+            if ext == ".mbox":
+                yield from _mbox(here / fname, str(here / fname))
+            elif ext in LINTABLE_EXTS or ext == "" or _numbered(ext):
+                path = here / fname
                 yield Source(str(path), ext, path=path)
+
+
+def is_maildir(path: Path) -> bool:
+    """A maildir folder holds cur/, new/ and tmp/ subfolders."""
+    return all((path / sub).is_dir() for sub in ("cur", "new", "tmp"))
+
+
+def _maildir(root: Path) -> Iterator[Source]:
+    """Each message in new/ and cur/ (tmp/ holds deliveries in progress), by file name."""
+    for sub in ("new", "cur"):
+        for fname in sorted(os.listdir(root / sub)):
+            path = root / sub / fname
+            if not fname.startswith(".") and path.is_file():
+                yield Source(str(path), ".eml", path=path)
+
+
+def _mbox(path: Path, name: str) -> Iterator[Source]:
+    """Each message of an mbox file, named file.mbox#N (1-based)."""
+    import mailbox
+
+    if not path.is_file():
+        yield Source(name, ".mbox", path=path)  # reading it reports the problem
+        return
+    box = mailbox.mbox(path, create=False)
+    try:
+        for n, key in enumerate(box.iterkeys(), 1):
+            yield Source(f"{name}#{n}", ".eml", data=box.get_bytes(key))
+    finally:
+        box.close()
 
 
 def _numbered(ext: str) -> bool:

@@ -1,0 +1,204 @@
+"""Configuration: find and load `.spamlint.yaml` or `[tool.spamlint]`, and state precedence once.
+
+Precedence lives in `effective()` and nowhere else; docs/usage.md repeats it for users.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+CONFIG_FILE = ".spamlint.yaml"
+PYPROJECT = "pyproject.toml"
+KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
+        "sender-domains")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from one config file or from command-line flags; None/() means 'not set'."""
+
+    threshold: float | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rule_paths: tuple[Path, ...] = ()
+    points: tuple[tuple[str, float], ...] = ()
+    sender_domains: tuple[str, ...] = ()
+    root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
+    source: str = "defaults"  # the file the settings came from, for error messages
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Rule ids and categories that per-file-ignores turn off for this input path."""
+        if not self.per_file_ignores:
+            return ()
+        rel = _relative(path.split("#", 1)[0], self.root)
+        out: list[str] = []
+        for glob, selectors in self.per_file_ignores:
+            if _glob_match(rel, glob):
+                out.extend(selectors)
+        return tuple(out)
+
+
+def effective(file_config: Config | None, flags: Config) -> Config:
+    """THE precedence rule: built-in defaults < one config file < command-line flags.
+
+    The config file is `--config PATH` when given, otherwise the nearest `.spamlint.yaml` or
+    `pyproject.toml` with a `[tool.spamlint]` table, walking up from the linted file's folder
+    (in one folder `.spamlint.yaml` wins); files are never merged.  Flags: `--threshold` and
+    `--select` replace the file's value, `--ignore` adds to the file's list.
+    """
+    base = file_config or Config()
+    return replace(
+        base,
+        threshold=flags.threshold if flags.threshold is not None else base.threshold,
+        select=flags.select if flags.select is not None else base.select,
+        ignore=base.ignore + flags.ignore,
+    )
+
+
+@lru_cache(maxsize=1024)
+def find_config(folder: Path) -> Path | None:
+    """The nearest config file at or above `folder`, or None."""
+    for d in (folder, *folder.parents):
+        candidate = d / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = d / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+@lru_cache(maxsize=256)
+def load_config(path: Path) -> Config:
+    """Read and validate one config file (.spamlint.yaml or pyproject.toml)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    data = _pyproject_table(path, text) if path.name == PYPROJECT else _yaml_mapping(path, text)
+    return parse_config(data, str(path), path.parent.resolve())
+
+
+def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config:
+    """Validate a mapping of config keys; errors name the file and the key."""
+    for key in data:
+        if key not in KEYS:
+            raise ConfigError(f"{source}: unknown key {key!r} (known: {', '.join(KEYS)})")
+    return Config(
+        threshold=_threshold(data, source),
+        select=_selectors(data, "select", source) if "select" in data else None,
+        ignore=_selectors(data, "ignore", source),
+        extend_select=_selectors(data, "extend-select", source),
+        per_file_ignores=_per_file(data, source),
+        rule_paths=tuple((root or Path.cwd()) / p for p in _strings(data, "rule-paths", source)),
+        points=_points(data, source),
+        sender_domains=tuple(d.lower().strip(".") for d in _strings(data, "sender-domains", source)),
+        root=root, source=source,
+    )
+
+
+def _yaml_mapping(path: Path, text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys")
+    return data
+
+
+def _pyproject_table(path: Path, text: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get("spamlint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.spamlint] must be a table")
+    return table
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "[tool.spamlint" in text  # a cheap test first; load_config validates properly
+
+
+def _threshold(data: dict[str, Any], source: str) -> float | None:
+    if "threshold" not in data:
+        return None
+    value = data["threshold"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{source}: key 'threshold': must be a number above 0, got {value!r}")
+    return float(value)
+
+
+def _strings(data: dict[str, Any], key: str, source: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{source}: key {key!r}: must be a list of names, got {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def _selectors(data: dict[str, Any], key: str, source: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):  # "a, b" as well as [a, b]
+        value = [v for v in value.split(",") if v.strip()]
+        data = {key: value}
+    return _strings(data, key, source)
+
+
+def _per_file(data: dict[str, Any], source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = data.get("per-file-ignores", {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: key 'per-file-ignores': must map a glob to rules or categories")
+    return tuple((str(glob), _selectors({f"per-file-ignores.{glob}": sel}, f"per-file-ignores.{glob}", source))
+                 for glob, sel in value.items())
+
+
+def _points(data: dict[str, Any], source: str) -> tuple[tuple[str, float], ...]:
+    value = data.get("points", {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: key 'points': must map a rule id to a number")
+    for rule, pts in value.items():
+        if isinstance(pts, bool) or not isinstance(pts, (int, float)) or not math.isfinite(pts) or pts < 0:
+            raise ConfigError(f"{source}: key 'points.{rule}': must be a number >= 0, got {pts!r}")
+    return tuple((str(k), float(v)) for k, v in value.items())
+
+
+def _relative(path: str, root: Path | None) -> str:
+    p = Path(path)
+    if root is not None:
+        try:
+            return p.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
+def _glob_match(rel: str, glob: str) -> bool:
+    """Globs match the path relative to the config file's folder, or its file name alone."""
+    if PurePosixPath(rel).match(glob) or fnmatch.fnmatch(rel, glob):
+        return True
+    return "/" not in glob and fnmatch.fnmatch(PurePosixPath(rel).name, glob)

@@ -1,0 +1,135 @@
+"""Lint many inputs: the right config and engine for each file, serially or in worker processes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from . import mime
+from .config import Config, effective, find_config, load_config
+from .engine import Engine, select_rules
+from .errors import ConfigError, InputError, SpamlintError
+from .rules import Rule, builtin_rules, load_rule_dir
+from .scoring import DEFAULT_THRESHOLD, Report, score
+from .sources import Source
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the caller decided for the whole run (picklable, so workers get the same)."""
+
+    flags: Config = Config(source="command line")
+    config_path: Path | None = None  # --config: use this file, do not search
+    fields: tuple[tuple[str, str], ...] = ()  # template fields such as --subject and --from
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be linted; `fatal` stops the whole run (a bad config or rule)."""
+
+    message: str
+    fatal: bool = False
+
+
+Outcome = Union[Report, Failure]
+
+
+def config_for(path: str, options: Options) -> Config:
+    """The effective settings for one input path (see config.effective for the precedence)."""
+    if options.config_path is not None:
+        return effective(load_config(options.config_path), options.flags)
+    folder = Path(path.split("#", 1)[0]).parent if path != "-" else Path(".")
+    found = find_config(folder.resolve())
+    return effective(load_config(found) if found else None, options.flags)
+
+
+@lru_cache(maxsize=64)
+def _all_rules(rule_paths: tuple[Path, ...], source: str) -> tuple[Rule, ...]:
+    rules = list(builtin_rules())
+    ids = {r.id for r in rules}
+    for folder in rule_paths:
+        for rule in load_rule_dir(folder):
+            if rule.id in ids:
+                raise ConfigError(f"{source}: rule-paths: {rule.source} redefines rule {rule.id!r}")
+            ids.add(rule.id)
+            rules.append(rule)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=256)
+def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
+    """A compiled engine for these settings; cached, so a batch builds each one once."""
+    rules = _all_rules(cfg.rule_paths, cfg.source)
+    chosen = select_rules(rules, cfg.select, cfg.ignore + extra_ignore, cfg.extend_select,
+                          dict(cfg.points), source=cfg.source)
+    return Engine(chosen, cfg.sender_domains, known={r.id for r in rules})
+
+
+def lint_source(source: Source, options: Options) -> Report:
+    """Lint one input with the settings that apply to it."""
+    cfg = config_for(source.name, options)
+    engine = engine_for(cfg, cfg.ignored_for(source.name))
+    doc = mime.load(source.read(), source.name, source.ext, dict(options.fields) or None)
+    threshold = cfg.threshold if cfg.threshold is not None else DEFAULT_THRESHOLD
+    return score(doc.name, engine.run(doc), threshold)
+
+
+def outcome(source: Source, options: Options) -> Outcome:
+    """lint_source, with every failure turned into a one-line Failure instead of an exception."""
+    try:
+        return lint_source(source, options)
+    except InputError as exc:
+        return Failure(str(exc))
+    except SpamlintError as exc:  # a bad config or user rule: the whole run stops
+        return Failure(str(exc), fatal=True)
+    except RecursionError:
+        return Failure(f"{source.name}: input nested too deeply to lint")
+    except Exception as exc:  # a bug: one line, not a traceback, and the batch goes on
+        return Failure(f"{source.name}: internal error ({type(exc).__name__}: {exc}); please report it")
+
+
+def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[Outcome]:
+    """Outcomes in input order; with jobs > 1 the work is spread over processes."""
+    if jobs <= 1:
+        for source in sources:
+            yield outcome(source, options)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(jobs, _init_worker, (options,)) as pool:
+        yield from pool.imap(_work, sources, chunksize=16)
+
+
+_OPTIONS: Options | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _OPTIONS
+    _OPTIONS = options
+    builtin_rules()  # compile once per worker, before the first input
+
+
+def _work(source: Source) -> Outcome:
+    assert _OPTIONS is not None
+    return outcome(source, _OPTIONS)
+
+
+
+def rules_for(names: Iterable[str], options: Options) -> list[Rule]:
+    """Every rule that exists for these inputs (built-in and users' rule-paths), for rule listings."""
+    seen: dict[str, Rule] = {}
+    for cfg in {config_for(name, options) for name in names}:
+        for rule in _all_rules(cfg.rule_paths, cfg.source):
+            seen.setdefault(rule.id, rule)
+    return list(seen.values())
+
+
+def check_flags(options: Options) -> None:
+    """Reject unknown names in command-line flags before any input is read (ConfigError)."""
+    cfg = config_for(str(Path.cwd() / "-"), options)
+    rules = _all_rules(cfg.rule_paths, cfg.source)
+    flags = options.flags
+    select_rules(rules, flags.select, flags.ignore, source=flags.source)
+    engine_for(cfg)

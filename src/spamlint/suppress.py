@@ -1,0 +1,159 @@
+"""Inline suppressions: comments in a template that switch rules off for part of it.
+
+Accepted forms (HTML comments; in a text template the same comment alone on its line):
+
+    <!-- spamlint-disable RULE[,RULE...] -->            off from here to spamlint-enable or the end
+    <!-- spamlint-enable [RULE[,RULE...]] -->           back on (all rules, or only those named)
+    <!-- spamlint-disable-next-line RULE[,RULE...] -->  off for the line after the comment
+    <!-- spamlint-disable-file [RULE[,RULE...]] -->     off for the whole input, anywhere in it
+
+RULE is a rule id (`caps-words`) or a category (`all-caps`); names are separated by commas
+and/or spaces.  `spamlint-disable` and `spamlint-disable-next-line` without names switch off
+every rule.  Text after ` -- ` is a free reason and is ignored.  A suppression that suppresses
+nothing, names an unknown rule, or is misspelled (`spamlint-disabel`) is reported by the rule
+`unused-suppression` (0 points), like ruff's unused-noqa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .document import Document
+from .findings import CATEGORIES, Finding, Hit
+
+_DIRECTIVE = re.compile(r"^\s*spamlint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)$", re.DOTALL)
+_LOOKS_LIKE = re.compile(r"^\s*spamlint\b", re.IGNORECASE)
+_TEXT_LINE = re.compile(r"^[ \t]*<!--(.*?)-->[ \t]*\r?$", re.MULTILINE)
+_NAME = re.compile(r"[^\s,]+")
+_END = (1 << 62, 0)
+
+
+@dataclass
+class Directive:
+    """One suppression comment: what it switches off, where, and which of its names were used."""
+
+    kind: str  # disable, enable, disable-next-line, disable-file, or "malformed"
+    names: tuple[str, ...]
+    part: str
+    line: int
+    column: int
+    end_line: int
+    text: str
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, f: Finding) -> str | None:
+        """The name under which this directive switches off the finding, or None."""
+        if not self.names:
+            return "*"
+        for name in (f.rule, f.category):
+            if name in self.names:
+                return name
+        return None
+
+
+def parse(doc: Document) -> list[Directive]:
+    """Every suppression comment in the document's HTML parts and text bodies, in order."""
+    out: list[Directive] = []
+    for part in doc.html_parts:
+        for line, col, text in part.comments:
+            _add(out, text, part.part, line, col)
+    for seg in doc.bodies:
+        if seg.part.startswith("text/html") or "<!--" not in seg.source:
+            continue
+        for m in _TEXT_LINE.finditer(seg.source):
+            line, col = seg.locate(m.start())
+            if line is not None:
+                _add(out, m.group(1), seg.part, line, col + m.group().index("<!--"))
+    return out
+
+
+def _add(out: list[Directive], text: str, part: str, line: int, col: int) -> None:
+    if not _LOOKS_LIKE.match(text):
+        return
+    m = _DIRECTIVE.match(text)
+    kind, rest = (m.group(1), m.group(2)) if m else ("malformed", "")
+    rest = rest.split(" -- ", 1)[0]
+    names = tuple(_NAME.findall(rest))
+    end = line + text.count("\n")
+    out.append(Directive(kind, names, part, line, col, end, " ".join(text.split())))
+
+
+def apply(directives: Sequence[Directive], findings: Iterable[Finding]) -> list[Finding]:
+    """The findings no directive switches off; marks on each directive which names it used."""
+    spans = _spans(directives)
+    files = [d for d in directives if d.kind == "disable-file"]
+    nexts = [d for d in directives if d.kind == "disable-next-line"]
+    kept = []
+    for f in findings:
+        if not _suppressed(f, files, nexts, spans):
+            kept.append(f)
+    return kept
+
+
+def _suppressed(f: Finding, files: list[Directive], nexts: list[Directive],
+                spans: list[tuple[Directive, tuple[int, int]]]) -> bool:
+    hit = False
+    for d in files:
+        hit = _use(d, f) or hit
+    if f.line is not None:
+        at = (f.line, f.column or 0)
+        for d in nexts:
+            if d.part == f.part and f.line == d.end_line + 1:
+                hit = _use(d, f) or hit
+        for d, end in spans:
+            if d.part == f.part and (d.line, d.column) <= at < end:
+                hit = _use(d, f) or hit
+    return hit
+
+
+def _use(d: Directive, f: Finding) -> bool:
+    name = d.covers(f)
+    if name is None:
+        return False
+    d.used.add(name)
+    return True
+
+
+def _spans(directives: Sequence[Directive]) -> list[tuple[Directive, tuple[int, int]]]:
+    """Each disable directive with the position where a later enable (or the end) closes it."""
+    out = []
+    for i, d in enumerate(directives):
+        if d.kind != "disable":
+            continue
+        end = _END
+        for e in directives[i + 1:]:
+            if e.kind == "enable" and e.part == d.part and (not e.names or set(d.names) & set(e.names)):
+                end = (e.line, e.column)
+                break
+        out.append((d, end))
+    return out
+
+
+def unused(directives: Sequence[Directive], known: frozenset[str]) -> list[Hit]:
+    """Hits for directives, or names in them, that switched nothing off."""
+    hits = []
+    for d in directives:
+        reason = _unused_reason(d, known)
+        if reason:
+            hits.append(Hit(part=d.part, line=d.line, column=d.column, excerpt=d.text[:120],
+                            detail={"directive": f"spamlint-{d.kind}" if d.kind != "malformed" else d.text.split()[0],
+                                    "reason": reason}))
+    return hits
+
+
+def _unused_reason(d: Directive, known: frozenset[str]) -> str | None:
+    if d.kind == "malformed":
+        return "is not a spamlint directive (see docs/usage.md for the accepted forms)"
+    if d.kind == "enable":
+        return None
+    unknown = [n for n in d.names if n not in known and n not in CATEGORIES]
+    if unknown:
+        return f"names {unknown[0]!r}, which is not a rule id or category"
+    if not d.names:
+        return None if d.used else "suppresses nothing"
+    idle = [n for n in d.names if n not in d.used]
+    if idle:
+        return f"suppresses nothing for {', '.join(idle)}"
+    return None

@@ -10,7 +10,7 @@ from email import policy
 
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
-from .templating import has_placeholder, mask_placeholders
+from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 _KNOWN_HEADERS = frozenset({
@@ -56,13 +56,16 @@ def _looks_like_headers(head: bytes) -> bool:
     return False
 
 
-def load(data: bytes, name: str = "-", ext: str = "") -> Document:
-    """Build a Document from raw bytes, sniffing whether they are a message or a template."""
+def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None) -> Document:
+    """Build a Document from raw bytes, sniffing whether they are a message or a template.
+
+    `fields` (subject, from, reply-to, preheader) give a template what its front matter lacks.
+    """
     kind = sniff(data, ext)
     if kind == "message":
         return from_bytes_message(data, name)
     text = decode_template(data, kind == "html")
-    return from_template(text, name, kind, len(data))
+    return from_template(text, name, kind, len(data), fields)
 
 
 def decode_template(data: bytes, is_html: bool) -> str:
@@ -77,11 +80,16 @@ def decode_template(data: bytes, is_html: bool) -> str:
     return dammit.unicode_markup if dammit.unicode_markup is not None else data.decode("cp1252", "replace")
 
 
-def from_template(text: str, name: str, kind: str, raw_size: int | None = None) -> Document:
-    """A bare template (HTML or text): the whole file is one body part."""
+def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
+                  fields: dict[str, str] | None = None) -> Document:
+    """A bare template (HTML or text): the whole file is one body part, plus front-matter headers."""
     size = raw_size if raw_size is not None else len(text.encode("utf-8", "surrogatepass"))
+    found, text = template_fields(text, name, fields)
+    if found and kind == "text" and _HTML_START.match(text[:4096].encode("utf-8", "surrogatepass")):
+        kind = "html"  # the front matter hid the leading tag from sniff()
     doc = Document(kind=kind, name=name, raw_size=size)
     _add_body(doc, text, "text/html" if kind == "html" else "text/plain", primary=True)
+    add_template_headers(doc, found)
     return doc
 
 

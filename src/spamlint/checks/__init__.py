@@ -15,6 +15,7 @@ from .phrases import PhrasesCheck
 from .size import SizeCheck
 from .structure import ParseProblemCheck
 from .subject import FakeReplyCheck
+from .suppression import UnusedSuppressionCheck
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls
@@ -22,7 +23,7 @@ CHECKS: dict[str, type[Check]] = {
         PhrasesCheck, PatternCheck, CapsCheck, ExclamationCheck, GappedWordCheck, MixedScriptCheck,
         FakeReplyCheck, SizeCheck, ImageTextCheck, MissingAltCheck, LinkHostCheck, IpLinkCheck,
         AnchorMismatchCheck, LinkDomainsCheck, MissingHeaderCheck, OneClickUnsubscribeCheck,
-        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck,
+        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, UnusedSuppressionCheck,
     )
 }
 

@@ -19,7 +19,8 @@ def _web_links(doc: Document) -> Iterable[tuple[Link, str]]:
         if link.templated:
             continue
         host = host_of(link.url)
-        if host:
+        # the sender's own domains (config `sender-domains`) never count against the email
+        if host and not (doc.sender_domains and domain_matches(host, doc.sender_domains)):
             yield link, host
 
 

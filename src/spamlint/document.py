@@ -207,7 +207,6 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
-    sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""

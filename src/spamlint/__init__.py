@@ -69,7 +69,21 @@ def lint_document(doc: Document, *, threshold: float | None = None, engine: Engi
 
 
 def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule] | None = None,
-         name: str | None = None) -> Report:
-    """Lint one message or template and return its Report; never prints or exits."""
-    engine = Engine(rules) if rules is not None else None
-    return lint_document(load_document(source, name), threshold=threshold, engine=engine)
+         name: str | None = None, config: Union[str, os.PathLike, "Config", None] = None) -> Report:
+    """Lint one message or template and return its Report; never prints or exits.
+
+    `config` is a .spamlint.yaml or pyproject.toml path (or a spamlint.config.Config): its
+    selection, points, sender-domains and threshold apply; an explicit `threshold` still wins.
+    """
+    if config is None:
+        engine = Engine(rules) if rules is not None else None
+        return lint_document(load_document(source, name), threshold=threshold, engine=engine)
+    if rules is not None:
+        raise ConfigError("pass rules= or config=, not both")
+    from .config import Config, load_config
+    from .runner import engine_for
+
+    cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
+    doc = load_document(source, name)
+    limit = threshold if threshold is not None else cfg.threshold
+    return lint_document(doc, threshold=limit, engine=engine_for(cfg, cfg.ignored_for(doc.name)))

@@ -1,0 +1,156 @@
+"""The evaluator: metrics against hand-computed cases, per-rule rates, corpus runs on tiny folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import spamlint
+from spamlint.cli import main
+from spamlint.evaluate import Sample, collect, evaluate, lint_items, rule_rates
+from spamlint.metrics import confusion, recall_at_fpr, roc_auc
+from spamlint.rules import builtin_rules
+
+F, T = False, True
+
+# (scores, labels, AUC worked out by hand over every spam/ham pair, ties counting 1/2)
+AUC_CASES = [
+    ([1, 2, 3, 4], [F, F, T, T], 1.0),
+    ([1, 2, 3, 4], [T, T, F, F], 0.0),
+    ([1, 1, 1, 1], [F, T, F, T], 0.5),
+    ([1, 2, 2, 3], [F, F, T, T], 3.5 / 4),  # spam {2,3} vs ham {1,2}: 1 + 0.5 + 1 + 1
+    ([0, 0, 1], [F, T, T], 0.75),  # spam {0,1} vs ham {0}: 0.5 + 1
+    ([3, 1, 2, 2, 0], [T, F, T, F, F], 5.5 / 6),  # spam {3,2} vs ham {1,2,0}: 3 + (1 + 0.5 + 1)
+]
+
+
+@pytest.mark.parametrize("scores, labels, expected", AUC_CASES)
+def test_roc_auc_by_hand(scores: list[float], labels: list[bool], expected: float) -> None:
+    assert roc_auc(scores, labels) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("scores, labels", [([1, 2], [T, T]), ([1, 2], [F, F]), ([1, 2], [T])])
+def test_roc_auc_refuses_one_class_or_mismatch(scores: list[float], labels: list[bool]) -> None:
+    with pytest.raises(ValueError):
+        roc_auc(scores, labels)
+
+
+HAM_0_TO_99 = list(range(100))
+# (ham scores, spam scores, max FPR, expected threshold, recall, ham FPR)
+FPR_CASES = [
+    (HAM_0_TO_99, [50, 99, 100, 150], 0.01, 99, 0.75, 0.01),  # one ham (99) may fail
+    (HAM_0_TO_99, [50, 99, 100, 150], 0.001, 100, 0.5, 0.0),  # no ham may fail
+    ([0] * 98 + [5, 5], [5, 6], 0.01, 6, 0.5, 0.0),  # a tie of two ham at 5 cannot be split
+    ([0] * 97 + [5, 5, 5], [5], 0.05, 5, 1.0, 0.03),  # ...but fails whole when the budget allows
+    ([10] * 100, [1, 2], 0.01, 11, 0.0, 0.0),  # nothing to gain: threshold above every score
+]
+
+
+@pytest.mark.parametrize("ham, spam, max_fpr, threshold, recall, fpr", FPR_CASES)
+def test_recall_at_fpr_by_hand(ham: list[float], spam: list[float], max_fpr: float, threshold: float,
+                               recall: float, fpr: float) -> None:
+    point = recall_at_fpr(ham + spam, [F] * len(ham) + [T] * len(spam), max_fpr)
+    assert (point.threshold, point.recall, point.false_pos_rate) == pytest.approx((threshold, recall, fpr))
+
+
+def test_confusion_fails_at_or_above_threshold() -> None:
+    c = confusion([4.9, 5.0, 5.1, 0.0], [F, F, T, T], 5.0)
+    assert (c.true_pos, c.false_neg, c.false_pos, c.true_neg) == (1, 1, 1, 1)
+    assert (c.recall, c.false_pos_rate, c.precision) == (0.5, 0.5, 0.5)
+
+
+def _sample(spam: bool, *rules: str, score: float = 0.0) -> Sample:
+    return Sample("x", "spam" if spam else "ham", spam, score, tuple((r, 1.0) for r in rules))
+
+
+def test_rule_rates_put_rules_that_lean_to_ham_first() -> None:
+    samples = [_sample(F, "exclamation-run", "caps-words"), _sample(F, "caps-words"), _sample(F),
+               _sample(T, "exclamation-run", "caps-words"), _sample(T, "risky-words")]
+    rows = {r.rule: r for r in rule_rates(samples, builtin_rules())}
+    assert (rows["caps-words"].ham_rate, rows["caps-words"].spam_rate) == pytest.approx((2 / 3, 1 / 2))
+    assert rows["caps-words"].spam_share == pytest.approx(0.5 / (0.5 + 2 / 3))
+    assert rows["risky-words"].spam_share == 1.0 and rows["hidden-text"].spam_share is None
+    order = [r.rule for r in rule_rates(samples, builtin_rules())]
+    assert order.index("caps-words") < order.index("exclamation-run") < order.index("risky-words")
+    assert order.index("risky-words") < order.index("hidden-text")  # rules that never fired go last
+
+
+HAM = [b"From: Ann <ann@example.org>\nTo: bob@example.org\nSubject: lunch\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n"
+       b"Message-ID: <1@example.org>\n\nShall we meet for lunch on Tuesday at noon?\n",
+       b"<html><body><p>Minutes of the garden club meeting are attached below.</p></body></html>\n"]
+SPAM = [b"Subject: YOU HAVE WON!!!\n\nCONGRATULATIONS you have won a FREE prize!!! Claim your prize now, "
+        b"act now, buy now, free cash bonus, limited time offer!!!\n",
+        b"Subject: Account suspended\n\nYour account has been suspended. Verify within 24 hours: "
+        b"<a href=\"http://192.0.2.7/login\">click here</a>\n"]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """ham/ and spam/ folders with the messages above, a broken link, and a _source/ licence."""
+    for label, texts in (("ham", HAM), ("spam", SPAM)):
+        folder = tmp_path / label
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"{i:05d}.eml").write_bytes(text)
+    (tmp_path / "spam" / "00009.eml").symlink_to(tmp_path / "missing.eml")  # unreadable input
+    (tmp_path / "ham" / "_source").mkdir()
+    (tmp_path / "ham" / "_source" / "LICENSE").write_text("not a message\n")
+    return tmp_path
+
+
+def test_collect_labels_and_skips_source_folders(corpus: Path) -> None:
+    items = collect([str(corpus / "ham")], [str(corpus / "spam")])
+    assert [(Path(i.source.name).name, i.spam) for i in items] == [
+        ("00000.eml", F), ("00001.eml", F), ("00000.eml", T), ("00001.eml", T), ("00009.eml", T)]
+
+
+def test_samples_match_lint_and_errors_are_counted(corpus: Path) -> None:
+    samples = lint_items(collect([str(corpus / "ham")], [str(corpus / "spam")]), 5.0)
+    bad = [s for s in samples if s.error]
+    assert [Path(s.name).name for s in bad] == ["00009.eml"] and "no such file" in bad[0].error
+    for s in samples:
+        if not s.error:
+            report = spamlint.lint(Path(s.name))
+            assert s.score == report.score
+            assert [r for r, _ in s.hits] == sorted({f.rule for f in report.findings})
+    result = evaluate(samples, 5.0, builtin_rules())
+    assert (result.ham, result.spam, len(result.errors)) == (2, 2, 1)
+    assert [(f.count, f.errors) for f in result.folders] == [(2, 0), (2, 1)]
+
+
+def test_parallel_run_gives_identical_samples(corpus: Path) -> None:
+    items = collect([str(corpus / "ham")], [str(corpus / "spam")]) * 5
+    assert lint_items(items, 5.0, jobs=2) == lint_items(items, 5.0, jobs=1)
+
+
+def test_cli_json_and_markdown(corpus: Path) -> None:
+    args = ["evaluate", "--ham", str(corpus / "ham"), "--spam", str(corpus / "spam")]
+    result = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["ham"], data["spam"], len(data["errors"])) == (2, 2, 1)
+    assert data["confusion"]["spam_failed"] + data["confusion"]["spam_passed"] == 2
+    assert "no such file" in result.stderr
+    markdown = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
+    assert "| metric | value |" in markdown and "| rule | category |" in markdown
+
+
+def test_cli_without_inputs_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["evaluate"])
+    assert result.exit_code == 2 and "needs messages" in result.stderr
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "spamassassin"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared corpus (../shared/corpus) is not on this machine")
+def test_corpus_slice_lints_without_errors_in_any_job_count() -> None:
+    paths = [str(p) for folder in ("easy_ham", "spam") for p in sorted((SHARED / folder).iterdir())[:25]]
+    items = collect(paths[:25], paths[25:])
+    samples = lint_items(items, 5.0, jobs=2)
+    assert samples == lint_items(items, 5.0, jobs=1)
+    assert not [s.error for s in samples if s.error]

@@ -132,6 +132,11 @@ def fold_char(char: str) -> str:
     return "".join(out)
 
 
+def is_invisible(char: str) -> bool:
+    """True for zero-width characters, joiners, direction marks and soft hyphens."""
+    return char in _INVISIBLE
+
+
 def _fold_run(run: str) -> str:
     return "".join(fold_char(c) for c in run)
 

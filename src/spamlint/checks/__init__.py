@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Check, Option
 from .caps import CapsCheck
+from .disguise import DisguisedWordCheck, NonsenseCheck
 from .exclamation import ExclamationCheck
 from .hashbusting import GappedWordCheck, MixedScriptCheck
 from .headers import MissingHeaderCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck
@@ -23,7 +24,7 @@ CHECKS: dict[str, type[Check]] = {
         PhrasesCheck, PatternCheck, CapsCheck, ExclamationCheck, GappedWordCheck, MixedScriptCheck,
         FakeReplyCheck, SizeCheck, ImageTextCheck, MissingAltCheck, LinkHostCheck, IpLinkCheck,
         AnchorMismatchCheck, LinkDomainsCheck, MissingHeaderCheck, OneClickUnsubscribeCheck,
-        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, UnusedSuppressionCheck,
+        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck, UnusedSuppressionCheck,
     )
 }
 

@@ -23,12 +23,13 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+def phrase_pattern(phrases: list[str], loose: bool = False) -> re.Pattern[str]:
     """One word-bounded, case-insensitive pattern for a whole list of phrases.
 
     The alternatives are merged into a character trie, so the pattern branches once per
     character instead of trying every phrase at every position (several times faster on long
-    lists); spaces inside a phrase match any run of white space.
+    lists); spaces inside a phrase match any run of white space.  `loose` lets i and l stand
+    for each other, for canonical text where a leet "1" may have been either.
     """
     trie: dict = {}
     for phrase in phrases:
@@ -36,19 +37,29 @@ def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
         for ch in " ".join(phrase.lower().split()):
             node = node.setdefault(ch, {})
         node[""] = {}
-    body = _trie_pattern(trie) if trie else "(?!)"
+    body = _trie_pattern(trie, loose) if trie else "(?!)"
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
-def _trie_pattern(node: dict) -> str:
-    alts = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(sub)
-            for ch, sub in sorted(node.items()) if ch != ""]
+def _trie_pattern(node: dict, loose: bool = False) -> str:
+    alts = [_char(ch, loose) + _trie_pattern(sub, loose) for ch, sub in sorted(node.items()) if ch != ""]
     if not alts:
         return ""
     group = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     if "" in node:
         return (group if group.startswith("(?:") and len(alts) > 1 else "(?:" + group + ")") + "?"
     return group
+
+
+def _char(ch: str, loose: bool) -> str:
+    if ch == " ":
+        return r"\s+"
+    return "[il]" if loose and ch in "il" else re.escape(ch)
+
+
+def fold_il(phrase: str) -> str:
+    """A phrase with l written as i: the key under which loose matches are looked up."""
+    return " ".join(phrase.lower().split()).replace("l", "i")
 
 
 def letter_count(text: str) -> int:

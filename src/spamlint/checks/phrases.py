@@ -1,17 +1,38 @@
-"""Phrase lists compiled into one pattern: as density (risky words) or each phrase once (claims)."""
+"""Phrase lists compiled into one pattern: as density (risky words) or each phrase once (claims).
+
+Phrases are matched in the raw text and in the canonical text (normalize.py), so a phrase
+written in disguise (fr33, F.r.e.e, Cyrillic look-alikes) still counts; such a match says so.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from ..document import Document, Segment
 from ..findings import Hit
-from ._text import phrase_pattern
+from ._canon import canonical_only
+from ._text import fold_il, phrase_pattern
 from .base import TEXT_SCOPES, Check, Option
 
 
+class Match(NamedTuple):
+    """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
+
+    seg: Segment
+    start: int
+    end: int
+    key: str
+    disguise: str | None = None
+
+    def label(self) -> str:
+        """The phrase as a message shows it: disguised matches say how they were written."""
+        if self.disguise is None:
+            return self.seg.text[self.start:self.end]
+        return f"{self.key} as \u201c{self.seg.text[self.start:self.end]}\u201d ({self.disguise})"
+
+
 class PhrasesCheck(Check):
-    """Word-bounded, case-insensitive phrases.
+    """Word-bounded, case-insensitive phrases, in the raw and (with `canonical`) the normalised text.
 
     mode `density`: one hit when the weighted matches per 100 words reach `min_density` and
     at least `min_hits` matches occur; mode `each`: one hit per distinct phrase found.
@@ -24,47 +45,58 @@ class PhrasesCheck(Check):
         "mode": Option("choice", "each", "density or each", choices=("density", "each")),
         "min_density": Option("float", 2.0, "weighted matches per 100 words (density mode)"),
         "min_hits": Option("int", 1, "matches needed before the rule fires"),
+        "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
     }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
-        self.weights = {k.lower(): float(v) for k, v in options["phrases"].items()}
+        self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
         self.pattern = phrase_pattern(list(self.weights))
+        self.loose = phrase_pattern(list(self.weights), loose=True)
+        self.by_folded = {fold_il(k): k for k in self.weights}
 
-    def _weight(self, matched: str) -> float:
-        return self.weights.get(" ".join(matched.lower().split()), 1.0)
+    def _key(self, matched: str) -> str:
+        return " ".join(matched.lower().split())
+
+    def matches(self, seg: Segment) -> list[Match]:
+        """Raw matches, then matches only the canonical text shows."""
+        found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self.pattern.finditer(seg.text)]
+        if self.opts["canonical"]:
+            spans = [(m.start, m.end) for m in found]
+            for start, end, text, how in canonical_only(seg, self.loose, spans):
+                key = self.by_folded.get(fold_il(text), self._key(text))
+                found.append(Match(seg, start, end, key, how))
+        return found
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        segments = doc.segments(scope)
+        found = [m for seg in doc.segments(scope) for m in self.matches(seg)]
         if self.opts["mode"] == "each":
-            yield from self._each(segments)
+            yield from self._each(found)
         else:
-            yield from self._density(segments)
+            yield from self._density(found, doc.segments(scope))
 
-    def _each(self, segments: list[Segment]) -> Iterable[Hit]:
+    def _each(self, found: list[Match]) -> Iterable[Hit]:
         seen: set[str] = set()
-        for seg in segments:
-            for m in self.pattern.finditer(seg.text):
-                key = " ".join(m.group().lower().split())
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield Hit(**seg.hit(m.start(), m.end(), phrase=m.group()), weight=self._weight(key))
+        for m in found:
+            if m.key in seen:
+                continue
+            seen.add(m.key)
+            yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0))
 
-    def _density(self, segments: list[Segment]) -> Iterable[Hit]:
-        matches = [(seg, m) for seg in segments for m in self.pattern.finditer(seg.text)]
-        if len(matches) < self.opts["min_hits"]:
+    def _density(self, found: list[Match], segments: list[Segment]) -> Iterable[Hit]:
+        if len(found) < self.opts["min_hits"]:
             return
         words = sum(seg.word_count for seg in segments) or 1
-        weighted = sum(self._weight(m.group()) for _, m in matches)
+        weighted = sum(self.weights.get(m.key, 1.0) for m in found)
         density = 100.0 * weighted / max(words, 20)
         if density < self.opts["min_density"]:
             return
         counts: dict[str, int] = {}
-        for _, m in matches:
-            key = " ".join(m.group().lower().split())
-            counts[key] = counts.get(key, 0) + 1
-        listed = ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in sorted(counts.items(), key=lambda kv: -kv[1])[:6])
-        seg, first = matches[0]
-        yield Hit(**seg.hit(first.start(), first.end(), count=len(matches), words=listed,
-                            density=f"{density:.1f}"))
+        for m in found:
+            label = m.key if m.disguise is None else m.label()
+            counts[label] = counts.get(label, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:6]
+        listed = ", ".join(f"{k} \u00d7{n}" if n > 1 else k for k, n in ranked)
+        first = min(found, key=lambda m: (m.seg is not segments[0], m.start))
+        yield Hit(**first.seg.hit(first.start, first.end, count=len(found), words=listed,
+                                  density=f"{density:.1f}"))

@@ -1,0 +1,115 @@
+"""Hashbusting found through the canonical text: listed words in disguise, and runs of nonsense words."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Hit
+from ._canon import canonical_only
+from ._text import phrase_pattern
+from .base import TEXT_SCOPES, Check, Option
+
+_KINDS = ("leetspeak", "look-alike letters", "gaps", "invisible characters")
+
+
+class DisguisedWordCheck(Check):
+    """A word from `words` that only the normalised text shows: written with leet digits, look-alike
+    letters, gaps or invisible characters (the disguises named in `kinds`)."""
+
+    name = "disguised-word"
+    scopes = TEXT_SCOPES
+    options = {
+        "words": Option("list", required=True, doc="words and phrases that spammers disguise"),
+        "kinds": Option("list", list(_KINDS), "disguises to report: " + ", ".join(_KINDS)),
+        "max_hits": Option("int", 5, "report at most this many"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.pattern = phrase_pattern(options["words"])
+        self.loose = phrase_pattern(options["words"], loose=True)
+        self.kinds = frozenset(options["kinds"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for seg in doc.segments(scope):
+            spans = [m.span() for m in self.pattern.finditer(seg.text)]
+            for start, end, word, how in canonical_only(seg, self.loose, spans):
+                if how not in self.kinds:
+                    continue
+                yield Hit(**seg.hit(start, end, word=word.lower(), match=seg.text[start:end], how=how))
+                n += 1
+                if n >= self.opts["max_hits"]:
+                    return
+
+
+# pure-letter tokens that do not touch URL, address or identifier punctuation
+_TOKEN = regex.compile(r"(?<![\w@/.=#%&+\-])[A-Za-z]{5,}(?![\w@/=#%&+\-])")
+_VOWELS = frozenset("aeiouyAEIOUY")
+_RARE = frozenset("qxzjQXZJ")
+
+
+def looks_random(token: str) -> bool:
+    """True for a letter string unlike any word: no vowels, long consonant runs, a crowd of q x z j.
+
+    Capitalised acronyms and camelCase names are never random; callers pass pure ASCII letters.
+    """
+    if token.isupper() or not (token.islower() or token[1:].islower()):
+        return False
+    vowels = sum(c in _VOWELS for c in token)
+    if vowels == 0:
+        return len(token) >= 6
+    run = best = 0
+    for c in token:
+        run = 0 if c in _VOWELS else run + 1
+        best = max(best, run)
+    if best >= 6 or (len(token) >= 8 and vowels / len(token) < 0.2):
+        return True
+    return sum(c in _RARE for c in token) >= 3
+
+
+class NonsenseCheck(Check):
+    """Random-looking letter strings: `min_run` of them among `window` words, or one of `long_token`
+    letters or more. Digits, mixed case, URLs and addresses are left alone, so base64, ids,
+    hex colours and links never count."""
+
+    name = "nonsense-words"
+    scopes = TEXT_SCOPES
+    options = {
+        "min_run": Option("int", 3, "random-looking words needed within the window"),
+        "window": Option("int", 5, "words in the sliding window"),
+        "long_token": Option("int", 16, "a random-looking word this long counts alone"),
+        "max_hits": Option("int", 2, "report at most this many"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for seg in doc.segments(scope):
+            for start, end, count in self._runs(seg.text):
+                yield Hit(**seg.hit(start, end, count=count))
+                n += 1
+                if n >= self.opts["max_hits"]:
+                    return
+
+    def _runs(self, text: str) -> Iterable[tuple[int, int, int]]:
+        flagged = [m for m in _TOKEN.finditer(text) if looks_random(m.group())]
+        need, window, i = self.opts["min_run"], self.opts["window"], 0
+        while i < len(flagged):
+            m = flagged[i]
+            if len(m.group()) >= self.opts["long_token"]:
+                yield m.start(), m.end(), 1
+                i += 1
+                continue
+            j = i + need - 1
+            if j < len(flagged) and _words_between(text, m.start(), flagged[j].end()) <= window:
+                yield m.start(), flagged[j].end(), need
+                i = j + 1
+                continue
+            i += 1
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    return len(text[start:end].split())

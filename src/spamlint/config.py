@@ -79,9 +79,17 @@ def find_config(folder: Path) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=256)
 def load_config(path: Path) -> Config:
-    """Read and validate one config file (.spamlint.yaml or pyproject.toml)."""
+    """Read and validate one config file (.spamlint.yaml or pyproject.toml); cached while unchanged."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    return _load_config(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_config(path: Path, mtime_ns: int, size: int) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

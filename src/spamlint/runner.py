@@ -92,6 +92,7 @@ def outcome(source: Source, options: Options) -> Outcome:
 
 def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[Outcome]:
     """Outcomes in input order; with jobs > 1 the work is spread over processes."""
+    clear_caches()
     if jobs <= 1:
         for source in sources:
             yield outcome(source, options)
@@ -115,6 +116,13 @@ def _work(source: Source) -> Outcome:
     assert _OPTIONS is not None
     return outcome(source, _OPTIONS)
 
+
+
+def clear_caches() -> None:
+    """Forget config files and user rules read by an earlier run: they may have changed since."""
+    find_config.cache_clear()
+    _all_rules.cache_clear()
+    engine_for.cache_clear()
 
 
 def rules_for(names: Iterable[str], options: Options) -> list[Rule]:

@@ -61,7 +61,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--ham-margin", type=float, default=d.ham_margin, help="ham should stay this far below the threshold")
     p.add_argument("--protect-margin", type=float, default=d.protect_margin,
                    help="newsletters must stay this far below the threshold (hard constraint)")
-    p.add_argument("--ham-weight", type=float, default=3.0, help="weight of ham loss against each spam group's")
+    p.add_argument("--ham-weight", type=float, default=10.0, help="weight of ham loss against each spam group's")
     p.add_argument("--l2", type=float, default=d.l2, help="penalty on squared points")
     p.add_argument("--word-max", type=float, default=lim.word_max, help="most points for a single-word list rule")
     p.add_argument("--phrase-max", type=float, default=lim.phrase_max, help="most points for other phrase rules")

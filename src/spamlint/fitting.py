@@ -37,8 +37,8 @@ class FitConfig:
     """Knobs of the objective; the defaults are the ones the shipped points were fitted with."""
 
     threshold: float = 5.0
-    ham_margin: float = 1.0
-    protect_margin: float = 0.5
+    ham_margin: float = 2.0
+    protect_margin: float = 1.0
     temperature: float = 1.0
     l2: float = 0.002
     max_sweeps: int = 25

@@ -177,10 +177,10 @@ def test_sender_domains_never_count_against_the_email(tmp_path: Path) -> None:
     _write(tmp_path, {"t.html": MISMATCH})
     path = str(tmp_path / "t.html")
     _, reports, _ = _lint(tmp_path, path)
-    assert _rules(reports[path]) == {"anchor-domain-mismatch"}
+    assert "anchor-domain-mismatch" in _rules(reports[path])
     (tmp_path / ".spamlint.yaml").write_text("sender-domains: [example.net]\n")
     _, reports, _ = _lint(tmp_path, path)
-    assert _rules(reports[path]) == set()
+    assert "anchor-domain-mismatch" not in _rules(reports[path])
 
 
 def test_library_lint_accepts_a_config_path(tmp_path: Path) -> None:

@@ -70,7 +70,8 @@ def test_directive_text_is_not_linted_as_words() -> None:
      [(1, "spamlint-disable names 'caps-wrods', which is not a rule id or category")]),
     (_html("<p>x</p>", "<!-- spamlint-disabel caps-words -->"),
      [(2, "spamlint-disabel is not a spamlint directive (see docs/usage.md for the accepted forms)")]),
-    (_html("<!-- spamlint-disable-file -->", "<p>Quiet here.</p>"), [(1, "spamlint-disable-file suppresses nothing")]),
+    ("Hello,\n<!-- spamlint-disable-file -->\nQuiet here today, see you on Tuesday.\n",
+     [(2, "spamlint-disable-file suppresses nothing")]),
     (_html("<!-- spamlint-disable-next-line caps-words -->", LOUD), []),
     (_html("<!-- a normal comment about spam -->", "<p>Quiet here.</p>"), []),
 ])

@@ -31,8 +31,11 @@ def test_placeholders_are_masked_to_spaces_of_the_same_length(placeholder: str) 
                                   "Dear reader, {} here is the news of the week.\n"])
 def test_placeholders_never_produce_findings(placeholder: str, wrap: str) -> None:
     loud = " ".join([placeholder] * 6)  # six capitalised, exclaiming placeholders in a row
-    report = spamlint.lint(wrap.format(loud), name="t")
-    assert report.findings == ()
+    templated = spamlint.lint(wrap.format(loud), name="t").findings
+    blank = spamlint.lint(wrap.format(" " * len(loud)), name="t").findings
+    assert templated == blank
+    assert not [f for f in templated if f.category in ("all-caps", "exclamation", "risky-words")]
+    assert spamlint.lint(wrap.format("FREE CASH NOW!!! " * 6), name="t").findings  # the same text unmasked hits
 
 
 @pytest.mark.parametrize("text, rule, line, column", [
@@ -51,7 +54,7 @@ def test_positions_after_placeholders_point_into_the_template(text: str, rule: s
 def test_templated_link_targets_are_unknown_not_suspicious(href: str) -> None:
     doc = spamlint.load_document(f'<p><a href="{href}">www.mybank.com</a></p>', name="t")
     assert [link.templated for link in doc.links] == [True]
-    assert spamlint.lint_document(doc).findings == ()
+    assert not [f for f in spamlint.lint_document(doc).findings if f.category == "links"]
 
 
 def test_front_matter_is_blanked_and_keeps_lines() -> None:
@@ -101,7 +104,7 @@ def test_cli_subject_and_from_apply_to_templates_and_override_front_matter(tmp_p
     page = tmp_path / "t.html"
     page.write_text("<p>Hello there, the news of the week.</p>\n")
     _, data = _cli(str(page))
-    assert data["results"][0]["findings"] == []
+    assert not [f for f in data["results"][0]["findings"] if f["part"] in ("subject", "header:From")]
     _, data = _cli("--subject", "Fwd: free money!!!", "--from", "x@shop.example", str(page))
     rules = {f["rule"] for f in data["results"][0]["findings"]}
     assert {"fake-reply-subject", "exclamation-subject"} <= rules

@@ -80,12 +80,19 @@ def select_rules(rules: Sequence[Rule], select: Sequence[str] | None = None, ign
             if name not in ids and (key == "points" or name not in CATEGORIES):
                 kind = "rule id" if key == "points" else "rule id or category"
                 raise ConfigError(f"{source}: {key}: {name!r} is not a {kind} ('spamlint rules' lists them)")
-    chosen = [r for r in rules if (r.enabled if select is None else _named(r, select)) or _named(r, extend_select)]
+    chosen = [r for r in rules if _wanted(r, select) or _named(r, extend_select, by_category=r.enabled)]
     chosen = [r for r in chosen if not _named(r, ignore)]
     points = points or {}
     return [replace(r, points=points[r.id], enabled=True) if r.id in points else replace(r, enabled=True)
             for r in chosen]
 
 
-def _named(rule: Rule, names: Sequence[str]) -> bool:
-    return rule.id in names or rule.category in names
+def _wanted(rule: Rule, select: Sequence[str] | None) -> bool:
+    if select is None:
+        return rule.enabled
+    return _named(rule, select, by_category=rule.enabled)
+
+
+def _named(rule: Rule, names: Sequence[str], by_category: bool = True) -> bool:
+    """A rule is named by its id, or by its category unless it ships disabled."""
+    return rule.id in names or (by_category and rule.category in names)

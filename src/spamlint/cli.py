@@ -69,12 +69,22 @@ def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tup
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
     try:
+        sys.exit(_check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1))
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    except Exception as exc:  # a bug: one line, never a traceback
+        _fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
+
+
+def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int) -> int:
+    """Lint, print the chosen output, and return the exit status."""
+    try:
         check_flags(options)
         stdin = sys.stdin.buffer.read() if "-" in paths else None
-        sources = list(expand(list(paths), stdin))
+        sources = list(expand(paths, stdin))
     except SpamlintError as exc:
         _fail(str(exc))
-    reports, errors = _collect(sources, options, jobs or os.cpu_count() or 1, _show_progress(fmt, len(sources)))
+    reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
     if statistics:
         click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
     else:
@@ -82,8 +92,8 @@ def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tup
         rules = rules_for([s.name for s in sources], options) if fmt == "sarif" else ()
         click.echo(FORMATTERS[fmt](reports, color, rules), nl=False)
     if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS)
+        return EXIT_ERROR
+    return EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:

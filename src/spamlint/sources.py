@@ -91,12 +91,16 @@ def _mbox(path: Path, name: str) -> Iterator[Source]:
     if not path.is_file():
         yield Source(name, ".mbox", path=path)  # reading it reports the problem
         return
-    box = mailbox.mbox(path, create=False)
     try:
-        for n, key in enumerate(box.iterkeys(), 1):
-            yield Source(f"{name}#{n}", ".eml", data=box.get_bytes(key))
-    finally:
+        box = mailbox.mbox(path, create=False)
+        messages = [box.get_bytes(key) for key in box.iterkeys()]
         box.close()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if not messages:  # no 'From ' separator line: one message saved with an .mbox name
+        yield Source(name, ".eml", path=path)
+    for n, data in enumerate(messages, 1):
+        yield Source(f"{name}#{n}", ".eml", data=data)
 
 
 def _numbered(ext: str) -> bool:

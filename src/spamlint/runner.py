@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,9 +41,15 @@ def config_for(path: str, options: Options) -> Config:
     """The effective settings for one input path (see config.effective for the precedence)."""
     if options.config_path is not None:
         return effective(load_config(options.config_path), options.flags)
-    folder = Path(path.split("#", 1)[0]).parent if path != "-" else Path(".")
-    found = find_config(folder.resolve())
+    folder = os.path.dirname(path.split("#", 1)[0]) if path != "-" else "."
+    found = _config_in(folder)
     return effective(load_config(found) if found else None, options.flags)
+
+
+@lru_cache(maxsize=4096)
+def _config_in(folder: str) -> Path | None:
+    """find_config for a folder as the input names it (resolving paths is slow; once per folder)."""
+    return find_config(Path(folder or ".").resolve())
 
 
 @lru_cache(maxsize=64)
@@ -121,6 +128,7 @@ def _work(source: Source) -> Outcome:
 def clear_caches() -> None:
     """Forget config files and user rules read by an earlier run: they may have changed since."""
     find_config.cache_clear()
+    _config_in.cache_clear()
     _all_rules.cache_clear()
     engine_for.cache_clear()
 

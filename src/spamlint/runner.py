@@ -40,10 +40,13 @@ Outcome = Union[Report, Failure]
 def config_for(path: str, options: Options) -> Config:
     """The effective settings for one input path (see config.effective for the precedence)."""
     if options.config_path is not None:
-        return effective(load_config(options.config_path), options.flags)
+        return _effective(load_config(options.config_path), options.flags)
     folder = os.path.dirname(path.split("#", 1)[0]) if path != "-" else "."
     found = _config_in(folder)
-    return effective(load_config(found) if found else None, options.flags)
+    return _effective(load_config(found) if found else None, options.flags)
+
+
+_effective = lru_cache(maxsize=256)(effective)  # Config is frozen and hashable
 
 
 @lru_cache(maxsize=4096)

@@ -79,6 +79,14 @@ def _length_px(value: str) -> float | None:
         return None
 
 
+def font_size_px(value: str) -> float | None:
+    """A CSS font-size in pixels (keywords like 'small' count as readable); None if unknown."""
+    px = _length_px(value)
+    if px is None and value.strip()[:1].isalpha():
+        return 16.0
+    return px
+
+
 @lru_cache(maxsize=4096)
 def hiding_reason(style: str) -> str | None:
     """Why an inline style hides its content from a reader, or None."""

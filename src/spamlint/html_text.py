@@ -213,6 +213,8 @@ class _Walker:
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
         background = css.background_of(decls) or css.parse_color(a.get("bgcolor", "")) or parent.background
         hidden = parent.hidden
+        if hidden is not None and _unhides(hidden, decls, tag, a):
+            hidden = None  # a child may undo what it inherits: font size, visibility, colours
         if hidden is None:
             hidden = css.hiding_reason(style) if style else None
             if hidden is None and "hidden" in a:
@@ -266,6 +268,20 @@ def parse_html(source: str, part: str, line_base: int = 1) -> tuple[HtmlPart, li
     html_part = HtmlPart(part, source, segment, walker.hidden, tags, walker.comments)
     html_part.styles = walker.styles
     return html_part, walker.links, walker.images
+
+
+def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) -> bool:
+    """True when an element undoes an inherited hiding reason (font-size:0 wrappers are common)."""
+    if reason == "text colour matches background":
+        return True  # recomputed from this element's own inherited colours
+    if reason == "font-size:0":
+        size = css.font_size_px(decls["font-size"]) if "font-size" in decls else None
+        if tag == "font" and "size" in a:
+            return a["size"].strip() not in ("0", "-7")
+        return size is not None and size > 1
+    if reason == "visibility:hidden":
+        return decls.get("visibility", "").startswith("visible")
+    return False
 
 
 def _attrs(text: str) -> dict[str, str]:

@@ -7,16 +7,18 @@ from .caps import CapsCheck
 from .disguise import DisguisedWordCheck, NonsenseCheck
 from .exclamation import ExclamationCheck
 from .hashbusting import GappedWordCheck, MixedScriptCheck
-from .headers import MissingHeaderCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck
+from .headers import HeaderPatternCheck, MissingHeaderCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck
 from .hidden import HiddenTextCheck
-from .images import ImageTextCheck, MissingAltCheck
+from .images import AltTextCheck, ImageTextCheck, MissingAltCheck
 from .links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
 from .pattern import PatternCheck
 from .phrases import PhrasesCheck
-from .size import SizeCheck
-from .structure import ParseProblemCheck
+from .senders import DisplayNameCheck, SenderDomainCheck
+from .size import ClippedLinkCheck, SizeCheck
+from .structure import AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ParseProblemCheck
 from .subject import FakeReplyCheck
 from .suppression import UnusedSuppressionCheck
+from .urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls
@@ -24,7 +26,10 @@ CHECKS: dict[str, type[Check]] = {
         PhrasesCheck, PatternCheck, CapsCheck, ExclamationCheck, GappedWordCheck, MixedScriptCheck,
         FakeReplyCheck, SizeCheck, ImageTextCheck, MissingAltCheck, LinkHostCheck, IpLinkCheck,
         AnchorMismatchCheck, LinkDomainsCheck, MissingHeaderCheck, OneClickUnsubscribeCheck,
-        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck, UnusedSuppressionCheck,
+        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck,
+        HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
+        AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
+        LookalikeDomainCheck, UnusedSuppressionCheck,
     )
 }
 

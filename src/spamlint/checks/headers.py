@@ -6,6 +6,8 @@ import re
 from email.utils import getaddresses
 from typing import Iterable
 
+import regex
+
 from ..document import Document, Header
 from ..findings import Hit
 from ..urls import registrable_domain
@@ -96,3 +98,28 @@ class ReplyToDomainCheck(Check):
         a, b = address_domain(reply_to.value), address_domain(sender.value)
         if a and b and a != b:
             yield _hit(reply_to, reply_domain=a, from_domain=b)
+
+
+class HeaderPatternCheck(Check):
+    """A header whose value matches `pattern` (or, with `invert`, is present but does not match)."""
+
+    name = "header-pattern"
+    scopes = frozenset({"headers"})
+    options = {
+        "header": Option("str", required=True, doc="header field name"),
+        "pattern": Option("regex", required=True, doc="a regular expression searched in the decoded value"),
+        "invert": Option("bool", False, "fire when the value does not match"),
+        "ignore_case": Option("bool", True, "match without regard to case"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.pattern = regex.compile(options["pattern"], (regex.IGNORECASE if options["ignore_case"] else 0) | regex.V0)
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        field = doc.header(self.opts["header"])
+        if field is None:
+            return
+        m = self.pattern.search(field.value)
+        if bool(m) != self.opts["invert"]:
+            yield _hit(field, match=m.group() if m else field.value[:60])

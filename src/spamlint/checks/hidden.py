@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..document import Document
 from ..findings import Hit
-from ._text import letter_count
+from ._text import letter_count, phrase_pattern
 from .base import Check, Option
+
+_ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
 
 
 class HiddenTextCheck(Check):
@@ -20,7 +23,20 @@ class HiddenTextCheck(Check):
         "preheader_letters": Option("int", 200, "a first hidden run this short, near the top, is a preheader"),
         "preheader_offset": Option("int", 40, "visible letters that may come before a preheader"),
         "max_hits": Option("int", 3, "report at most this many"),
+        "risky_words": Option("list", [], "words that make hidden text weigh more"),
+        "risky_weight": Option("float", 1.0, "weight of hidden text with a risky word or a web address"),
     }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        words = options["risky_words"]
+        self.risky = phrase_pattern(words) if words else None
+
+    def _weight(self, text: str) -> float:
+        """Hidden links and sales words are what hiding is for, so they weigh more than filler."""
+        if _ADDRESS.search(text) or (self.risky is not None and self.risky.search(text)):
+            return self.opts["risky_weight"]
+        return 1.0
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
@@ -35,7 +51,8 @@ class HiddenTextCheck(Check):
                     continue
                 text = " ".join(hidden.text.split())
                 yield Hit(part=hidden.part, line=hidden.line, column=hidden.column, excerpt=text[:80],
-                          detail={"reason": hidden.reason, "letters": letters})
+                          detail={"reason": hidden.reason, "letters": letters},
+                          weight=self._weight(hidden.text))
                 n += 1
                 if n >= self.opts["max_hits"]:
                     return

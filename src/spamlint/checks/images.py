@@ -1,4 +1,4 @@
-"""Image checks: image-only mail, image area against visible text, images without alt text."""
+"""Image checks: image-only mail, image area against visible text, missing alt text, alt text as message."""
 
 from __future__ import annotations
 
@@ -67,3 +67,28 @@ class MissingAltCheck(Check):
         missing = [i for i in _content_images(doc) if i.alt is None]
         if len(missing) >= self.opts["min_images"]:
             yield _hit(missing[0], count=len(missing), total=len(doc.images))
+
+
+class AltTextCheck(Check):
+    """Alt text that carries the message: at least `min_letters` letters of alt text, making up more
+    than `max_share` of all the words a reader with images on or off could get."""
+
+    name = "alt-text"
+    scopes = frozenset({"images"})
+    options = {
+        "min_letters": Option("int", 80, "letters of alt text before the rule judges"),
+        "max_share": Option("float", 0.5, "largest share of alt text in alt plus visible text"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        with_alt = [i for i in doc.images if i.alt]
+        alt = sum(letter_count(i.alt or "") for i in with_alt)
+        if alt < self.opts["min_letters"]:
+            return
+        visible = sum(letter_count(p.text.text) for p in doc.html_parts)
+        share = alt / (alt + visible)
+        if share > self.opts["max_share"]:
+            longest = max(with_alt, key=lambda i: len(i.alt or ""))
+            yield Hit(part=longest.part, line=longest.line, column=longest.column,
+                      excerpt=" ".join((longest.alt or "").split())[:80],
+                      detail={"alt": alt, "visible": visible, "share": f"{share:.0%}"})

@@ -1,8 +1,10 @@
-"""Message and HTML size against delivery advice and Gmail's clipping point."""
+"""Message and HTML size against delivery advice and Gmail's clipping point, and links past that point."""
 
 from __future__ import annotations
 
 from typing import Iterable
+
+import regex
 
 from ..document import Document
 from ..findings import Hit
@@ -35,3 +37,43 @@ class SizeCheck(Check):
 
 def _kb(n: int) -> str:
     return f"{n / 1024:.0f} KB"
+
+
+class ClippedLinkCheck(Check):
+    """In an HTML body larger than `max_bytes`, the first link matching `pattern` (text or URL)
+    starts after the clip point, so Gmail readers do not see it without expanding the message."""
+
+    name = "clipped-link"
+    scopes = frozenset({"html"})
+    options = {
+        "max_bytes": Option("int", 102000, "where the client clips the HTML"),
+        "pattern": Option("regex", "unsubscribe|opt[ -]?out|abmelden", "what the link's text or URL says"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.pattern = regex.compile(options["pattern"], regex.IGNORECASE | regex.V0)
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        limit = self.opts["max_bytes"]
+        for part in doc.html_parts:
+            if part.size <= limit:
+                continue
+            link = next((k for k in doc.links if k.part == part.part and k.line is not None
+                         and (self.pattern.search(k.text) or self.pattern.search(k.url))), None)
+            if link is None:
+                continue
+            at = _byte_offset(part.source, link.line, link.column or 1)
+            if at > limit:
+                yield Hit(part=part.part, line=link.line, column=link.column, excerpt=link.url[:120],
+                          detail={"at": _kb(at), "limit": _kb(limit)})
+
+
+def _byte_offset(source: str, line: int, column: int) -> int:
+    """Bytes (UTF-8) before a 1-based line and column of source."""
+    pos = 0
+    for _ in range(line - 1):
+        pos = source.find("\n", pos) + 1
+        if pos == 0:
+            return len(source.encode("utf-8", "surrogatepass"))
+    return len(source[:pos + column - 1].encode("utf-8", "surrogatepass"))

@@ -1,10 +1,10 @@
-"""Structure: what went wrong reading the message (undecodable parts, bad charsets)."""
+"""Structure: decoding problems, MIME shape, risky HTML elements, HTML skeleton, risky attachments."""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from ..document import Document
+from ..document import Document, Segment
 from ..findings import Hit
 from .base import Check, Option
 
@@ -21,3 +21,105 @@ class ParseProblemCheck(Check):
         for kind, text in doc.problems:
             if not kinds or kind in kinds:
                 yield Hit(part="message", excerpt=text[:120], detail={"problem": text, "kind": kind})
+
+
+def _letters(seg_text: str) -> int:
+    return sum(1 for c in seg_text if c.isalpha())
+
+
+class MimeShapeCheck(Check):
+    """The shape of the message bodies.
+
+    mode `html-only`: an HTML body with no text/plain alternative; `empty`: bodies with fewer
+    than `min_letters` letters and no attachment; `alternatives-differ`: text/plain and HTML
+    alternatives that share less than `min_overlap` of their words.
+    """
+
+    name = "mime-shape"
+    scopes = frozenset({"message"})
+    options = {
+        "mode": Option("choice", "html-only", "html-only, empty or alternatives-differ",
+                       choices=("html-only", "empty", "alternatives-differ")),
+        "min_letters": Option("int", 20, "letters below which the body counts as empty"),
+        "min_overlap": Option("float", 0.3, "share of distinct words both alternatives must have in common"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        html = [s for s in doc.bodies if s.part.startswith("text/html")]
+        plain = [s for s in doc.bodies if not s.part.startswith("text/html")]
+        mode = self.opts["mode"]
+        if mode == "html-only":
+            if doc.is_message and html and not plain:
+                yield Hit(part="message", detail={"parts": len(html)})
+        elif mode == "empty":
+            letters = sum(_letters(s.text) for s in doc.bodies)
+            if doc.is_message and not doc.attachments and letters < self.opts["min_letters"]:
+                yield Hit(part="message", detail={"letters": letters})
+        elif html and plain:
+            overlap = _overlap(plain[0], html[0])
+            if overlap is not None and overlap < self.opts["min_overlap"]:
+                yield Hit(part=plain[0].part, detail={"overlap": f"{overlap:.0%}"})
+
+
+def _overlap(a: Segment, b: Segment) -> float | None:
+    """Share of the smaller word set found in the other; None when either has too few words."""
+    wa = {w.lower() for _, _, w in a.words if len(w) > 3}
+    wb = {w.lower() for _, _, w in b.words if len(w) > 3}
+    if len(wa) < 10 or len(wb) < 10:
+        return None
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+class HtmlTagsCheck(Check):
+    """HTML elements from `tags` (forms, scripts, frames, embedded objects), one hit per kind."""
+
+    name = "html-tags"
+    scopes = frozenset({"html"})
+    options = {"tags": Option("list", required=True, doc="element names, lower case")}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for part in doc.html_parts:
+            for tag in self.opts["tags"]:
+                count = part.tag_counts.get(tag, 0)
+                if count:
+                    yield Hit(part=part.part, detail={"tag": tag, "count": count})
+
+
+class HtmlSkeletonCheck(Check):
+    """An HTML message body without its <html> or <body> element (markup pasted together by a script)."""
+
+    name = "html-skeleton"
+    scopes = frozenset({"html"})
+    options = {"elements": Option("list", ["html", "body"], "elements every HTML body should have")}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for part in doc.html_parts:
+            missing = [t for t in self.opts["elements"] if not part.tag_counts.get(t)]
+            if missing:
+                yield Hit(part=part.part, detail={"missing": ", ".join(f"<{t}>" for t in missing)})
+
+
+class AttachmentCheck(Check):
+    """Attachments whose file name ends in one of `extensions`; with `double_extension`, only names
+    that put a harmless-looking extension before it (invoice.pdf.exe)."""
+
+    name = "attachment"
+    scopes = frozenset({"message"})
+    options = {
+        "extensions": Option("list", required=True, doc="file name extensions, without the dot"),
+        "double_extension": Option("bool", False, "only names with a second extension before it"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.exts = frozenset(e.lower().lstrip(".") for e in options["extensions"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for att in doc.attachments:
+            parts = att.filename.strip().strip('"').lower().rsplit(".", 2)
+            if len(parts) < 2 or parts[-1] not in self.exts:
+                continue
+            if self.opts["double_extension"] and not (len(parts) == 3 and 1 <= len(parts[1]) <= 4 and parts[1].isalnum()):
+                continue
+            yield Hit(part="message", excerpt=att.filename[:120],
+                      detail={"filename": att.filename, "type": att.content_type})

@@ -1,0 +1,89 @@
+"""Who the mail says it is from: display names that borrow a brand or another address, freemail senders."""
+
+from __future__ import annotations
+
+import re
+from email.utils import getaddresses
+from typing import Iterable
+
+from ..document import Document, Header
+from ..findings import Hit
+from ..urls import domain_matches, registrable_domain
+from .base import Check, Option
+from .headers import looks_bulk
+
+_ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def sender(doc: Document) -> tuple[Header, str, str] | None:
+    """(From header, display name, address domain) of the first From address, or None."""
+    field = doc.header("From")
+    if field is None:
+        return None
+    for name, addr in getaddresses([field.value]):
+        if "@" in addr:
+            return field, name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
+    return None
+
+
+def _hit(field: Header, **detail: object) -> Hit:
+    return Hit(part=f"header:{field.name}", line=field.line, column=1,
+               excerpt=f"{field.name}: {field.value}"[:120], detail=detail)
+
+
+class DisplayNameCheck(Check):
+    """A From display name that shows an address on another domain (mode `address`), or names
+    one of `brands` while the address is on a domain that does not carry the brand (mode `brand`)."""
+
+    name = "display-name"
+    scopes = frozenset({"headers"})
+    options = {
+        "mode": Option("choice", "address", "address or brand", choices=("address", "brand")),
+        "brands": Option("list", [], "brand names (brand mode); matched as whole words, ignoring case"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        brands = sorted((b.lower() for b in options["brands"]), key=len, reverse=True)
+        alts = "|".join(re.escape(b) for b in brands) or "(?!)"
+        self.brand_re = re.compile(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = sender(doc)
+        if found is None or not found[1]:
+            return
+        field, name, domain = found
+        if self.opts["mode"] == "address":
+            m = _ADDRESS.search(name)
+            if m and registrable_domain(m.group(1).lower()) != registrable_domain(domain):
+                yield _hit(field, shown=m.group(0), domain=domain)
+            return
+        m = self.brand_re.search(name)
+        if m and _NOT_ALNUM.sub("", m.group(1).lower()) not in _NOT_ALNUM.sub("", domain):
+            yield _hit(field, brand=m.group(1), domain=domain)
+
+
+class SenderDomainCheck(Check):
+    """The From address is on one of `domains` (freemail providers, say); with `bulk_only`, only
+    for mail that looks like bulk mail."""
+
+    name = "sender-domain"
+    scopes = frozenset({"headers"})
+    options = {
+        "domains": Option("list", required=True, doc="domains; subdomains match too"),
+        "bulk_only": Option("bool", True, "only judge mail that looks like bulk mail"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.domains = frozenset(d.lower() for d in options["domains"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = sender(doc)
+        if found is None or not domain_matches(found[2], self.domains):
+            return
+        # a discussion list (List-Post) relays people writing, not a bulk sender
+        if self.opts["bulk_only"] and (not looks_bulk(doc) or doc.header("List-Post") is not None):
+            return
+        yield _hit(found[0], domain=found[2])

@@ -1,0 +1,155 @@
+"""Link shapes: URL and anchor-text patterns, look-alike domains, images from unrelated hosts."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Hit
+from ..normalize import canonical
+from ..urls import domain_matches, host_of, registrable_domain
+from ._text import fold_il
+from .base import Check, Option
+from .links import _hit, _web_links
+from .senders import sender
+
+
+def _compile(pattern: str) -> regex.Pattern[str] | None:
+    return regex.compile(pattern, regex.IGNORECASE | regex.V0) if pattern else None
+
+
+class LinkPatternCheck(Check):
+    """Links whose URL, host and anchor text match the given patterns (every pattern given must
+    match), except links to `ignore_domains`."""
+
+    name = "link-pattern"
+    scopes = frozenset({"links"})
+    options = {
+        "url_pattern": Option("regex", "", "searched in the whole URL"),
+        "host_pattern": Option("regex", "", "searched in the host name"),
+        "text_pattern": Option("regex", "", "searched in the visible anchor text"),
+        "ignore_domains": Option("list", [], "domains never reported; subdomains match too"),
+        "max_hits": Option("int", 3, "report at most this many links"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.tests = [(field, p) for field, p in (("url", _compile(options["url_pattern"])),
+                      ("host", _compile(options["host_pattern"])), ("text", _compile(options["text_pattern"])))
+                      if p is not None]
+        self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        for link, host in _web_links(doc):
+            values = {"url": link.url, "host": host, "text": link.text}
+            if domain_matches(host, self.ignore) or not all(p.search(values[f]) for f, p in self.tests):
+                continue
+            yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
+            n += 1
+            if n >= self.opts["max_hits"]:
+                return
+
+
+def skeleton(label: str) -> str:
+    """A domain label as it reads: punycode decoded, look-alikes and leet folded, rn read as m."""
+    if label.startswith("xn--"):
+        try:
+            label = label.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    text = canonical(label.replace("-", "")).text.lower()
+    return fold_il(text.replace("rn", "m").replace("vv", "w"))
+
+
+def _edits_le1(a: str, b: str) -> bool:
+    """True when a and b differ by at most one inserted, deleted or replaced character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+class LookalikeDomainCheck(Check):
+    """Link hosts and the From domain that imitate one of `brands` (registrable domains): the same
+    name in look-alike letters, punycode or leet, one typo away, or the brand's domain used as a
+    subdomain of another (paypal.com.example.net)."""
+
+    name = "lookalike-domain"
+    scopes = frozenset({"links", "headers"})
+    options = {
+        "brands": Option("list", required=True, doc="registrable domains of often-imitated brands"),
+        "max_hits": Option("int", 3, "report at most this many"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.brands = {b.lower(): fold_il(b.lower().split(".")[0]) for b in options["brands"]}
+
+    def imitated(self, host: str) -> str | None:
+        """The brand domain that host imitates, if any."""
+        domain = registrable_domain(host)
+        if domain in self.brands:
+            return None
+        raw = fold_il(domain.split(".")[0])
+        label = skeleton(domain.split(".")[0])
+        for brand, name in self.brands.items():
+            if f".{brand}." in f".{host}.":
+                return brand
+            if raw == name:
+                continue  # the brand's own name under another suffix (adobe.ly, amazon.de)
+            if label == name or (len(name) >= 6 and _edits_le1(label, name)):
+                return brand
+        return None
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        n = 0
+        found = sender(doc) if "headers" in scope else None
+        if found is not None and (brand := self.imitated(found[2])):
+            yield Hit(part=f"header:{found[0].name}", line=found[0].line, column=1,
+                      excerpt=found[0].value[:120], detail={"host": found[2], "brand": brand})
+            n += 1
+        for link, host in (_web_links(doc) if "links" in scope else ()):
+            brand = self.imitated(host)
+            if brand is not None:
+                yield _hit(link, host=host, brand=brand)
+                n += 1
+                if n >= self.opts["max_hits"]:
+                    return
+
+
+class ImageHostCheck(Check):
+    """Images loaded from registrable domains that neither the sender nor any link uses
+    (except `ignore_domains`, such as mail services' image hosts)."""
+
+    name = "image-host"
+    scopes = frozenset({"images"})
+    options = {
+        "ignore_domains": Option("list", [], "image hosts never reported; subdomains match too"),
+        "min_domains": Option("int", 1, "unrelated image domains needed before the rule fires"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        known = {registrable_domain(host) for _, host in _web_links(doc)}
+        found = sender(doc)
+        if found is not None:
+            known.add(registrable_domain(found[2]))
+        unrelated: dict[str, object] = {}
+        for img in doc.images:
+            host = host_of(img.src)
+            if host and not domain_matches(host, self.ignore) and registrable_domain(host) not in known:
+                unrelated.setdefault(registrable_domain(host), img)
+        if len(unrelated) >= self.opts["min_domains"]:
+            img = next(iter(unrelated.values()))
+            yield Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120],
+                      detail={"domains": ", ".join(sorted(unrelated)[:5]), "count": len(unrelated)})

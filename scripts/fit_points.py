@@ -55,6 +55,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                        help=f"{group} folder, repeatable [default: {', '.join(LAYOUT[group][2])} under --corpus]")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds [default: 5]")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="lint processes [default: all CPUs]")
+    p.add_argument("--min-support", type=int, default=10,
+                   help="rules firing on fewer messages keep the points in their files [default: 10]")
     p.add_argument("--write", action="store_true", help="write the fitted points into the rule files")
     p.add_argument("--rules-dir", type=Path, default=REPO / "rules", help="where --write edits rule files")
     d, lim = FitConfig(), Limits()
@@ -96,12 +98,24 @@ def _relative(sample: Sample) -> str:
     return os.path.relpath(sample.name, sample.folder) if sample.name != sample.folder else Path(sample.name).name
 
 
-def build_model(rules: Sequence[Rule], limits: Limits) -> Model:
-    """Categories, caps and per-rule bounds (in grid steps)."""
+def support(data: Data) -> list[int]:
+    """How many messages (ham and spam) each rule fires on."""
+    counts = [0] * len(data.rules)
+    for e in data.examples:
+        for r, _ in e.hits:
+            counts[r] += 1
+    return counts
+
+
+def build_model(rules: Sequence[Rule], limits: Limits, fixed: Sequence[bool] = ()) -> Model:
+    """Categories, caps and per-rule bounds (in grid steps); a fixed rule's bounds pin its current points."""
     cats = {c: i for i, c in enumerate(CATEGORIES)}
     caps = tuple(CATEGORY_CAPS.get(c, float("inf")) for c in CATEGORIES)
     upper = [to_steps(upper_bound(r.check_name, r.options, caps[cats[r.category]], limits)) for r in rules]
     lower = [min(to_steps(limits.min_points), u) for u in upper]
+    for r, pinned in enumerate(fixed):
+        if pinned:
+            lower[r] = upper[r] = to_steps(rules[r].points)
     return Model(tuple(cats[r.category] for r in rules), caps, tuple(lower), tuple(upper))
 
 
@@ -147,7 +161,7 @@ def cross_validate(data: Data, model: Model, start: list[int], cfg: FitConfig, k
     return oof, per_fold
 
 
-def print_rules(data: Data, start: list[int], final: list[int], per_fold: list[list[int]]) -> None:
+def print_rules(data: Data, start: list[int], final: list[int], per_fold: list[list[int]], fixed: list[bool]) -> None:
     """Old and new points per rule, with the range the folds gave (wide = unstable)."""
     ham_hits = [0] * len(data.rules)
     spam_hits = [0] * len(data.rules)
@@ -158,7 +172,7 @@ def print_rules(data: Data, start: list[int], final: list[int], per_fold: list[l
     for r, rule in sorted(enumerate(data.rules), key=lambda p: p[1].id):
         lo, hi = min(f[r] for f in per_fold) * STEP, max(f[r] for f in per_fold) * STEP
         print(f"{rule.id:28}{rule.category:19}{start[r] * STEP:5.1f}{final[r] * STEP:6.1f}"
-              f"{f'{lo:.1f}-{hi:.1f}':>10}{ham_hits[r]:7}{spam_hits[r]:7}")
+              f"{f'{lo:.1f}-{hi:.1f}':>10}{ham_hits[r]:7}{spam_hits[r]:7}{'  kept: too few hits' if fixed[r] else ''}")
 
 
 def write_points(rules: Sequence[Rule], steps: Sequence[int], rules_dir: Path) -> list[Path]:
@@ -182,18 +196,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.monotonic()
     data = load(folders(args), args.jobs, args.folds)
     print(f"linted {len(data.examples)} messages in {time.monotonic() - t0:.1f}s; fitting {len(data.rules)} rules")
-    model = build_model(data.rules, Limits(word_max=args.word_max, phrase_max=args.phrase_max))
-    start = [to_steps(r.points) for r in data.rules]
+    fixed = [n < args.min_support for n in support(data)]
+    model = build_model(data.rules, Limits(word_max=args.word_max, phrase_max=args.phrase_max), fixed)
+    current = [to_steps(r.points) for r in data.rules]
+    # Fitted rules start from 1 point, not from the files, so refitting is idempotent.
+    start = [q if pinned else to_steps(1.0) for q, pinned in zip(current, fixed)]
     oof, per_fold = cross_validate(data, model, start, cfg, args.folds)
     final = fit(data.examples, model, start, cfg)
-    print_table({"before": metrics(data.examples, scores(data.examples, model, start)),
+    print_table({"before": metrics(data.examples, scores(data.examples, model, current)),
                  "after (train)": metrics(data.examples, scores(data.examples, model, final)),
                  f"after ({args.folds}-fold)": metrics(data.examples, oof)})
-    print(f"objective before {objective(data.examples, model, start, cfg)}, "
+    print(f"objective before {objective(data.examples, model, current, cfg)}, "
           f"after {objective(data.examples, model, final, cfg)}")
-    print_rules(data, start, final, per_fold)
+    print_rules(data, current, final, per_fold, fixed)
     if args.write:
-        for path in write_points(data.rules, final, args.rules_dir):
+        fitted = [(rule, q) for rule, q, pinned in zip(data.rules, final, fixed) if not pinned]
+        for path in write_points([r for r, _ in fitted], [q for _, q in fitted], args.rules_dir):
             print(f"wrote {path}")
     print(f"done in {time.monotonic() - t0:.1f}s")
     return 0

@@ -183,6 +183,20 @@ def test_sender_domains_never_count_against_the_email(tmp_path: Path) -> None:
     assert "anchor-domain-mismatch" not in _rules(reports[path])
 
 
+IMAGES = ('<html><body><p>Hello, our news.</p><p><a href="https://www.example.com/a">read</a></p>'
+          '<img src="https://img.example.com/a.png" alt="x" width="300" height="200"></body></html>\n')
+
+
+def test_sender_domains_are_never_unrelated_image_hosts(tmp_path: Path) -> None:
+    _write(tmp_path, {"t.html": IMAGES.replace("www.example.com", "www.shop.example")})
+    path = str(tmp_path / "t.html")
+    _, reports, _ = _lint(tmp_path, path, "--select", "unrelated-image-host")
+    assert _rules(reports[path]) == {"unrelated-image-host"}
+    (tmp_path / ".spamlint.yaml").write_text("sender-domains: [example.com]\n")
+    _, reports, _ = _lint(tmp_path, path, "--select", "unrelated-image-host")
+    assert _rules(reports[path]) == set()
+
+
 def test_library_lint_accepts_a_config_path(tmp_path: Path) -> None:
     import spamlint
 

@@ -141,6 +141,7 @@ class ImageHostCheck(Check):
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         known = {registrable_domain(host) for _, host in _web_links(doc)}
+        known.update(registrable_domain(d) for d in doc.sender_domains)  # config `sender-domains`
         found = sender(doc)
         if found is not None:
             known.add(registrable_domain(found[2]))

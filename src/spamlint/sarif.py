@@ -27,7 +27,6 @@ def to_sarif(reports: Sequence[Report], rules: Sequence[Rule]) -> dict:
     index = {rid: i for i, rid in enumerate(ids)}
     driver = {
         "name": "spamlint", "version": __version__, "semanticVersion": __version__,
-        "informationUri": "https://github.com/spamlint/spamlint",
         "rules": [_rule(rid, by_id[rid]) for rid in ids],
     }
     results = [_result(report, f, index[f.rule]) for report in reports for f in report.findings]

@@ -175,17 +175,21 @@ def print_rules(data: Data, start: list[int], final: list[int], per_fold: list[l
               f"{f'{lo:.1f}-{hi:.1f}':>10}{ham_hits[r]:7}{spam_hits[r]:7}{'  kept: too few hits' if fixed[r] else ''}")
 
 
-def write_points(rules: Sequence[Rule], steps: Sequence[int], rules_dir: Path) -> list[Path]:
-    """Rewrite the `points:` line of each rule file whose points changed; returns the files written."""
-    written = []
+def write_points(rules: Sequence[Rule], steps: Sequence[int], rules_dir: Path) -> tuple[list[Path], list[str]]:
+    """Rewrite the `points:` line of each rule file whose points changed: (files written, problems)."""
+    written, problems = [], []
     for rule, q in zip(rules, steps):
         path = rules_dir / f"{rule.id}.yaml"
-        old = path.read_bytes().decode("utf-8")
-        new = replace_points(old, q * STEP)
+        try:
+            old = path.read_bytes().decode("utf-8")
+            new = replace_points(old, q * STEP)
+        except (OSError, ValueError) as exc:  # a file renamed or edited since the run began
+            problems.append(f"{path}: not written: {exc}")
+            continue
         if new != old:
             path.write_bytes(new.encode("utf-8"))
             written.append(path)
-    return written
+    return written, problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -209,12 +213,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"objective before {objective(data.examples, model, current, cfg)}, "
           f"after {objective(data.examples, model, final, cfg)}")
     print_rules(data, current, final, per_fold, fixed)
-    if args.write:
-        fitted = [(rule, q) for rule, q, pinned in zip(data.rules, final, fixed) if not pinned]
-        for path in write_points([r for r, _ in fitted], [q for _, q in fitted], args.rules_dir):
-            print(f"wrote {path}")
+    status = save(data.rules, final, fixed, args.rules_dir) if args.write else 0
     print(f"done in {time.monotonic() - t0:.1f}s")
-    return 0
+    return status
+
+
+def save(rules: Sequence[Rule], steps: Sequence[int], fixed: Sequence[bool], rules_dir: Path) -> int:
+    """Write the fitted (not the kept) rules' points; 1 if some file could not be written."""
+    fitted = [(rule, q) for rule, q, pinned in zip(rules, steps, fixed) if not pinned]
+    written, problems = write_points([r for r, _ in fitted], [q for _, q in fitted], rules_dir)
+    for path in written:
+        print(f"wrote {path}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def test_write_points_keeps_real_rule_files_byte_for_byte(tmp_path: Path) -> Non
     for r in rules:
         shutil.copy(REPO / "rules" / f"{r.id}.yaml", tmp_path)
     steps = [(i % 30) + 1 for i in range(len(rules))]
-    fit_points.write_points(rules, steps, tmp_path)
+    assert fit_points.write_points(rules, steps, tmp_path)[1] == []
     for r, q in zip(rules, steps):
         old = (REPO / "rules" / f"{r.id}.yaml").read_bytes().splitlines(keepends=True)
         new = (tmp_path / f"{r.id}.yaml").read_bytes().splitlines(keepends=True)
@@ -63,6 +63,13 @@ LIMITS = Limits(min_points=0.1, word_max=1.0, phrase_max=2.0)
 # (check, options, category cap, expected upper bound)
 BOUND_CASES = [("pattern", {}, 4.0, 4.0), ("phrases", PHRASES, 4.0, 1.0), ("phrases", CLAIMS, 4.0, 2.0),
                ("phrases", CLAIMS, 1.5, 1.5), ("hidden-text", {}, 3.5, 3.5)]
+
+
+def test_write_points_reports_a_missing_file_and_goes_on(tmp_path: Path) -> None:
+    rules = [r for r in builtin_rules() if r.points > 0][:2]
+    shutil.copy(REPO / "rules" / f"{rules[1].id}.yaml", tmp_path)
+    written, problems = fit_points.write_points(rules, [1, 49], tmp_path)
+    assert written == [tmp_path / f"{rules[1].id}.yaml"] and len(problems) == 1 and rules[0].id in problems[0]
 
 
 @pytest.mark.parametrize("check, options, cap, expected", BOUND_CASES)

@@ -9,7 +9,7 @@ import dataclasses
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from . import lint_document, mime
 from .engine import Engine
@@ -135,24 +135,15 @@ def _lint_item(item: Item) -> Sample:
 
 
 def lint_items(items: Sequence[Item], threshold: float, rules: Sequence[Rule] | None = None,
-               jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Sample]:
+               jobs: int = 1) -> list[Sample]:
     """Lint every item with one Engine per process; results come back in input order for any `jobs`."""
     args = (None if rules is None else tuple(rules), threshold)
     if jobs <= 1:
         _init(*args)
-        return _collect(map(_lint_item, items), progress)
+        return [_lint_item(item) for item in items]
     ctx = multiprocessing.get_context("fork")  # workers inherit the loaded rule pack
     with ctx.Pool(jobs, initializer=_init, initargs=args) as pool:
-        return _collect(pool.imap(_lint_item, items, chunksize=16), progress)
-
-
-def _collect(results: Iterable[Sample], progress: Callable[[int], None] | None) -> list[Sample]:
-    out: list[Sample] = []
-    for sample in results:
-        out.append(sample)
-        if progress is not None:
-            progress(len(out))
-    return out
+        return list(pool.imap(_lint_item, items, chunksize=16))
 
 
 def evaluate(samples: Sequence[Sample], threshold: float, rules: Sequence[Rule]) -> Evaluation:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.message
 import os
+import threading
 from pathlib import Path
 from typing import Sequence, Union
 
@@ -19,46 +20,60 @@ from .document import Document
 from .engine import Engine
 from .errors import ConfigError, InputError, RuleError, SpamlintError
 from .findings import CATEGORIES, Finding, Severity
+from .limits import DEFAULT_LIMITS, Limits
 from .rules import Rule, builtin_rules
 from .scoring import DEFAULT_THRESHOLD, Report, score
+from .sources import read_file
 
 __all__ = [
-    "CATEGORIES", "ConfigError", "DEFAULT_THRESHOLD", "Document", "Engine", "Finding", "InputError",
-    "Report", "Rule", "RuleError", "Severity", "SpamlintError", "lint", "lint_document", "load_document",
+    "CATEGORIES", "ConfigError", "DEFAULT_LIMITS", "DEFAULT_THRESHOLD", "Document", "Engine", "Finding",
+    "InputError", "Limits", "Report", "Rule", "RuleError", "Severity", "SpamlintError", "lint", "lint_document", "load_document",
 ]
 __version__ = "0.1.0"
 
 Source = Union[bytes, str, os.PathLike, email.message.Message]
 _ENGINE: Engine | None = None
+_ENGINE_LOCK = threading.Lock()
 
 
 def _default_engine() -> Engine:
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = Engine(builtin_rules())
+        with _ENGINE_LOCK:  # threads linting at once share one engine, built once
+            if _ENGINE is None:
+                _ENGINE = Engine(builtin_rules())
     return _ENGINE
 
 
-def load_document(source: Source, name: str | None = None) -> Document:
-    """Parse a source into a Document.
+def load_document(source: Source, name: str | None = None, limits: Limits | None = None) -> Document:
+    """Parse a source into a Document, reading no more than `limits` allow (default DEFAULT_LIMITS).
 
     bytes and str are the content of a message or template (sniffed); a pathlib.Path (or any
-    os.PathLike) is a file to read; an email.message.Message is used as parsed.
+    os.PathLike) is a file to read; an email.message.Message is used as parsed.  Raises
+    InputError for what cannot be read; anything in the content itself gives a Document.
     """
+    limits = limits or DEFAULT_LIMITS
     if isinstance(source, email.message.Message):
-        return mime.from_message(source, name or "-")
+        return mime.from_message(source, name or "-", limits=limits)
     if isinstance(source, os.PathLike):
         path = Path(source)
         try:
-            data = path.read_bytes()
+            data = read_file(path, limits.max_input_bytes)
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        return mime.load(data, name or str(path), path.suffix)
+        return mime.load(data, name or str(path), path.suffix, limits=limits)
     if isinstance(source, str):
-        return mime.load(source.encode("utf-8", "surrogateescape"), name or "-")
+        return mime.load(_encode(source), name or "-", limits=limits)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return mime.load(bytes(source), name or "-")
+        return mime.load(bytes(source), name or "-", limits=limits)
     raise InputError(f"cannot lint a {type(source).__name__}: pass bytes, str, a path or an email.message.Message")
+
+
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")  # str from bytes decoded with surrogateescape
+    except UnicodeEncodeError:  # other lone surrogates
+        return text.encode("utf-8", "replace")
 
 
 def lint_document(doc: Document, *, threshold: float | None = None, engine: Engine | None = None) -> Report:
@@ -69,21 +84,25 @@ def lint_document(doc: Document, *, threshold: float | None = None, engine: Engi
 
 
 def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule] | None = None,
-         name: str | None = None, config: Union[str, os.PathLike, "Config", None] = None) -> Report:
+         name: str | None = None, config: Union[str, os.PathLike, "Config", None] = None,
+         limits: Limits | None = None) -> Report:
     """Lint one message or template and return its Report; never prints or exits.
 
     `config` is a .spamlint.yaml or pyproject.toml path (or a spamlint.config.Config): its
     selection, points, sender-domains and threshold apply; an explicit `threshold` still wins.
+    `limits` bound what is read (spamlint.Limits; passing one gives a `limit-reached` finding).
+    Raises only SpamlintError subclasses (InputError, RuleError, ConfigError); any other
+    exception is a bug.  Safe to call from several threads at once.
     """
     if config is None:
         engine = Engine(rules) if rules is not None else None
-        return lint_document(load_document(source, name), threshold=threshold, engine=engine)
+        return lint_document(load_document(source, name, limits), threshold=threshold, engine=engine)
     if rules is not None:
         raise ConfigError("pass rules= or config=, not both")
     from .config import Config, load_config
     from .runner import engine_for
 
     cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
-    doc = load_document(source, name)
+    doc = load_document(source, name, limits)
     limit = threshold if threshold is not None else cfg.threshold
     return lint_document(doc, threshold=limit, engine=engine_for(cfg, cfg.ignored_for(doc.name)))

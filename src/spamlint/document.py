@@ -8,6 +8,7 @@ from functools import cached_property
 
 import regex
 
+from .limits import DEFAULT_LIMITS, Limits
 from .normalize import Canonical, canonical
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
@@ -184,6 +185,7 @@ class HtmlPart:
     tag_counts: dict[str, int] = field(default_factory=dict)
     comments: list[tuple[int, int, str]] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # limits passed while walking
 
     @property
     def size(self) -> int:
@@ -207,6 +209,7 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
+    limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""

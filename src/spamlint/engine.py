@@ -9,6 +9,7 @@ from . import suppress
 from .document import Document
 from .errors import ConfigError
 from .findings import CATEGORIES, Finding, Hit, sort_findings
+from .patterns import checking
 from .rules import Rule, builtin_rules
 
 UNUSED_SUPPRESSION = "unused-suppression"
@@ -41,7 +42,8 @@ class Engine:
 
     def __init__(self, rules: Sequence[Rule], sender_domains: Iterable[str] = (),
                  known: Iterable[str] | None = None) -> None:
-        self.rules = tuple(r for r in rules if r.enabled)
+        # parse-problem rules run last: a check may note a limit (regex_timeout) while it runs
+        self.rules = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.check_name == "parse-problem"))
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
@@ -52,10 +54,11 @@ class Engine:
         wanted = set(only) if only is not None else None
         doc.sender_domains = self.sender_domains
         findings: list[Finding] = []
-        for rule in self.rules:
-            if rule is self._unused or (wanted is not None and rule.id not in wanted):
-                continue
-            findings.extend(stamp(rule, hit) for hit in rule.check.run(doc, rule.scope))
+        with checking(doc):  # rule patterns time out by doc.limits and note it in doc.problems
+            for rule in self.rules:
+                if rule is self._unused or (wanted is not None and rule.id not in wanted):
+                    continue
+                findings.extend(stamp(rule, hit) for hit in rule.check.run(doc, rule.scope))
         directives = suppress.parse(doc)
         if directives:
             findings = suppress.apply(directives, findings)

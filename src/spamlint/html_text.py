@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import css
 from .document import HiddenText, HtmlPart, Image, Link, Segment
+from .limits import DEFAULT_LIMITS, Limits
 from .templating import has_placeholder, mask_placeholders
 
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "textarea"})
@@ -27,7 +28,7 @@ _BLOCK = frozenset({"p", "div", "br", "td", "th", "tr", "li", "ul", "ol", "table
                     "center", "pre", "dd", "dt", "form", "tbody", "thead", "body", "html"})
 _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "input", "html", "body",
                       "head", "img", "a", "style", "meta", "frameset", "frame", "base", "link", "button"})
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
@@ -56,8 +57,11 @@ class _Out:
 class _Walker:
     """One pass over the source, keeping a stack of open elements for inherited styles."""
 
-    def __init__(self, source: str, part: str, line_base: int = 1) -> None:
+    def __init__(self, source: str, part: str, line_base: int = 1, limits: Limits = DEFAULT_LIMITS) -> None:
         self.src = source
+        self.limits = limits
+        self.problems: list[tuple[str, str]] = []
+        self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
         self.line_starts = _line_starts(source)
@@ -74,6 +78,7 @@ class _Walker:
         self.nodes = 0
         self.max_depth = 0
         self._hidden_end = -1
+        self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
@@ -106,6 +111,8 @@ class _Walker:
             return len(src) if end == -1 else end + 1
         m = _TAG.match(src, lt)
         if m is None:
+            if src[lt + 1:lt + 3].lstrip("/")[:1].isalpha():
+                return len(src)  # end of file inside a tag (an unclosed quote): browsers show nothing more
             self.text(lt, lt + 1)
             return lt + 1
         name = m.group(2).lower()
@@ -148,11 +155,20 @@ class _Walker:
             return
         last = self.hidden[-1] if self.hidden else None
         if last is not None and last.reason == reason and last.offset == self.out.size and self._hidden_end == self.nodes:
-            self.hidden[-1] = HiddenText(last.text + text, reason, last.part, last.line, last.column, last.offset)
+            self._hidden_tail.append(text)
             return
+        self.join_hidden()
         line, col = self.where(src_offset)
         self.hidden.append(HiddenText(text, reason, self.part, line, col, self.out.size))
+        self._hidden_tail = [text]
         self._hidden_end = self.nodes
+
+    def join_hidden(self) -> None:
+        """Give the last hidden run all its pieces (joined once: appending text piece by piece is quadratic)."""
+        if len(self._hidden_tail) > 1:
+            last = self.hidden[-1]
+            self.hidden[-1] = HiddenText("".join(self._hidden_tail), last.reason, last.part, last.line, last.column, last.offset)
+        self._hidden_tail = []
 
     def separate(self) -> None:
         out = self.out
@@ -163,6 +179,10 @@ class _Walker:
     # -- elements --------------------------------------------------------------------------
     def start_tag(self, name: str, attr_text: str, lt: int, gt: int) -> int:
         self.nodes += 1
+        if self.nodes > self.limits.max_html_nodes:
+            self.problems.append(self.limits.problem(
+                "max_html_nodes", f"{self.part}: more than {self.limits.max_html_nodes} HTML elements; the rest was not read"))
+            return len(self.src)
         if name in _COUNTED:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
@@ -171,7 +191,7 @@ class _Walker:
         if name in _SKIP:
             if name not in _VOID and not attr_text.rstrip().endswith("/"):
                 self.skip_depth += 1
-                self.stack.append(_Frame(name, "skip", None, None))
+                self.push(_Frame(name, "skip", None, None))
             return gt
         if self.skip_depth:
             return gt
@@ -182,9 +202,21 @@ class _Walker:
         elif name in ("a", "area") and "href" in attrs:
             self.open_anchor(name, attrs["href"], lt)
         if name not in _VOID and not attr_text.rstrip().endswith("/"):
-            self.stack.append(self.frame(name, attrs))
-            self.max_depth = max(self.max_depth, len(self.stack))
+            self.push(self.frame(name, attrs))
         return gt
+
+    def push(self, frame: _Frame) -> None:
+        """Open an element; past max_html_depth deeper elements share the deepest one's style."""
+        if len(self.stack) > self.limits.max_html_depth:
+            if frame.hidden == "skip":
+                self.skip_depth -= 1
+            if not any("max_html_depth" in text for _, text in self.problems):
+                self.problems.append(self.limits.problem(
+                    "max_html_depth", f"{self.part}: HTML elements nested more than {self.limits.max_html_depth} deep"))
+            return
+        self.stack.append(frame)
+        self.open[frame.tag] = self.open.get(frame.tag, 0) + 1
+        self.max_depth = max(self.max_depth, len(self.stack))
 
     def raw_text(self, name: str, gt: int) -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
@@ -198,9 +230,11 @@ class _Walker:
         if name in ("a", "area"):
             self.close_anchor()
         stack = self.stack
-        for i in range(len(stack) - 1, 0, -1):
+        for i in range(len(stack) - 1 if self.open.get(name) else 0, 0, -1):
             if stack[i].tag == name:
-                self.skip_depth -= sum(1 for f in stack[i:] if f.hidden == "skip")
+                for f in stack[i:]:
+                    self.open[f.tag] -= 1
+                    self.skip_depth -= f.hidden == "skip"
                 del stack[i:]
                 break
         if name in _BLOCK and not self.skip_depth:
@@ -251,14 +285,18 @@ class _Walker:
         self.anchor = None
 
 
-def parse_html(source: str, part: str, line_base: int = 1) -> tuple[HtmlPart, list[Link], list[Image]]:
+def parse_html(source: str, part: str, line_base: int = 1,
+               limits: Limits = DEFAULT_LIMITS) -> tuple[HtmlPart, list[Link], list[Image]]:
     """Walk one HTML body: visible text segment, hidden text, links, images, tag counts.
 
-    `line_base` is the line of the input file where this source starts (1 for a template).
+    `line_base` is the line of the input file where this source starts (1 for a template);
+    limits passed (max_html_nodes, max_html_depth) are listed in the part's `problems`.
+    The scan never fetches anything: external resources, DTDs and entities stay text.
     """
-    walker = _Walker(source, part, line_base)
+    walker = _Walker(source, part, line_base, limits)
     walker.scan()
     walker.close_anchor()
+    walker.join_hidden()
     out = walker.out
     segment = Segment(part, "".join(out.pieces), source, (out.text_starts, out.src_starts, out.lengths),
                       line_base=line_base)
@@ -267,6 +305,7 @@ def parse_html(source: str, part: str, line_base: int = 1) -> tuple[HtmlPart, li
     tags["#depth"] = walker.max_depth
     html_part = HtmlPart(part, source, segment, walker.hidden, tags, walker.comments)
     html_part.styles = walker.styles
+    html_part.problems = walker.problems
     return html_part, walker.links, walker.images
 
 

@@ -10,6 +10,8 @@ from email import policy
 
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
+from .limits import DEFAULT_LIMITS, Limits
+from .mimescan import bound_structure, cap_parameters, leaf_parts
 from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
@@ -56,16 +58,45 @@ def _looks_like_headers(head: bytes) -> bool:
     return False
 
 
-def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None) -> Document:
+def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None,
+         limits: Limits | None = None) -> Document:
     """Build a Document from raw bytes, sniffing whether they are a message or a template.
 
     `fields` (subject, from, reply-to, preheader) give a template what its front matter lacks.
+    `limits` bound how much is read (see limits.py); what lies beyond one becomes a problem.
     """
+    limits = limits or DEFAULT_LIMITS
+    size, problems = len(data), []
+    if size > limits.max_input_bytes:
+        data = _cut(data, limits.max_input_bytes)
+        problems.append(limits.problem("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read"))
     kind = sniff(data, ext)
     if kind == "message":
-        return from_bytes_message(data, name)
-    text = decode_template(data, kind == "html")
-    return from_template(text, name, kind, len(data), fields)
+        doc = from_bytes_message(data, name, limits)
+    else:
+        if len(data) > limits.max_part_bytes:
+            data = _cut(data, limits.max_part_bytes)
+            problems.append(_part_problem(limits, "template"))
+        doc = from_template(decode_template(data, kind == "html"), name, kind, size, fields, limits)
+    doc.raw_size = size
+    doc.problems[:0] = problems
+    return doc
+
+
+def _cut(data: bytes, size: int) -> bytes:
+    """The first `size` bytes, without a UTF-8 sequence cut in half (which would look like a charset error)."""
+    lead = size - 1
+    while lead > size - 4 and lead > 0 and 0x80 <= data[lead] < 0xC0:
+        lead -= 1
+    if lead >= 0 and data[lead] >= 0xC0:
+        need = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
+        if lead + need > size:
+            return data[:lead]
+    return data[:size]
+
+
+def _part_problem(limits: Limits, label: str) -> tuple[str, str]:
+    return limits.problem("max_part_bytes", f"{label} decodes to more than {limits.max_part_bytes} bytes; the rest was not read")
 
 
 def decode_template(data: bytes, is_html: bool) -> str:
@@ -81,36 +112,41 @@ def decode_template(data: bytes, is_html: bool) -> str:
 
 
 def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
-                  fields: dict[str, str] | None = None) -> Document:
+                  fields: dict[str, str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """A bare template (HTML or text): the whole file is one body part, plus front-matter headers."""
     size = raw_size if raw_size is not None else len(text.encode("utf-8", "surrogatepass"))
     found, text = template_fields(text, name, fields)
     if found and kind == "text" and _HTML_START.match(text[:4096].encode("utf-8", "surrogatepass")):
         kind = "html"  # the front matter hid the leading tag from sniff()
-    doc = Document(kind=kind, name=name, raw_size=size)
+    doc = Document(kind=kind, name=name, raw_size=size, limits=limits)
     _add_body(doc, text, "text/html" if kind == "html" else "text/plain", primary=True)
     add_template_headers(doc, found)
     return doc
 
 
-def from_bytes_message(data: bytes, name: str = "-") -> Document:
-    """Parse a raw RFC 5322 message (optionally behind an mbox 'From ' line)."""
+def from_bytes_message(data: bytes, name: str = "-", limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse a raw RFC 5322 message (optionally behind an mbox 'From ' line), within `limits`."""
     offset = 0
     if data.startswith(b"From "):
         nl = data.find(b"\n")
         offset = 1 if nl != -1 else 0
         data = data[nl + 1:] if nl != -1 else b""
+    data, problems = cap_parameters(data, limits)  # before the parser reads them
+    data, more = bound_structure(data, limits)  # before the parser recurses into it
+    problems += more
     msg = email.message_from_bytes(data, policy=policy.compat32)
     lines = _header_lines(data, offset)
-    return from_message(msg, name, len(data), lines)
+    doc = from_message(msg, name, len(data), lines, limits)
+    doc.problems[:0] = problems
+    return doc
 
 
 def from_message(msg: email.message.Message, name: str = "-", raw_size: int | None = None,
-                 header_lines: dict[str, list[int]] | None = None) -> Document:
+                 header_lines: dict[str, list[int]] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Build a Document from a parsed email.message.Message."""
     if raw_size is None:
-        raw_size = len(msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n")))
-    doc = Document(kind="message", name=name, raw_size=raw_size)
+        raw_size = _message_size(msg)
+    doc = Document(kind="message", name=name, raw_size=raw_size, limits=limits)
     doc.headers = _headers(msg, header_lines or {}, doc)
     subject = doc.header("Subject")
     if subject is not None:
@@ -150,6 +186,11 @@ def decode_header_value(raw: object, doc: Document | None = None) -> str:
     if isinstance(raw, email.header.Header):
         raw = str(raw)
     value = str(raw)
+    limits = doc.limits if doc is not None else DEFAULT_LIMITS
+    if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
+        value = value[:limits.max_header_bytes]
+        if doc is not None:
+            doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
     if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
     value = re.sub(r"\r?\n[ \t]+", " ", value)
@@ -203,11 +244,10 @@ def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tup
 
 
 def _walk(msg: email.message.Message, doc: Document) -> None:
-    has_html = any(p.get_content_type() == "text/html" for p in msg.walk())
+    leaves = leaf_parts(msg, doc.limits, doc.problems)
+    has_html = any(p.get_content_type() == "text/html" for p in leaves)
     counts: dict[str, int] = {}
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    for part in leaves:
         ctype = part.get_content_type()
         filename = part.get_filename()
         disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
@@ -229,10 +269,21 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if not isinstance(payload, bytes):
         raw = part.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    if len(payload) > doc.limits.max_part_bytes:
+        payload = _cut(payload, doc.limits.max_part_bytes)
+        doc.problems.append(_part_problem(doc.limits, label))
     text, problem = decode_bytes(payload, part.get_content_charset(), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text
+
+
+def _message_size(msg: email.message.Message) -> int:
+    """Size of a message given as an object: its serialised bytes, or 0 if it cannot be serialised."""
+    try:
+        return len(msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n")))
+    except Exception:  # a hand-built Message may not serialise (nesting, odd header objects); size is a hint
+        return 0
 
 
 def _payload_size(part: email.message.Message) -> int:
@@ -246,16 +297,28 @@ def _payload_size(part: email.message.Message) -> int:
 
 def _add_body(doc: Document, text: str, label: str, primary: bool) -> None:
     if label.startswith("text/html"):
-        html_part, links, images = parse_html(text, label)
+        html_part, links, images = parse_html(text, label, limits=doc.limits)
         html_part.text.primary = primary
         doc.html_parts.append(html_part)
         doc.bodies.append(html_part.text)
-        doc.links.extend(links)
-        doc.images.extend(images)
+        doc.problems.extend(html_part.problems)
+        _extend(doc, doc.links, links, "max_links", "links")
+        _extend(doc, doc.images, images, "max_images", "images")
         return
     segment = Segment(label, mask_placeholders(text), text, primary=primary)
     doc.bodies.append(segment)
     for m in _URL.finditer(segment.text):
+        if len(doc.links) >= doc.limits.max_links:
+            _extend(doc, doc.links, [None], "max_links", "links")
+            break
         url = m.group().rstrip(".,;:!?")
         line, col = segment.locate(m.start())
         doc.links.append(Link(url, url, label, line, col, has_placeholder(url)))
+
+
+def _extend(doc: Document, into: list, items: list, limit: str, what: str) -> None:
+    """Add links or images up to the limit; past it, note the limit once and drop the rest."""
+    room = getattr(doc.limits, limit) - len(into)
+    into.extend(items[:max(room, 0)])
+    if len(items) > room and not any(p[1].endswith(f"{limit}={getattr(doc.limits, limit)})") for p in doc.problems):
+        doc.problems.append(doc.limits.problem(limit, f"more than {getattr(doc.limits, limit)} {what}; the rest were not checked"))

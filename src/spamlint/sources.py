@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import InputError
+from .limits import DEFAULT_LIMITS
 
 LINTABLE_EXTS = frozenset({".eml", ".html", ".htm", ".txt", ".msg", ".mbox", ".mail", ".xhtml"})
 
@@ -21,19 +22,25 @@ class Source:
     path: Path | None = None
     data: bytes | None = None
 
-    def read(self) -> bytes:
-        """The input's bytes; raises InputError if it cannot be read."""
+    def read(self, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
+        """The input's bytes, at most max_bytes + 1 (mime.load notes the excess); InputError if unreadable."""
         if self.data is not None:
             return self.data
         assert self.path is not None
         try:
-            return self.path.read_bytes()
+            return read_file(self.path, max_bytes)
         except FileNotFoundError:
             raise InputError(f"{self.name}: no such file") from None
         except IsADirectoryError:
             raise InputError(f"{self.name}: is a folder") from None
         except OSError as exc:
             raise InputError(f"{self.name}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
+    """At most max_bytes + 1 bytes of a file: enough to know it is too long, never all of a huge one."""
+    with open(path, "rb") as f:
+        return f.read(max_bytes + 1)
 
 
 def expand(paths: list[str], stdin: bytes | None = None) -> Iterator[Source]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 import yaml
 
@@ -27,16 +28,64 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# _PLACEHOLDER documents the syntax; matching uses the scanner below, which finds the same
+# spans in linear time (the regex retries every `{{` to the end of a text that never closes it).
+_OPENER = re.compile(r"\{\{\{|\{\{|\{%|\{#|\*\||%%|\[\[|<!--\s*spamlint")
+_CLOSER = {"{{{": "}}}", "{{": "}}", "{%": "%}", "{#": "#}"}
+_SHORT = re.compile(r"\*\|[^|\n]{1,80}\|\*|%%[^%\n]{1,80}%%|\[\[[^\]\n]{1,80}\]\]")
+_NOT_NEWLINE = re.compile(r"[^\n]+")
+
+
 def mask_placeholders(text: str) -> str:
     """Replace each placeholder by spaces (newlines kept), preserving length and positions."""
     if "{" not in text and "|*" not in text and "%%" not in text and "[[" not in text and "<!--" not in text:
         return text
-    return _PLACEHOLDER.sub(_blank, text)
+    pieces, pos = [], 0
+    for start, end in _spans(text):
+        pieces += [text[pos:start], _NOT_NEWLINE.sub(lambda m: " " * len(m.group()), text[start:end])]
+        pos = end
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def has_placeholder(text: str) -> bool:
     """True when the text holds a template placeholder."""
-    return _PLACEHOLDER.search(text) is not None
+    return next(_spans(text), None) is not None
+
+
+def _spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each placeholder, leftmost first, exactly as _PLACEHOLDER.finditer finds them.
+
+    Linear: a closer missing after one position is missing after every later one, so each is
+    searched for in vain at most once.
+    """
+    missing: set[str] = set()
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        end = _close(text, m, missing)
+        if end is None:
+            pos = m.start() + 1
+            continue
+        yield m.start(), end
+        pos = end
+
+
+def _close(text: str, m: re.Match[str], missing: set[str]) -> int | None:
+    """End of the placeholder opened by `m`, or None."""
+    opener, start = m.group(), m.start()
+    if opener in ("*|", "%%", "[["):
+        short = _SHORT.match(text, start)
+        return short.end() if short else None
+    closers = ["-->"] if opener.startswith("<!--") else [_CLOSER[opener]] + (["}}"] if opener == "{{{" else [])
+    for closer in closers:  # `{{{x}}` is a `{{ }}` placeholder when no `}}}` follows
+        if closer not in missing:
+            at = text.find(closer, m.end() if closer == "-->" else start + (2 if closer == "}}" else len(opener)))
+            if at != -1:
+                return at + len(closer)
+            missing.add(closer)
+    return None
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -45,6 +94,7 @@ def _blank(match: re.Match[str]) -> str:
 
 # -- YAML front matter ----------------------------------------------------------------------------
 FRONT_MATTER_KEYS = ("subject", "preheader", "from", "reply-to")
+MAX_FRONT_MATTER = 64 * 1024
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
@@ -67,8 +117,12 @@ def front_matter(text: str) -> tuple[dict[str, Field], str]:
     m = _FRONT.match(text) if text.startswith(("---", "\ufeff---")) else None
     if m is None:
         return {}, text
+    if len(m.group(1)) > MAX_FRONT_MATTER:  # pure-Python YAML takes seconds per megabyte
+        raise InputError(f"front matter is longer than {MAX_FRONT_MATTER} characters")
     try:
         data = yaml.safe_load(m.group(1))
+    except RecursionError:
+        raise InputError("front matter is nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

@@ -10,6 +10,7 @@ import regex
 
 from ..document import Document, Header
 from ..findings import Hit
+from ..patterns import user_pattern
 from ..urls import registrable_domain
 from .base import Check, Option
 
@@ -75,7 +76,10 @@ class OneClickUnsubscribeCheck(Check):
 
 def address_domain(value: str) -> str | None:
     """Registrable domain of the first address in a header value."""
-    addrs = getaddresses([value])
+    try:
+        addrs = getaddresses([value])
+    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
+        return None
     for _, addr in addrs:
         if "@" in addr:
             host = addr.rsplit("@", 1)[1].strip().strip(">").lower()
@@ -114,7 +118,7 @@ class HeaderPatternCheck(Check):
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
-        self.pattern = regex.compile(options["pattern"], (regex.IGNORECASE if options["ignore_case"] else 0) | regex.V0)
+        self.pattern = user_pattern(options["pattern"], regex.IGNORECASE if options["ignore_case"] else 0)
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         field = doc.header(self.opts["header"])

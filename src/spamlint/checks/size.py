@@ -8,6 +8,7 @@ import regex
 
 from ..document import Document
 from ..findings import Hit
+from ..patterns import user_pattern
 from .base import Check, Option
 
 
@@ -52,7 +53,7 @@ class ClippedLinkCheck(Check):
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
-        self.pattern = regex.compile(options["pattern"], regex.IGNORECASE | regex.V0)
+        self.pattern = user_pattern(options["pattern"], regex.IGNORECASE)
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]

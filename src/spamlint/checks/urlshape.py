@@ -9,6 +9,7 @@ import regex
 from ..document import Document
 from ..findings import Hit
 from ..normalize import canonical
+from ..patterns import UserPattern, user_pattern
 from ..urls import domain_matches, host_of, registrable_domain
 from ._text import fold_il
 from .base import Check, Option
@@ -16,8 +17,8 @@ from .links import _hit, _web_links
 from .senders import sender
 
 
-def _compile(pattern: str) -> regex.Pattern[str] | None:
-    return regex.compile(pattern, regex.IGNORECASE | regex.V0) if pattern else None
+def _compile(pattern: str) -> UserPattern | None:
+    return user_pattern(pattern, regex.IGNORECASE) if pattern else None
 
 
 class LinkPatternCheck(Check):

@@ -25,12 +25,12 @@ class Limits:
     max_mime_depth: int = 20  # nested multipart / message parts (the stdlib parser recurses)
     max_mime_parts: int = 500  # MIME parts per message
     max_part_bytes: int = 2 * MIB  # decoded bytes of one text or HTML body part
-    max_header_bytes: int = 64 * 1024  # one header field (the stdlib parses parameters in quadratic time)
+    max_header_bytes: int = 128 * 1024  # one header field (the stdlib parses parameters in quadratic time)
     max_html_nodes: int = 100_000  # elements read per HTML body
     max_html_depth: int = 512  # open elements tracked per HTML body (Chrome lays out at most 512)
     regex_timeout: float = 1.0  # seconds one rule's regular expression may spend on one text
-    max_links: int = 2_000  # links per message handed to the link checks
-    max_images: int = 2_000  # images per message handed to the image checks
+    max_links: int = 10_000  # links per message handed to the link checks (a real digest had 3,134)
+    max_images: int = 5_000  # images per message handed to the image checks
 
     def problem(self, name: str, what: str) -> tuple[str, str]:
         """A document problem saying which limit was passed and what was left out."""

@@ -17,14 +17,15 @@ from .limits import Limits
 
 # A line that may be a boundary, or a Content-Type header (with folded continuation lines)
 # that opens a nested level.  message/delivery-status is a list of header blocks, not nesting.
+# Both patterns run over b"\n" + data: a leading literal newline lets the regex engine skip ahead
+# (4-5 times faster than ^ with MULTILINE), and offsets are one more than in data.
 _EVENT = re.compile(
-    rb"^(?:--([^\r\n]*)|content-type:[ \t]*(multipart|message(?![ \t]*/[ \t]*delivery-status))[ \t]*/"
-    rb"([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*))",
-    re.IGNORECASE | re.MULTILINE,
+    rb"\n(?:--([^\r\n]*)|(?i:content-type):[ \t]*((?i:multipart|message)(?![ \t]*/[ \t]*(?i:delivery-status)))"
+    rb"[ \t]*/([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*))"
 )
 # Content-Type and Content-Disposition with folded lines: the stdlib splits their parameters
 # by re-slicing the rest of the value once per `;`, so a long one costs quadratic time.
-_PARAM_HEADER = re.compile(rb"^content-(?:type|disposition):([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
+_PARAM_HEADER = re.compile(rb"\n(?i:content-(?:type|disposition)):([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
 _NOT_NEWLINE = re.compile(rb"[^\r\n]+")
 _BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"\r\n]*)"|([^\s;]+))""", re.IGNORECASE)
 RENAMED = b"x-too-deep"
@@ -37,7 +38,7 @@ def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str,
     parts = 0
     renames: list[tuple[int, int]] = []
     problems: list[tuple[str, str]] = []
-    for m in _EVENT.finditer(data):
+    for m in _EVENT.finditer(b"\n" + data):
         if m.group(1) is not None:  # a `--...` line: maybe a boundary of an open level
             level, closing = _delimiter(stack, m.group(1))
             if level is None:
@@ -50,11 +51,11 @@ def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str,
             parts += 1
             if parts > limits.max_mime_parts:
                 _note(problems, limits.problem("max_mime_parts", f"more than {limits.max_mime_parts} MIME parts; the rest was not read"))
-                return _rename(data[:m.start()], renames), problems
+                return _rename(data[:m.start()], renames), problems  # m.start() + 1 - 1: the line's start
         elif frozen == -1:  # a Content-Type opening a nested level
             if len(stack) >= limits.max_mime_depth:
                 frozen = len(stack)
-                renames.append(m.span(2))
+                renames.append((m.start(2) - 1, m.end(2) - 1))
                 _note(problems, limits.problem("max_mime_depth", f"MIME parts nested more than "
                                                f"{limits.max_mime_depth} deep; the deeper ones were not read"))
             stack.append(_boundary(m.group(3)) if m.group(2).lower() == b"multipart" else None)
@@ -64,7 +65,7 @@ def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str,
 def cap_parameters(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str, str]]]:
     """Content-Type / Content-Disposition values cut at max_header_bytes (folded lines kept as blanks)."""
     cap = limits.max_header_bytes
-    spans = [m.span(1) for m in _PARAM_HEADER.finditer(data) if m.end(1) - m.start(1) > cap]
+    spans = [(m.start(1) - 1, m.end(1) - 1) for m in _PARAM_HEADER.finditer(b"\n" + data) if m.end(1) - m.start(1) > cap]
     if not spans:
         return data, []
     pieces, pos = [], 0

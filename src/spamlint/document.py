@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 
 from .limits import DEFAULT_LIMITS, Limits
-from .normalize import Canonical, canonical
+from .normalize import Canonical, canonical, lower_text
 
+_TOKEN = re.compile(r"\w+")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
 _SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")
 
@@ -104,6 +106,16 @@ class Segment:
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans
+
+    @cached_property
+    def lower(self) -> str:
+        """The text in lower case, offset for offset (for case-sensitive phrase patterns)."""
+        return lower_text(self.text)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
+        return frozenset(_TOKEN.findall(self.lower))
 
     @cached_property
     def canonical(self) -> Canonical:

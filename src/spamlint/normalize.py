@@ -15,26 +15,32 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 import regex
 
+_TOKEN = re.compile(r"\w+")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064")
-# three or more single letters (or leet digits) spread out by one kind of gap: F.r.e.e, f r e e, F-R-E-E
+# four or more single letters (or leet digits) spread out by one kind of gap: F.r.e.e, f r e e, F-R-E-E
 _GAPPED = regex.compile(
     r"(?<![\p{L}\p{N}@$])[\p{L}0-9@$](?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$]"
-    r"(?:(?P=sep)[\p{L}0-9@$]){1,30}(?![\p{L}\p{N}])"
+    r"(?:(?P=sep)[\p{L}0-9@$]){2,30}(?![\p{L}\p{N}])"
 )
-# a word in which a leet character touches a letter: fr33, v1agra, $ave, c@sh, p|ll
+# a word of letters and leet characters; an @ that starts an address's domain is no letter
 _LEET_WORD = regex.compile(
-    r"(?<![\p{L}\p{N}@$|!])[\p{L}0-9@$|!]*(?:\p{L}[0-9@$|!]|[0-9@$][\p{L}])[\p{L}0-9@$|!]*(?![\p{L}\p{N}])"
+    r"(?<![\p{L}\p{N}@$|!])(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*"
+    r"(?:\p{L}(?:[013457$|!]|@(?![\w-]*\.\w))\p{L}|\p{L}{2}[013457]{2}(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[013457@$]\p{L}{2})"
+    r"(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*(?![\p{L}\p{N}])"
 )
+_ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
+# the same disguises in ASCII text: without any of them the canonical text is the raw text
 _ASCII_HINT = regex.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9@$](?:[ .\-_*][A-Za-z0-9@$]){2}(?![A-Za-z0-9])"
-    r"|[A-Za-z][0-9@$|!][A-Za-z]|[A-Za-z]{2}[0-9]|(?<![A-Za-z0-9])[0-9@$][A-Za-z]{2}"
+    r"(?<![A-Za-z0-9])[A-Za-z0-9@$](?P<s>[ .\-_*])[A-Za-z0-9@$](?:(?P=s)[A-Za-z0-9@$]){2}(?![A-Za-z0-9])"
+    r"|[A-Za-z](?:[013457$|!]|@(?![\w-]*\.\w))[A-Za-z]|[A-Za-z]{2}[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$][A-Za-z]{2}"
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                        "@": "a", "$": "s", "|": "l", "!": "i"})
@@ -52,11 +58,20 @@ class OffsetMap:
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.origins: list[tuple[int, int, bool]] = []
+        self.origin_starts: list[int] = []
+        self.changed: list[tuple[int, int]] = []  # derived spans that are not copies of their origin
 
     def add(self, start: int, origin_start: int, origin_end: int, exact: bool) -> None:
         """Record that derived text from `start` on comes from origin[origin_start:origin_end]."""
         self.starts.append(start)
         self.origins.append((origin_start, origin_end, exact))
+        self.origin_starts.append(origin_start)
+
+    def forward(self, offset: int) -> int:
+        """Derived offset of an origin offset (the start of the piece for replaced spans)."""
+        i = max(bisect.bisect_right(self.origin_starts, offset) - 1, 0)
+        o_start, _, exact = self.origins[i]
+        return self.starts[i] + (offset - o_start if exact else 0)
 
     def start(self, offset: int) -> int:
         """Origin offset of the derived character at `offset`."""
@@ -87,6 +102,7 @@ def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str
             out.append(text[pos:m.start()])
             size += m.start() - pos
         omap.add(size, m.start(), m.end(), len(new) == len(m.group()))
+        omap.changed.append((size, size + len(new)))
         out.append(new)
         size += len(new)
         pos = m.end()
@@ -147,9 +163,19 @@ def _join_gaps(token: str) -> str:
 
 
 def _read_leet(token: str) -> str:
-    if len(_LETTER.findall(token)) < 2:
+    if len(_LETTER.findall(token)) < 2 or _ORDINAL.fullmatch(token):
         return token
-    return token.translate(_LEET)
+    core = token.strip("!|")  # a closing "!" is punctuation, not an i
+    start = token.index(core[0]) if core else 0
+    return token[:start] + core.translate(_LEET) + token[start + len(core):]
+
+
+def lower_text(text: str) -> str:
+    """text in lower case with every offset kept (the few characters that lower to two stay as they are)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 class Canonical:
@@ -159,17 +185,55 @@ class Canonical:
         self.raw = raw
         self.text = text
         self._maps = maps  # innermost (closest to raw) first
+        self._windows: list[tuple[int, int]] | None = None
+
+    @cached_property
+    def lower(self) -> str:
+        """The canonical text in lower case, offset for offset."""
+        return lower_text(self.text)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The distinct \\w+ tokens of the lower-case canonical text."""
+        return frozenset(_TOKEN.findall(self.lower))
+
+    @cached_property
+    def loose_words(self) -> frozenset[str]:
+        """The canonical tokens with l written as i (a leet 1 may stand for either)."""
+        return frozenset(w.replace("l", "i") for w in self.lower_words)
 
     @property
     def changed(self) -> bool:
         """True when the canonical text differs from the raw text."""
         return bool(self._maps)
 
+    def windows(self, pad: int = 64) -> list[tuple[int, int]]:
+        """Spans of the canonical text around every change, `pad` characters wide on each side."""
+        if self._windows is None:
+            spans = []
+            for k, omap in enumerate(self._maps):
+                for start, end in omap.changed:
+                    for later in self._maps[k + 1:]:
+                        start, end = later.forward(start), later.forward(end)
+                    spans.append((max(start - pad, 0), min(end + pad, len(self.text))))
+            self._windows = _merge(sorted(spans))
+        return self._windows
+
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw (start, end) of the canonical span text[start:end]."""
         for omap in reversed(self._maps):
             start, end = omap.start(start), omap.end(end)
         return start, max(end, start)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def canonical(raw: str) -> Canonical:

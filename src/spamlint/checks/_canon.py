@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from typing import Iterator
 
 from ..document import Segment
-from ..normalize import is_invisible
+from ..normalize import Canonical, is_invisible
 
 _GAP = re.compile(r"(?<![^\W_])\w[ .\-_*\u00b7\u2022]\w(?![^\W_])")
 _LEET = re.compile(r"[0-9@$|!]")
@@ -29,16 +31,30 @@ def disguise(raw: str) -> str | None:
 
 def canonical_only(seg: Segment, loose: re.Pattern[str],
                    raw_spans: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
-    """(raw start, raw end, canonical match, disguise) for loose-pattern matches absent from the raw text."""
+    """(raw start, raw end, canonical match, disguise) for loose-pattern matches absent from the raw text.
+
+    `loose` is a lowered phrase pattern; `raw_spans` are the sorted spans it matched in the raw text.
+    """
     canon = seg.canonical
     if not canon.changed:
         return []
+    starts = [a for a, _ in raw_spans]
     out = []
-    for m in loose.finditer(canon.text):
+    for m in _near_changes(canon, loose):
         rs, re_ = canon.raw_span(m.start(), m.end())
-        if any(a < re_ and rs < b for a, b in raw_spans):
+        i = bisect.bisect_right(starts, re_ - 1) - 1  # the last raw match starting before this one ends
+        if i >= 0 and raw_spans[i][1] > rs:
             continue
         how = disguise(seg.text[rs:re_])
         if how is not None:
             out.append((rs, re_, m.group(), how))
     return out
+
+
+def _near_changes(canon: Canonical, loose: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches in the canonical text near a change: elsewhere it equals the raw text."""
+    text, size = canon.lower, len(canon.lower)
+    for start, end in canon.windows():
+        for m in loose.finditer(text, start, end):
+            if m.end() < end or end == size:  # a match cut off by the window's end is no match
+                yield m

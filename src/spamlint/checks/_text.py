@@ -23,7 +23,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def phrase_pattern(phrases: list[str], loose: bool = False) -> re.Pattern[str]:
+def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:
     """One word-bounded, case-insensitive pattern for a whole list of phrases.
 
     The alternatives are merged into a character trie, so the pattern branches once per
@@ -38,7 +38,14 @@ def phrase_pattern(phrases: list[str], loose: bool = False) -> re.Pattern[str]:
             node = node.setdefault(ch, {})
         node[""] = {}
     body = _trie_pattern(trie, loose) if trie else "(?!)"
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    if not lowered:
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    first = {c for c in trie if c}
+    if loose and first & {"i", "l"}:
+        first |= {"i", "l"}
+    lead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first else ""
+    return re.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)")
+
 
 
 def _trie_pattern(node: dict, loose: bool = False) -> str:

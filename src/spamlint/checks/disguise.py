@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import regex
@@ -29,14 +30,16 @@ class DisguisedWordCheck(Check):
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
-        self.pattern = phrase_pattern(options["words"])
-        self.loose = phrase_pattern(options["words"], loose=True)
+        self.pattern = phrase_pattern(options["words"], lowered=True)
+        self.loose = phrase_pattern(options["words"], loose=True, lowered=True)
         self.kinds = frozenset(options["kinds"])
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            spans = [m.span() for m in self.pattern.finditer(seg.text)]
+            if not seg.canonical.changed:
+                continue
+            spans = [m.span() for m in self.pattern.finditer(seg.lower)]
             for start, end, word, how in canonical_only(seg, self.loose, spans):
                 if how not in self.kinds:
                     continue
@@ -49,6 +52,8 @@ class DisguisedWordCheck(Check):
 # pure-letter tokens that do not touch URL, address or identifier punctuation
 _TOKEN = regex.compile(r"(?<![\w@/.=#%&+\-])[A-Za-z]{5,}(?![\w@/=#%&+\-])")
 _VOWELS = frozenset("aeiouyAEIOUY")
+# a cheap first pass: five consonants in a row or three rare letters
+_HINT = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5}|[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ]")
 _RARE = frozenset("qxzjQXZJ")
 
 
@@ -66,7 +71,7 @@ def looks_random(token: str) -> bool:
     for c in token:
         run = 0 if c in _VOWELS else run + 1
         best = max(best, run)
-    if best >= 6 or (len(token) >= 8 and vowels / len(token) < 0.2):
+    if best >= 6 or (best >= 5 and len(token) >= 8 and vowels / len(token) < 0.2):
         return True
     return sum(c in _RARE for c in token) >= 3
 
@@ -95,20 +100,35 @@ class NonsenseCheck(Check):
                     return
 
     def _runs(self, text: str) -> Iterable[tuple[int, int, int]]:
-        flagged = [m for m in _TOKEN.finditer(text) if looks_random(m.group())]
+        flagged = _random_tokens(text)
         need, window, i = self.opts["min_run"], self.opts["window"], 0
         while i < len(flagged):
             m = flagged[i]
-            if len(m.group()) >= self.opts["long_token"]:
-                yield m.start(), m.end(), 1
+            if m[1] - m[0] >= self.opts["long_token"]:
+                yield m[0], m[1], 1
                 i += 1
                 continue
             j = i + need - 1
-            if j < len(flagged) and _words_between(text, m.start(), flagged[j].end()) <= window:
-                yield m.start(), flagged[j].end(), need
+            if j < len(flagged) and _words_between(text, m[0], flagged[j][1]) <= window:
+                yield m[0], flagged[j][1], need
                 i = j + 1
                 continue
             i += 1
+
+
+def _random_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of random-looking tokens; only tokens with a consonant cluster or rare letters are judged."""
+    out: list[tuple[int, int]] = []
+    for hint in _HINT.finditer(text):
+        start = hint.start()
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        if out and out[-1][0] == start:
+            continue
+        m = _TOKEN.match(text, start)
+        if m is not None and looks_random(m.group()):
+            out.append(m.span())
+    return out
 
 
 def _words_between(text: str, start: int, end: int) -> int:

@@ -10,9 +10,9 @@ from ..document import Document
 from ..findings import Hit
 from .base import TEXT_SCOPES, Check, Option
 
-# letters (or leet digits) in groups of at most three, joined by one or two separator marks
+# letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
 _PUNCT_GAPPED = regex.compile(
-    r"(?<![\p{L}\p{N}])[\p{L}0-9@$]{1,3}(?:[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[\p{L}0-9@$]{1,3}){1,20}"
+    r"(?<![\p{L}\p{N}])[\p{L}0-9@$]{1,3}(?:[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[\p{L}0-9@$]{1,3}){2,20}"
     r"(?![\p{L}\p{N}])"
 )
 # single letters separated by single spaces: "f r e e"

@@ -6,6 +6,7 @@ written in disguise (fr33, F.r.e.e, Cyrillic look-alikes) still counts; such a m
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 from ..document import Document, Segment
@@ -13,6 +14,9 @@ from ..findings import Hit
 from ._canon import canonical_only
 from ._text import fold_il, phrase_pattern
 from .base import TEXT_SCOPES, Check, Option
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 class Match(NamedTuple):
@@ -51,17 +55,26 @@ class PhrasesCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
-        self.pattern = phrase_pattern(list(self.weights))
-        self.loose = phrase_pattern(list(self.weights), loose=True)
+        self.pattern = phrase_pattern(list(self.weights), lowered=True)
+        self.loose = phrase_pattern(list(self.weights), loose=True, lowered=True)
         self.by_folded = {fold_il(k): k for k in self.weights}
+        # the words each phrase needs: a text lacking all of some phrase's words is not scanned
+        self.needs = tuple({frozenset(_TOKEN.findall(k)) for k in self.weights})
+        self.loose_needs = tuple({frozenset(_TOKEN.findall(fold_il(k))) for k in self.weights})
+
+    def _possible(self, words: frozenset[str], needs: tuple[frozenset[str], ...]) -> bool:
+        return any(n <= words for n in needs)
 
     def _key(self, matched: str) -> str:
         return " ".join(matched.lower().split())
 
     def matches(self, seg: Segment) -> list[Match]:
         """Raw matches, then matches only the canonical text shows."""
-        found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self.pattern.finditer(seg.text)]
-        if self.opts["canonical"]:
+        found = []
+        if self._possible(seg.lower_words, self.needs):
+            found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self.pattern.finditer(seg.lower)]
+        canon = seg.canonical if self.opts["canonical"] else None
+        if canon is not None and canon.changed and self._possible(canon.loose_words, self.loose_needs):
             spans = [(m.start, m.end) for m in found]
             for start, end, text, how in canonical_only(seg, self.loose, spans):
                 key = self.by_folded.get(fold_il(text), self._key(text))

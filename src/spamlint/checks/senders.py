@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from email.utils import getaddresses
+from functools import lru_cache
 from typing import Iterable
 
 from ..document import Document, Header
@@ -21,9 +22,20 @@ def sender(doc: Document) -> tuple[Header, str, str] | None:
     field = doc.header("From")
     if field is None:
         return None
-    for name, addr in getaddresses([field.value]):
+    found = _first_address(field.value)
+    return None if found is None else (field, found[0], found[1])
+
+
+@lru_cache(maxsize=256)
+def _first_address(value: str) -> tuple[str, str] | None:
+    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
+    try:
+        pairs = getaddresses([value])
+    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
+        return None
+    for name, addr in pairs:
         if "@" in addr:
-            return field, name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
+            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
     return None
 
 

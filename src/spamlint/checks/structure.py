@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Iterable
+
+import regex
 
 from ..document import Document, Segment
 from ..findings import Hit
@@ -23,8 +26,12 @@ class ParseProblemCheck(Check):
                 yield Hit(part="message", excerpt=text[:120], detail={"problem": text, "kind": kind})
 
 
-def _letters(seg_text: str) -> int:
-    return sum(1 for c in seg_text if c.isalpha())
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _letters(text: str, enough: int) -> int:
+    """Letters in text, counting no further than `enough`."""
+    return sum(1 for _ in itertools.islice(_LETTER.finditer(text), enough))
 
 
 class MimeShapeCheck(Check):
@@ -52,7 +59,8 @@ class MimeShapeCheck(Check):
             if doc.is_message and html and not plain:
                 yield Hit(part="message", detail={"parts": len(html)})
         elif mode == "empty":
-            letters = sum(_letters(s.text) for s in doc.bodies)
+            need = self.opts["min_letters"]
+            letters = sum(_letters(s.text, need) for s in doc.bodies)
             if doc.is_message and not doc.attachments and letters < self.opts["min_letters"]:
                 yield Hit(part="message", detail={"letters": letters})
         elif html and plain:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -46,7 +47,7 @@ class LinkPatternCheck(Check):
         n = 0
         for link, host in _web_links(doc):
             values = {"url": link.url, "host": host, "text": link.text}
-            if domain_matches(host, self.ignore) or not all(p.search(values[f]) for f, p in self.tests):
+            if not all(p.search(values[f]) for f, p in self.tests) or domain_matches(host, self.ignore):
                 continue
             yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
             n += 1
@@ -92,8 +93,9 @@ class LookalikeDomainCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.brands = {b.lower(): fold_il(b.lower().split(".")[0]) for b in options["brands"]}
+        self.imitated = lru_cache(maxsize=4096)(self._imitated)  # the same hosts recur in every mail
 
-    def imitated(self, host: str) -> str | None:
+    def _imitated(self, host: str) -> str | None:
         """The brand domain that host imitates, if any."""
         domain = registrable_domain(host)
         if domain in self.brands:

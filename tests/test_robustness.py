@@ -99,6 +99,16 @@ CASES: list[tuple[str, Callable[[], bytes], set[str], str]] = [
     ("unmatched-end-tags", lambda: template(b"<div>" * 500 + b"</span>" * 200_000), set(), ""),
     ("unclosed-placeholders", lambda: template(b"{{" * 300_000), set(), ""),
     ("unclosed-suppressions", lambda: message(b"<!-- spamlint " * 100_000), set(), ""),
+    # crashes found by hypothesis (test_properties.py) and atheris (fuzz/)
+    ("8-bit-transfer-encoding-and-disposition", lambda: multipart(
+        b"Content-Type: text/plain\r\nContent-Transfer-Encoding:\xa07bit\r\n\r\nhi",
+        b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: base\xe964\r\n"
+        b"Content-Disposition: attach\xe9ment\r\n\r\nQUJD"), set(), ""),
+    ("nul-in-charset-name", lambda: message(b"hi", b"text/plain; charset=\x00utf-8"), {"decode-problem"}, ""),
+    ("nul-in-encoded-word-charset", lambda: HEAD.replace(b"hello", b"=?u\x01\x00\x00\x00tf-8?B?SGk=?=") + b"\r\nhi", set(), ""),
+    ("codec-that-raises-on-8-bit-text", lambda: message(b"hi \xff", b"text/plain; charset=punycode"), {"decode-problem"}, ""),
+    ("8-bit-attachment-with-failing-codec", lambda: multipart(b"Content-Type: application/pdf; charset=punycode\r\n\r\n\xff\xfe"), set(), ""),
+    ("undefined-codec", lambda: message(b"hi", b"text/plain; charset=undefined"), {"decode-problem"}, ""),
 ]
 
 
@@ -277,3 +287,45 @@ def test_whole_corpus_lints_without_errors() -> None:
     done = subprocess.run([sys.executable, str(script), str(CORPUS)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " 0 errors" in done.stdout
+
+
+# -- limits from a config file ----------------------------------------------------------------------
+def test_config_file_sets_limits(tmp_path: Path) -> None:
+    cfg = tmp_path / ".spamlint.yaml"
+    cfg.write_text("limits:\n  max-links: 3\n  regex_timeout: 0.5\n")
+    report = spamlint.lint(links(10), config=cfg)
+    assert any(f.rule == "limit-reached" and "max_links=3" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize(("text", "error"), [("limits: 5", "must map"), ("limits: {max_nodes: 1}", "unknown limit"),
+                                             ("limits: {max_links: 0}", "above 0"), ("limits: {max_links: 1.5}", "whole number"),
+                                             ("limits: {regex_timeout: .nan}", "above 0")])
+def test_bad_limits_in_a_config_file_name_the_key(tmp_path: Path, text: str, error: str) -> None:
+    from spamlint.config import load_config
+
+    cfg = tmp_path / ".spamlint.yaml"
+    cfg.write_text(text + "\n")
+    with pytest.raises(spamlint.ConfigError, match=rf"{cfg}: key 'limits.*{error}"):
+        load_config(cfg)
+
+
+def test_cli_reads_limits_from_the_config_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    (tmp_path / ".spamlint.yaml").write_text("limits:\n  max_input_bytes: 200\n")
+    (tmp_path / "long.eml").write_bytes(message(b"hello " * 100))
+    result = CliRunner().invoke(main, [str(tmp_path / "long.eml")], catch_exceptions=False)
+    assert "limit-reached" in result.stdout and "max_input_bytes=200" in result.stdout
+
+
+def test_linting_prints_nothing() -> None:
+    import subprocess
+    import sys
+
+    code = ("import spamlint; [spamlint.lint(d) for d in ("
+            "b'<html><body>\\x8d\\xff\\x81\\xfe\\x8d\\xfe\\x8f\\x8f\\xff\\x8d</body></html>',"  # bs4 replaces characters
+            "b'From: a@b.c\\nContent-Type: text/html; charset=x-nope\\n\\n\\x8d\\xff\\x81\\xfe')]")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)  # no pytest log capture
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

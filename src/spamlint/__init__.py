@@ -103,6 +103,6 @@ def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule
     from .runner import engine_for
 
     cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
-    doc = load_document(source, name, limits)
+    doc = load_document(source, name, limits or cfg.limits)
     limit = threshold if threshold is not None else cfg.threshold
     return lint_document(doc, threshold=limit, engine=engine_for(cfg, cfg.ignored_for(doc.name)))

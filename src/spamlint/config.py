@@ -15,11 +15,12 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .limits import Limits, parse_limits
 
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains")
+        "sender-domains", "limits")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Config:
     rule_paths: tuple[Path, ...] = ()
     points: tuple[tuple[str, float], ...] = ()
     sender_domains: tuple[str, ...] = ()
+    limits: Limits | None = None  # `limits: {max_input_bytes: ...}`; None: spamlint.limits defaults
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -112,6 +114,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         rule_paths=tuple((root or Path.cwd()) / p for p in _strings(data, "rule-paths", source)),
         points=_points(data, source),
         sender_domains=tuple(d.lower().strip(".") for d in _strings(data, "sender-domains", source)),
+        limits=parse_limits(data["limits"], source) if "limits" in data else None,
         root=root, source=source,
     )
 

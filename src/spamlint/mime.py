@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.header
 import email.message
+import logging
 import re
 from email import policy
 
@@ -24,6 +25,9 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|
                          re.IGNORECASE | re.DOTALL)
 _URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
 _SURROGATE = re.compile("[\udc80-\udcff]")
+# bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
+# Python would print it, and the library never prints.  Users' own logging still gets it.
+logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
 _MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 
@@ -226,10 +230,10 @@ def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tup
         cs = charset.strip().strip('"').lower()
         try:
             return data.decode(cs), None
-        except LookupError:
-            problem = f"unknown charset {charset!r}"
         except UnicodeDecodeError:
             problem = f"text is not valid {charset!r}"
+        except (LookupError, ValueError):  # ValueError: a NUL in the name, codecs like 'undefined' or 'punycode'
+            problem = f"unknown charset {charset!r}"
     try:
         return data.decode("utf-8"), problem
     except UnicodeDecodeError:
@@ -250,7 +254,7 @@ def _walk(msg: email.message.Message, doc: Document) -> None:
     for part in leaves:
         ctype = part.get_content_type()
         filename = part.get_filename()
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
             continue
@@ -267,7 +271,7 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
         payload = None
         doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
     if not isinstance(payload, bytes):
-        raw = part.get_payload()
+        raw = raw_payload(part)
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     if len(payload) > doc.limits.max_part_bytes:
         payload = _cut(payload, doc.limits.max_part_bytes)
@@ -286,11 +290,23 @@ def _message_size(msg: email.message.Message) -> int:
         return 0
 
 
+def raw_payload(part: email.message.Message) -> object:
+    """part.get_payload() without decoding; never raises.
+
+    For 8-bit text the stdlib decodes with the declared charset and only survives an unknown
+    one (LookupError), not a codec that fails (punycode, a NUL in the name): then the raw text.
+    """
+    try:
+        return part.get_payload()
+    except (LookupError, ValueError):
+        return part._payload  # noqa: SLF001 - the stdlib offers no other way to the undecoded text
+
+
 def _payload_size(part: email.message.Message) -> int:
-    raw = part.get_payload()
+    raw = raw_payload(part)
     if not isinstance(raw, str):
         return 0
-    if (part.get("Content-Transfer-Encoding") or "").strip().lower() == "base64":
+    if str(part.get("Content-Transfer-Encoding") or "").strip().lower() == "base64":
         return len(raw) * 3 // 4
     return len(raw)
 

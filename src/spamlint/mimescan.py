@@ -34,13 +34,13 @@ RENAMED = b"x-too-deep"
 def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str, str]]]:
     """The message with over-deep parts made opaque and extra parts cut off, and what was done."""
     stack: list[bytes | None] = []  # boundary per open level; None for message/* (closed by an outer one)
-    frozen = -1  # stack index of the level renamed to a leaf; events inside it are plain text
+    frozen = -1  # stack index of the level renamed to a leaf; its boundary and what it holds are text
     parts = 0
     renames: list[tuple[int, int]] = []
     problems: list[tuple[str, str]] = []
     for m in _EVENT.finditer(b"\n" + data):
         if m.group(1) is not None:  # a `--...` line: maybe a boundary of an open level
-            level, closing = _delimiter(stack, m.group(1))
+            level, closing = _delimiter(stack[:frozen] if frozen != -1 else stack, m.group(1))
             if level is None:
                 continue
             del stack[level + (0 if closing else 1):]
@@ -82,9 +82,14 @@ def _one_space(m: re.Match[bytes]) -> bytes:
 
 
 def _delimiter(stack: list[bytes | None], line: bytes) -> tuple[int | None, bool]:
-    """(index of the open level this `--...` line delimits, innermost first; whether it closes it)."""
+    """(index of the open level this `--...` line delimits; whether it closes it).
+
+    Outermost first, as the stdlib parser checks every enclosing boundary before a part's own:
+    a nested multipart reusing its parent's boundary never sees it.  A renamed level's boundary
+    is plain text to the parser, so the caller leaves it out.
+    """
     text = line.rstrip(b" \t")
-    for i in range(len(stack) - 1, -1, -1):
+    for i in range(len(stack)):
         b = stack[i]
         if b is not None and (text == b or text == b + b"--"):
             return i, text != b

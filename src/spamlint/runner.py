@@ -12,6 +12,7 @@ from . import mime
 from .config import Config, effective, find_config, load_config
 from .engine import Engine, select_rules
 from .errors import ConfigError, InputError, SpamlintError
+from .limits import DEFAULT_LIMITS
 from .rules import Rule, builtin_rules, load_rule_dir
 from .scoring import DEFAULT_THRESHOLD, Report, score
 from .sources import Source
@@ -81,7 +82,8 @@ def lint_source(source: Source, options: Options) -> Report:
     """Lint one input with the settings that apply to it."""
     cfg = config_for(source.name, options)
     engine = engine_for(cfg, cfg.ignored_for(source.name))
-    doc = mime.load(source.read(), source.name, source.ext, dict(options.fields) or None)
+    limits = cfg.limits or DEFAULT_LIMITS
+    doc = mime.load(source.read(limits.max_input_bytes), source.name, source.ext, dict(options.fields) or None, limits)
     threshold = cfg.threshold if cfg.threshold is not None else DEFAULT_THRESHOLD
     return score(doc.name, engine.run(doc), threshold)
 

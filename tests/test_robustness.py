@@ -72,6 +72,8 @@ def template(html: bytes) -> bytes:
 CASES: list[tuple[str, Callable[[], bytes], set[str], str]] = [
     ("25-MB-base64-attachment", big_attachment, {"exclamation-run"}, ""),
     ("1000-deep-multipart", deep_multipart, {"exclamation-run", "limit-reached"}, "max_mime_depth"),
+    ("450-text-parts-after-a-big-attachment", lambda: multipart(  # line numbers were counted from 0 per part
+        big_attachment(), *[b"Content-Type: text/plain\r\n\r\nhello %d" % i for i in range(450)]), set(), ""),
     ("600-parts", lambda: multipart(*[b"Content-Type: text/plain\r\n\r\npart"] * 600), {"limit-reached"}, "max_mime_parts"),
     ("5-MB-single-line", lambda: message(SPAMMY + b" word" * 1_000_000), {"exclamation-run", "limit-reached"}, "max_part_bytes"),
     ("100k-links", lambda: links(100_000), {"limit-reached"}, "max_links"),

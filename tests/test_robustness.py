@@ -84,7 +84,9 @@ CASES: list[tuple[str, Callable[[], bytes], set[str], str]] = [
     ("bad-header-bytes", lambda: b"From: \xff\xfe\x00a@ex\x01ample.org\r\nSubject: =?utf-8?B?broken?= =?x-nope?Q?caf=E9?= "
                                  b"=?utf-8?Q?=ZZ\x00?=\r\nX-Nul: \x00\x07\x1b\r\nContent-Type: text/plain; charset=x-no-such\r\n\r\n"
                                  b"body \xff\xfe text", {"decode-problem"}, ""),
-    ("undecodable-base64", lambda: message(b"!!!not base64 at all===", extra=b"Content-Transfer-Encoding: base64\r\n"), set(), ""),
+    ("undecodable-base64", lambda: message(b"!!!not base64 at all===", extra=b"Content-Transfer-Encoding: base64\r\n"),
+     {"decode-problem"}, ""),
+    ("unknown-transfer-encoding", lambda: message(b"hello", extra=b"Content-Transfer-Encoding: 8bit+\r\n"), {"decode-problem"}, ""),
     ("empty-file", lambda: b"", set(), ""),
     ("headers-only", lambda: HEAD, set(), ""),
     ("gapped-subject-20000", lambda: HEAD.replace(b"hello", b" ".join([b"f"] * 20_000)) + b"\r\nhi", set(), ""),

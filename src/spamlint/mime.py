@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.errors
 import email.header
 import email.message
 import logging
@@ -28,6 +29,9 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 # bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
 # Python would print it, and the library never prints.  Users' own logging still gets it.
 logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
+_KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
+_BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
+                   email.errors.InvalidBase64LengthDefect)
 _MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 
@@ -270,6 +274,9 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     except Exception:  # a broken transfer encoding: keep the raw text
         payload = None
         doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
+    problem = _transfer_problem(part)
+    if problem:
+        doc.problems.append(("decode", f"{label}: {problem}"))
     if not isinstance(payload, bytes):
         raw = raw_payload(part)
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
@@ -280,6 +287,16 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text
+
+
+def _transfer_problem(part: email.message.Message) -> str | None:
+    """What the stdlib decoded leniently: base64 with bad characters or padding, an unknown encoding."""
+    cte = str(part.get("Content-Transfer-Encoding") or "7bit").strip().lower()
+    if cte not in _KNOWN_CTES:
+        return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
+    if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
+        return "base64 with invalid characters or padding; decoded as far as possible"
+    return None
 
 
 def _message_size(msg: email.message.Message) -> int:

@@ -54,11 +54,11 @@ _TOKEN = regex.compile(r"(?<![\w@/.=#%&+\-])[A-Za-z]{5,}(?![\w@/=#%&+\-])")
 _VOWELS = frozenset("aeiouyAEIOUY")
 # a cheap first pass: five consonants in a row or three rare letters
 _HINT = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5}|[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ]")
-_RARE = frozenset("qxzjQXZJ")
+_RARE = frozenset("qxzj")
 
 
 def looks_random(token: str) -> bool:
-    """True for a letter string unlike any word: no vowels, long consonant runs, a crowd of q x z j.
+    """True for a letter string unlike any word: no vowels, long consonant runs, three of q x z j.
 
     Capitalised acronyms and camelCase names are never random; callers pass pure ASCII letters.
     """
@@ -71,9 +71,9 @@ def looks_random(token: str) -> bool:
     for c in token:
         run = 0 if c in _VOWELS else run + 1
         best = max(best, run)
-    if best >= 6 or (best >= 5 and len(token) >= 8 and vowels / len(token) < 0.2):
+    if best >= 6 or (best >= 5 and len(token) >= 10 and vowels / len(token) < 0.2):
         return True
-    return sum(c in _RARE for c in token) >= 3
+    return len(_RARE.intersection(token.lower())) >= 3
 
 
 class NonsenseCheck(Check):

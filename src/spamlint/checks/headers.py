@@ -59,11 +59,13 @@ class OneClickUnsubscribeCheck(Check):
 
     name = "one-click-unsubscribe"
     scopes = frozenset({"headers"})
-    options = {}
+    options = {
+        "skip_discussion_lists": Option("bool", True, "leave out list mail with List-Post: people writing to a list"),
+    }
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         lu = doc.header("List-Unsubscribe")
-        if lu is None:
+        if lu is None or (self.opts["skip_discussion_lists"] and doc.header("List-Post") is not None):
             return
         uris = re.findall(r"<([^>]*)>", lu.value)
         has_https = any(u.strip().lower().startswith("https://") for u in uris)

@@ -11,12 +11,19 @@ from ..findings import Hit
 from .base import Check, Option
 
 
+# two or more quoted lines in a row, or an attribution line: what replies and forwards carry
+_QUOTED = regex.compile(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")
+
+
 class FakeReplyCheck(Check):
     """A reply or forward prefix (Re:, Fwd:, AW:, SV:, TR: …) on a message that answers nothing."""
 
     name = "fake-reply"
     scopes = frozenset({"subject"})
-    options = {"prefixes": Option("list", required=True, doc="reply and forward prefixes, without the colon")}
+    options = {
+        "prefixes": Option("list", required=True, doc="reply and forward prefixes, without the colon"),
+        "quoting_counts": Option("bool", True, "a text body that quotes earlier mail (> lines) is a real reply"),
+    }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
@@ -28,6 +35,8 @@ class FakeReplyCheck(Check):
         seg = doc.subject
         if seg is None or doc.header("In-Reply-To") or doc.header("References"):
             return
+        if self.opts["quoting_counts"] and any(_QUOTED.search(b.text) for b in doc.bodies if not b.part.startswith("text/html")):
+            return  # quotes the message it answers: a reply from a client that drops In-Reply-To
         m = self.pattern.match(seg.text)
         if m:
             yield Hit(**seg.hit(m.start(), m.end(), prefix=m.group().strip()))

@@ -55,6 +55,9 @@ class LinkPatternCheck(Check):
                 return
 
 
+_DIGIT_LETTERS = str.maketrans("013457", "oieast")  # a domain label has no sentence around it to judge by
+
+
 def skeleton(label: str) -> str:
     """A domain label as it reads: punycode decoded, look-alikes and leet folded, rn read as m."""
     if label.startswith("xn--"):
@@ -62,7 +65,7 @@ def skeleton(label: str) -> str:
             label = label.encode("ascii").decode("idna")
         except UnicodeError:
             pass
-    text = canonical(label.replace("-", "")).text.lower()
+    text = canonical(label.replace("-", "")).text.lower().translate(_DIGIT_LETTERS)
     return fold_il(text.replace("rn", "m").replace("vv", "w"))
 
 

@@ -71,3 +71,13 @@ def test_looks_random(token: str, random: bool) -> None:
 ])
 def test_nonsense_words_need_a_run(text: str, hits: int) -> None:
     assert len(_findings("nonsense-words", text)) == hits
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("<p>Detectamos uma transação suspeita.</p>", "transação suspeita"),
+    ("<p>Detectamos uma transacao suspeita.</p>", "transacao suspeita"),  # accents dropped
+    ("<p>Ihr Konto wurde gesperrt.</p>", "Ihr Konto wurde gesperrt"),
+])
+def test_phrases_match_with_or_without_accents(text: str, phrase: str) -> None:
+    [f] = _findings("account-threat", text)
+    assert f'"{phrase}"' in f.message

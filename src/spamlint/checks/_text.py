@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator
 
 import regex
@@ -67,6 +68,13 @@ def _char(ch: str, loose: bool) -> str:
 def fold_il(phrase: str) -> str:
     """A phrase with l written as i: the key under which loose matches are looked up."""
     return " ".join(phrase.lower().split()).replace("l", "i")
+
+
+def strip_accents(text: str) -> str:
+    """text without combining accents (é -> e); other characters unchanged."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def letter_count(text: str) -> int:

@@ -12,7 +12,7 @@ from typing import Iterable, NamedTuple
 from ..document import Document, Segment
 from ..findings import Hit
 from ._canon import canonical_only
-from ._text import fold_il, phrase_pattern
+from ._text import fold_il, phrase_pattern, strip_accents
 from .base import TEXT_SCOPES, Check, Option
 
 
@@ -55,18 +55,22 @@ class PhrasesCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
-        self.pattern = phrase_pattern(list(self.weights), lowered=True)
-        self.loose = phrase_pattern(list(self.weights), loose=True, lowered=True)
-        self.by_folded = {fold_il(k): k for k in self.weights}
+        # "transacao" for "transação": mail in many languages drops its accents
+        self.aliases = {a: k for k in self.weights if (a := strip_accents(k)) != k}
+        self.pattern = phrase_pattern([*self.weights, *self.aliases], lowered=True)
+        # the canonical text has no accents: its pattern and lookups use phrases without them
+        self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
+        self.loose = phrase_pattern(list(self.by_folded), loose=True, lowered=True)
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned
-        self.needs = tuple({frozenset(_TOKEN.findall(k)) for k in self.weights})
-        self.loose_needs = tuple({frozenset(_TOKEN.findall(fold_il(k))) for k in self.weights})
+        self.needs = tuple({frozenset(_TOKEN.findall(k)) for k in [*self.weights, *self.aliases]})
+        self.loose_needs = tuple({frozenset(_TOKEN.findall(k)) for k in self.by_folded})
 
     def _possible(self, words: frozenset[str], needs: tuple[frozenset[str], ...]) -> bool:
         return any(n <= words for n in needs)
 
     def _key(self, matched: str) -> str:
-        return " ".join(matched.lower().split())
+        key = " ".join(matched.lower().split())
+        return self.aliases.get(key, key)
 
     def matches(self, seg: Segment) -> list[Match]:
         """Raw matches, then matches only the canonical text shows."""

@@ -112,6 +112,9 @@ CASES: list[tuple[str, Callable[[], bytes], set[str], str]] = [
     ("nul-in-encoded-word-charset", lambda: HEAD.replace(b"hello", b"=?u\x01\x00\x00\x00tf-8?B?SGk=?=") + b"\r\nhi", set(), ""),
     ("codec-that-raises-on-8-bit-text", lambda: message(b"hi \xff", b"text/plain; charset=punycode"), {"decode-problem"}, ""),
     ("8-bit-attachment-with-failing-codec", lambda: multipart(b"Content-Type: application/pdf; charset=punycode\r\n\r\n\xff\xfe"), set(), ""),
+    ("nul-in-rfc2231-charsets", lambda: multipart(b"Content-Type: text/plain; charset*=\x00utf-8''x\r\n\r\nhi",
+                                                  b"Content-Type: text/plain\r\nContent-Disposition: attachment; "
+                                                  b"filename*=utf-8\x00''a.pdf\r\n\r\nhi"), set(), ""),
     ("undefined-codec", lambda: message(b"hi", b"text/plain; charset=undefined"), {"decode-problem"}, ""),
 ]
 

@@ -9,6 +9,7 @@ import email.message
 import logging
 import re
 from email import policy
+from typing import Callable
 
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
@@ -257,7 +258,7 @@ def _walk(msg: email.message.Message, doc: Document) -> None:
     counts: dict[str, int] = {}
     for part in leaves:
         ctype = part.get_content_type()
-        filename = part.get_filename()
+        filename = _param(part.get_filename)
         disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
@@ -283,10 +284,18 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if len(payload) > doc.limits.max_part_bytes:
         payload = _cut(payload, doc.limits.max_part_bytes)
         doc.problems.append(_part_problem(doc.limits, label))
-    text, problem = decode_bytes(payload, part.get_content_charset(), ctype == "text/html")
+    text, problem = decode_bytes(payload, _param(part.get_content_charset), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text
+
+
+def _param(getter: Callable[[], str | None]) -> str | None:
+    """A parameter the stdlib decodes by RFC 2231; None when its charset breaks the decoding (a NUL in it)."""
+    try:
+        return getter()
+    except (LookupError, ValueError):
+        return None
 
 
 def _transfer_problem(part: email.message.Message) -> str | None:

@@ -104,3 +104,27 @@ def test_clipped_unsubscribe_points_at_the_link() -> None:
     html = f'<html><body>{body}<p><a href="https://shop.example/u">Unsubscribe</a></p></body></html>'
     [f] = _findings("clipped-unsubscribe", html)
     assert (f.line, f.column) == (2201, 4)
+
+
+@pytest.mark.parametrize(("sheet", "expected"), [
+    (".hide{display:none} p.x, #y {color:#fff}", {".hide": ";display:none", "p.x": ";color:#fff", "#y": ";color:#fff"}),
+    ("div > p {display:none} a:hover {color:red}", {}),  # only simple selectors
+    (".m{display:none} @media (max-width:600px){ .m{display:block} }", {}),  # responsive, not hiding
+    ('td.t{display:none} @media screen { td[class*="t"]{display:block} }', {}),
+])
+def test_sheet_rules(sheet: str, expected: dict) -> None:
+    from spamlint.css import sheet_rules
+    assert sheet_rules(sheet) == expected
+
+
+@pytest.mark.parametrize(("body", "hidden"), [
+    ('<div class="x">cheap pills and casino bonus for everyone today</div>', True),
+    ('<div class="x" style="display:block">shown again by its own inline style here</div>', False),
+    ('<div class="m">text for small screens, shown by a media query</div>', False),
+    ('<p id="gone">hidden through an id selector in the style sheet</p>', True),
+])
+def test_style_sheet_hiding(body: str, hidden: bool) -> None:
+    head = ("<html><head><style>.x{display:none} #gone{visibility:hidden} .m{display:none}"
+            " @media (max-width:600px){.m{display:block !important}}</style></head><body>")
+    lead = "<p>Hello reader, here is our news for the month of May, with dates for the summer fair.</p>"
+    assert bool(_findings("hidden-text", head + lead + body + "</body></html>")) is hidden

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import tinycss2
 import tinycss2.color3
 
 RGB = tuple[float, float, float]
+
+
+_CLASS_ATTR = re.compile(r"class\s*[*~^|$]?=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?$|^#[\w-]+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def sheet_rules(sheet: str) -> dict[str, str]:
+    """Declarations of a <style> sheet's top-level rules with simple selectors (p, .note, td.x, #id).
+
+    Rules inside @media and other at-rules are skipped, and so is any selector that an at-rule
+    also styles: `.mobile {display:none}` shown again by a media query is responsive design,
+    not hiding.
+    """
+    out: dict[str, str] = {}
+    responsive: set[str] = set()
+    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.content is not None:
+            text = tinycss2.serialize(rule.content)
+            responsive.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
+            responsive.update("." + m.lower() for m in _CLASS_ATTR.findall(text))  # td[class*="hide-x"]
+        elif rule.type == "qualified-rule":
+            body = tinycss2.serialize(rule.content)
+            for selector in tinycss2.serialize(rule.prelude).split(","):
+                selector = selector.strip().lower()
+                if _SIMPLE_SELECTOR.match(selector):
+                    out[selector] = out.get(selector, "") + ";" + body
+    return {k: v for k, v in out.items() if not any(part in responsive for part in re.findall(r"[.#][\w-]+", k))}
 
 
 @lru_cache(maxsize=4096)

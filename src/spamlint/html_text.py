@@ -31,6 +31,7 @@ _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+_CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
@@ -74,6 +75,7 @@ class _Walker:
         self.tags: dict[str, int] = {}
         self.comments: list[tuple[int, int, str]] = []
         self.styles: list[str] = []
+        self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
         self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
         self.nodes = 0
         self.max_depth = 0
@@ -187,7 +189,8 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt)
-        attrs = _attrs(attr_text) if _INTERESTING_ATTRS.search(attr_text) else {}
+        attrs = _attrs(attr_text) if _INTERESTING_ATTRS.search(attr_text) or (
+            self.sheet and _CLASS_ID.search(attr_text)) else {}
         if name in _SKIP:
             if name not in _VOID and not attr_text.rstrip().endswith("/"):
                 self.skip_depth += 1
@@ -224,6 +227,8 @@ class _Walker:
         end = m.start() if m else len(self.src)
         if name == "style":
             self.styles.append(self.src[gt:end])
+            for selector, body in css.sheet_rules(self.src[gt:end]).items():
+                self.sheet[selector] = self.sheet.get(selector, "") + body
         return m.end() if m else len(self.src)
 
     def end_tag(self, name: str) -> None:
@@ -242,7 +247,7 @@ class _Walker:
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
-        style = a.get("style", "")
+        style = self.sheet_style(tag, a) + a.get("style", "") if self.sheet else a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
         background = css.background_of(decls) or css.parse_color(a.get("bgcolor", "")) or parent.background
@@ -258,6 +263,17 @@ class _Walker:
             if hidden is None and color and background and css.contrast(color, background) < _LOW_CONTRAST:
                 hidden = "text colour matches background"
         return _Frame(tag, hidden, color, background)
+
+    def sheet_style(self, tag: str, a: dict[str, str]) -> str:
+        """Declarations from <style> rules that select this element (tag, .class, tag.class, #id);
+        the inline style is appended after them, so it wins."""
+        sheet = self.sheet
+        found = [sheet.get(tag, "")]
+        for cls in a.get("class", "").lower().split():
+            found += [sheet.get("." + cls, ""), sheet.get(f"{tag}.{cls}", "")]
+        if "id" in a:
+            found.append(sheet.get("#" + a["id"].strip().lower(), ""))
+        return "".join(found) + ";" if any(found) else ""
 
     def image(self, a: dict[str, str], lt: int) -> None:
         line, col = self.where(lt)

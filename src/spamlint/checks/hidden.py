@@ -14,7 +14,8 @@ _ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
 
 
 class HiddenTextCheck(Check):
-    """Text hidden by CSS or colour, ignoring one short preheader near the top of the body."""
+    """Text hidden by CSS or colour, ignoring short preheaders before any real text of the body
+    (templates often carry the preheader twice, for different clients)."""
 
     name = "hidden-text"
     scopes = frozenset({"html"})
@@ -41,11 +42,11 @@ class HiddenTextCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for part in doc.html_parts:
-            for i, hidden in enumerate(part.hidden):
+            for hidden in part.hidden:
                 letters = letter_count(hidden.text)
                 if letters < self.opts["min_letters"]:
                     continue
-                if i == 0 and letters <= self.opts["preheader_letters"] and (
+                if letters <= self.opts["preheader_letters"] and (
                     letter_count(part.text.text[: hidden.offset]) <= self.opts["preheader_offset"]
                 ):
                     continue

@@ -336,3 +336,15 @@ def test_linting_prints_nothing() -> None:
             "b'From: a@b.c\\nContent-Type: text/html; charset=x-nope\\n\\n\\x8d\\xff\\x81\\xfe')]")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)  # no pytest log capture
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    ('<p>a <b c="unclosed> tail', "a "),  # the file ends inside a tag: browsers show nothing more
+    ("<p>x <évite> y</p> tail", "x <évite> y\n\n tail"),  # not a tag name: text
+    ("<p>a < b and c</p> tail", "a < b and c\n\n tail"),
+    ("<p>3 <4 tail</p>", "3 <4 tail\n\n"),
+])
+def test_markup_that_is_not_a_tag(source: str, text: str) -> None:
+    from spamlint.html_text import parse_html
+
+    assert parse_html(source, "text/html")[0].text.text == text

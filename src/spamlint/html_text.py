@@ -29,6 +29,7 @@ _BLOCK = frozenset({"p", "div", "br", "td", "th", "tr", "li", "ul", "ol", "table
 _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "input", "html", "body",
                       "head", "img", "a", "style", "meta", "frameset", "frame", "base", "link", "button"})
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
+_TAG_START = re.compile(r"</?[A-Za-z]")  # where _TAG fails after this, the file ends inside a tag
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
@@ -113,7 +114,7 @@ class _Walker:
             return len(src) if end == -1 else end + 1
         m = _TAG.match(src, lt)
         if m is None:
-            if src[lt + 1:lt + 3].lstrip("/")[:1].isalpha():
+            if _TAG_START.match(src, lt):
                 return len(src)  # end of file inside a tag (an unclosed quote): browsers show nothing more
             self.text(lt, lt + 1)
             return lt + 1

@@ -339,7 +339,9 @@ def test_linting_prints_nothing() -> None:
 
 
 @pytest.mark.parametrize(("source", "text"), [
-    ('<p>a <b c="unclosed> tail', "a "),  # the file ends inside a tag: browsers show nothing more
+    ('<p>a <b c="unclosed> tail', "a  tail"),  # a quote that never closes: the tag ends at `>`, as in browsers
+    ('<td valign="top" ">\nshown</td>', " shown\n\n"),  # a stray quote (real newsletters have them)
+    ('<p>a <b c="x', "a "),  # the file ends inside a tag: browsers show nothing more
     ("<p>x <évite> y</p> tail", "x <évite> y\n\n tail"),  # not a tag name: text
     ("<p>a < b and c</p> tail", "a < b and c\n\n tail"),
     ("<p>3 <4 tail</p>", "3 <4 tail\n\n"),

@@ -29,7 +29,8 @@ _BLOCK = frozenset({"p", "div", "br", "td", "th", "tr", "li", "ul", "ol", "table
 _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "input", "html", "body",
                       "head", "img", "a", "style", "meta", "frameset", "frame", "base", "link", "button"})
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
-_TAG_START = re.compile(r"</?[A-Za-z]")  # where _TAG fails after this, the file ends inside a tag
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")  # a tag _TAG cannot parse still starts like this
+_TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+")  # how far _TAG looked
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
@@ -82,6 +83,8 @@ class _Walker:
         self.max_depth = 0
         self._hidden_end = -1
         self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
+        # characters _TAG may scan in failed matches before tags are cut at the next `>` (linear time)
+        self._scan_budget = 2 * len(source) + 65536
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
@@ -112,17 +115,36 @@ class _Walker:
         if src.startswith(("<!", "<?"), lt):
             end = src.find(">", lt)
             return len(src) if end == -1 else end + 1
-        m = _TAG.match(src, lt)
+        m = _TAG.match(src, lt) if self._scan_budget > 0 else None
         if m is None:
-            if _TAG_START.match(src, lt):
-                return len(src)  # end of file inside a tag (an unclosed quote): browsers show nothing more
-            self.text(lt, lt + 1)
-            return lt + 1
+            return self.stray_quote_tag(lt)
         name = m.group(2).lower()
         if m.group(1):
             self.end_tag(name)
             return m.end()
         return self.start_tag(name, m.group(3), lt, m.end())
+
+    def stray_quote_tag(self, lt: int) -> int:
+        """A tag _TAG cannot match, like `<td valign="top" ">`: as in browsers it ends at the next `>`.
+
+        _TAG reads quotes anywhere as quoted text, so one stray quote sends it to the end of the
+        file; a document full of them gets its tags cut at `>` once _scan_budget is spent.
+        """
+        src = self.src
+        start = _TAG_NAME.match(src, lt)
+        if start is None:  # "<" not followed by a tag name is text
+            self.text(lt, lt + 1)
+            return lt + 1
+        gt = src.find(">", start.end())
+        if gt == -1:
+            return len(src)  # the file ends inside a tag: browsers show nothing more
+        if self._scan_budget > 0:
+            self._scan_budget -= _TAG_SCAN.match(src, lt).end() - lt
+        name = start.group(2).lower()
+        if start.group(1):
+            self.end_tag(name)
+            return gt + 1
+        return self.start_tag(name, src[start.end():gt], lt, gt + 1)
 
     # -- text ------------------------------------------------------------------------------
     def text(self, start: int, end: int) -> None:

@@ -128,3 +128,10 @@ def test_style_sheet_hiding(body: str, hidden: bool) -> None:
             " @media (max-width:600px){.m{display:block !important}}</style></head><body>")
     lead = "<p>Hello reader, here is our news for the month of May, with dates for the summer fair.</p>"
     assert bool(_findings("hidden-text", head + lead + body + "</body></html>")) is hidden
+
+
+def test_html_source_pattern_counts_and_points_at_the_first_match() -> None:
+    html = '<html><body>\n<p>a</p><font size="6">BIG</font>\n<font size=+5>BIGGER</font></body></html>'
+    [f] = _findings("big-font", html)
+    assert (f.line, f.column) == (2, 9) and "2 times" in f.message
+    assert not _findings("big-font", '<html><body><font size="6">once</font></body></html>')

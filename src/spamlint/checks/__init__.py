@@ -15,7 +15,8 @@ from .pattern import PatternCheck
 from .phrases import PhrasesCheck
 from .senders import DisplayNameCheck, SenderDomainCheck
 from .size import ClippedLinkCheck, SizeCheck
-from .structure import AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ParseProblemCheck
+from .structure import (AttachmentCheck, HtmlSkeletonCheck, HtmlSourcePatternCheck, HtmlTagsCheck, MimeShapeCheck,
+                        ParseProblemCheck)
 from .subject import FakeReplyCheck
 from .suppression import UnusedSuppressionCheck
 from .urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
@@ -29,7 +30,7 @@ CHECKS: dict[str, type[Check]] = {
         ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck,
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
-        LookalikeDomainCheck, UnusedSuppressionCheck,
+        LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck,
     )
 }
 

@@ -9,6 +9,7 @@ import regex
 
 from ..document import Document, Segment
 from ..findings import Hit
+from ..patterns import user_pattern
 from .base import Check, Option
 
 
@@ -131,3 +132,30 @@ class AttachmentCheck(Check):
                 continue
             yield Hit(part="message", excerpt=att.filename[:120],
                       detail={"filename": att.filename, "type": att.content_type})
+
+
+class HtmlSourcePatternCheck(Check):
+    """A regular expression over the HTML source (markup included), firing once when it matches at
+    least `min_count` times; for markup habits such as oversized fonts that visible text hides."""
+
+    name = "html-source"
+    scopes = frozenset({"html"})
+    options = {
+        "pattern": Option("regex", required=True, doc="searched in the HTML source, without regard to case"),
+        "min_count": Option("int", 1, "matches needed before the rule fires"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.pattern = user_pattern(options["pattern"], regex.IGNORECASE)
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        need = self.opts["min_count"]
+        for part in doc.html_parts:
+            found = list(itertools.islice(self.pattern.finditer(part.source), need))
+            if len(found) >= need:
+                first = found[0]
+                line = part.source.count("\n", 0, first.start())
+                column = first.start() - (part.source.rfind("\n", 0, first.start()) + 1) + 1
+                yield Hit(part=part.part, line=part.text.line_base + line if part.text.line_base else None,
+                          column=column, excerpt=first.group()[:80], detail={"match": first.group()[:60], "count": len(found)})

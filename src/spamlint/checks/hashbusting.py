@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import regex
@@ -17,6 +18,9 @@ _PUNCT_GAPPED = regex.compile(
 )
 # single letters separated by single spaces: "f r e e"
 _SPACE_GAPPED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:[ \u00a0]\p{L}){2,30}(?![\p{L}\p{N}])")
+# cheap necessary conditions (stdlib re): two separators around a short group; three spaced letters
+_PUNCT_HINT = re.compile(r"[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[^\W_]{1,3}[.\-_*|!:\u2022\u00b7~+/\\'^,]")
+_SPACE_HINT = re.compile(r"(?<!\w)[^\W\d_][ \u00a0][^\W\d_][ \u00a0][^\W\d_](?!\w)")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # separators that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
@@ -44,7 +48,9 @@ class GappedWordCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            for pattern in (_PUNCT_GAPPED, _SPACE_GAPPED):
+            for pattern, hint in ((_PUNCT_GAPPED, _PUNCT_HINT), (_SPACE_GAPPED, _SPACE_HINT)):
+                if not hint.search(seg.text):
+                    continue
                 for m in pattern.finditer(seg.text):
                     joined = self._reading(m.group())
                     if joined is not None:
@@ -52,7 +58,6 @@ class GappedWordCheck(Check):
                         n += 1
                         if n >= self.opts["max_hits"]:
                             return
-
 
     def _reading(self, token: str) -> str | None:
         """The listed word this broken-up token spells, if any."""

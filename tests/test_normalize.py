@@ -60,3 +60,24 @@ def test_changed_flag_and_fast_path(raw: str, changed: bool) -> None:
     assert c.changed is changed
     if not changed:
         assert c.text is raw
+
+
+@pytest.mark.parametrize(("raw", "inside"), [
+    ("a long plain sentence before " * 5 + "fr33 gift", "free"),
+    ("P\u0430ypal " + "then a long plain tail of words " * 5, "Paypal"),
+])
+def test_windows_cover_every_change_and_not_the_plain_rest(raw: str, inside: str) -> None:
+    c = canonical(raw)
+    at = c.text.index(inside)
+    windows = c.windows(pad=10)
+    assert any(s <= at and at + len(inside) <= e for s, e in windows)
+    assert sum(e - s for s, e in windows) < len(c.text) / 2
+
+
+@pytest.mark.parametrize("raw", ["Stra\u00dfe und \u0130stanbul", "plain ascii", "\u0130\u0130 fr33"])
+def test_lower_text_keeps_offsets(raw: str) -> None:
+    from spamlint.normalize import lower_text
+
+    low = lower_text(raw)
+    assert len(low) == len(raw)
+    assert low == raw.lower() or "\u0130" in raw

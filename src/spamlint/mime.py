@@ -145,14 +145,45 @@ def from_bytes_message(data: bytes, name: str = "-", limits: Limits = DEFAULT_LI
     problems += more
     msg = email.message_from_bytes(data, policy=policy.compat32)
     lines = _header_lines(data, offset)
-    doc = from_message(msg, name, len(data), lines, limits)
+    doc = from_message(msg, name, len(data), lines, _RawFile(data, offset), limits)
     doc.problems[:0] = problems
     return doc
 
 
+class _RawFile:
+    """The raw bytes of a message file, to place parts that are not transfer-encoded on file lines."""
+
+    def __init__(self, data: bytes, line_offset: int) -> None:
+        self.data = data
+        self.line_offset = line_offset
+        self.pos = 0
+        self.counted = (0, 0)  # (offset, line breaks before it): count forward once, not from 0 per part
+
+    def line_of(self, part: email.message.Message) -> int | None:
+        """File line where this part's body starts, if its body stands in the file as it is decoded."""
+        cte = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        raw = raw_payload(part)
+        if cte not in ("7bit", "8bit", "binary", "") or not isinstance(raw, str) or not raw:
+            return None
+        probe = raw[:256].encode("utf-8", "surrogateescape")
+        idx = self.data.find(probe, self.pos)
+        if idx == -1:
+            return None
+        self.pos = idx + len(probe)
+        at, breaks = self.counted
+        breaks += self.data.count(b"\n", at, idx)  # idx only grows: parts come in file order
+        self.counted = (idx, breaks)
+        return breaks + 1 + self.line_offset
+
+
 def from_message(msg: email.message.Message, name: str = "-", raw_size: int | None = None,
-                 header_lines: dict[str, list[int]] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Build a Document from a parsed email.message.Message."""
+                 header_lines: dict[str, list[int]] | None = None, raw: _RawFile | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Build a Document from a parsed email.message.Message.
+
+    Positions in a body part are lines of the file when the part is not transfer-encoded
+    (and the raw file is known); otherwise they are lines of the decoded part.
+    """
     if raw_size is None:
         raw_size = _message_size(msg)
     doc = Document(kind="message", name=name, raw_size=raw_size, limits=limits)
@@ -161,7 +192,7 @@ def from_message(msg: email.message.Message, name: str = "-", raw_size: int | No
     if subject is not None:
         doc.subject = Segment("subject", mask_placeholders(subject.value), subject.value,
                               line_base=subject.line, col_base=len("Subject: ") + 1)
-    _walk(msg, doc)
+    _walk(msg, doc, raw)
     return doc
 
 
@@ -192,8 +223,8 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Docum
 
 def decode_header_value(raw: object, doc: Document | None = None) -> str:
     """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
-    if isinstance(raw, email.header.Header):
-        raw = str(raw)
+    if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
+        raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
     value = str(raw)
     limits = doc.limits if doc is not None else DEFAULT_LIMITS
     if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
@@ -252,7 +283,7 @@ def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tup
     return data.decode("cp1252", "replace"), problem
 
 
-def _walk(msg: email.message.Message, doc: Document) -> None:
+def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None) -> None:
     leaves = leaf_parts(msg, doc.limits, doc.problems)
     has_html = any(p.get_content_type() == "text/html" for p in leaves)
     counts: dict[str, int] = {}
@@ -266,7 +297,8 @@ def _walk(msg: email.message.Message, doc: Document) -> None:
         counts[ctype] = counts.get(ctype, 0) + 1
         label = ctype if counts[ctype] == 1 else f"{ctype}#{counts[ctype]}"
         text = _part_text(part, ctype, label, doc)
-        _add_body(doc, text, label, primary=ctype == "text/html" or not has_html)
+        line_base = (raw.line_of(part) if raw is not None else None) or 1
+        _add_body(doc, text, label, primary=ctype == "text/html" or not has_html, line_base=line_base)
 
 
 def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document) -> str:
@@ -337,9 +369,9 @@ def _payload_size(part: email.message.Message) -> int:
     return len(raw)
 
 
-def _add_body(doc: Document, text: str, label: str, primary: bool) -> None:
+def _add_body(doc: Document, text: str, label: str, primary: bool, line_base: int = 1) -> None:
     if label.startswith("text/html"):
-        html_part, links, images = parse_html(text, label, limits=doc.limits)
+        html_part, links, images = parse_html(text, label, line_base, doc.limits)
         html_part.text.primary = primary
         doc.html_parts.append(html_part)
         doc.bodies.append(html_part.text)
@@ -347,7 +379,7 @@ def _add_body(doc: Document, text: str, label: str, primary: bool) -> None:
         _extend(doc, doc.links, links, "max_links", "links")
         _extend(doc, doc.images, images, "max_images", "images")
         return
-    segment = Segment(label, mask_placeholders(text), text, primary=primary)
+    segment = Segment(label, mask_placeholders(text), text, primary=primary, line_base=line_base)
     doc.bodies.append(segment)
     for m in _URL.finditer(segment.text):
         if len(doc.links) >= doc.limits.max_links:

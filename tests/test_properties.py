@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import spamlint
 from spamlint import Limits, Report, SpamlintError
 from spamlint.html_text import parse_html
-from spamlint.mime import _cut
+from spamlint.decoding import cut
 from spamlint.mimescan import bound_structure, leaf_parts
 from spamlint.templating import _PLACEHOLDER, _spans
 
@@ -159,6 +159,6 @@ def test_mime_scan_bounds_depth_and_leaves_shallow_mail_alone(data: bytes, depth
 @given(st.text(max_size=40), st.integers(0, 200))
 def test_a_cut_keeps_utf8_whole(text: str, size: int) -> None:
     data = text.encode("utf-8", "surrogatepass")
-    cut = _cut(data, size) if size < len(data) else data
-    assert data.startswith(cut) and len(data[:size]) - len(cut) < 4
-    cut.decode("utf-8", "surrogatepass")
+    kept = cut(data, size) if size < len(data) else data
+    assert data.startswith(kept) and len(data[:size]) - len(kept) < 4
+    kept.decode("utf-8", "surrogatepass")

@@ -1,16 +1,16 @@
-"""Bytes -> Document: sniff the input kind, walk MIME, decode transfer encodings and charsets."""
+"""Bytes -> Document: sniff the input kind, bound and walk the MIME structure, place parts on file lines.
+
+Decoding (charsets, RFC 2047, transfer encodings) is in decoding.py; limits in limits.py.
+"""
 
 from __future__ import annotations
 
 import email
-import email.errors
-import email.header
 import email.message
-import logging
 import re
 from email import policy
-from typing import Callable
 
+from .decoding import cut, decode_bytes, decode_header_value, decode_template, param, raw_payload, transfer_problem
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
 from .limits import DEFAULT_LIMITS, Limits
@@ -26,13 +26,6 @@ _KNOWN_HEADERS = frozenset({
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
                          re.IGNORECASE | re.DOTALL)
 _URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
-_SURROGATE = re.compile("[\udc80-\udcff]")
-# bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
-# Python would print it, and the library never prints.  Users' own logging still gets it.
-logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
-_KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
-_BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
-                   email.errors.InvalidBase64LengthDefect)
 _MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 
@@ -77,14 +70,14 @@ def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | N
     limits = limits or DEFAULT_LIMITS
     size, problems = len(data), []
     if size > limits.max_input_bytes:
-        data = _cut(data, limits.max_input_bytes)
+        data = cut(data, limits.max_input_bytes)
         problems.append(limits.problem("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read"))
     kind = sniff(data, ext)
     if kind == "message":
         doc = from_bytes_message(data, name, limits)
     else:
         if len(data) > limits.max_part_bytes:
-            data = _cut(data, limits.max_part_bytes)
+            data = cut(data, limits.max_part_bytes)
             problems.append(_part_problem(limits, "template"))
         doc = from_template(decode_template(data, kind == "html"), name, kind, size, fields, limits)
     doc.raw_size = size
@@ -92,32 +85,8 @@ def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | N
     return doc
 
 
-def _cut(data: bytes, size: int) -> bytes:
-    """The first `size` bytes, without a UTF-8 sequence cut in half (which would look like a charset error)."""
-    lead = size - 1
-    while lead > size - 4 and lead > 0 and 0x80 <= data[lead] < 0xC0:
-        lead -= 1
-    if lead >= 0 and data[lead] >= 0xC0:
-        need = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
-        if lead + need > size:
-            return data[:lead]
-    return data[:size]
-
-
 def _part_problem(limits: Limits, label: str) -> tuple[str, str]:
     return limits.problem("max_part_bytes", f"{label} decodes to more than {limits.max_part_bytes} bytes; the rest was not read")
-
-
-def decode_template(data: bytes, is_html: bool) -> str:
-    """Decode a template file: UTF-8 (with or without BOM), else the declared or detected charset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from bs4.dammit import UnicodeDammit  # only for files that are not UTF-8
-
-    dammit = UnicodeDammit(data, is_html=is_html)
-    return dammit.unicode_markup if dammit.unicode_markup is not None else data.decode("cp1252", "replace")
 
 
 def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
@@ -221,75 +190,13 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Docum
     return out
 
 
-def decode_header_value(raw: object, doc: Document | None = None) -> str:
-    """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
-    if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
-        raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
-    value = str(raw)
-    limits = doc.limits if doc is not None else DEFAULT_LIMITS
-    if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
-        value = value[:limits.max_header_bytes]
-        if doc is not None:
-            doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
-    if not value.isascii() and _SURROGATE.search(value):
-        value = _fix_8bit(value)
-    value = re.sub(r"\r?\n[ \t]+", " ", value)
-    if "=?" not in value:
-        return value.strip()
-    try:
-        chunks = email.header.decode_header(value)
-    except Exception:  # malformed encoded words: keep the raw text
-        if doc is not None:
-            doc.problems.append(("header-encoding", f"undecodable encoded word in header: {value[:60]}"))
-        return value.strip()
-    return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
-
-
-def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:
-    if isinstance(chunk, str):
-        return chunk
-    return decode_bytes(chunk, charset)[0]
-
-
-def _fix_8bit(value: str) -> str:
-    raw = value.encode("ascii", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
-
-
-def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tuple[str, str | None]:
-    """Decode a body with its declared charset; fall back instead of failing. Returns (text, problem)."""
-    problem = None
-    if charset:
-        cs = charset.strip().strip('"').lower()
-        try:
-            return data.decode(cs), None
-        except UnicodeDecodeError:
-            problem = f"text is not valid {charset!r}"
-        except (LookupError, ValueError):  # ValueError: a NUL in the name, codecs like 'undefined' or 'punycode'
-            problem = f"unknown charset {charset!r}"
-    try:
-        return data.decode("utf-8"), problem
-    except UnicodeDecodeError:
-        pass
-    if is_html:
-        from bs4.dammit import UnicodeDammit
-
-        text = UnicodeDammit(data, is_html=True).unicode_markup
-        if text is not None:
-            return text, problem
-    return data.decode("cp1252", "replace"), problem
-
-
 def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None) -> None:
     leaves = leaf_parts(msg, doc.limits, doc.problems)
     has_html = any(p.get_content_type() == "text/html" for p in leaves)
     counts: dict[str, int] = {}
     for part in leaves:
         ctype = part.get_content_type()
-        filename = _param(part.get_filename)
+        filename = param(part.get_filename)
         disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
@@ -307,37 +214,19 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     except Exception:  # a broken transfer encoding: keep the raw text
         payload = None
         doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
-    problem = _transfer_problem(part)
+    problem = transfer_problem(part)
     if problem:
         doc.problems.append(("decode", f"{label}: {problem}"))
     if not isinstance(payload, bytes):
         raw = raw_payload(part)
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     if len(payload) > doc.limits.max_part_bytes:
-        payload = _cut(payload, doc.limits.max_part_bytes)
+        payload = cut(payload, doc.limits.max_part_bytes)
         doc.problems.append(_part_problem(doc.limits, label))
-    text, problem = decode_bytes(payload, _param(part.get_content_charset), ctype == "text/html")
+    text, problem = decode_bytes(payload, param(part.get_content_charset), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text
-
-
-def _param(getter: Callable[[], str | None]) -> str | None:
-    """A parameter the stdlib decodes by RFC 2231; None when its charset breaks the decoding (a NUL in it)."""
-    try:
-        return getter()
-    except (LookupError, ValueError):
-        return None
-
-
-def _transfer_problem(part: email.message.Message) -> str | None:
-    """What the stdlib decoded leniently: base64 with bad characters or padding, an unknown encoding."""
-    cte = str(part.get("Content-Transfer-Encoding") or "7bit").strip().lower()
-    if cte not in _KNOWN_CTES:
-        return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
-    if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
-        return "base64 with invalid characters or padding; decoded as far as possible"
-    return None
 
 
 def _message_size(msg: email.message.Message) -> int:
@@ -346,18 +235,6 @@ def _message_size(msg: email.message.Message) -> int:
         return len(msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n")))
     except Exception:  # a hand-built Message may not serialise (nesting, odd header objects); size is a hint
         return 0
-
-
-def raw_payload(part: email.message.Message) -> object:
-    """part.get_payload() without decoding; never raises.
-
-    For 8-bit text the stdlib decodes with the declared charset and only survives an unknown
-    one (LookupError), not a codec that fails (punycode, a NUL in the name): then the raw text.
-    """
-    try:
-        return part.get_payload()
-    except (LookupError, ValueError):
-        return part._payload  # noqa: SLF001 - the stdlib offers no other way to the undecoded text
 
 
 def _payload_size(part: email.message.Message) -> int:

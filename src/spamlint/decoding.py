@@ -1,0 +1,143 @@
+"""Decoding that never raises: header values (RFC 2047), charsets, transfer encodings, payloads.
+
+Mail is decoded leniently, as clients do; what had to be guessed or replaced is returned or
+recorded as a document problem (kind "decode", "charset" or "header-encoding") so rules can
+report it.  The stdlib's email package raises on some inputs its own callers must survive
+(a NUL in a charset name, codecs that fail on 8-bit text); the wrappers here absorb that.
+"""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+import email.message
+import logging
+import re
+from typing import Callable
+
+from .document import Document
+from .limits import DEFAULT_LIMITS
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+# bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
+# Python would print it, and the library never prints.  Users' own logging still gets it.
+logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
+_KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
+_BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
+                   email.errors.InvalidBase64LengthDefect)
+
+
+def decode_template(data: bytes, is_html: bool) -> str:
+    """Decode a template file: UTF-8 (with or without BOM), else the declared or detected charset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from bs4.dammit import UnicodeDammit  # only for files that are not UTF-8
+
+    dammit = UnicodeDammit(data, is_html=is_html)
+    return dammit.unicode_markup if dammit.unicode_markup is not None else data.decode("cp1252", "replace")
+
+
+def decode_header_value(raw: object, doc: Document | None = None) -> str:
+    """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
+    if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
+        raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
+    value = str(raw)
+    limits = doc.limits if doc is not None else DEFAULT_LIMITS
+    if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
+        value = value[:limits.max_header_bytes]
+        if doc is not None:
+            doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
+    if not value.isascii() and _SURROGATE.search(value):
+        value = _fix_8bit(value)
+    value = re.sub(r"\r?\n[ \t]+", " ", value)
+    if "=?" not in value:
+        return value.strip()
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:  # malformed encoded words: keep the raw text
+        if doc is not None:
+            doc.problems.append(("header-encoding", f"undecodable encoded word in header: {value[:60]}"))
+        return value.strip()
+    return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
+
+
+def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:
+    if isinstance(chunk, str):
+        return chunk
+    return decode_bytes(chunk, charset)[0]
+
+
+def _fix_8bit(value: str) -> str:
+    raw = value.encode("ascii", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tuple[str, str | None]:
+    """Decode a body with its declared charset; fall back instead of failing. Returns (text, problem)."""
+    problem = None
+    if charset:
+        cs = charset.strip().strip('"').lower()
+        try:
+            return data.decode(cs), None
+        except UnicodeDecodeError:
+            problem = f"text is not valid {charset!r}"
+        except (LookupError, ValueError):  # ValueError: a NUL in the name, codecs like 'undefined' or 'punycode'
+            problem = f"unknown charset {charset!r}"
+    try:
+        return data.decode("utf-8"), problem
+    except UnicodeDecodeError:
+        pass
+    if is_html:
+        from bs4.dammit import UnicodeDammit
+
+        text = UnicodeDammit(data, is_html=True).unicode_markup
+        if text is not None:
+            return text, problem
+    return data.decode("cp1252", "replace"), problem
+
+
+def param(getter: Callable[[], str | None]) -> str | None:
+    """A parameter the stdlib decodes by RFC 2231; None when its charset breaks the decoding (a NUL in it)."""
+    try:
+        return getter()
+    except (LookupError, ValueError):
+        return None
+
+
+def transfer_problem(part: email.message.Message) -> str | None:
+    """What the stdlib decoded leniently: base64 with bad characters or padding, an unknown encoding."""
+    cte = str(part.get("Content-Transfer-Encoding") or "7bit").strip().lower()
+    if cte not in _KNOWN_CTES:
+        return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
+    if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
+        return "base64 with invalid characters or padding; decoded as far as possible"
+    return None
+
+
+def raw_payload(part: email.message.Message) -> object:
+    """part.get_payload() without decoding; never raises.
+
+    For 8-bit text the stdlib decodes with the declared charset and only survives an unknown
+    one (LookupError), not a codec that fails (punycode, a NUL in the name): then the raw text.
+    """
+    try:
+        return part.get_payload()
+    except (LookupError, ValueError):
+        return part._payload  # noqa: SLF001 - the stdlib offers no other way to the undecoded text
+
+
+def cut(data: bytes, size: int) -> bytes:
+    """The first `size` bytes, without a UTF-8 sequence cut in half (which would look like a charset error)."""
+    lead = size - 1
+    while lead > size - 4 and lead > 0 and 0x80 <= data[lead] < 0xC0:
+        lead -= 1
+    if lead >= 0 and data[lead] >= 0xC0:
+        need = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
+        if lead + need > size:
+            return data[:lead]
+    return data[:size]

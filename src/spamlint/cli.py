@@ -13,6 +13,7 @@ from .config import Config
 from .engine import Engine
 from .errors import SpamlintError
 from .formatters import FORMATTERS, format_statistics
+from .limits import DEFAULT_LIMITS
 from .rules import builtin_rules
 from .runner import Options, Outcome, check_flags, rules_for, run
 from .scoring import DEFAULT_THRESHOLD, Report
@@ -80,7 +81,8 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     """Lint, print the chosen output, and return the exit status."""
     try:
         check_flags(options)
-        stdin = sys.stdin.buffer.read() if "-" in paths else None
+        # like files, standard input is read only up to one byte past the input limit
+        stdin = sys.stdin.buffer.read(DEFAULT_LIMITS.max_input_bytes + 1) if "-" in paths else None
         sources = list(expand(paths, stdin))
     except SpamlintError as exc:
         _fail(str(exc))

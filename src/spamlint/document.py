@@ -222,14 +222,17 @@ class Document:
     problems: list[tuple[str, str]] = field(default_factory=list)
     sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
     limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
+    _first: dict[str, Header] | None = field(default=None, repr=False, compare=False)  # header() index
+    _first_count: int = field(default=0, repr=False, compare=False)
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""
-        lname = name.lower()
-        for h in self.headers:
-            if h.name.lower() == lname:
-                return h
-        return None
+        if self._first is None or self._first_count != len(self.headers):
+            first: dict[str, Header] = {}
+            for h in self.headers:
+                first.setdefault(h.name.lower(), h)
+            self._first, self._first_count = first, len(self.headers)
+        return self._first.get(name.lower())
 
     def header_values(self, name: str) -> list[str]:
         """All values of a header, in order."""

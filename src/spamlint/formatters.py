@@ -75,7 +75,8 @@ def finding_dict(f: Finding) -> dict:
 
 def format_json(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
     """Exactly one JSON document: {"results": [...]}."""
-    return json.dumps({"results": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+    # no indent: the C encoder is used, several times faster over a large batch
+    return json.dumps({"results": [report_dict(r) for r in reports]}, ensure_ascii=False) + "\n"
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

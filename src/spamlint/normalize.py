@@ -261,7 +261,7 @@ def canonical(raw: str) -> Canonical:
         if pattern is _NON_ASCII and text.isascii() or pattern is _GAPPED and not _GAP_HINT.search(text):
             continue
         if pattern is _LEET_WORD:
-            windows = _word_windows(text, _LEET_CORE)
+            windows = word_windows(text, _LEET_CORE)
             if not windows:
                 continue
         text, omap = substitute(text, pattern, repl, windows)
@@ -270,7 +270,7 @@ def canonical(raw: str) -> Canonical:
     return Canonical(raw, text, tuple(maps))
 
 
-def _word_windows(text: str, core: re.Pattern[str]) -> list[tuple[int, int]]:
+def word_windows(text: str, core: re.Pattern[str]) -> list[tuple[int, int]]:
     """Disjoint spans of whole white-space separated words around each match of `core`."""
     spans: list[tuple[int, int]] = []
     for m in core.finditer(text):

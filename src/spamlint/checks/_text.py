@@ -10,6 +10,7 @@ import regex
 
 _SENTENCE_END = regex.compile(r"[.!?\u3002]+(?=\s|$)|\n")
 _LETTERS = regex.compile(r"\p{L}")
+_LETTER_RUNS = regex.compile(r"\p{L}+")
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -79,4 +80,4 @@ def strip_accents(text: str) -> str:
 
 def letter_count(text: str) -> int:
     """Number of letters (any script) in text."""
-    return len(_LETTERS.findall(text))
+    return len(text) - len(_LETTER_RUNS.sub("", text))

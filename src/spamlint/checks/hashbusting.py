@@ -9,6 +9,7 @@ import regex
 
 from ..document import Document
 from ..findings import Hit
+from ..normalize import word_windows
 from .base import TEXT_SCOPES, Check, Option
 
 # letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
@@ -20,7 +21,7 @@ _PUNCT_GAPPED = regex.compile(
 _SPACE_GAPPED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:[ \u00a0]\p{L}){2,30}(?![\p{L}\p{N}])")
 # cheap necessary conditions (stdlib re): two separators around a short group; three spaced letters
 _PUNCT_HINT = re.compile(r"[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[^\W_]{1,3}[.\-_*|!:\u2022\u00b7~+/\\'^,]")
-_SPACE_HINT = re.compile(r"(?<!\w)[^\W\d_][ \u00a0][^\W\d_][ \u00a0][^\W\d_](?!\w)")
+_SPACE_HINT = re.compile(r"[ \u00a0][^\W\d_][ \u00a0][^\W\d_](?!\w)")  # starts at a space: quick to scan
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # separators that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
@@ -48,16 +49,21 @@ class GappedWordCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            for pattern, hint in ((_PUNCT_GAPPED, _PUNCT_HINT), (_SPACE_GAPPED, _SPACE_HINT)):
-                if not hint.search(seg.text):
-                    continue
-                for m in pattern.finditer(seg.text):
-                    joined = self._reading(m.group())
-                    if joined is not None:
-                        yield Hit(**seg.hit(m.start(), m.end(), word=joined, match=m.group()))
-                        n += 1
-                        if n >= self.opts["max_hits"]:
-                            return
+            for m in self._candidates(seg.text):
+                joined = self._reading(m.group())
+                if joined is not None:
+                    yield Hit(**seg.hit(m.start(), m.end(), word=joined, match=m.group()))
+                    n += 1
+                    if n >= self.opts["max_hits"]:
+                        return
+
+    @staticmethod
+    def _candidates(text: str) -> Iterable[regex.Match[str]]:
+        """Gapped tokens; punctuation-gapped ones are sought only in the words around a cheap hint."""
+        for ws, we in word_windows(text, _PUNCT_HINT):
+            yield from _PUNCT_GAPPED.finditer(text, ws, we)
+        if _SPACE_HINT.search(text):
+            yield from _SPACE_GAPPED.finditer(text)
 
     def _reading(self, token: str) -> str | None:
         """The listed word this broken-up token spells, if any."""

@@ -35,6 +35,14 @@ class Match(NamedTuple):
         return f"{self.key} as \u201c{self.seg.text[self.start:self.end]}\u201d ({self.disguise})"
 
 
+def _index(needs: set[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
+    """The word sets of the phrases, by the longest word of each (a phrase of no word needs nothing)."""
+    out: dict[str, list[frozenset[str]]] = {}
+    for words in needs:
+        out.setdefault(max(words, key=len, default=""), []).append(words)
+    return out
+
+
 class PhrasesCheck(Check):
     """Word-bounded, case-insensitive phrases, in the raw and (with `canonical`) the normalised text.
 
@@ -62,11 +70,14 @@ class PhrasesCheck(Check):
         self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
         self.loose = phrase_pattern(list(self.by_folded), loose=True, lowered=True)
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned
-        self.needs = tuple({frozenset(_TOKEN.findall(k)) for k in [*self.weights, *self.aliases]})
-        self.loose_needs = tuple({frozenset(_TOKEN.findall(k)) for k in self.by_folded})
+        self.needs = _index({frozenset(_TOKEN.findall(k)) for k in [*self.weights, *self.aliases]})
+        self.loose_needs = _index({frozenset(_TOKEN.findall(k)) for k in self.by_folded})
 
-    def _possible(self, words: frozenset[str], needs: tuple[frozenset[str], ...]) -> bool:
-        return any(n <= words for n in needs)
+    def _possible(self, words: frozenset[str], needs: dict[str, list[frozenset[str]]]) -> bool:
+        """True when every word of some phrase is in the text (found through each phrase's longest word)."""
+        if "" in needs:  # a phrase without word characters, like "$$$", is always worth a look
+            return True
+        return any(n <= words for anchor in needs.keys() & words for n in needs[anchor])
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())

@@ -118,6 +118,14 @@ class Segment:
         return frozenset(_TOKEN.findall(self.lower))
 
     @cached_property
+    def word_starts(self) -> dict[str, list[int]]:
+        """Offsets where each distinct \\w+ token of the lower-case text starts (built on first use)."""
+        out: dict[str, list[int]] = {}
+        for m in _TOKEN.finditer(self.lower):
+            out.setdefault(m.group(), []).append(m.start())
+        return out
+
+    @cached_property
     def canonical(self) -> Canonical:
         """The normalised text (normalize.py), built on first use and only for segments that need it."""
         return canonical(self.text)

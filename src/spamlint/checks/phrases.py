@@ -71,6 +71,12 @@ class PhrasesCheck(Check):
         self.loose = phrase_pattern(list(self.by_folded), loose=True, lowered=True)
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned
         self.needs = _index({frozenset(_TOKEN.findall(k)) for k in [*self.weights, *self.aliases]})
+        # matching starts only where a phrase's first word stands; phrases that start with no
+        # word character (like "$$$") are found by a scan of their own
+        phrases = [*self.weights, *self.aliases]
+        self.first_words = frozenset(m.group() for k in phrases if (m := _TOKEN.match(k)))
+        unanchored = [k for k in phrases if not _TOKEN.match(k)]
+        self.unanchored = phrase_pattern(unanchored, lowered=True) if unanchored else None
         self.loose_needs = _index({frozenset(_TOKEN.findall(k)) for k in self.by_folded})
 
     def _possible(self, words: frozenset[str], needs: dict[str, list[frozenset[str]]]) -> bool:
@@ -87,13 +93,27 @@ class PhrasesCheck(Check):
         """Raw matches, then matches only the canonical text shows."""
         found = []
         if self._possible(seg.lower_words, self.needs):
-            found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self.pattern.finditer(seg.lower)]
+            found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
         canon = seg.canonical if self.opts["canonical"] else None
         if canon is not None and canon.changed and self._possible(canon.loose_words, self.loose_needs):
             spans = [(m.start, m.end) for m in found]
             for start, end, text, how in canonical_only(seg, self.loose, spans):
                 key = self.by_folded.get(fold_il(text), self._key(text))
                 found.append(Match(seg, start, end, key, how))
+        return found
+
+    def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
+        """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
+        starts = seg.word_starts
+        positions = sorted(p for w in self.first_words & starts.keys() for p in starts[w])
+        found, end = [], -1
+        for p in positions:
+            m = self.pattern.match(seg.lower, p) if p >= end else None
+            if m is not None:
+                found.append(m)
+                end = m.end()
+        if self.unanchored is not None:
+            found = sorted(found + list(self.unanchored.finditer(seg.lower)), key=lambda m: m.start())
         return found
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:

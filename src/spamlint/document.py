@@ -117,13 +117,19 @@ class Segment:
         """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
         return frozenset(_TOKEN.findall(self.lower))
 
-    @cached_property
-    def word_starts(self) -> dict[str, list[int]]:
-        """Offsets where each distinct \\w+ token of the lower-case text starts (built on first use)."""
-        out: dict[str, list[int]] = {}
-        for m in _TOKEN.finditer(self.lower):
-            out.setdefault(m.group(), []).append(m.start())
-        return out
+    def word_starts(self, word: str) -> list[int]:
+        """Offsets in the lower-case text where `word` begins a \\w+ run (cached per word)."""
+        cache = self.__dict__.setdefault("_word_starts", {})
+        found = cache.get(word)
+        if found is None:
+            text, found = self.lower, []
+            i = text.find(word)
+            while i != -1:
+                if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):  # what re's \\w means
+                    found.append(i)
+                i = text.find(word, i + 1)
+            cache[word] = found
+        return found
 
     @cached_property
     def canonical(self) -> Canonical:

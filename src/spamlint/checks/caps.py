@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from typing import Iterable
 
 import regex
@@ -16,6 +18,15 @@ _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing
 
 def _is_caps(word: str) -> bool:
     return word.isupper()
+
+
+def _upper_runs(seg: Segment) -> list[int]:
+    """Where two capitals in a row start, once per segment (sentences never split such a pair)."""
+    runs = seg.__dict__.get("_upper_runs")
+    if runs is None:
+        runs = [m.start() for m in _UPPER_RUN.finditer(seg.text)]
+        seg.__dict__["_upper_runs"] = runs
+    return runs
 
 
 class CapsCheck(Check):
@@ -38,11 +49,13 @@ class CapsCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            if not _UPPER_RUN.search(seg.text):
+            runs = _upper_runs(seg)
+            if not runs:
                 continue
             spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else seg.sentences
             for start, end in spans:
-                if not _UPPER_RUN.search(seg.text, start, end):
+                i = bisect.bisect_left(runs, start)
+                if i == len(runs) or runs[i] >= end:  # no two capitals in a row in this sentence
                     continue
                 hit = self._judge(seg, start, end)
                 if hit is not None:
@@ -52,6 +65,7 @@ class CapsCheck(Check):
                         return
 
     def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
+        """A hit for the span start:end if its capitalised words meet the rule's mode."""
         minlen = self.opts["min_word_length"]
         words = [m for m in _WORD.finditer(seg.text, start, end) if len(m.group()) >= minlen]
         caps = [m for m in words if _is_caps(m.group())]

@@ -104,8 +104,7 @@ class PhrasesCheck(Check):
 
     def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
-        starts = seg.word_starts
-        positions = sorted(p for w in self.first_words & starts.keys() for p in starts[w])
+        positions = sorted(p for w in self.first_words & seg.lower_words for p in seg.word_starts(w))
         found, end = [], -1
         for p in positions:
             m = self.pattern.match(seg.lower, p) if p >= end else None

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from spamlint.evaluate import Sample, collect, lint_items, unit_rules
 from spamlint.findings import CATEGORIES
-from spamlint.fitting import (STEP, Example, FitConfig, Limits, Model, fit, fold_of, objective, replace_points,
+from spamlint.fitting import (STEP, Example, FitConfig, Limits, Model, fit, fold_of, lower_bound, objective, replace_points,
                               scores, to_steps, upper_bound)
 from spamlint.metrics import confusion, recall_at_fpr, roc_auc
 from spamlint.rules import Rule, builtin_rules
@@ -66,6 +66,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--ham-weight", type=float, default=10.0, help="weight of ham loss against each spam group's")
     p.add_argument("--l2", type=float, default=d.l2, help="penalty on squared points")
     p.add_argument("--word-max", type=float, default=lim.word_max, help="most points for a single-word list rule")
+    p.add_argument("--template-weight", type=float, default=0.5,
+                   help="weight of each message's header-less twin, so templates keep a score [default: 0.5]")
+    p.add_argument("--content-min", type=float, default=lim.content_min,
+                   help="fewest points for a rule of a family templates can show (words, claims, links ...)")
     p.add_argument("--phrase-max", type=float, default=lim.phrase_max, help="most points for other phrase rules")
     return p.parse_args(argv)
 
@@ -73,6 +77,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def folders(args: argparse.Namespace) -> dict[str, list[str]]:
     """Group -> folders, from the options or the corpus layout."""
     return {g: getattr(args, g) or [str(args.corpus / sub) for sub in LAYOUT[g][2]] for g in LAYOUT}
+
+
+TEMPLATE_TWINS = ("ham", "spam", "phishing")
 
 
 def load(groups: dict[str, list[str]], jobs: int, folds: int) -> Data:
@@ -90,7 +97,24 @@ def load(groups: dict[str, list[str]], jobs: int, folds: int) -> Data:
             hits = tuple((index[rid], w) for rid, w in s.hits if rid in index and w > 0)
             examples.append(Example(hits, group, spam, protected))
             fold_ids.append(fold_of(f"{group}/{_relative(s)}", folds))
-    return Data(rules, tuple(examples), tuple(fold_ids))
+    twins, twin_folds = template_twins(rules, examples, fold_ids)
+    return Data(rules, tuple(examples + twins), tuple(fold_ids + twin_folds))
+
+
+def template_twins(rules: Sequence[Rule], examples: list[Example], folds: list[int]) -> tuple[list[Example], list[int]]:
+    """Each corpus message again as a bare template would show it: without header and MIME rules.
+
+    Templates are linted before they are sent, so they have no headers; fitting to full
+    messages alone would leave nearly all the weight on header rules and templates unscored.
+    A twin keeps its message's fold, so cross-validation never sees a message's twin in training.
+    """
+    visible = [not set(r.scope) <= {"headers", "message"} for r in rules]
+    twins, twin_folds = [], []
+    for ex, fold in zip(examples, folds):
+        if ex.group in TEMPLATE_TWINS:
+            twins.append(Example(tuple((r, w) for r, w in ex.hits if visible[r]), f"{ex.group}-template", ex.spam))
+            twin_folds.append(fold)
+    return twins, twin_folds
 
 
 def _relative(sample: Sample) -> str:
@@ -112,7 +136,7 @@ def build_model(rules: Sequence[Rule], limits: Limits, fixed: Sequence[bool] = (
     cats = {c: i for i, c in enumerate(CATEGORIES)}
     caps = tuple(CATEGORY_CAPS.get(c, float("inf")) for c in CATEGORIES)
     upper = [to_steps(upper_bound(r.check_name, r.options, caps[cats[r.category]], limits)) for r in rules]
-    lower = [min(to_steps(limits.min_points), u) for u in upper]
+    lower = [min(to_steps(lower_bound(r.category, limits)), u) for r, u in zip(rules, upper)]
     for r, pinned in enumerate(fixed):
         if pinned:
             lower[r] = upper[r] = to_steps(rules[r].points)
@@ -135,6 +159,10 @@ def metrics(examples: Sequence[Example], values: Sequence[float]) -> dict[str, s
     for group in ("ham", "newsletters"):
         sc, lab = pick(group)
         out[f"{group} failed"] = f"{confusion(sc, lab, DEFAULT_THRESHOLD).false_pos}/{len(sc)}"
+    sc, lab = pick("ham-template", "spam-template", "phishing-template")
+    if 0 < sum(lab) < len(lab):  # the same mail without headers, as a template would be
+        out["as templates AUC"] = f"{roc_auc(sc, lab):.4f}"
+        out["as templates caught"] = f"{confusion(sc, lab, DEFAULT_THRESHOLD).recall:.3f}"
     return out
 
 
@@ -195,13 +223,14 @@ def write_points(rules: Sequence[Rule], steps: Sequence[int], rules_dir: Path) -
 def main(argv: Sequence[str] | None = None) -> int:
     """Fit, report, and optionally write the points."""
     args = parse_args(argv)
-    cfg = FitConfig(ham_margin=args.ham_margin, protect_margin=args.protect_margin, l2=args.l2,
-                    group_weights={"ham": args.ham_weight, "newsletters": args.ham_weight})
+    weights = {"ham": args.ham_weight, "newsletters": args.ham_weight}
+    weights.update({f"{g}-template": weights.get(g, 1.0) * args.template_weight for g in TEMPLATE_TWINS})
+    cfg = FitConfig(ham_margin=args.ham_margin, protect_margin=args.protect_margin, l2=args.l2, group_weights=weights)
     t0 = time.monotonic()
     data = load(folders(args), args.jobs, args.folds)
     print(f"linted {len(data.examples)} messages in {time.monotonic() - t0:.1f}s; fitting {len(data.rules)} rules")
     fixed = [n < args.min_support for n in support(data)]
-    model = build_model(data.rules, Limits(word_max=args.word_max, phrase_max=args.phrase_max), fixed)
+    model = build_model(data.rules, Limits(word_max=args.word_max, phrase_max=args.phrase_max, content_min=args.content_min), fixed)
     current = [to_steps(r.points) for r in data.rules]
     # Fitted rules start from 1 point, not from the files, so refitting is idempotent.
     start = [q if pinned else to_steps(1.0) for q, pinned in zip(current, fixed)]

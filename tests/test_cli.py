@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from spamlint.cli import main
 
-SPAMMY = "<html><body><p>CONGRATULATIONS WINNER!!! You have been SELECTED for a FREE PRIZE!!!</p></body></html>\n"
+SPAMMY = ("<html><body><p>CONGRATULATIONS WINNER!!! You have been SELECTED for a FREE PRIZE!!!</p>"
+          "<p>Claim your prize within 24 hours: <a href='http://203.0.113.9/win'>http://203.0.113.9/win</a></p>"
+          "</body></html>\n")
 CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
 CLEAN = "<html><body><p>Hello, the gardening club meets on Tuesday at seven.</p></body></html>\n"
 

@@ -130,7 +130,7 @@ def test_cli_flags_override_the_config_file(tmp_path: Path) -> None:
     path = str(tmp_path / "t.html")
     code, reports, _ = _lint(tmp_path, path)
     assert code == 0 and reports[path]["threshold"] == 100
-    code, reports, _ = _lint(tmp_path, "--select", "exclamation", "--threshold", "1", path)
+    code, reports, _ = _lint(tmp_path, "--select", "exclamation", "--threshold", "0.1", path)
     assert code == 1 and _rules(reports[path]) == {"exclamation-run", "exclamation-sentence"}
     _, reports, _ = _lint(tmp_path, "--ignore", "anchor-domain-mismatch", path)
     assert _rules(reports[path]) == {"shortened-link"}
@@ -200,7 +200,7 @@ def test_sender_domains_are_never_unrelated_image_hosts(tmp_path: Path) -> None:
 def test_library_lint_accepts_a_config_path(tmp_path: Path) -> None:
     import spamlint
 
-    _write(tmp_path, {"cfg.yaml": "select: [links]\nthreshold: 2\n"})
+    _write(tmp_path, {"cfg.yaml": "select: [links]\nthreshold: 2\npoints: {shortened-link: 2.5}\n"})
     report = spamlint.lint(SPAMMY, config=tmp_path / "cfg.yaml")
     assert {f.rule for f in report.findings} == {"shortened-link", "anchor-domain-mismatch"}
     assert report.threshold == 2 and report.verdict == "fail"

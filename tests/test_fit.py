@@ -155,3 +155,13 @@ def test_script_end_to_end_writes_only_points_and_is_idempotent(tmp_path: Path,
         assert len(old) == len(new) and all(a.startswith(b"points:") for a, b in zip(old, new) if a != b)
     assert fit_points.main(args) == 0
     assert "wrote" not in capsys.readouterr().out  # a refit of what it wrote changes nothing
+
+
+def test_template_twins_drop_header_and_mime_rules_and_keep_the_fold() -> None:
+    by_id = {r.id: r for r in builtin_rules()}
+    rules = [by_id["missing-date"], by_id["risky-words"], by_id["html-only"], by_id["shortened-link"]]
+    examples = [Example(((0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)), "spam", True),
+                Example(((1, 1.0),), "newsletters", False, protected=True)]
+    twins, folds = fit_points.template_twins(rules, examples, [3, 4])
+    assert [(t.hits, t.group, t.spam) for t in twins] == [(((1, 1.0), (3, 1.0)), "spam-template", True)]
+    assert folds == [3]

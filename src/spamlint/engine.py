@@ -25,6 +25,7 @@ class _Details(dict):
 def stamp(rule: Rule, hit: Hit) -> Finding:
     """Turn a check's Hit into a Finding of this rule."""
     message = rule.message.format_map(_Details(hit.detail or {})) if hit.detail else rule.message
+    message = " ".join(message.split())  # a matched phrase may span a line break; a message is one line
     return Finding(
         rule=rule.id, category=rule.category, points=round(rule.points * hit.weight, 2),
         severity=rule.severity, message=message, part=hit.part, line=hit.line, column=hit.column,

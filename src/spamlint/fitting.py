@@ -175,6 +175,18 @@ class Limits:
     min_points: float = 0.1
     word_max: float = 1.0
     phrase_max: float = 2.0
+    content_min: float = 0.1
+
+
+# Families a bare template can show: the corpora are full messages, where header rules are
+# strong evidence, so without a floor the fit would leave templates nearly unscored.
+CONTENT_CATEGORIES = frozenset({"risky-words", "misleading-claims", "all-caps", "exclamation",
+                                "hashbusting", "hidden-content", "images", "links"})
+
+
+def lower_bound(category: str, limits: Limits) -> float:
+    """The fewest points a fitted rule may carry: more for content a template can show."""
+    return limits.content_min if category in CONTENT_CATEGORIES else limits.min_points
 
 
 def upper_bound(check: str, options: dict, cap: float, limits: Limits) -> float:

@@ -35,3 +35,10 @@ def test_sample_verdicts(name: str, verdict: str) -> None:
 def test_samples_cover_the_four_kinds() -> None:
     names = {s.name for s in SAMPLES}
     assert {"newsletter.eml", "receipt.eml", "spammy-promotion.eml", "welcome-template.html"} <= names
+
+
+def test_readme_sample_output_is_what_the_cli_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- sample-output:start -->", 1)[1].split("<!-- sample-output:end -->", 1)[0]
+    shown = block.split("```\n", 1)[1].rsplit("```", 1)[0]
+    assert shown == (ROOT / "tests" / "expected" / "promo-template.txt.txt").read_text(encoding="utf-8")

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 
 from .limits import DEFAULT_LIMITS, Limits
-from .normalize import Canonical, canonical, lower_text
+from .normalize import Canonical, LowerWords, canonical
 
-_TOKEN = re.compile(r"\w+")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019]*")
 _SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")
 
 
-class Segment:
+class Segment(LowerWords):
     """A run of text a reader sees, with a map from text offsets back to source line and column.
 
     `source` is the text positions refer to (a template file, a decoded MIME part, a header
@@ -106,16 +104,6 @@ class Segment:
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans
-
-    @cached_property
-    def lower(self) -> str:
-        """The text in lower case, offset for offset (for case-sensitive phrase patterns)."""
-        return lower_text(self.text)
-
-    @cached_property
-    def lower_words(self) -> frozenset[str]:
-        """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
-        return frozenset(_TOKEN.findall(self.lower))
 
     def word_starts(self, word: str) -> list[int]:
         """Offsets in the lower-case text where `word` begins a \\w+ run (cached per word)."""

@@ -192,7 +192,23 @@ def lower_text(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-class Canonical:
+class LowerWords:
+    """Lower-case views of `self.text` that phrase matching shares (Segment and Canonical)."""
+
+    text: str
+
+    @cached_property
+    def lower(self) -> str:
+        """The text in lower case, offset for offset (for case-sensitive phrase patterns)."""
+        return lower_text(self.text)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
+        return frozenset(_TOKEN.findall(self.lower))
+
+
+class Canonical(LowerWords):
     """The canonical text of a raw text, and the way back to raw offsets."""
 
     def __init__(self, raw: str, text: str, maps: tuple[OffsetMap, ...]) -> None:
@@ -200,16 +216,6 @@ class Canonical:
         self.text = text
         self._maps = maps  # innermost (closest to raw) first
         self._windows: list[tuple[int, int]] | None = None
-
-    @cached_property
-    def lower(self) -> str:
-        """The canonical text in lower case, offset for offset."""
-        return lower_text(self.text)
-
-    @cached_property
-    def lower_words(self) -> frozenset[str]:
-        """The distinct \\w+ tokens of the lower-case canonical text."""
-        return frozenset(_TOKEN.findall(self.lower))
 
     @cached_property
     def loose_words(self) -> frozenset[str]:

@@ -156,3 +156,9 @@ def test_progress_bar_only_on_a_terminal_and_never_with_json(tmp_path: Path) -> 
     assert "linting" not in _on_terminal(paths[:3], {})
     code, out, err = _invoke(*paths)
     assert "linting" not in err
+
+
+def test_a_folder_with_nothing_to_lint_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# not a template\n")
+    code, out, err = _invoke(str(tmp_path))
+    assert code == 0 and out == "" and err.startswith("spamlint: warning: no files to lint")

@@ -86,6 +86,8 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
         sources = list(expand(paths, stdin))
     except SpamlintError as exc:
         _fail(str(exc))
+    if not sources:  # like ruff: say so rather than print an empty report
+        click.echo(f"spamlint: warning: no files to lint under {', '.join(paths)}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
     if statistics:
         click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)

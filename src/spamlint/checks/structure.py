@@ -64,6 +64,8 @@ class MimeShapeCheck(Check):
             letters = sum(_letters(s.text, need) for s in doc.bodies)
             if doc.is_message and not doc.attachments and letters < self.opts["min_letters"]:
                 yield Hit(part="message", detail={"letters": letters})
+            elif not doc.is_message and not any(s.source.strip() for s in doc.bodies):
+                yield Hit(part="message", detail={"letters": 0})  # an empty template file, not a short partial
         elif html and plain:
             overlap = _overlap(plain[0], html[0])
             if overlap is not None and overlap < self.opts["min_overlap"]:

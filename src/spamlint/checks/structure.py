@@ -74,8 +74,8 @@ class MimeShapeCheck(Check):
 
 def _overlap(a: Segment, b: Segment) -> float | None:
     """Share of the smaller word set found in the other; None when either has too few words."""
-    wa = {w.lower() for _, _, w in a.words if len(w) > 3}
-    wb = {w.lower() for _, _, w in b.words if len(w) > 3}
+    wa = {w for w in a.lower_words if len(w) > 3}  # the word sets phrase rules already built
+    wb = {w for w in b.lower_words if len(w) > 3}
     if len(wa) < 10 or len(wb) < 10:
         return None
     return len(wa & wb) / min(len(wa), len(wb))

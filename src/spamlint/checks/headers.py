@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from email.utils import getaddresses
+from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -76,18 +77,23 @@ class OneClickUnsubscribeCheck(Check):
             yield _hit(lu, missing=missing)
 
 
-def address_domain(value: str) -> str | None:
-    """Registrable domain of the first address in a header value."""
+@lru_cache(maxsize=256)
+def first_address(value: str) -> tuple[str, str] | None:
+    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
     try:
-        addrs = getaddresses([value])
+        pairs = getaddresses([value])
     except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
         return None
-    for _, addr in addrs:
+    for name, addr in pairs:
         if "@" in addr:
-            host = addr.rsplit("@", 1)[1].strip().strip(">").lower()
-            if host:
-                return registrable_domain(host)
+            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
     return None
+
+
+def address_domain(value: str) -> str | None:
+    """Registrable domain of the first address in a header value."""
+    found = first_address(value)
+    return registrable_domain(found[1]) if found is not None and found[1] else None
 
 
 class ReplyToDomainCheck(Check):

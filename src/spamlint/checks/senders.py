@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
-from functools import lru_cache
 from typing import Iterable
 
 from ..document import Document, Header
 from ..findings import Hit
 from ..urls import domain_matches, registrable_domain
 from .base import Check, Option
-from .headers import looks_bulk
+from .headers import first_address, looks_bulk
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -22,21 +20,8 @@ def sender(doc: Document) -> tuple[Header, str, str] | None:
     field = doc.header("From")
     if field is None:
         return None
-    found = _first_address(field.value)
+    found = first_address(field.value)
     return None if found is None else (field, found[0], found[1])
-
-
-@lru_cache(maxsize=256)
-def _first_address(value: str) -> tuple[str, str] | None:
-    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
-    try:
-        pairs = getaddresses([value])
-    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
-        return None
-    for name, addr in pairs:
-        if "@" in addr:
-            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
-    return None
 
 
 def _hit(field: Header, **detail: object) -> Hit:

@@ -11,6 +11,7 @@ from .headers import HeaderPatternCheck, MissingHeaderCheck, OneClickUnsubscribe
 from .hidden import HiddenTextCheck
 from .images import AltTextCheck, ImageTextCheck, MissingAltCheck
 from .links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from .mojibake import MojibakeCheck
 from .pattern import PatternCheck
 from .phrases import PhrasesCheck
 from .senders import DisplayNameCheck, SenderDomainCheck
@@ -30,7 +31,7 @@ CHECKS: dict[str, type[Check]] = {
         ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck,
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
-        LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck,
+        LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
     )
 }
 

@@ -174,7 +174,7 @@ class Limits:
 
     min_points: float = 0.1
     word_max: float = 1.0
-    phrase_max: float = 2.0
+    phrase_max: float = 2.5
     content_min: float = 0.1
 
 

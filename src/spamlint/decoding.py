@@ -8,6 +8,7 @@ report it.  The stdlib's email package raises on some inputs its own callers mus
 
 from __future__ import annotations
 
+import codecs
 import email.errors
 import email.header
 import email.message
@@ -28,15 +29,34 @@ _BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.Inva
 
 
 def decode_template(data: bytes, is_html: bool) -> str:
-    """Decode a template file: UTF-8 (with or without BOM), else the declared or detected charset."""
+    """Decode a template file: UTF-8 (with or without BOM), else as `fallback_charset` says."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    from bs4.dammit import UnicodeDammit  # only for files that are not UTF-8
+        return data.decode(fallback_charset(data, is_html), "replace")
 
-    dammit = UnicodeDammit(data, is_html=is_html)
-    return dammit.unicode_markup if dammit.unicode_markup is not None else data.decode("cp1252", "replace")
+
+def fallback_charset(data: bytes, is_html: bool) -> str:
+    """The charset for bytes that are not UTF-8 and whose MIME charset is missing or wrong.
+
+    A UTF-16 byte-order mark, else the charset an HTML document declares in a <meta> tag or
+    XML declaration, else Windows-1252, as mail clients and browsers fall back.  Nothing is
+    guessed from the bytes: a statistical detector would make the result depend on which
+    optional packages happen to be installed.
+    """
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if is_html:
+        from bs4.dammit import EncodingDetector  # reads the declaration only
+
+        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        try:
+            name = codecs.lookup(declared).name if declared else ""
+        except (LookupError, ValueError):  # an unknown name, or one with a NUL in it
+            name = ""
+        if name and not name.startswith(("utf-16", "utf-32")):  # browsers ignore those in a <meta>
+            return name
+    return "cp1252"
 
 
 def decode_header_value(raw: object, doc: Document | None = None) -> str:
@@ -92,13 +112,7 @@ def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tup
         return data.decode("utf-8"), problem
     except UnicodeDecodeError:
         pass
-    if is_html:
-        from bs4.dammit import UnicodeDammit
-
-        text = UnicodeDammit(data, is_html=True).unicode_markup
-        if text is not None:
-            return text, problem
-    return data.decode("cp1252", "replace"), problem
+    return data.decode(fallback_charset(data, is_html), "replace"), problem
 
 
 def param(getter: Callable[[], str | None]) -> str | None:

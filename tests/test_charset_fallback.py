@@ -43,3 +43,9 @@ def test_message_without_mime_charset_reads_the_html_meta() -> None:
     msg = b"Subject: hi\nContent-Type: text/html\n\n<html><meta charset=big5><body><p>" + BIG5 + b"</p></body></html>\n"
     doc = spamlint.load_document(msg)
     assert "男性荷爾蒙" in " ".join(seg.text for seg in doc.segments(("body",)))
+
+
+def test_broken_rfc2231_continuations_do_not_stop_the_run() -> None:
+    msg = b"Subject: hello\nContent-Type: text/plain; charset*0=ut; charset*=utf-8''x\n\nhello there\n"
+    doc = spamlint.load_document(msg)
+    assert [seg.text.strip() for seg in doc.segments(("body",))] == ["hello there"]

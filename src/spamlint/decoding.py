@@ -116,10 +116,14 @@ def decode_bytes(data: bytes, charset: str | None, is_html: bool = False) -> tup
 
 
 def param(getter: Callable[[], str | None]) -> str | None:
-    """A parameter the stdlib decodes by RFC 2231; None when its charset breaks the decoding (a NUL in it)."""
+    """A parameter the stdlib decodes by RFC 2231; None when the stdlib cannot read it.
+
+    A NUL in a charset name raises ValueError or LookupError; RFC 2231 continuations mixed with a
+    plain extended value (`charset*0=ut; charset*=utf-8''x`) make it compare None with an int.
+    """
     try:
         return getter()
-    except (LookupError, ValueError):
+    except (LookupError, ValueError, TypeError):
         return None
 
 

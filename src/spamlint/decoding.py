@@ -19,6 +19,7 @@ from .document import Document
 from .limits import DEFAULT_LIMITS
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_FOLD = re.compile(r"\r?\n[ \t]+")
 # bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
 # Python would print it, and the library never prints.  Users' own logging still gets it.
 logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
@@ -41,17 +42,19 @@ def decode_template(data: bytes, is_html: bool) -> str:
 
 def decode_header_value(raw: object, doc: Document | None = None) -> str:
     """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
+    limits = doc.limits if doc is not None else DEFAULT_LIMITS
+    if type(raw) is str and raw.isascii() and "=?" not in raw and len(raw) <= limits.max_header_bytes:
+        return (_FOLD.sub(" ", raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
     if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
         raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
     value = str(raw)
-    limits = doc.limits if doc is not None else DEFAULT_LIMITS
     if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
         value = value[:limits.max_header_bytes]
         if doc is not None:
             doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
     if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
-    value = re.sub(r"\r?\n[ \t]+", " ", value)
+    value = _FOLD.sub(" ", value)
     if "=?" not in value:
         return value.strip()
     try:

@@ -37,6 +37,8 @@ _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
+_NO_ATTRS: dict[str, str] = {}  # shared, never written to
+_STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
 _LOW_CONTRAST = 1.25
 
 
@@ -67,7 +69,7 @@ class _Walker:
         self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
-        self.line_starts = _line_starts(source)
+        self._line_starts: list[int] | None = None  # built on the first position asked for
         self.out = _Out()
         self.stack: list[_Frame] = [_Frame("#root", None, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
         self.skip_depth = 0
@@ -85,26 +87,50 @@ class _Walker:
         self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
         # characters _TAG may scan in failed matches before tags are cut at the next `>` (linear time)
         self._scan_budget = 2 * len(source) + 65536
+        # a text run never holds `<`, so without these openers in the source no run has a placeholder
+        self._mask = mask_placeholders if any(o in source for o in ("{", "|*", "%%", "[[")) else None
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
-        row = bisect.bisect_right(self.line_starts, offset) - 1
-        return row + self.line_base, offset - self.line_starts[row] + 1
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = _line_starts(self.src)
+        row = bisect.bisect_right(starts, offset) - 1
+        return row + self.line_base, offset - starts[row] + 1
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
         src, n, pos = self.src, len(self.src), 0
+        find, match = src.find, _TAG.match
+        out, stack, plain = self.out, self.stack, self._mask is None
         while pos < n:
-            lt = src.find("<", pos)
+            lt = find("<", pos)
             if lt == -1:
                 self.text(pos, n)
                 break
-            if lt > pos:
-                self.text(pos, lt)
-            pos = self.markup(lt)
+            if lt > pos and not self.skip_depth:  # text inside script, head and the like is not read
+                chunk = src[pos:lt]
+                if plain and "&" not in chunk and not stack[-1].hidden:  # text() and emit() for the common run
+                    out.text_starts.append(out.size)
+                    out.src_starts.append(pos)
+                    out.lengths.append(lt - pos)
+                    out.pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
+                    out.size += lt - pos
+                else:
+                    self.text(pos, lt)
+            m = match(src, lt) if self._scan_budget > 0 else None
+            if m is None:  # a comment, a declaration, or a tag _TAG cannot parse
+                pos = self.markup(lt)
+                continue
+            slash, name, attr_text = m.group(1, 2, 3)
+            if slash:
+                self.end_tag(name.lower())
+                pos = m.end()
+            else:
+                pos = self.start_tag(name.lower(), attr_text, lt, m.end())
 
     def markup(self, lt: int) -> int:
-        """Handle the markup starting at `lt`; return where scanning continues."""
+        """Handle markup at `lt` that is not a well-formed tag; return where scanning continues."""
         src = self.src
         if src.startswith("<!--", lt):
             end = src.find("-->", lt + 4)
@@ -115,14 +141,7 @@ class _Walker:
         if src.startswith(("<!", "<?"), lt):
             end = src.find(">", lt)
             return len(src) if end == -1 else end + 1
-        m = _TAG.match(src, lt) if self._scan_budget > 0 else None
-        if m is None:
-            return self.stray_quote_tag(lt)
-        name = m.group(2).lower()
-        if m.group(1):
-            self.end_tag(name)
-            return m.end()
-        return self.start_tag(name, m.group(3), lt, m.end())
+        return self.stray_quote_tag(lt)
 
     def stray_quote_tag(self, lt: int) -> int:
         """A tag _TAG cannot match, like `<td valign="top" ">`: as in browsers it ends at the next `>`.
@@ -151,17 +170,20 @@ class _Walker:
         if self.skip_depth:
             return
         chunk = self.src[start:end]
+        mask = self._mask
         if "&" not in chunk:
-            self.emit(mask_placeholders(chunk).translate(_WS), start, len(chunk))
+            self.emit((mask(chunk) if mask else chunk).translate(_WS), start, end - start)
             return
         pos = 0
         for m in _ENTITY.finditer(chunk):
             if m.start() > pos:
-                self.emit(mask_placeholders(chunk[pos:m.start()]).translate(_WS), start + pos, m.start() - pos)
+                piece = chunk[pos:m.start()]
+                self.emit((mask(piece) if mask else piece).translate(_WS), start + pos, m.start() - pos)
             self.emit(html.unescape(m.group()).translate(_WS), start + m.start(), m.end() - m.start())
             pos = m.end()
         if pos < len(chunk):
-            self.emit(mask_placeholders(chunk[pos:]).translate(_WS), start + pos, len(chunk) - pos)
+            piece = chunk[pos:]
+            self.emit((mask(piece) if mask else piece).translate(_WS), start + pos, len(chunk) - pos)
 
     def emit(self, text: str, src_offset: int, src_len: int) -> None:
         frame = self.stack[-1]
@@ -212,8 +234,8 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt)
-        attrs = _attrs(attr_text) if _INTERESTING_ATTRS.search(attr_text) or (
-            self.sheet and _CLASS_ID.search(attr_text)) else {}
+        attrs = _attrs(attr_text) if attr_text and (_INTERESTING_ATTRS.search(attr_text) or (
+            self.sheet and _CLASS_ID.search(attr_text))) else _NO_ATTRS
         if name in _SKIP:
             if name not in _VOID and not attr_text.rstrip().endswith("/"):
                 self.skip_depth += 1
@@ -227,7 +249,7 @@ class _Walker:
             self.image(attrs, lt)
         elif name in ("a", "area") and "href" in attrs:
             self.open_anchor(name, attrs["href"], lt)
-        if name not in _VOID and not attr_text.rstrip().endswith("/"):
+        if name not in _VOID and not (attr_text and attr_text.rstrip().endswith("/")):
             self.push(self.frame(name, attrs))
         return gt
 
@@ -270,6 +292,10 @@ class _Walker:
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
+        if (not a or _STYLING.isdisjoint(a)) and not (self.sheet and self.sheet_style(tag, a)):
+            # nothing here styles the element, so it inherits all: none of _unhides' conditions can
+            # hold, and a colour match was judged on these same colours when the parent was opened
+            return _Frame(tag, parent.hidden, parent.color, parent.background)
         style = self.sheet_style(tag, a) + a.get("style", "") if self.sheet else a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
@@ -364,11 +390,11 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
 
 def _attrs(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in _ATTR.finditer(text):
-        name = m.group(1).lower()
+    for name, double, single, bare in _ATTR.findall(text):  # a group that took no part is ""
+        name = name.lower()
         if name in out:
             continue
-        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4) or ""
+        value = double or single or bare  # `a=""`, `a=''` and a bare `a` all give ""
         out[name] = html.unescape(value) if "&" in value else value
     return out
 

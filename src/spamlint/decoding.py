@@ -13,6 +13,7 @@ import email.header
 import email.message
 import logging
 import re
+from functools import lru_cache
 from typing import Callable
 
 from .document import Document
@@ -110,6 +111,49 @@ def param(getter: Callable[[], str | None]) -> str | None:
         return getter()
     except (LookupError, ValueError):
         return None
+
+
+def content_charset(part: email.message.Message) -> str | None:
+    """param(part.get_content_charset): it depends on the Content-Type value alone, and a few values recur."""
+    ctype = part.get("Content-Type")
+    if type(ctype) is not str or len(ctype) > _MEMO_MAX:  # absent, 8-bit (a Header object) or long
+        return param(part.get_content_charset)
+    return _charset_of(ctype)
+
+
+def part_filename(part: email.message.Message) -> str | None:
+    """param(part.get_filename): it depends on the Content-Disposition and Content-Type values alone."""
+    disposition, ctype = part.get("Content-Disposition"), part.get("Content-Type")
+    if not (_memo_key(disposition) and _memo_key(ctype)):
+        return param(part.get_filename)
+    return _filename_of(disposition, ctype)
+
+
+_MEMO_MAX = 512  # longer values are parsed each time, so the memo stays small
+
+
+def _memo_key(value: object) -> bool:
+    return value is None or (type(value) is str and len(value) <= _MEMO_MAX)
+
+
+@lru_cache(maxsize=512)
+def _charset_of(ctype: str) -> str | None:
+    return param(_probe(None, ctype).get_content_charset)
+
+
+@lru_cache(maxsize=512)
+def _filename_of(disposition: str | None, ctype: str | None) -> str | None:
+    return param(_probe(disposition, ctype).get_filename)
+
+
+def _probe(disposition: str | None, ctype: str | None) -> email.message.Message:
+    """A message holding just these two fields, which the stdlib's parameter parsing reads."""
+    probe = email.message.Message()
+    if disposition is not None:
+        probe["Content-Disposition"] = disposition
+    if ctype is not None:
+        probe["Content-Type"] = ctype
+    return probe
 
 
 def transfer_problem(part: email.message.Message) -> str | None:

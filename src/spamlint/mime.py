@@ -10,7 +10,8 @@ import email.message
 import re
 from email import policy
 
-from .decoding import cut, decode_bytes, decode_header_value, decode_template, param, raw_payload, transfer_problem
+from .decoding import (content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
+                       raw_payload, transfer_problem)
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
 from .limits import DEFAULT_LIMITS, Limits
@@ -18,8 +19,7 @@ from .mimescan import bound_structure, cap_parameters, leaf_parts
 from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
-_FIELD_START = re.compile(rb"^([!-9;-~]+):", re.MULTILINE)
-_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line bytes.strip() empties
+_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 _KNOWN_HEADERS = frozenset({
     b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
     b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
@@ -172,21 +172,9 @@ def from_message(msg: email.message.Message, name: str = "-", raw_size: int | No
 
 def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     """Line numbers where each header field starts, by lower-cased name, in order."""
-    blank = _BLANK_LINE.search(data) if data[:data.find(b"\n")].strip() else None
-    if blank is None or data.count(b"\n", 0, blank.start()) >= 1999:
-        return _header_lines_split(data, offset)  # no blank line early on: read as the stdlib would split
+    blank = _BLANK_LINE.search(data)  # split the header block only, not the body (the same lines)
     out: dict[str, list[int]] = {}
-    block, line, at = data[:blank.start()], 1 + offset, 0
-    for m in _FIELD_START.finditer(block):  # only the header blocks' lines, not the body's
-        line += block.count(b"\n", at, m.start())
-        at = m.start()
-        out.setdefault(m.group(1).decode("ascii", "replace").lower(), []).append(line)
-    return out
-
-
-def _header_lines_split(data: bytes, offset: int) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for i, line in enumerate(data.split(b"\n", 2000)):
+    for i, line in enumerate((data if blank is None else data[:blank.start()]).split(b"\n", 2000)):
         if not line.strip():
             break
         m = _HEADER_LINE.match(line)
@@ -214,7 +202,7 @@ def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None
     counts: dict[str, int] = {}
     for part in leaves:
         ctype = part.get_content_type()
-        filename = param(part.get_filename)
+        filename = part_filename(part)
         disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
@@ -241,7 +229,7 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if len(payload) > doc.limits.max_part_bytes:
         payload = cut(payload, doc.limits.max_part_bytes)
         doc.problems.append(_part_problem(doc.limits, label))
-    text, problem = decode_bytes(payload, param(part.get_content_charset), ctype == "text/html")
+    text, problem = decode_bytes(payload, content_charset(part), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text

@@ -13,6 +13,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import css
 from .document import HiddenText, HtmlPart, Image, Link, Segment
@@ -35,6 +36,8 @@ _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
+_STYLING_ATTRS = re.compile(r"style|color|hidden|size", re.IGNORECASE)  # names in _STYLING (bgcolor has color)
+_LINKING = frozenset({"img", "a", "area"})
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
 _NO_ATTRS: dict[str, str] = {}  # shared, never written to
@@ -82,6 +85,7 @@ class _Walker:
         self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
         self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
         self.nodes = 0
+        self._max_nodes = limits.max_html_nodes
         self.max_depth = 0
         self._hidden_end = -1
         self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
@@ -179,7 +183,7 @@ class _Walker:
             if m.start() > pos:
                 piece = chunk[pos:m.start()]
                 self.emit((mask(piece) if mask else piece).translate(_WS), start + pos, m.start() - pos)
-            self.emit(html.unescape(m.group()).translate(_WS), start + m.start(), m.end() - m.start())
+            self.emit(_entity_text(m.group()), start + m.start(), m.end() - m.start())
             pos = m.end()
         if pos < len(chunk):
             piece = chunk[pos:]
@@ -219,14 +223,14 @@ class _Walker:
 
     def separate(self) -> None:
         out = self.out
-        if out.pieces and not out.pieces[-1].endswith("\n\n"):
+        if out.pieces and out.pieces[-1] != "\n\n":  # no text piece holds a line break (_WS)
             out.pieces.append("\n\n")
             out.size += 2
 
     # -- elements --------------------------------------------------------------------------
     def start_tag(self, name: str, attr_text: str, lt: int, gt: int) -> int:
         self.nodes += 1
-        if self.nodes > self.limits.max_html_nodes:
+        if self.nodes > self._max_nodes:
             self.problems.append(self.limits.problem(
                 "max_html_nodes", f"{self.part}: more than {self.limits.max_html_nodes} HTML elements; the rest was not read"))
             return len(self.src)
@@ -234,24 +238,38 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt)
-        attrs = _attrs(attr_text) if attr_text and (_INTERESTING_ATTRS.search(attr_text) or (
-            self.sheet and _CLASS_ID.search(attr_text))) else _NO_ATTRS
+        closed = name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))
         if name in _SKIP:
-            if name not in _VOID and not attr_text.rstrip().endswith("/"):
+            if not closed:
                 self.skip_depth += 1
                 self.push(_Frame(name, "skip", None, None))
             return gt
         if self.skip_depth:
             return gt
+        attrs = self.attributes(name, attr_text, closed)
         if name in _BLOCK:
             self.separate()
         if name == "img":
             self.image(attrs, lt)
         elif name in ("a", "area") and "href" in attrs:
             self.open_anchor(name, attrs["href"], lt)
-        if name not in _VOID and not (attr_text and attr_text.rstrip().endswith("/")):
+        if not closed:
             self.push(self.frame(name, attrs))
         return gt
+
+    def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
+        """The attributes this element's handling reads; {} when none of them can be there."""
+        if not attr_text:
+            return _NO_ATTRS
+        if name in _LINKING:  # src, alt, width, height, href as well as style
+            found = _INTERESTING_ATTRS.search(attr_text)
+        elif closed:  # no frame, so nothing is read
+            return _NO_ATTRS
+        else:  # only what frame() reads
+            found = _STYLING_ATTRS.search(attr_text)
+        if found or (self.sheet and _CLASS_ID.search(attr_text)):
+            return _attrs(attr_text)
+        return _NO_ATTRS
 
     def push(self, frame: _Frame) -> None:
         """Open an element; past max_html_depth deeper elements share the deepest one's style."""
@@ -264,7 +282,8 @@ class _Walker:
             return
         self.stack.append(frame)
         self.open[frame.tag] = self.open.get(frame.tag, 0) + 1
-        self.max_depth = max(self.max_depth, len(self.stack))
+        if len(self.stack) > self.max_depth:
+            self.max_depth = len(self.stack)
 
     def raw_text(self, name: str, gt: int) -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
@@ -279,14 +298,18 @@ class _Walker:
     def end_tag(self, name: str) -> None:
         if name in ("a", "area"):
             self.close_anchor()
-        stack = self.stack
-        for i in range(len(stack) - 1 if self.open.get(name) else 0, 0, -1):
-            if stack[i].tag == name:
-                for f in stack[i:]:
-                    self.open[f.tag] -= 1
-                    self.skip_depth -= f.hidden == "skip"
-                del stack[i:]
-                break
+        stack, is_open = self.stack, self.open.get(name)
+        if is_open and stack[-1].tag == name:  # well nested: close the innermost element
+            self.open[name] = is_open - 1
+            self.skip_depth -= stack.pop().hidden == "skip"
+        elif is_open:
+            for i in range(len(stack) - 1, 0, -1):
+                if stack[i].tag == name:
+                    for f in stack[i:]:
+                        self.open[f.tag] -= 1
+                        self.skip_depth -= f.hidden == "skip"
+                    del stack[i:]
+                    break
         if name in _BLOCK and not self.skip_depth:
             self.separate()
 
@@ -388,7 +411,9 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
     return False
 
 
+@lru_cache(maxsize=4096)
 def _attrs(text: str) -> dict[str, str]:
+    """Attribute names (lower-cased, first one wins) and values; shared per text, so callers never write to it."""
     out: dict[str, str] = {}
     for name, double, single, bare in _ATTR.findall(text):  # a group that took no part is ""
         name = name.lower()
@@ -397,6 +422,12 @@ def _attrs(text: str) -> dict[str, str]:
         value = double or single or bare  # `a=""`, `a=''` and a bare `a` all give ""
         out[name] = html.unescape(value) if "&" in value else value
     return out
+
+
+@lru_cache(maxsize=1024)
+def _entity_text(ref: str) -> str:
+    """What a character reference shows (the same few recur: &nbsp; &amp; &#8217;)."""
+    return html.unescape(ref).translate(_WS)
 
 
 def _line_starts(source: str) -> list[int]:

@@ -113,17 +113,32 @@ def param(getter: Callable[[], str | None]) -> str | None:
         return None
 
 
-def content_charset(part: email.message.Message) -> str | None:
+class Fields:
+    """A part's header fields as part.get(name) gives them, indexed in one pass (each get() scans them all)."""
+
+    def __init__(self, part: email.message.Message) -> None:
+        self._fetch = part.policy.header_fetch_parse
+        self._first: dict[str, tuple[str, object]] = {}
+        for name, value in part.raw_items():
+            self._first.setdefault(name.lower(), (name, value))
+
+    def get(self, name: str) -> object:
+        """The first field with this name, as part.get(name) returns it; None if there is none."""
+        found = self._first.get(name.lower())
+        return None if found is None else self._fetch(*found)
+
+
+def content_charset(part: email.message.Message, fields: Fields | None = None) -> str | None:
     """param(part.get_content_charset): it depends on the Content-Type value alone, and a few values recur."""
-    ctype = part.get("Content-Type")
+    ctype = (fields or part).get("Content-Type")
     if type(ctype) is not str or len(ctype) > _MEMO_MAX:  # absent, 8-bit (a Header object) or long
         return param(part.get_content_charset)
     return _charset_of(ctype)
 
 
-def part_filename(part: email.message.Message) -> str | None:
+def part_filename(part: email.message.Message, fields: Fields | None = None) -> str | None:
     """param(part.get_filename): it depends on the Content-Disposition and Content-Type values alone."""
-    disposition, ctype = part.get("Content-Disposition"), part.get("Content-Type")
+    disposition, ctype = (fields or part).get("Content-Disposition"), (fields or part).get("Content-Type")
     if not (_memo_key(disposition) and _memo_key(ctype)):
         return param(part.get_filename)
     return _filename_of(disposition, ctype)
@@ -156,9 +171,9 @@ def _probe(disposition: str | None, ctype: str | None) -> email.message.Message:
     return probe
 
 
-def transfer_problem(part: email.message.Message) -> str | None:
+def transfer_problem(part: email.message.Message, fields: Fields | None = None) -> str | None:
     """What the stdlib decoded leniently: base64 with bad characters or padding, an unknown encoding."""
-    cte = str(part.get("Content-Transfer-Encoding") or "7bit").strip().lower()
+    cte = str((fields or part).get("Content-Transfer-Encoding") or "7bit").strip().lower()
     if cte not in _KNOWN_CTES:
         return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
     if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):

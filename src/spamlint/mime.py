@@ -10,7 +10,7 @@ import email.message
 import re
 from email import policy
 
-from .decoding import (content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
+from .decoding import (Fields, content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
                        raw_payload, transfer_problem)
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
@@ -133,9 +133,10 @@ class _RawFile:
         self.pos = 0
         self.counted = (0, 0)  # (offset, line breaks before it): count forward once, not from 0 per part
 
-    def line_of(self, part: email.message.Message) -> int | None:
+    def line_of(self, part: email.message.Message, fields: Fields | None = None) -> int | None:
         """File line where this part's body starts, if its body stands in the file as it is decoded."""
-        cte = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        cte = (fields or part).get("Content-Transfer-Encoding")
+        cte = str("7bit" if cte is None else cte).strip().lower()
         raw = raw_payload(part)
         if cte not in ("7bit", "8bit", "binary", "") or not isinstance(raw, str) or not raw:
             return None
@@ -198,29 +199,30 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Docum
 
 def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None) -> None:
     leaves = leaf_parts(msg, doc.limits, doc.problems)
-    has_html = any(p.get_content_type() == "text/html" for p in leaves)
+    ctypes = [p.get_content_type() for p in leaves]
+    has_html = "text/html" in ctypes
     counts: dict[str, int] = {}
-    for part in leaves:
-        ctype = part.get_content_type()
-        filename = part_filename(part)
-        disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
+    for part, ctype in zip(leaves, ctypes):
+        fields = Fields(part)
+        filename = part_filename(part, fields)
+        disposition = str(fields.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
             continue
         counts[ctype] = counts.get(ctype, 0) + 1
         label = ctype if counts[ctype] == 1 else f"{ctype}#{counts[ctype]}"
-        text = _part_text(part, ctype, label, doc)
-        line_base = (raw.line_of(part) if raw is not None else None) or 1
+        text = _part_text(part, ctype, label, doc, fields)
+        line_base = (raw.line_of(part, fields) if raw is not None else None) or 1
         _add_body(doc, text, label, primary=ctype == "text/html" or not has_html, line_base=line_base)
 
 
-def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document) -> str:
+def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document, fields: Fields | None = None) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # a broken transfer encoding: keep the raw text
         payload = None
         doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
-    problem = transfer_problem(part)
+    problem = transfer_problem(part, fields)
     if problem:
         doc.problems.append(("decode", f"{label}: {problem}"))
     if not isinstance(payload, bytes):
@@ -229,7 +231,7 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if len(payload) > doc.limits.max_part_bytes:
         payload = cut(payload, doc.limits.max_part_bytes)
         doc.problems.append(_part_problem(doc.limits, label))
-    text, problem = decode_bytes(payload, content_charset(part), ctype == "text/html")
+    text, problem = decode_bytes(payload, content_charset(part, fields), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text

@@ -6,12 +6,14 @@ import email
 import email.message
 import re
 from email import policy
+from pathlib import Path
 
 import pytest
 
 from spamlint.decoding import Fields, content_charset, decode_header_value, param, part_filename
 from spamlint.html_text import parse_html
 from spamlint.mime import _URL, _header_lines
+from spamlint.sources import read_file
 
 _PLAIN_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
 
@@ -107,3 +109,21 @@ def test_fields_keep_8bit_values_as_the_stdlib_gives_them() -> None:
 def test_unstyled_children_inherit_their_parents_hiding(source: str, hidden: list[tuple[str, str]]) -> None:
     part, _, _ = parse_html(source, "text/html")
     assert [(" ".join(h.text.split()), h.reason) for h in part.hidden] == hidden
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 4096, 70_000])
+@pytest.mark.parametrize("max_bytes", [0, 4, 5, 4095, 1_000_000])
+def test_read_file_reads_what_one_bounded_read_gives(tmp_path: Path, size: int, max_bytes: int) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    with open(path, "rb") as f:
+        expected = f.read(max_bytes + 1)
+    assert read_file(path, max_bytes) == expected
+
+
+def test_read_file_reads_on_past_a_zero_stat_size() -> None:
+    proc = Path("/proc/self/status")  # st_size 0, content not
+    if not proc.exists():
+        pytest.skip("no /proc")
+    assert read_file(proc, 1_000_000).startswith(b"Name:")
+    assert len(read_file(proc, 3)) == 4

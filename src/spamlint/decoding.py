@@ -14,12 +14,14 @@ import email.header
 import email.message
 import logging
 import re
+from functools import lru_cache
 from typing import Callable
 
 from .document import Document
 from .limits import DEFAULT_LIMITS
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_FOLD = re.compile(r"\r?\n[ \t]+")
 # bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
 # Python would print it, and the library never prints.  Users' own logging still gets it.
 logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
@@ -61,17 +63,19 @@ def fallback_charset(data: bytes, is_html: bool) -> str:
 
 def decode_header_value(raw: object, doc: Document | None = None) -> str:
     """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
+    limits = doc.limits if doc is not None else DEFAULT_LIMITS
+    if type(raw) is str and raw.isascii() and "=?" not in raw and len(raw) <= limits.max_header_bytes:
+        return (_FOLD.sub(" ", raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
     if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
         raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
     value = str(raw)
-    limits = doc.limits if doc is not None else DEFAULT_LIMITS
     if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
         value = value[:limits.max_header_bytes]
         if doc is not None:
             doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
     if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
-    value = re.sub(r"\r?\n[ \t]+", " ", value)
+    value = _FOLD.sub(" ", value)
     if "=?" not in value:
         return value.strip()
     try:
@@ -127,9 +131,67 @@ def param(getter: Callable[[], str | None]) -> str | None:
         return None
 
 
-def transfer_problem(part: email.message.Message) -> str | None:
+class Fields:
+    """A part's header fields as part.get(name) gives them, indexed in one pass (each get() scans them all)."""
+
+    def __init__(self, part: email.message.Message) -> None:
+        self._fetch = part.policy.header_fetch_parse
+        self._first: dict[str, tuple[str, object]] = {}
+        for name, value in part.raw_items():
+            self._first.setdefault(name.lower(), (name, value))
+
+    def get(self, name: str) -> object:
+        """The first field with this name, as part.get(name) returns it; None if there is none."""
+        found = self._first.get(name.lower())
+        return None if found is None else self._fetch(*found)
+
+
+def content_charset(part: email.message.Message, fields: Fields | None = None) -> str | None:
+    """param(part.get_content_charset): it depends on the Content-Type value alone, and a few values recur."""
+    ctype = (fields or part).get("Content-Type")
+    if type(ctype) is not str or len(ctype) > _MEMO_MAX:  # absent, 8-bit (a Header object) or long
+        return param(part.get_content_charset)
+    return _charset_of(ctype)
+
+
+def part_filename(part: email.message.Message, fields: Fields | None = None) -> str | None:
+    """param(part.get_filename): it depends on the Content-Disposition and Content-Type values alone."""
+    disposition, ctype = (fields or part).get("Content-Disposition"), (fields or part).get("Content-Type")
+    if not (_memo_key(disposition) and _memo_key(ctype)):
+        return param(part.get_filename)
+    return _filename_of(disposition, ctype)
+
+
+_MEMO_MAX = 512  # longer values are parsed each time, so the memo stays small
+
+
+def _memo_key(value: object) -> bool:
+    return value is None or (type(value) is str and len(value) <= _MEMO_MAX)
+
+
+@lru_cache(maxsize=512)
+def _charset_of(ctype: str) -> str | None:
+    return param(_probe(None, ctype).get_content_charset)
+
+
+@lru_cache(maxsize=512)
+def _filename_of(disposition: str | None, ctype: str | None) -> str | None:
+    return param(_probe(disposition, ctype).get_filename)
+
+
+def _probe(disposition: str | None, ctype: str | None) -> email.message.Message:
+    """A message holding just these two fields, which the stdlib's parameter parsing reads."""
+    probe = email.message.Message()
+    if disposition is not None:
+        probe["Content-Disposition"] = disposition
+    if ctype is not None:
+        probe["Content-Type"] = ctype
+    return probe
+
+
+def transfer_problem(part: email.message.Message, fields: Fields | None = None) -> str | None:
     """What the stdlib decoded leniently: base64 with bad characters or padding, an unknown encoding."""
-    cte = str(part.get("Content-Transfer-Encoding") or "7bit").strip().lower()
+    cte = str((fields or part).get("Content-Transfer-Encoding") or "7bit").strip().lower()
     if cte not in _KNOWN_CTES:
         return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
     if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):

@@ -13,6 +13,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import css
 from .document import HiddenText, HtmlPart, Image, Link, Segment
@@ -35,8 +36,12 @@ _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
+_STYLING_ATTRS = re.compile(r"style|color|hidden|size", re.IGNORECASE)  # names in _STYLING (bgcolor has color)
+_LINKING = frozenset({"img", "a", "area"})
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
+_NO_ATTRS: dict[str, str] = {}  # shared, never written to
+_STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
 _LOW_CONTRAST = 1.25
 
 
@@ -67,7 +72,7 @@ class _Walker:
         self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
-        self.line_starts = _line_starts(source)
+        self._line_starts: list[int] | None = None  # built on the first position asked for
         self.out = _Out()
         self.stack: list[_Frame] = [_Frame("#root", None, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
         self.skip_depth = 0
@@ -80,31 +85,56 @@ class _Walker:
         self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
         self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
         self.nodes = 0
+        self._max_nodes = limits.max_html_nodes
         self.max_depth = 0
         self._hidden_end = -1
         self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
         # characters _TAG may scan in failed matches before tags are cut at the next `>` (linear time)
         self._scan_budget = 2 * len(source) + 65536
+        # a text run never holds `<`, so without these openers in the source no run has a placeholder
+        self._mask = mask_placeholders if any(o in source for o in ("{", "|*", "%%", "[[")) else None
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
-        row = bisect.bisect_right(self.line_starts, offset) - 1
-        return row + self.line_base, offset - self.line_starts[row] + 1
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = _line_starts(self.src)
+        row = bisect.bisect_right(starts, offset) - 1
+        return row + self.line_base, offset - starts[row] + 1
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
         src, n, pos = self.src, len(self.src), 0
+        find, match = src.find, _TAG.match
+        out, stack, plain = self.out, self.stack, self._mask is None
         while pos < n:
-            lt = src.find("<", pos)
+            lt = find("<", pos)
             if lt == -1:
                 self.text(pos, n)
                 break
-            if lt > pos:
-                self.text(pos, lt)
-            pos = self.markup(lt)
+            if lt > pos and not self.skip_depth:  # text inside script, head and the like is not read
+                chunk = src[pos:lt]
+                if plain and "&" not in chunk and not stack[-1].hidden:  # text() and emit() for the common run
+                    out.text_starts.append(out.size)
+                    out.src_starts.append(pos)
+                    out.lengths.append(lt - pos)
+                    out.pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
+                    out.size += lt - pos
+                else:
+                    self.text(pos, lt)
+            m = match(src, lt) if self._scan_budget > 0 else None
+            if m is None:  # a comment, a declaration, or a tag _TAG cannot parse
+                pos = self.markup(lt)
+                continue
+            slash, name, attr_text = m.group(1, 2, 3)
+            if slash:
+                self.end_tag(name.lower())
+                pos = m.end()
+            else:
+                pos = self.start_tag(name.lower(), attr_text, lt, m.end())
 
     def markup(self, lt: int) -> int:
-        """Handle the markup starting at `lt`; return where scanning continues."""
+        """Handle markup at `lt` that is not a well-formed tag; return where scanning continues."""
         src = self.src
         if src.startswith("<!--", lt):
             end = src.find("-->", lt + 4)
@@ -115,14 +145,7 @@ class _Walker:
         if src.startswith(("<!", "<?"), lt):
             end = src.find(">", lt)
             return len(src) if end == -1 else end + 1
-        m = _TAG.match(src, lt) if self._scan_budget > 0 else None
-        if m is None:
-            return self.stray_quote_tag(lt)
-        name = m.group(2).lower()
-        if m.group(1):
-            self.end_tag(name)
-            return m.end()
-        return self.start_tag(name, m.group(3), lt, m.end())
+        return self.stray_quote_tag(lt)
 
     def stray_quote_tag(self, lt: int) -> int:
         """A tag _TAG cannot match, like `<td valign="top" ">`: as in browsers it ends at the next `>`.
@@ -151,17 +174,20 @@ class _Walker:
         if self.skip_depth:
             return
         chunk = self.src[start:end]
+        mask = self._mask
         if "&" not in chunk:
-            self.emit(mask_placeholders(chunk).translate(_WS), start, len(chunk))
+            self.emit((mask(chunk) if mask else chunk).translate(_WS), start, end - start)
             return
         pos = 0
         for m in _ENTITY.finditer(chunk):
             if m.start() > pos:
-                self.emit(mask_placeholders(chunk[pos:m.start()]).translate(_WS), start + pos, m.start() - pos)
-            self.emit(html.unescape(m.group()).translate(_WS), start + m.start(), m.end() - m.start())
+                piece = chunk[pos:m.start()]
+                self.emit((mask(piece) if mask else piece).translate(_WS), start + pos, m.start() - pos)
+            self.emit(_entity_text(m.group()), start + m.start(), m.end() - m.start())
             pos = m.end()
         if pos < len(chunk):
-            self.emit(mask_placeholders(chunk[pos:]).translate(_WS), start + pos, len(chunk) - pos)
+            piece = chunk[pos:]
+            self.emit((mask(piece) if mask else piece).translate(_WS), start + pos, len(chunk) - pos)
 
     def emit(self, text: str, src_offset: int, src_len: int) -> None:
         frame = self.stack[-1]
@@ -197,14 +223,14 @@ class _Walker:
 
     def separate(self) -> None:
         out = self.out
-        if out.pieces and not out.pieces[-1].endswith("\n\n"):
+        if out.pieces and out.pieces[-1] != "\n\n":  # no text piece holds a line break (_WS)
             out.pieces.append("\n\n")
             out.size += 2
 
     # -- elements --------------------------------------------------------------------------
     def start_tag(self, name: str, attr_text: str, lt: int, gt: int) -> int:
         self.nodes += 1
-        if self.nodes > self.limits.max_html_nodes:
+        if self.nodes > self._max_nodes:
             self.problems.append(self.limits.problem(
                 "max_html_nodes", f"{self.part}: more than {self.limits.max_html_nodes} HTML elements; the rest was not read"))
             return len(self.src)
@@ -212,24 +238,38 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt)
-        attrs = _attrs(attr_text) if _INTERESTING_ATTRS.search(attr_text) or (
-            self.sheet and _CLASS_ID.search(attr_text)) else {}
+        closed = name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))
         if name in _SKIP:
-            if name not in _VOID and not attr_text.rstrip().endswith("/"):
+            if not closed:
                 self.skip_depth += 1
                 self.push(_Frame(name, "skip", None, None))
             return gt
         if self.skip_depth:
             return gt
+        attrs = self.attributes(name, attr_text, closed)
         if name in _BLOCK:
             self.separate()
         if name == "img":
             self.image(attrs, lt)
         elif name in ("a", "area") and "href" in attrs:
             self.open_anchor(name, attrs["href"], lt)
-        if name not in _VOID and not attr_text.rstrip().endswith("/"):
+        if not closed:
             self.push(self.frame(name, attrs))
         return gt
+
+    def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
+        """The attributes this element's handling reads; {} when none of them can be there."""
+        if not attr_text:
+            return _NO_ATTRS
+        if name in _LINKING:  # src, alt, width, height, href as well as style
+            found = _INTERESTING_ATTRS.search(attr_text)
+        elif closed:  # no frame, so nothing is read
+            return _NO_ATTRS
+        else:  # only what frame() reads
+            found = _STYLING_ATTRS.search(attr_text)
+        if found or (self.sheet and _CLASS_ID.search(attr_text)):
+            return _attrs(attr_text)
+        return _NO_ATTRS
 
     def push(self, frame: _Frame) -> None:
         """Open an element; past max_html_depth deeper elements share the deepest one's style."""
@@ -242,7 +282,8 @@ class _Walker:
             return
         self.stack.append(frame)
         self.open[frame.tag] = self.open.get(frame.tag, 0) + 1
-        self.max_depth = max(self.max_depth, len(self.stack))
+        if len(self.stack) > self.max_depth:
+            self.max_depth = len(self.stack)
 
     def raw_text(self, name: str, gt: int) -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
@@ -257,19 +298,27 @@ class _Walker:
     def end_tag(self, name: str) -> None:
         if name in ("a", "area"):
             self.close_anchor()
-        stack = self.stack
-        for i in range(len(stack) - 1 if self.open.get(name) else 0, 0, -1):
-            if stack[i].tag == name:
-                for f in stack[i:]:
-                    self.open[f.tag] -= 1
-                    self.skip_depth -= f.hidden == "skip"
-                del stack[i:]
-                break
+        stack, is_open = self.stack, self.open.get(name)
+        if is_open and stack[-1].tag == name:  # well nested: close the innermost element
+            self.open[name] = is_open - 1
+            self.skip_depth -= stack.pop().hidden == "skip"
+        elif is_open:
+            for i in range(len(stack) - 1, 0, -1):
+                if stack[i].tag == name:
+                    for f in stack[i:]:
+                        self.open[f.tag] -= 1
+                        self.skip_depth -= f.hidden == "skip"
+                    del stack[i:]
+                    break
         if name in _BLOCK and not self.skip_depth:
             self.separate()
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
+        if (not a or _STYLING.isdisjoint(a)) and not (self.sheet and self.sheet_style(tag, a)):
+            # nothing here styles the element, so it inherits all: none of _unhides' conditions can
+            # hold, and a colour match was judged on these same colours when the parent was opened
+            return _Frame(tag, parent.hidden, parent.color, parent.background)
         style = self.sheet_style(tag, a) + a.get("style", "") if self.sheet else a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
@@ -362,15 +411,23 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
     return False
 
 
+@lru_cache(maxsize=4096)
 def _attrs(text: str) -> dict[str, str]:
+    """Attribute names (lower-cased, first one wins) and values; shared per text, so callers never write to it."""
     out: dict[str, str] = {}
-    for m in _ATTR.finditer(text):
-        name = m.group(1).lower()
+    for name, double, single, bare in _ATTR.findall(text):  # a group that took no part is ""
+        name = name.lower()
         if name in out:
             continue
-        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4) or ""
+        value = double or single or bare  # `a=""`, `a=''` and a bare `a` all give ""
         out[name] = html.unescape(value) if "&" in value else value
     return out
+
+
+@lru_cache(maxsize=1024)
+def _entity_text(ref: str) -> str:
+    """What a character reference shows (the same few recur: &nbsp; &amp; &#8217;)."""
+    return html.unescape(ref).translate(_WS)
 
 
 def _line_starts(source: str) -> list[int]:

@@ -10,7 +10,8 @@ import email.message
 import re
 from email import policy
 
-from .decoding import cut, decode_bytes, decode_header_value, decode_template, param, raw_payload, transfer_problem
+from .decoding import (Fields, content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
+                       raw_payload, transfer_problem)
 from .document import Attachment, Document, Header, Link, Segment
 from .html_text import parse_html
 from .limits import DEFAULT_LIMITS, Limits
@@ -18,6 +19,7 @@ from .mimescan import bound_structure, cap_parameters, leaf_parts
 from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
+_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 _KNOWN_HEADERS = frozenset({
     b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
     b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
@@ -25,7 +27,10 @@ _KNOWN_HEADERS = frozenset({
 })
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
                          re.IGNORECASE | re.DOTALL)
-_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
+# What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
+# starting with a plain character class lets the regex engine skip ahead instead of trying
+# the word boundary at every position: about four times faster over text bodies.
+_URL = re.compile(r"""[hHwW](?<!\w.)(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)[^\s<>"'()\[\]{}]+""")
 _MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 
@@ -128,9 +133,10 @@ class _RawFile:
         self.pos = 0
         self.counted = (0, 0)  # (offset, line breaks before it): count forward once, not from 0 per part
 
-    def line_of(self, part: email.message.Message) -> int | None:
+    def line_of(self, part: email.message.Message, fields: Fields | None = None) -> int | None:
         """File line where this part's body starts, if its body stands in the file as it is decoded."""
-        cte = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        cte = (fields or part).get("Content-Transfer-Encoding")
+        cte = str("7bit" if cte is None else cte).strip().lower()
         raw = raw_payload(part)
         if cte not in ("7bit", "8bit", "binary", "") or not isinstance(raw, str) or not raw:
             return None
@@ -167,8 +173,9 @@ def from_message(msg: email.message.Message, name: str = "-", raw_size: int | No
 
 def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     """Line numbers where each header field starts, by lower-cased name, in order."""
+    blank = _BLANK_LINE.search(data)  # split the header block only, not the body (the same lines)
     out: dict[str, list[int]] = {}
-    for i, line in enumerate(data.split(b"\n", 2000)):
+    for i, line in enumerate((data if blank is None else data[:blank.start()]).split(b"\n", 2000)):
         if not line.strip():
             break
         m = _HEADER_LINE.match(line)
@@ -192,29 +199,30 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Docum
 
 def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None) -> None:
     leaves = leaf_parts(msg, doc.limits, doc.problems)
-    has_html = any(p.get_content_type() == "text/html" for p in leaves)
+    ctypes = [p.get_content_type() for p in leaves]
+    has_html = "text/html" in ctypes
     counts: dict[str, int] = {}
-    for part in leaves:
-        ctype = part.get_content_type()
-        filename = param(part.get_filename)
-        disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
+    for part, ctype in zip(leaves, ctypes):
+        fields = Fields(part)
+        filename = part_filename(part, fields)
+        disposition = str(fields.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
             doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
             continue
         counts[ctype] = counts.get(ctype, 0) + 1
         label = ctype if counts[ctype] == 1 else f"{ctype}#{counts[ctype]}"
-        text = _part_text(part, ctype, label, doc)
-        line_base = (raw.line_of(part) if raw is not None else None) or 1
+        text = _part_text(part, ctype, label, doc, fields)
+        line_base = (raw.line_of(part, fields) if raw is not None else None) or 1
         _add_body(doc, text, label, primary=ctype == "text/html" or not has_html, line_base=line_base)
 
 
-def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document) -> str:
+def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document, fields: Fields | None = None) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # a broken transfer encoding: keep the raw text
         payload = None
         doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
-    problem = transfer_problem(part)
+    problem = transfer_problem(part, fields)
     if problem:
         doc.problems.append(("decode", f"{label}: {problem}"))
     if not isinstance(payload, bytes):
@@ -223,7 +231,7 @@ def _part_text(part: email.message.Message, ctype: str, label: str, doc: Documen
     if len(payload) > doc.limits.max_part_bytes:
         payload = cut(payload, doc.limits.max_part_bytes)
         doc.problems.append(_part_problem(doc.limits, label))
-    text, problem = decode_bytes(payload, param(part.get_content_charset), ctype == "text/html")
+    text, problem = decode_bytes(payload, content_charset(part, fields), ctype == "text/html")
     if problem:
         doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
     return text

@@ -11,6 +11,7 @@ from .errors import InputError
 from .limits import DEFAULT_LIMITS
 
 LINTABLE_EXTS = frozenset({".eml", ".html", ".htm", ".txt", ".msg", ".mbox", ".mail", ".xhtml"})
+_CHUNK = 1024 * 1024  # read size once a file turns out longer than its stat size
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,21 @@ class Source:
 
 def read_file(path: Path, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
     """At most max_bytes + 1 bytes of a file: enough to know it is too long, never all of a huge one."""
+    want = max_bytes + 1
     with open(path, "rb") as f:
-        return f.read(max_bytes + 1)
+        # read(n) allocates n bytes up front, so ask for what the file holds, not for the limit
+        first = min(want, os.fstat(f.fileno()).st_size + 1)
+        data = f.read(first)
+        if len(data) < first:  # the end of the file: the usual case, one read
+            return data
+        chunks, size = [data], len(data)
+        while size < want:  # larger than its size said (a pipe, a growing file): read on in chunks
+            more = f.read(min(want - size, _CHUNK))
+            if not more:
+                break
+            chunks.append(more)
+            size += len(more)
+        return b"".join(chunks)
 
 
 def expand(paths: list[str], stdin: bytes | None = None) -> Iterator[Source]:

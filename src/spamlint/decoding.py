@@ -12,7 +12,6 @@ import codecs
 import email.errors
 import email.header
 import email.message
-import logging
 import re
 from functools import lru_cache
 from typing import Callable
@@ -22,9 +21,6 @@ from .limits import DEFAULT_LIMITS
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")
-# bs4's UnicodeDammit logs a warning when it must replace characters; with no logging set up
-# Python would print it, and the library never prints.  Users' own logging still gets it.
-logging.getLogger("bs4.dammit").addHandler(logging.NullHandler())
 _KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
 _BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
                    email.errors.InvalidBase64LengthDefect)

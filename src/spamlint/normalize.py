@@ -54,6 +54,7 @@ _GAP_HINT = re.compile(r"[^\W_]([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                        "@": "a", "$": "s", "|": "l", "!": "i"})
 _LETTER = regex.compile(r"\p{L}")
+_WORD_GAP = re.compile(r"[ \n\t]")  # what separates the words of word_windows
 
 
 class OffsetMap:
@@ -279,10 +280,13 @@ def canonical(raw: str) -> Canonical:
 def word_windows(text: str, core: re.Pattern[str]) -> list[tuple[int, int]]:
     """Disjoint spans of whole white-space separated words around each match of `core`."""
     spans: list[tuple[int, int]] = []
+    rfind, gap = text.rfind, _WORD_GAP.search
+    lo = 0  # a word that starts a window begins after the last window's end (a gap character)
     for m in core.finditer(text):
-        if spans and m.start() < spans[-1][1]:
+        if m.start() < lo:
             continue
-        start = max(text.rfind(c, 0, m.start()) for c in " \n\t") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in " \n\t") if i != -1]
-        spans.append((start, min(ends) if ends else len(text)))
+        start = max(rfind(" ", lo, m.start()), rfind("\n", lo, m.start()), rfind("\t", lo, m.start())) + 1
+        end = gap(text, m.end())
+        lo = end.start() if end is not None else len(text)
+        spans.append((start, lo))
     return _merge(spans)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-
+import re
+from itertools import islice
 from typing import Iterable
 
 import regex
@@ -29,6 +30,31 @@ def _upper_runs(seg: Segment) -> list[int]:
     return runs
 
 
+def _is_ascii(seg: Segment) -> bool:
+    """seg.text.isascii(), once per segment."""
+    ascii_ = seg.__dict__.get("_ascii")
+    if ascii_ is None:
+        ascii_ = seg.__dict__["_ascii"] = seg.text.isascii()
+    return ascii_
+
+
+def _sentences_with(seg: Segment, runs: list[int]) -> list[tuple[int, int]]:
+    """The sentences of seg that hold one of `runs` (sorted offsets), in order."""
+    spans = seg.sentences
+    starts = seg.__dict__.get("_sentence_starts")
+    if starts is None:
+        starts = seg.__dict__["_sentence_starts"] = [start for start, _ in spans]
+    out, i = [], 0
+    while i < len(runs):
+        k = bisect.bisect_right(starts, runs[i]) - 1
+        if k >= 0 and runs[i] < spans[k][1]:
+            out.append(spans[k])
+            i = bisect.bisect_left(runs, spans[k][1], i)
+        else:
+            i += 1
+    return out
+
+
 class CapsCheck(Check):
     """Capital letters used for shouting.
 
@@ -46,17 +72,24 @@ class CapsCheck(Check):
         "max_hits": Option("int", 3, "report at most this many sentences"),
     }
 
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        # where all words must be capitals, a run of small letters as long as a counted word is a
+        # counted word that is not in capitals: the span fails without looking at its words
+        n = max(self.opts["min_word_length"], 1)
+        self.lower_run = None if self.opts["mode"] == "words" else re.compile(f"[a-z]{{{n}}}")
+        # in ASCII text every capitalised word that counts holds its own match of this pattern
+        # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
+        self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
+
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
             runs = _upper_runs(seg)
             if not runs:
                 continue
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else seg.sentences
+            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with(seg, runs)
             for start, end in spans:
-                i = bisect.bisect_left(runs, start)
-                if i == len(runs) or runs[i] >= end:  # no two capitals in a row in this sentence
-                    continue
                 hit = self._judge(seg, start, end)
                 if hit is not None:
                     yield hit
@@ -67,6 +100,10 @@ class CapsCheck(Check):
     def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
         """A hit for the span start:end if its capitalised words meet the rule's mode."""
         minlen = self.opts["min_word_length"]
+        if self.lower_run is not None and self.lower_run.search(seg.text, start, end):
+            return None
+        if self._too_few(seg, start, end):
+            return None
         words = [m for m in _WORD.finditer(seg.text, start, end) if len(m.group()) >= minlen]
         caps = [m for m in words if _is_caps(m.group())]
         if len(caps) < self.opts["min_words"]:
@@ -75,3 +112,10 @@ class CapsCheck(Check):
             return None
         first, last = caps[0], caps[-1]
         return Hit(**seg.hit(first.start(), last.end(), count=len(caps)))
+
+    def _too_few(self, seg: Segment, start: int, end: int) -> bool:
+        """True when an ASCII span surely has fewer than `min_words` capitalised words."""
+        if not _is_ascii(seg):
+            return False
+        need = self.opts["min_words"]
+        return need > 0 and sum(1 for _ in islice(self.caps_word.finditer(seg.text, start, end), need)) < need

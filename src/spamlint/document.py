@@ -11,7 +11,9 @@ from functools import cached_property
 from .limits import DEFAULT_LIMITS, Limits
 from .normalize import Canonical, LowerWords, canonical
 
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")  # stdlib re: faster here than regex
+# a sentence ends after . ! ? followed by white space, or at a line break; the group takes the
+# blank lines that follow, which would only be blank sentences (stdlib re: faster here than regex)
+_SENTENCE_END = re.compile(r"(?:[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n)((?:[^\S\n]*\n)*)")
 
 
 class Segment(LowerWords):
@@ -96,10 +98,10 @@ class Segment(LowerWords):
         """(start, end) of each non-blank sentence: split after . ! ? and at line breaks."""
         text, spans, start = self.text, [], 0
         for m in _SENTENCE_END.finditer(text):
-            end = m.end()
+            end = m.start(1)
             if not text[start:end].isspace() and end > start:
                 spans.append((start, end))
-            start = end
+            start = m.end()
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans

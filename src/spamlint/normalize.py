@@ -38,19 +38,27 @@ _LEET_WORD = regex.compile(
 )
 _ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
 # the same disguises in ASCII text: without any of them the canonical text is the raw text.
-# Stdlib `re`, and every leet alternative starts at the leet character (a rare character class
-# the engine can skip to), which makes these pre-scans several times faster than one pattern.
-_GAP_ASCII = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9@$](?P<s>[ .\-_*])[A-Za-z0-9@$](?:(?P=s)[A-Za-z0-9@$]){2}(?![A-Za-z0-9])")
+# Stdlib `re`, and each pattern starts with a plain character class (the leet character, or the
+# gap's separator) that the engine skips ahead to; what comes before it is checked afterwards by
+# look-behinds.  Written the obvious way, with a look-around first, the engine tries every offset.
+# Gaps: a letter, then three times the same separator and a letter, as _GAPPED needs at least.
+_GAP_ASCII = re.compile(
+    r"([ .\-_*])[A-Za-z0-9@$]\1[A-Za-z0-9@$]\1[A-Za-z0-9@$](?![A-Za-z0-9])"
+    r"(?<=[A-Za-z0-9@$][\s\S]{6})(?<![A-Za-z0-9][\s\S]{7})"
+)
+# leet: a leet character between letters (an @ not starting an address's domain), two leet
+# digits after two letters, or a leet character starting a word before two letters
 _LEET_ASCII = re.compile(
-    r"(?=[013457$|!@])(?:(?<=[A-Za-z])(?:[013457$|!]|@(?![\w-]*\.\w))(?=[A-Za-z])"
-    r"|(?<=[A-Za-z]{2})[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$](?=[A-Za-z]{2}))"
+    r"[013457$|!@](?:(?<=[A-Za-z][013457$|!])(?=[A-Za-z])|(?<=[A-Za-z]@)(?![\w-]*\.\w)(?=[A-Za-z])"
+    r"|(?<=[A-Za-z]{2}[013457])[013457](?![A-Za-z0-9])|(?<=[013457@$])(?<![A-Za-z0-9][013457@$])(?=[A-Za-z]{2}))"
 )
-# where a leet word or a gapped run could be, in any script; the exact patterns run only there
+# where a leet word or a gapped run could be, in any script; the exact patterns run only there.
+# _LEET_CORE's matches are the leet character (two for the digit pair): word_windows uses them.
 _LEET_CORE = re.compile(
-    r"(?=[013457$|!@])(?:(?<=[^\W\d_])(?:[013457$|!]|@(?![\w-]*\.\w))(?=[^\W\d_])"
-    r"|(?<=[^\W\d_]{2})[013457]{2}(?![^\W_])|(?<![^\W_])[013457@$](?=[^\W\d_]{2}))"
+    r"[013457$|!@](?:(?<=[^\W\d_][013457$|!])(?=[^\W\d_])|(?<=[^\W\d_]@)(?![\w-]*\.\w)(?=[^\W\d_])"
+    r"|(?<=[^\W\d_]{2}[013457])[013457](?![^\W_])|(?<=[013457@$])(?<![^\W_][013457@$])(?=[^\W\d_]{2}))"
 )
-_GAP_HINT = re.compile(r"[^\W_]([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_]")
+_GAP_HINT = re.compile(r"([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_](?<=[^\W_][\s\S]{6})")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                        "@": "a", "$": "s", "|": "l", "!": "i"})
 _LETTER = regex.compile(r"\p{L}")

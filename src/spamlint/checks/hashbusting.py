@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import regex
 
@@ -29,7 +29,8 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
              str.maketrans({**_LEET, "!": "i", "|": "l"}))
 _NOT_LETTER = regex.compile(r"[^\p{L}]")
-_WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
+_WORD_ON = regex.compile(r"[\p{L}\p{M}]*")  # a word's letters from an offset on
+_WORD_BACK = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)  # and before it
 _FOREIGN = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
 _LATIN = regex.compile(r"\p{Latin}")
 
@@ -89,11 +90,25 @@ class MixedScriptCheck(Check):
         for seg in doc.segments(scope):
             if seg.text.isascii():
                 continue
-            for m in _WORD.finditer(seg.text):
-                word = m.group()
-                if word.isascii() or not _FOREIGN.search(word) or not _LATIN.search(word):
+            for start, end in _foreign_words(seg.text):
+                word = seg.text[start:end]
+                if not _LATIN.search(word):
                     continue
-                yield Hit(**seg.hit(m.start(), m.end(), word=word))
+                yield Hit(**seg.hit(start, end, word=word))
                 n += 1
                 if n >= self.opts["max_hits"]:
                     return
+
+
+def _foreign_words(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the words (runs of two or more letters and marks) that hold a Cyrillic, Greek... letter.
+
+    Found from the foreign letters outwards: most text has few of them, and most words need no look.
+    """
+    pos = 0
+    while (f := _FOREIGN.search(text, pos)) is not None:
+        start = _WORD_BACK.match(text, 0, f.start()).start()
+        end = _WORD_ON.match(text, f.start()).end()
+        if end - start >= 2 and end > f.start():  # a foreign sign that is no letter is in no word
+            yield start, end
+        pos = max(end, f.start() + 1)

@@ -10,6 +10,7 @@ import regex
 from ..document import Document
 from ..findings import Hit
 from ._canon import canonical_only
+from ._index import PhraseIndex
 from ._text import phrase_pattern
 from .base import TEXT_SCOPES, Check, Option
 
@@ -31,6 +32,7 @@ class DisguisedWordCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.pattern = phrase_pattern(options["words"], lowered=True)
+        self.index = PhraseIndex(options["words"])  # the raw matches are sought where they can start
         self.loose = phrase_pattern(options["words"], loose=True, lowered=True)
         self.kinds = frozenset(options["kinds"])
 
@@ -39,7 +41,7 @@ class DisguisedWordCheck(Check):
         for seg in doc.segments(scope):
             if not seg.canonical.changed:
                 continue
-            spans = [m.span() for m in self.pattern.finditer(seg.lower)]
+            spans = [m.span() for m in self.index.finditer(self.pattern, seg)]
             for start, end, word, how in canonical_only(seg, self.loose, spans):
                 if how not in self.kinds:
                     continue

@@ -12,11 +12,9 @@ from typing import Iterable, NamedTuple
 from ..document import Document, Segment
 from ..findings import Hit
 from ._canon import canonical_only
+from ._index import PhraseIndex, scan
 from ._text import fold_il, phrase_pattern, strip_accents
 from .base import TEXT_SCOPES, Check, Option
-
-
-_TOKEN = re.compile(r"\w+")
 
 
 class Match(NamedTuple):
@@ -33,51 +31,6 @@ class Match(NamedTuple):
         if self.disguise is None:
             return self.seg.text[self.start:self.end]
         return f"{self.key} as \u201c{self.seg.text[self.start:self.end]}\u201d ({self.disguise})"
-
-
-def _offsets(text: str, char: str) -> list[int]:
-    """Every offset of `char` in text (str.find skips ahead far faster than a regex scan)."""
-    out, i = [], text.find(char)
-    while i != -1:
-        out.append(i)
-        i = text.find(char, i + 1)
-    return out
-
-
-class _Needs:
-    """The words each phrase needs, to skip texts that lack them and to start matching only where a phrase may."""
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        firsts: dict[frozenset[str], set[str]] = {}  # word set -> first words of the phrases with it
-        for k in phrases:
-            first = _TOKEN.match(k)
-            firsts.setdefault(frozenset(_TOKEN.findall(k)), set()).update([first.group()] if first else [])
-        self.always = frozenset() in firsts  # a phrase without word characters, like "$$$"
-        # one-word phrases need just their word, which is also their first word (if they have one):
-        # plain set operations answer for them, the loop below only sees longer phrases
-        self.one_word = frozenset(w for n in firsts if len(n) == 1 for w in n)
-        self.one_word_firsts = frozenset(w for n, f in firsts.items() if len(n) == 1 for w in f)
-        # longer phrases indexed by their longest word: `&` with a text's words walks the smaller set
-        self.by_anchor: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
-        for n, f in firsts.items():
-            if len(n) > 1:
-                self.by_anchor.setdefault(max(n, key=len), []).append((n, frozenset(f)))
-        self.anchors = frozenset(self.by_anchor)
-
-    def possible(self, words: frozenset[str]) -> bool:
-        """True when every word of some phrase is in `words`."""
-        if self.always or not self.one_word.isdisjoint(words):
-            return True
-        return any(n <= words for anchor in self.anchors & words for n, _ in self.by_anchor[anchor])
-
-    def first_words(self, words: frozenset[str]) -> set[str]:
-        """The first words of the phrases whose words are all in `words`: only there can a phrase start."""
-        firsts = set(self.one_word_firsts & words)
-        for anchor in self.anchors & words:
-            for n, f in self.by_anchor[anchor]:
-                if n <= words:
-                    firsts |= f
-        return firsts
 
 
 class PhrasesCheck(Check):
@@ -109,13 +62,10 @@ class PhrasesCheck(Check):
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
-        phrases = [*self.weights, *self.aliases]
-        self.needs = _Needs(phrases)
-        unanchored = [k for k in phrases if not _TOKEN.match(k)]
+        self.needs = PhraseIndex([*self.weights, *self.aliases])
+        unanchored = self.needs.unanchored
         self.unanchored = phrase_pattern(unanchored, lowered=True) if unanchored else None
-        # an empty phrase (matching everywhere) leaves the plain scan in charge
-        self.unanchored_leads = frozenset(k[0] for k in unanchored) if all(unanchored) else None
-        self.loose_needs = _Needs(self.by_folded)
+        self.loose_needs = PhraseIndex(self.by_folded)
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -134,30 +84,11 @@ class PhrasesCheck(Check):
 
     def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
-        firsts = self.needs.first_words(seg.lower_words)
-        if not firsts and self.unanchored is None:
-            return []
-        positions = sorted(p for w in firsts for p in seg.word_starts(w))
-        found, end = [], -1
-        for p in positions:
-            m = self.pattern.match(seg.lower, p) if p >= end else None
-            if m is not None:
-                found.append(m)
-                end = m.end()
+        found = scan(self.pattern, seg.lower, self.needs.word_starts(seg))
         if self.unanchored is not None:
-            found = sorted(found + self._unanchored_matches(seg.lower), key=lambda m: m.start())
-        return found
-
-    def _unanchored_matches(self, text: str) -> list[re.Match[str]]:
-        """What unanchored.finditer(text) gives, tried only where a phrase's first character stands."""
-        if self.unanchored_leads is None:
-            return list(self.unanchored.finditer(text))
-        found, end = [], -1
-        for p in sorted(p for c in self.unanchored_leads for p in _offsets(text, c)):
-            m = self.unanchored.match(text, p) if p >= end else None
-            if m is not None:
-                found.append(m)
-                end = m.end()
+            leads = self.needs.lead_starts(seg.lower)
+            more = list(self.unanchored.finditer(seg.lower)) if leads is None else scan(self.unanchored, seg.lower, leads)
+            found = sorted(found + more, key=lambda m: m.start())
         return found
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:

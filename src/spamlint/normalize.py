@@ -201,6 +201,17 @@ def lower_text(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# ASCII characters that \w does not match, as spaces: then str.split finds the \w+ tokens
+_NOT_WORD_ASCII = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+
+
+def tokens(text: str) -> frozenset[str]:
+    """The distinct \\w+ tokens of text (in ASCII text found by split, several times faster than findall)."""
+    if text.isascii():
+        return frozenset(text.translate(_NOT_WORD_ASCII).split())
+    return frozenset(_TOKEN.findall(text))
+
+
 class LowerWords:
     """Lower-case views of `self.text` that phrase matching shares (Segment and Canonical)."""
 
@@ -214,7 +225,7 @@ class LowerWords:
     @cached_property
     def lower_words(self) -> frozenset[str]:
         """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
-        return frozenset(_TOKEN.findall(self.lower))
+        return tokens(self.lower)
 
 
 class Canonical(LowerWords):
@@ -229,7 +240,7 @@ class Canonical(LowerWords):
     @cached_property
     def loose_words(self) -> frozenset[str]:
         """The canonical tokens with l written as i (a leet 1 may stand for either)."""
-        return frozenset(w.replace("l", "i") for w in self.lower_words)
+        return tokens(self.lower.replace("l", "i"))
 
     @property
     def changed(self) -> bool:

@@ -59,6 +59,8 @@ _LEET_CORE = re.compile(
     r"|(?<=[^\W\d_]{2}[013457])[013457](?![^\W_])|(?<=[013457@$])(?<![^\W_][013457@$])(?=[^\W\d_]{2}))"
 )
 _GAP_HINT = re.compile(r"([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_](?<=[^\W_][\s\S]{6})")
+# what every _GAPPED run holds (letters between three equal gaps); no run crosses a line break
+_GAP_CORE = regex.compile(r"(?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$](?P=sep)[\p{L}0-9@$](?P=sep)")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                        "@": "a", "$": "s", "|": "l", "!": "i"})
 _LETTER = regex.compile(r"\p{L}")
@@ -290,10 +292,24 @@ def canonical(raw: str) -> Canonical:
             windows = word_windows(text, _LEET_CORE)
             if not windows:
                 continue
+        if pattern is _GAPPED:
+            windows = line_windows(text, _GAP_CORE)
         text, omap = substitute(text, pattern, repl, windows)
         if omap is not None:
             maps.append(omap)
     return Canonical(raw, text, tuple(maps))
+
+
+def line_windows(text: str, core: regex.Pattern[str]) -> list[tuple[int, int]]:
+    """The lines (without their line break) that hold a match of `core`, in order."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := core.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        pos = end = len(text) if end == -1 else end
+        spans.append((start, end))
+    return spans
 
 
 def word_windows(text: str, core: re.Pattern[str]) -> list[tuple[int, int]]:

@@ -36,6 +36,12 @@ _LEET_WORD = regex.compile(
     r"(?:\p{L}(?:[013457$|!]|@(?![\w-]*\.\w))\p{L}|\p{L}{2}[013457]{2}(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[013457@$]\p{L}{2})"
     r"(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*(?![\p{L}\p{N}])"
 )
+# _LEET_WORD for ASCII text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re runs it faster
+_LEET_WORD_ASCII = re.compile(
+    r"(?<![A-Za-z0-9@$|!])(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*"
+    r"(?:[A-Za-z](?:[013457$|!]|@(?![\w-]*\.\w))[A-Za-z]|[A-Za-z]{2}[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$][A-Za-z]{2})"
+    r"(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*(?![A-Za-z0-9])"
+)
 _ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
 # the same disguises in ASCII text: without any of them the canonical text is the raw text.
 # Stdlib `re`, and each pattern starts with a plain character class (the leet character, or the
@@ -292,6 +298,7 @@ def canonical(raw: str) -> Canonical:
             windows = word_windows(text, _LEET_CORE)
             if not windows:
                 continue
+            pattern = _LEET_WORD_ASCII if text.isascii() else pattern
         if pattern is _GAPPED:
             windows = line_windows(text, _GAP_CORE)
         text, omap = substitute(text, pattern, repl, windows)

@@ -65,18 +65,27 @@ class PhraseIndex:
             return True
         return any(n <= words for anchor in self.anchors & words for n, _ in self.by_anchor[anchor])
 
-    def first_words(self, words: frozenset[str]) -> set[str]:
+    def first_words(self, words: frozenset[str]) -> frozenset[str]:
         """The first words of the phrases whose words are all in `words`: only there can a phrase start."""
-        firsts = set(self.one_word_firsts & words)
-        for anchor in self.anchors & words:
+        firsts = self.one_word_firsts & words
+        anchors = self.anchors & words
+        if not anchors:
+            return firsts
+        more = set(firsts)
+        for anchor in anchors:
             for n, f in self.by_anchor[anchor]:
                 if n <= words:
-                    firsts |= f
-        return firsts
+                    more |= f
+        return frozenset(more)
 
     def word_starts(self, seg: Segment) -> list[int]:
         """Sorted offsets in seg.lower where a phrase that starts with a word can match."""
-        return sorted(p for w in self.first_words(seg.lower_words) for p in seg.word_starts(w))
+        firsts = self.first_words(seg.lower_words)
+        if not firsts:
+            return []
+        if len(firsts) == 1:
+            return seg.word_starts(next(iter(firsts)))  # already in order
+        return sorted(p for w in firsts for p in seg.word_starts(w))
 
     def lead_starts(self, text: str) -> list[int] | None:
         """Sorted offsets where a phrase that starts with no word character can match (None: anywhere)."""

@@ -16,6 +16,10 @@ from .normalize import Canonical, LowerWords, canonical
 # with a plain character class, which lets the engine skip ahead to the next candidate quickly.
 _STOPS = ".!?\u3002\uff01\uff1f"
 _SENTENCE_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))((?:[^\S\n]*\n)*)")
+# one sentence around an offset: the next end after it, and in the reversed text the last one
+# before it (a line break, or white space after a stop, which is a stop and white space reversed)
+_NEXT_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))")
+_LAST_END = re.compile(rf"\s(?:(?<=\n)|(?=[{_STOPS}]))")
 
 
 class Segment(LowerWords):
@@ -107,6 +111,20 @@ class Segment(LowerWords):
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The (start, end) of `sentences` that holds the character at offset, found without splitting the text.
+
+        For an offset of white space between sentences the span may be a blank one.
+        """
+        text = self.text
+        rev = self.__dict__.get("_reversed")
+        if rev is None:
+            rev = self.__dict__["_reversed"] = text[::-1]
+        last = _LAST_END.search(rev, len(text) - offset)
+        start = 0 if last is None else len(text) - last.start() - (last.group() != "\n")
+        end = _NEXT_END.search(text, offset)
+        return start, len(text) if end is None else end.end()
 
     def word_starts(self, word: str) -> list[int]:
         """Offsets in the lower-case text where `word` begins a \\w+ run (cached per word)."""

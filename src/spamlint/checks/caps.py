@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from itertools import islice
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import regex
 
@@ -15,19 +14,22 @@ from .base import TEXT_SCOPES, Check, Option
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
 _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
+_UPPER_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
 
 
 def _is_caps(word: str) -> bool:
     return word.isupper()
 
 
-def _upper_runs(seg: Segment) -> list[int]:
-    """Where two capitals in a row start, once per segment (sentences never split such a pair)."""
-    runs = seg.__dict__.get("_upper_runs")
-    if runs is None:
-        runs = [m.start() for m in _UPPER_RUN.finditer(seg.text)]
-        seg.__dict__["_upper_runs"] = runs
-    return runs
+def _next_upper_run(seg: Segment, pos: int) -> int:
+    """Where the first two capitals in a row at or after pos start, or -1 (sentences never split such a pair)."""
+    shape = seg.__dict__.get("_caps_shape")
+    if shape is None:  # ASCII text: its capitals as A, found by str.find; else None: the pattern finds them
+        shape = seg.__dict__["_caps_shape"] = seg.text.translate(_UPPER_SHAPE) if seg.text.isascii() else ""
+    if shape:
+        return shape.find("AA", pos)
+    m = _UPPER_RUN.search(seg.text, pos)
+    return -1 if m is None else m.start()
 
 
 def _is_ascii(seg: Segment) -> bool:
@@ -38,21 +40,12 @@ def _is_ascii(seg: Segment) -> bool:
     return ascii_
 
 
-def _sentences_with(seg: Segment, runs: list[int]) -> list[tuple[int, int]]:
-    """The sentences of seg that hold one of `runs` (sorted offsets), in order."""
-    spans = seg.sentences
-    starts = seg.__dict__.get("_sentence_starts")
-    if starts is None:
-        starts = seg.__dict__["_sentence_starts"] = [start for start, _ in spans]
-    out, i = [], 0
-    while i < len(runs):
-        k = bisect.bisect_right(starts, runs[i]) - 1
-        if k >= 0 and runs[i] < spans[k][1]:
-            out.append(spans[k])
-            i = bisect.bisect_left(runs, spans[k][1], i)
-        else:
-            i += 1
-    return out
+def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
+    """The sentences of seg that hold two capitals in a row, in order, from the first such pair on."""
+    while first != -1:
+        start, end = seg.sentence_at(first)
+        yield start, end
+        first = _next_upper_run(seg, end)
 
 
 class CapsCheck(Check):
@@ -85,10 +78,10 @@ class CapsCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            runs = _upper_runs(seg)
-            if not runs:
+            first = _next_upper_run(seg, 0)
+            if first == -1:
                 continue
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with(seg, runs)
+            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with_runs(seg, first)
             for start, end in spans:
                 hit = self._judge(seg, start, end)
                 if hit is not None:

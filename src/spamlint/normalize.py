@@ -250,6 +250,12 @@ class Canonical(LowerWords):
         """The canonical tokens with l written as i (a leet 1 may stand for either)."""
         return tokens(self.lower.replace("l", "i"))
 
+    @cached_property
+    def window_words(self) -> frozenset[str]:
+        """loose_words of the text in windows(): the words a match near a change can be made of."""
+        low = self.lower
+        return tokens(" ".join(low[start:end] for start, end in self.windows()).replace("l", "i"))
+
     @property
     def changed(self) -> bool:
         """True when the canonical text differs from the raw text."""

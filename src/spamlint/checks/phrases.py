@@ -75,7 +75,7 @@ class PhrasesCheck(Check):
         """Raw matches, then matches only the canonical text shows."""
         found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
         canon = seg.canonical if self.opts["canonical"] else None
-        if canon is not None and canon.changed and self.loose_needs.possible(canon.loose_words):
+        if canon is not None and canon.changed and self.loose_needs.possible(canon.window_words):
             spans = [(m.start, m.end) for m in found]
             for start, end, text, how in canonical_only(seg, self.loose, spans):
                 key = self.by_folded.get(fold_il(text), self._key(text))

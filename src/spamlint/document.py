@@ -117,14 +117,18 @@ class Segment(LowerWords):
 
         For an offset of white space between sentences the span may be a blank one.
         """
-        text = self.text
-        rev = self.__dict__.get("_reversed")
-        if rev is None:
-            rev = self.__dict__["_reversed"] = text[::-1]
-        last = _LAST_END.search(rev, len(text) - offset)
-        start = 0 if last is None else len(text) - last.start() - (last.group() != "\n")
-        end = _NEXT_END.search(text, offset)
-        return start, len(text) if end is None else end.end()
+        cache = self.__dict__.setdefault("_sentence_at", {})  # several rules ask about the same offsets
+        span = cache.get(offset)
+        if span is None:
+            text = self.text
+            rev = self.__dict__.get("_reversed")
+            if rev is None:
+                rev = self.__dict__["_reversed"] = text[::-1]
+            last = _LAST_END.search(rev, len(text) - offset)
+            end = _NEXT_END.search(text, offset)
+            span = cache[offset] = (0 if last is None else len(text) - last.start() - (last.group() != "\n"),
+                                    len(text) if end is None else end.end())
+        return span
 
     def word_starts(self, word: str) -> list[int]:
         """Offsets in the lower-case text where `word` begins a \\w+ run (cached per word)."""

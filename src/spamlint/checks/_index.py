@@ -7,6 +7,7 @@ on the text's words and `str.find` for the first words of the phrases the text c
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Iterable
 
 from ..document import Segment
@@ -85,7 +86,7 @@ class PhraseIndex:
             return []
         if len(firsts) == 1:
             return seg.word_starts(next(iter(firsts)))  # already in order
-        return sorted(p for w in firsts for p in seg.word_starts(w))
+        return sorted(chain.from_iterable(map(seg.word_starts, firsts)))
 
     def lead_starts(self, text: str) -> list[int] | None:
         """Sorted offsets where a phrase that starts with no word character can match (None: anywhere)."""

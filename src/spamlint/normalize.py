@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 
 import regex
 
@@ -112,6 +112,21 @@ class OffsetMap:
         i = max(bisect.bisect_right(self.starts, offset - 1) - 1, 0)
         o_start, o_end, exact = self.origins[i]
         return min(o_start + offset - self.starts[i], o_end) if exact else o_end
+
+
+class _AsciiFirst:
+    """Two spellings of one pattern: the stdlib one for an ASCII span of text, else the regex one.
+
+    Only for patterns whose look-arounds cannot see past the span's ends, as in word windows.
+    """
+
+    def __init__(self, ascii_pattern: re.Pattern[str], pattern: regex.Pattern[str]) -> None:
+        self.ascii_pattern, self.pattern = ascii_pattern, pattern
+
+    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str] | regex.Match[str]]:
+        """pattern.finditer(text, pos, endpos)."""
+        use = self.ascii_pattern if text[pos:endpos].isascii() else self.pattern
+        return use.finditer(text, pos, endpos)
 
 
 def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str],
@@ -304,7 +319,7 @@ def canonical(raw: str) -> Canonical:
             windows = word_windows(text, _LEET_CORE)
             if not windows:
                 continue
-            pattern = _LEET_WORD_ASCII if text.isascii() else pattern
+            pattern = _LEET_WORD_ASCII if text.isascii() else _AsciiFirst(_LEET_WORD_ASCII, pattern)
         if pattern is _GAPPED:
             windows = line_windows(text, _GAP_CORE)
         text, omap = substitute(text, pattern, repl, windows)

@@ -246,6 +246,8 @@ class Document:
     limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
     _first: dict[str, Header] | None = field(default=None, repr=False, compare=False)  # header() index
     _first_count: int = field(default=0, repr=False, compare=False)
+    # segments() by scopes, with the subject and bodies they were picked from (rules ask many times)
+    _picked: dict = field(default_factory=dict, repr=False, compare=False)
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""
@@ -263,6 +265,16 @@ class Document:
 
     def segments(self, scopes: tuple[str, ...]) -> list[Segment]:
         """Text segments for rule scopes: subject, body, text (text/plain), html (visible HTML text)."""
+        scopes = scopes if isinstance(scopes, tuple) else tuple(scopes)
+        bodies = tuple(self.bodies)
+        picked = self._picked.get(scopes)
+        if picked is not None and picked[0] is self.subject and picked[1] == bodies:
+            return list(picked[2])
+        out = self._pick(scopes)
+        self._picked[scopes] = (self.subject, bodies, tuple(out))
+        return out
+
+    def _pick(self, scopes: tuple[str, ...]) -> list[Segment]:
         out: list[Segment] = []
         if "subject" in scopes and self.subject is not None:
             out.append(self.subject)

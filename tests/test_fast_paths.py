@@ -90,3 +90,7 @@ def test_nonsense_hints_start_the_same_runs(text: str) -> None:
             start -= 1
         runs.add(start)
     assert set(disguise._hinted_runs(text)) == runs
+
+
+def test_no_foreign_letter_before_greek() -> None:
+    assert not [c for c in map(chr, range(0x370)) if hashbusting._FOREIGN.match(c)]

@@ -47,6 +47,8 @@ _WORD_ON = regex.compile(r"[\p{L}\p{M}]*")  # a word's letters from an offset on
 _WORD_BACK = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)  # and before it
 _FOREIGN = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
 _LATIN = regex.compile(r"\p{Latin}")
+# no letter of those scripts comes before U+0370 (a test checks it): text below it needs no look
+_BEYOND_LATIN = re.compile("[^\x00-\u036f]")
 
 
 class GappedWordCheck(Check):
@@ -147,7 +149,8 @@ def _foreign_words(text: str) -> Iterator[tuple[int, int]]:
 
     Found from the foreign letters outwards: most text has few of them, and most words need no look.
     """
-    pos = 0
+    high = _BEYOND_LATIN.search(text)
+    pos = len(text) if high is None else high.start()
     while (f := _FOREIGN.search(text, pos)) is not None:
         start = _WORD_BACK.match(text, 0, f.start()).start()
         end = _WORD_ON.match(text, f.start()).end()

@@ -11,7 +11,15 @@ from functools import cached_property
 from .limits import DEFAULT_LIMITS, Limits
 from .normalize import Canonical, LowerWords, canonical
 
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]+(?=\s|$)|\n")  # stdlib re: faster here than regex
+# a sentence ends after . ! ? followed by white space, or at a line break; the group takes the
+# blank lines that follow, which would only be blank sentences.  Stdlib re, and the pattern starts
+# with a plain character class, which lets the engine skip ahead to the next candidate quickly.
+_STOPS = ".!?\u3002\uff01\uff1f"
+_SENTENCE_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))((?:[^\S\n]*\n)*)")
+# one sentence around an offset: the next end after it, and in the reversed text the last one
+# before it (a line break, or white space after a stop, which is a stop and white space reversed)
+_NEXT_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))")
+_LAST_END = re.compile(rf"\s(?:(?<=\n)|(?=[{_STOPS}]))")
 
 
 class Segment(LowerWords):
@@ -96,13 +104,31 @@ class Segment(LowerWords):
         """(start, end) of each non-blank sentence: split after . ! ? and at line breaks."""
         text, spans, start = self.text, [], 0
         for m in _SENTENCE_END.finditer(text):
-            end = m.end()
+            end = m.start(1)
             if not text[start:end].isspace() and end > start:
                 spans.append((start, end))
-            start = end
+            start = m.end()
         if start < len(text) and not text[start:].isspace():
             spans.append((start, len(text)))
         return spans
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The (start, end) of `sentences` that holds the character at offset, found without splitting the text.
+
+        For an offset of white space between sentences the span may be a blank one.
+        """
+        cache = self.__dict__.setdefault("_sentence_at", {})  # several rules ask about the same offsets
+        span = cache.get(offset)
+        if span is None:
+            text = self.text
+            rev = self.__dict__.get("_reversed")
+            if rev is None:
+                rev = self.__dict__["_reversed"] = text[::-1]
+            last = _LAST_END.search(rev, len(text) - offset)
+            end = _NEXT_END.search(text, offset)
+            span = cache[offset] = (0 if last is None else len(text) - last.start() - (last.group() != "\n"),
+                                    len(text) if end is None else end.end())
+        return span
 
     def word_starts(self, word: str) -> list[int]:
         """Offsets in the lower-case text where `word` begins a \\w+ run (cached per word)."""
@@ -220,6 +246,8 @@ class Document:
     limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
     _first: dict[str, Header] | None = field(default=None, repr=False, compare=False)  # header() index
     _first_count: int = field(default=0, repr=False, compare=False)
+    # segments() by scopes, with the subject and bodies they were picked from (rules ask many times)
+    _picked: dict = field(default_factory=dict, repr=False, compare=False)
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""
@@ -237,6 +265,16 @@ class Document:
 
     def segments(self, scopes: tuple[str, ...]) -> list[Segment]:
         """Text segments for rule scopes: subject, body, text (text/plain), html (visible HTML text)."""
+        scopes = scopes if isinstance(scopes, tuple) else tuple(scopes)
+        bodies = tuple(self.bodies)
+        picked = self._picked.get(scopes)
+        if picked is not None and picked[0] is self.subject and picked[1] == bodies:
+            return list(picked[2])
+        out = self._pick(scopes)
+        self._picked[scopes] = (self.subject, bodies, tuple(out))
+        return out
+
+    def _pick(self, scopes: tuple[str, ...]) -> list[Segment]:
         out: list[Segment] = []
         if "subject" in scopes and self.subject is not None:
             out.append(self.subject)

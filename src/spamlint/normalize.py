@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 
 import regex
 
@@ -36,24 +36,41 @@ _LEET_WORD = regex.compile(
     r"(?:\p{L}(?:[013457$|!]|@(?![\w-]*\.\w))\p{L}|\p{L}{2}[013457]{2}(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[013457@$]\p{L}{2})"
     r"(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*(?![\p{L}\p{N}])"
 )
+# _LEET_WORD for ASCII text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re runs it faster
+_LEET_WORD_ASCII = re.compile(
+    r"(?<![A-Za-z0-9@$|!])(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*"
+    r"(?:[A-Za-z](?:[013457$|!]|@(?![\w-]*\.\w))[A-Za-z]|[A-Za-z]{2}[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$][A-Za-z]{2})"
+    r"(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*(?![A-Za-z0-9])"
+)
 _ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
 # the same disguises in ASCII text: without any of them the canonical text is the raw text.
-# Stdlib `re`, and every leet alternative starts at the leet character (a rare character class
-# the engine can skip to), which makes these pre-scans several times faster than one pattern.
-_GAP_ASCII = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9@$](?P<s>[ .\-_*])[A-Za-z0-9@$](?:(?P=s)[A-Za-z0-9@$]){2}(?![A-Za-z0-9])")
+# Stdlib `re`, and each pattern starts with a plain character class (the leet character, or the
+# gap's separator) that the engine skips ahead to; what comes before it is checked afterwards by
+# look-behinds.  Written the obvious way, with a look-around first, the engine tries every offset.
+# Gaps: a letter, then three times the same separator and a letter, as _GAPPED needs at least.
+_GAP_ASCII = re.compile(
+    r"([ .\-_*])[A-Za-z0-9@$]\1[A-Za-z0-9@$]\1[A-Za-z0-9@$](?![A-Za-z0-9])"
+    r"(?<=[A-Za-z0-9@$][\s\S]{6})(?<![A-Za-z0-9][\s\S]{7})"
+)
+# leet: a leet character between letters (an @ not starting an address's domain), two leet
+# digits after two letters, or a leet character starting a word before two letters
 _LEET_ASCII = re.compile(
-    r"(?=[013457$|!@])(?:(?<=[A-Za-z])(?:[013457$|!]|@(?![\w-]*\.\w))(?=[A-Za-z])"
-    r"|(?<=[A-Za-z]{2})[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$](?=[A-Za-z]{2}))"
+    r"[013457$|!@](?:(?<=[A-Za-z][013457$|!])(?=[A-Za-z])|(?<=[A-Za-z]@)(?![\w-]*\.\w)(?=[A-Za-z])"
+    r"|(?<=[A-Za-z]{2}[013457])[013457](?![A-Za-z0-9])|(?<=[013457@$])(?<![A-Za-z0-9][013457@$])(?=[A-Za-z]{2}))"
 )
-# where a leet word or a gapped run could be, in any script; the exact patterns run only there
+# where a leet word or a gapped run could be, in any script; the exact patterns run only there.
+# _LEET_CORE's matches are the leet character (two for the digit pair): word_windows uses them.
 _LEET_CORE = re.compile(
-    r"(?=[013457$|!@])(?:(?<=[^\W\d_])(?:[013457$|!]|@(?![\w-]*\.\w))(?=[^\W\d_])"
-    r"|(?<=[^\W\d_]{2})[013457]{2}(?![^\W_])|(?<![^\W_])[013457@$](?=[^\W\d_]{2}))"
+    r"[013457$|!@](?:(?<=[^\W\d_][013457$|!])(?=[^\W\d_])|(?<=[^\W\d_]@)(?![\w-]*\.\w)(?=[^\W\d_])"
+    r"|(?<=[^\W\d_]{2}[013457])[013457](?![^\W_])|(?<=[013457@$])(?<![^\W_][013457@$])(?=[^\W\d_]{2}))"
 )
-_GAP_HINT = re.compile(r"[^\W_]([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_]")
+_GAP_HINT = re.compile(r"([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_](?<=[^\W_][\s\S]{6})")
+# what every _GAPPED run holds (letters between three equal gaps); no run crosses a line break
+_GAP_CORE = regex.compile(r"(?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$](?P=sep)[\p{L}0-9@$](?P=sep)")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                        "@": "a", "$": "s", "|": "l", "!": "i"})
 _LETTER = regex.compile(r"\p{L}")
+_WORD_GAP = re.compile(r"[ \n\t]")  # what separates the words of word_windows
 
 
 class OffsetMap:
@@ -95,6 +112,21 @@ class OffsetMap:
         i = max(bisect.bisect_right(self.starts, offset - 1) - 1, 0)
         o_start, o_end, exact = self.origins[i]
         return min(o_start + offset - self.starts[i], o_end) if exact else o_end
+
+
+class _AsciiFirst:
+    """Two spellings of one pattern: the stdlib one for an ASCII span of text, else the regex one.
+
+    Only for patterns whose look-arounds cannot see past the span's ends, as in word windows.
+    """
+
+    def __init__(self, ascii_pattern: re.Pattern[str], pattern: regex.Pattern[str]) -> None:
+        self.ascii_pattern, self.pattern = ascii_pattern, pattern
+
+    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str] | regex.Match[str]]:
+        """pattern.finditer(text, pos, endpos)."""
+        use = self.ascii_pattern if text[pos:endpos].isascii() else self.pattern
+        return use.finditer(text, pos, endpos)
 
 
 def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str],
@@ -192,6 +224,17 @@ def lower_text(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# ASCII characters that \w does not match, as spaces: then str.split finds the \w+ tokens
+_NOT_WORD_ASCII = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+
+
+def tokens(text: str) -> frozenset[str]:
+    """The distinct \\w+ tokens of text (in ASCII text found by split, several times faster than findall)."""
+    if text.isascii():
+        return frozenset(text.translate(_NOT_WORD_ASCII).split())
+    return frozenset(_TOKEN.findall(text))
+
+
 class LowerWords:
     """Lower-case views of `self.text` that phrase matching shares (Segment and Canonical)."""
 
@@ -205,7 +248,7 @@ class LowerWords:
     @cached_property
     def lower_words(self) -> frozenset[str]:
         """The distinct \\w+ tokens of the lower-case text: phrase rules skip texts that lack their words."""
-        return frozenset(_TOKEN.findall(self.lower))
+        return tokens(self.lower)
 
 
 class Canonical(LowerWords):
@@ -220,7 +263,13 @@ class Canonical(LowerWords):
     @cached_property
     def loose_words(self) -> frozenset[str]:
         """The canonical tokens with l written as i (a leet 1 may stand for either)."""
-        return frozenset(w.replace("l", "i") for w in self.lower_words)
+        return tokens(self.lower.replace("l", "i"))
+
+    @cached_property
+    def window_words(self) -> frozenset[str]:
+        """loose_words of the text in windows(): the words a match near a change can be made of."""
+        low = self.lower
+        return tokens(" ".join(low[start:end] for start, end in self.windows()).replace("l", "i"))
 
     @property
     def changed(self) -> bool:
@@ -270,19 +319,37 @@ def canonical(raw: str) -> Canonical:
             windows = word_windows(text, _LEET_CORE)
             if not windows:
                 continue
+            pattern = _LEET_WORD_ASCII if text.isascii() else _AsciiFirst(_LEET_WORD_ASCII, pattern)
+        if pattern is _GAPPED:
+            windows = line_windows(text, _GAP_CORE)
         text, omap = substitute(text, pattern, repl, windows)
         if omap is not None:
             maps.append(omap)
     return Canonical(raw, text, tuple(maps))
 
 
+def line_windows(text: str, core: regex.Pattern[str]) -> list[tuple[int, int]]:
+    """The lines (without their line break) that hold a match of `core`, in order."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := core.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        pos = end = len(text) if end == -1 else end
+        spans.append((start, end))
+    return spans
+
+
 def word_windows(text: str, core: re.Pattern[str]) -> list[tuple[int, int]]:
     """Disjoint spans of whole white-space separated words around each match of `core`."""
     spans: list[tuple[int, int]] = []
+    rfind, gap = text.rfind, _WORD_GAP.search
+    lo = 0  # a word that starts a window begins after the last window's end (a gap character)
     for m in core.finditer(text):
-        if spans and m.start() < spans[-1][1]:
+        if m.start() < lo:
             continue
-        start = max(text.rfind(c, 0, m.start()) for c in " \n\t") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in " \n\t") if i != -1]
-        spans.append((start, min(ends) if ends else len(text)))
+        start = max(rfind(" ", lo, m.start()), rfind("\n", lo, m.start()), rfind("\t", lo, m.start())) + 1
+        end = gap(text, m.end())
+        lo = end.start() if end is not None else len(text)
+        spans.append((start, lo))
     return _merge(spans)

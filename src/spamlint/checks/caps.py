@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
-
-from typing import Iterable
+import re
+from itertools import islice
+from typing import Iterable, Iterator
 
 import regex
 
@@ -14,19 +14,38 @@ from .base import TEXT_SCOPES, Check, Option
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
 _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
+_UPPER_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
 
 
 def _is_caps(word: str) -> bool:
     return word.isupper()
 
 
-def _upper_runs(seg: Segment) -> list[int]:
-    """Where two capitals in a row start, once per segment (sentences never split such a pair)."""
-    runs = seg.__dict__.get("_upper_runs")
-    if runs is None:
-        runs = [m.start() for m in _UPPER_RUN.finditer(seg.text)]
-        seg.__dict__["_upper_runs"] = runs
-    return runs
+def _next_upper_run(seg: Segment, pos: int) -> int:
+    """Where the first two capitals in a row at or after pos start, or -1 (sentences never split such a pair)."""
+    shape = seg.__dict__.get("_caps_shape")
+    if shape is None:  # ASCII text: its capitals as A, found by str.find; else None: the pattern finds them
+        shape = seg.__dict__["_caps_shape"] = seg.text.translate(_UPPER_SHAPE) if seg.text.isascii() else ""
+    if shape:
+        return shape.find("AA", pos)
+    m = _UPPER_RUN.search(seg.text, pos)
+    return -1 if m is None else m.start()
+
+
+def _is_ascii(seg: Segment) -> bool:
+    """seg.text.isascii(), once per segment."""
+    ascii_ = seg.__dict__.get("_ascii")
+    if ascii_ is None:
+        ascii_ = seg.__dict__["_ascii"] = seg.text.isascii()
+    return ascii_
+
+
+def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
+    """The sentences of seg that hold two capitals in a row, in order, from the first such pair on."""
+    while first != -1:
+        start, end = seg.sentence_at(first)
+        yield start, end
+        first = _next_upper_run(seg, end)
 
 
 class CapsCheck(Check):
@@ -46,17 +65,24 @@ class CapsCheck(Check):
         "max_hits": Option("int", 3, "report at most this many sentences"),
     }
 
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        # where all words must be capitals, a run of small letters as long as a counted word is a
+        # counted word that is not in capitals: the span fails without looking at its words
+        n = max(self.opts["min_word_length"], 1)
+        self.lower_run = None if self.opts["mode"] == "words" else re.compile(f"[a-z]{{{n}}}")
+        # in ASCII text every capitalised word that counts holds its own match of this pattern
+        # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
+        self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
+
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            runs = _upper_runs(seg)
-            if not runs:
+            first = _next_upper_run(seg, 0)
+            if first == -1:
                 continue
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else seg.sentences
+            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with_runs(seg, first)
             for start, end in spans:
-                i = bisect.bisect_left(runs, start)
-                if i == len(runs) or runs[i] >= end:  # no two capitals in a row in this sentence
-                    continue
                 hit = self._judge(seg, start, end)
                 if hit is not None:
                     yield hit
@@ -67,6 +93,10 @@ class CapsCheck(Check):
     def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
         """A hit for the span start:end if its capitalised words meet the rule's mode."""
         minlen = self.opts["min_word_length"]
+        if self.lower_run is not None and self.lower_run.search(seg.text, start, end):
+            return None
+        if self._too_few(seg, start, end):
+            return None
         words = [m for m in _WORD.finditer(seg.text, start, end) if len(m.group()) >= minlen]
         caps = [m for m in words if _is_caps(m.group())]
         if len(caps) < self.opts["min_words"]:
@@ -75,3 +105,10 @@ class CapsCheck(Check):
             return None
         first, last = caps[0], caps[-1]
         return Hit(**seg.hit(first.start(), last.end(), count=len(caps)))
+
+    def _too_few(self, seg: Segment, start: int, end: int) -> bool:
+        """True when an ASCII span surely has fewer than `min_words` capitalised words."""
+        if not _is_ascii(seg):
+            return False
+        need = self.opts["min_words"]
+        return need > 0 and sum(1 for _ in islice(self.caps_word.finditer(seg.text, start, end), need)) < need

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import re
+from typing import Iterable, Iterator
 
-from ..document import Document
+from ..document import Document, Segment
 from ..findings import Hit
 from .base import TEXT_SCOPES, Check, Option
+
+_MARK = re.compile("[!\uff01]")
 
 
 class ExclamationCheck(Check):
@@ -25,7 +28,7 @@ class ExclamationCheck(Check):
         for seg in doc.segments(scope):
             if "!" not in seg.text and "\uff01" not in seg.text:
                 continue
-            for start, end in seg.sentences:
+            for start, end in seg.sentences if limit < 0 else _sentences_with_marks(seg):
                 count = seg.text.count("!", start, end) + seg.text.count("\uff01", start, end)
                 if count > limit:
                     first = seg.text.find("!", start, end)
@@ -34,3 +37,10 @@ class ExclamationCheck(Check):
                     if n >= self.opts["max_hits"]:
                         return
 
+
+def _sentences_with_marks(seg: Segment) -> Iterator[tuple[int, int]]:
+    """The sentences that hold an exclamation mark, in order, found around the marks (no full split)."""
+    text, pos = seg.text, 0
+    while (m := _MARK.search(text, pos)) is not None:
+        start, pos = seg.sentence_at(m.start())
+        yield start, pos

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import regex
 
@@ -19,17 +19,36 @@ _PUNCT_GAPPED = regex.compile(
 )
 # single letters separated by single spaces: "f r e e"
 _SPACE_GAPPED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:[ \u00a0]\p{L}){2,30}(?![\p{L}\p{N}])")
-# cheap necessary conditions (stdlib re): two separators around a short group; three spaced letters
-_PUNCT_HINT = re.compile(r"[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[^\W_]{1,3}[.\-_*|!:\u2022\u00b7~+/\\'^,]")
+# cheap necessary conditions (stdlib re): two separators around a short group; three spaced letters.
+# The first separator is written [..][..]? rather than [..]{1,2}: the same matches, but a pattern
+# that starts with a plain character class lets the engine skip ahead to the next candidate
+_PUNCT_HINT = re.compile(r"[.\-_*|!:\u2022\u00b7~+/\\'^,][.\-_*|!:\u2022\u00b7~+/\\'^,]?[^\W_]{1,3}[.\-_*|!:\u2022\u00b7~+/\\'^,]")
 _SPACE_HINT = re.compile(r"[ \u00a0][^\W\d_][ \u00a0][^\W\d_](?!\w)")  # starts at a space: quick to scan
+# in ASCII text the space hint is sought in the text's shape (a letter, 0 other word character,
+# . anything else): a pattern that starts with a fixed string is found far faster
+_SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isalnum() or chr(i) == "_"
+                        else chr(i) if chr(i) == " " else "." for i in range(128)})
+_SPACE_HINT_SHAPE = re.compile(r" a a(?![a0])")
+# the punctuation hint and gaps in the same way: s separator, a letter or digit, d @ or $, white
+# space kept (word_windows cuts there), # the rest; the patterns are the ones above, letter for class
+_PUNCT_SHAPE = str.maketrans({chr(i): "s" if chr(i) in ".-_*|!:~+/\\'^," else "a" if chr(i).isalnum()
+                              else "d" if chr(i) in "@$" else chr(i) if chr(i) in " \n\t" else "#"
+                              for i in range(128)})
+_PUNCT_HINT_SHAPE = re.compile(r"ss?a{1,3}s")
+_PUNCT_GAPPED_SHAPE = re.compile(r"(?<!a)[ad]{1,3}(?:s{1,2}[ad]{1,3}){2,20}(?!a)")
+# what every space-gapped run holds (two letters after spaces), and no run crosses a line break
+_SPACE_CORE = regex.compile(r"[ \u00a0]\p{L}[ \u00a0]\p{L}")
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # separators that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
              str.maketrans({**_LEET, "!": "i", "|": "l"}))
 _NOT_LETTER = regex.compile(r"[^\p{L}]")
-_WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
+_WORD_ON = regex.compile(r"[\p{L}\p{M}]*")  # a word's letters from an offset on
+_WORD_BACK = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)  # and before it
 _FOREIGN = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
 _LATIN = regex.compile(r"\p{Latin}")
+# no letter of those scripts comes before U+0370 (a test checks it): text below it needs no look
+_BEYOND_LATIN = re.compile("[^\x00-\u036f]")
 
 
 class GappedWordCheck(Check):
@@ -49,21 +68,20 @@ class GappedWordCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            for m in self._candidates(seg.text):
-                joined = self._reading(m.group())
+            for start, end in self._candidates(seg.text):
+                joined = self._reading(seg.text[start:end])
                 if joined is not None:
-                    yield Hit(**seg.hit(m.start(), m.end(), word=joined, match=m.group()))
+                    yield Hit(**seg.hit(start, end, word=joined, match=seg.text[start:end]))
                     n += 1
                     if n >= self.opts["max_hits"]:
                         return
 
     @staticmethod
-    def _candidates(text: str) -> Iterable[regex.Match[str]]:
-        """Gapped tokens; punctuation-gapped ones are sought only in the words around a cheap hint."""
-        for ws, we in word_windows(text, _PUNCT_HINT):
-            yield from _PUNCT_GAPPED.finditer(text, ws, we)
-        if _SPACE_HINT.search(text):
-            yield from _SPACE_GAPPED.finditer(text)
+    def _candidates(text: str) -> Iterable[tuple[int, int]]:
+        """Spans of gapped tokens; punctuation-gapped ones are sought only in the words around a cheap hint."""
+        yield from _punct_gapped(text)
+        if _space_hint(text):
+            yield from (m.span() for m in _space_gapped(text))
 
     def _reading(self, token: str) -> str | None:
         """The listed word this broken-up token spells, if any."""
@@ -73,6 +91,35 @@ class GappedWordCheck(Check):
             if joined in self.words and len(token) > len(joined):
                 return joined
         return None
+
+
+def _punct_gapped(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of _PUNCT_GAPPED's matches in the words around each match of _PUNCT_HINT."""
+    if text.isascii():
+        shape = text.translate(_PUNCT_SHAPE)
+        for ws, we in word_windows(shape, _PUNCT_HINT_SHAPE):
+            yield from (m.span() for m in _PUNCT_GAPPED_SHAPE.finditer(shape, ws, we))
+        return
+    for ws, we in word_windows(text, _PUNCT_HINT):
+        yield from (m.span() for m in _PUNCT_GAPPED.finditer(text, ws, we))
+
+
+def _space_hint(text: str) -> bool:
+    """True when _SPACE_HINT is found in text."""
+    if text.isascii():
+        return _SPACE_HINT_SHAPE.search(text.translate(_SHAPE)) is not None
+    return _SPACE_HINT.search(text) is not None
+
+
+def _space_gapped(text: str) -> Iterator[regex.Match[str]]:
+    """_SPACE_GAPPED.finditer(text), searched only in the lines that hold two spaced letters."""
+    pos = 0
+    while (core := _SPACE_CORE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, core.start()) + 1
+        end = text.find("\n", core.end())
+        end = len(text) if end == -1 else end
+        yield from _SPACE_GAPPED.finditer(text, start, end)
+        pos = end
 
 
 class MixedScriptCheck(Check):
@@ -87,11 +134,26 @@ class MixedScriptCheck(Check):
         for seg in doc.segments(scope):
             if seg.text.isascii():
                 continue
-            for m in _WORD.finditer(seg.text):
-                word = m.group()
-                if word.isascii() or not _FOREIGN.search(word) or not _LATIN.search(word):
+            for start, end in _foreign_words(seg.text):
+                word = seg.text[start:end]
+                if not _LATIN.search(word):
                     continue
-                yield Hit(**seg.hit(m.start(), m.end(), word=word))
+                yield Hit(**seg.hit(start, end, word=word))
                 n += 1
                 if n >= self.opts["max_hits"]:
                     return
+
+
+def _foreign_words(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the words (runs of two or more letters and marks) that hold a Cyrillic, Greek... letter.
+
+    Found from the foreign letters outwards: most text has few of them, and most words need no look.
+    """
+    high = _BEYOND_LATIN.search(text)
+    pos = len(text) if high is None else high.start()
+    while (f := _FOREIGN.search(text, pos)) is not None:
+        start = _WORD_BACK.match(text, 0, f.start()).start()
+        end = _WORD_ON.match(text, f.start()).end()
+        if end - start >= 2 and end > f.start():  # a foreign sign that is no letter is in no word
+            yield start, end
+        pos = max(end, f.start() + 1)

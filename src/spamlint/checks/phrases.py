@@ -12,11 +12,9 @@ from typing import Iterable, NamedTuple
 from ..document import Document, Segment
 from ..findings import Hit
 from ._canon import canonical_only
+from ._index import PhraseIndex, scan
 from ._text import fold_il, phrase_pattern, strip_accents
 from .base import TEXT_SCOPES, Check, Option
-
-
-_TOKEN = re.compile(r"\w+")
 
 
 class Match(NamedTuple):
@@ -33,14 +31,6 @@ class Match(NamedTuple):
         if self.disguise is None:
             return self.seg.text[self.start:self.end]
         return f"{self.key} as \u201c{self.seg.text[self.start:self.end]}\u201d ({self.disguise})"
-
-
-def _index(needs: set[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
-    """The word sets of the phrases, by the longest word of each (a phrase of no word needs nothing)."""
-    out: dict[str, list[frozenset[str]]] = {}
-    for words in needs:
-        out.setdefault(max(words, key=len, default=""), []).append(words)
-    return out
 
 
 class PhrasesCheck(Check):
@@ -69,21 +59,13 @@ class PhrasesCheck(Check):
         # the canonical text has no accents: its pattern and lookups use phrases without them
         self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
         self.loose = phrase_pattern(list(self.by_folded), loose=True, lowered=True)
-        # the words each phrase needs: a text lacking all of some phrase's words is not scanned
-        self.needs = _index({frozenset(_TOKEN.findall(k)) for k in [*self.weights, *self.aliases]})
-        # matching starts only where a phrase's first word stands; phrases that start with no
-        # word character (like "$$$") are found by a scan of their own
-        phrases = [*self.weights, *self.aliases]
-        self.first_words = frozenset(m.group() for k in phrases if (m := _TOKEN.match(k)))
-        unanchored = [k for k in phrases if not _TOKEN.match(k)]
+        # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
+        # and matching starts only where the first word of a phrase whose words are all in the
+        # text stands; phrases that start with no word character (like "$$$") get a scan of their own
+        self.needs = PhraseIndex([*self.weights, *self.aliases])
+        unanchored = self.needs.unanchored
         self.unanchored = phrase_pattern(unanchored, lowered=True) if unanchored else None
-        self.loose_needs = _index({frozenset(_TOKEN.findall(k)) for k in self.by_folded})
-
-    def _possible(self, words: frozenset[str], needs: dict[str, list[frozenset[str]]]) -> bool:
-        """True when every word of some phrase is in the text (found through each phrase's longest word)."""
-        if "" in needs:  # a phrase without word characters, like "$$$", is always worth a look
-            return True
-        return any(n <= words for anchor in needs.keys() & words for n in needs[anchor])
+        self.loose_needs = PhraseIndex(self.by_folded)
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -91,11 +73,9 @@ class PhrasesCheck(Check):
 
     def matches(self, seg: Segment) -> list[Match]:
         """Raw matches, then matches only the canonical text shows."""
-        found = []
-        if self._possible(seg.lower_words, self.needs):
-            found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
+        found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
         canon = seg.canonical if self.opts["canonical"] else None
-        if canon is not None and canon.changed and self._possible(canon.loose_words, self.loose_needs):
+        if canon is not None and canon.changed and self.loose_needs.possible(canon.window_words):
             spans = [(m.start, m.end) for m in found]
             for start, end, text, how in canonical_only(seg, self.loose, spans):
                 key = self.by_folded.get(fold_il(text), self._key(text))
@@ -104,15 +84,11 @@ class PhrasesCheck(Check):
 
     def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
-        positions = sorted(p for w in self.first_words & seg.lower_words for p in seg.word_starts(w))
-        found, end = [], -1
-        for p in positions:
-            m = self.pattern.match(seg.lower, p) if p >= end else None
-            if m is not None:
-                found.append(m)
-                end = m.end()
+        found = scan(self.pattern, seg.lower, self.needs.word_starts(seg))
         if self.unanchored is not None:
-            found = sorted(found + list(self.unanchored.finditer(seg.lower)), key=lambda m: m.start())
+            leads = self.needs.lead_starts(seg.lower)
+            more = list(self.unanchored.finditer(seg.lower)) if leads is None else scan(self.unanchored, seg.lower, leads)
+            found = sorted(found + more, key=lambda m: m.start())
         return found
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:

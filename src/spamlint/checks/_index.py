@@ -1,0 +1,105 @@
+"""Where a phrase list can match: the words its phrases need, and the offsets where they can start.
+
+A phrase pattern tried at every offset of a long text costs far more than a few set operations
+on the text's words and `str.find` for the first words of the phrases the text can hold.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+from typing import Iterable
+
+from ..document import Segment
+
+_TOKEN = re.compile(r"\w+")
+
+
+def offsets(text: str, char: str) -> list[int]:
+    """Every offset of `char` in text (str.find skips ahead far faster than a regex scan)."""
+    out, i = [], text.find(char)
+    while i != -1:
+        out.append(i)
+        i = text.find(char, i + 1)
+    return out
+
+
+def scan(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """pattern.finditer(text) when every match starts at one of `starts` (sorted): tried only there."""
+    found, end = [], -1
+    for p in starts:
+        m = pattern.match(text, p) if p >= end else None
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+class PhraseIndex:
+    """The words each phrase of a (lower-case) list needs, and the first word or character it starts with."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = [" ".join(k.lower().split()) for k in phrases]
+        firsts: dict[frozenset[str], set[str]] = {}  # word set -> first words of the phrases with it
+        for k in phrases:
+            first = _TOKEN.match(k)
+            firsts.setdefault(frozenset(_TOKEN.findall(k)), set()).update([first.group()] if first else [])
+        self.always = frozenset() in firsts  # a phrase without word characters, like "$$$"
+        # one-word phrases need just their word, which is also their first word (if they have one):
+        # plain set operations answer for them, the loop below only sees longer phrases
+        self.one_word = frozenset(w for n in firsts if len(n) == 1 for w in n)
+        self.one_word_firsts = frozenset(w for n, f in firsts.items() if len(n) == 1 for w in f)
+        # longer phrases indexed by their longest word: `&` with a text's words walks the smaller set
+        self.by_anchor: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        for n, f in firsts.items():
+            if len(n) > 1:
+                self.by_anchor.setdefault(max(n, key=len), []).append((n, frozenset(f)))
+        self.anchors = frozenset(self.by_anchor)
+        # phrases that start with no word character are sought at their first character; an empty
+        # phrase (matching everywhere) leaves no such shortcut (None)
+        self.unanchored = [k for k in phrases if not _TOKEN.match(k)]
+        self.leads = frozenset(k[0] for k in self.unanchored) if all(self.unanchored) else None
+
+    def possible(self, words: frozenset[str]) -> bool:
+        """True when every word of some phrase is in `words`."""
+        if self.always or not self.one_word.isdisjoint(words):
+            return True
+        return any(n <= words for anchor in self.anchors & words for n, _ in self.by_anchor[anchor])
+
+    def first_words(self, words: frozenset[str]) -> frozenset[str]:
+        """The first words of the phrases whose words are all in `words`: only there can a phrase start."""
+        firsts = self.one_word_firsts & words
+        anchors = self.anchors & words
+        if not anchors:
+            return firsts
+        more = set(firsts)
+        for anchor in anchors:
+            for n, f in self.by_anchor[anchor]:
+                if n <= words:
+                    more |= f
+        return frozenset(more)
+
+    def word_starts(self, seg: Segment) -> list[int]:
+        """Sorted offsets in seg.lower where a phrase that starts with a word can match."""
+        firsts = self.first_words(seg.lower_words)
+        if not firsts:
+            return []
+        if len(firsts) == 1:
+            return seg.word_starts(next(iter(firsts)))  # already in order
+        return sorted(chain.from_iterable(map(seg.word_starts, firsts)))
+
+    def lead_starts(self, text: str) -> list[int] | None:
+        """Sorted offsets where a phrase that starts with no word character can match (None: anywhere)."""
+        if self.leads is None:
+            return None
+        return sorted(p for c in self.leads for p in offsets(text, c))
+
+    def finditer(self, pattern: re.Pattern[str], seg: Segment) -> list[re.Match[str]]:
+        """What pattern.finditer(seg.lower) gives, for the lower-case pattern of these phrases."""
+        starts = self.word_starts(seg)
+        if self.unanchored:
+            leads = self.lead_starts(seg.lower)
+            if leads is None:
+                return list(pattern.finditer(seg.lower))
+            starts = sorted(starts + leads)
+        return scan(pattern, seg.lower, starts)

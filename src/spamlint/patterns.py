@@ -6,14 +6,15 @@ module, V0 syntax) after refusing counted repeats that expand past a size limit 
 `regex_timeout` of the document being checked.  A search that runs out of time counts as no
 match and leaves a `("limit", ...)` problem on the document, which `limit-reached` reports.
 The engine says which document is being checked with `checking(doc)` (a context variable, so
-threads linting different documents do not share it).
+threads linting different documents do not share it); while it does, `shared` keeps facts that
+several checks derive from the document (its web links, whether it looks like bulk mail).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import regex
 
@@ -21,17 +22,36 @@ from .limits import DEFAULT_LIMITS
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 _DOC: contextvars.ContextVar[Any] = contextvars.ContextVar("spamlint_checking", default=None)
+_MEMO: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("spamlint_shared", default=None)
 _COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
 def checking(doc: Any) -> Iterator[None]:
     """Run user patterns against this document's limits while the block runs."""
-    token = _DOC.set(doc)
+    token, memo_token = _DOC.set(doc), _MEMO.set({})
     try:
         yield
     finally:
+        _MEMO.reset(memo_token)
         _DOC.reset(token)
+
+
+def shared(doc: Any, compute: Callable[[Any], T]) -> T:
+    """compute(doc), worked out once per document while the engine checks it.
+
+    Outside `checking` (a check run on its own) it is simply computed; the memo ends with the
+    block, so a document changed between runs is never answered from an earlier one.
+    """
+    memo = _MEMO.get()
+    if memo is None or _DOC.get() is not doc:
+        return compute(doc)
+    try:
+        return memo[compute]
+    except KeyError:
+        value = memo[compute] = compute(doc)
+        return value
 
 
 class UserPattern:

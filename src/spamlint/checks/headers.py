@@ -11,17 +11,24 @@ import regex
 
 from ..document import Document, Header
 from ..findings import Hit
-from ..patterns import user_pattern
+from ..patterns import shared, user_pattern
 from ..urls import registrable_domain
 from .base import Check, Option
 
 _BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
                  "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
-_UNSUB = re.compile(r"unsubscribe|opt[ -]?out|abmelden|désinscri|desinscri|darse de baja", re.IGNORECASE)
+# the look-ahead names every alternative's first letter: re then skips ahead to those letters
+# instead of trying each alternative at every position (same matches, a few times faster)
+_UNSUB = re.compile(r"(?=[uoad])(?:unsubscribe|opt[ -]?out|abmelden|désinscri|desinscri|darse de baja)",
+                    re.IGNORECASE)
 
 
 def looks_bulk(doc: Document) -> bool:
     """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
+    return shared(doc, _looks_bulk)
+
+
+def _looks_bulk(doc: Document) -> bool:
     precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
     if precedence in ("bulk", "list", "junk"):
         return True

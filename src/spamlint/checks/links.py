@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..document import Document, Link
 from ..findings import Hit
+from ..patterns import shared
 from ..urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
 from .base import Check, Option
 
@@ -15,14 +16,21 @@ def _hit(link: Link, **detail: object) -> Hit:
     return Hit(part=link.part, line=link.line, column=link.column, excerpt=link.url[:120], detail=detail)
 
 
-def _web_links(doc: Document) -> Iterable[tuple[Link, str]]:
+def _web_links(doc: Document) -> list[tuple[Link, str]]:
+    """(link, host) of every http(s) link to judge; worked out once for all the link rules."""
+    return shared(doc, _find_web_links)
+
+
+def _find_web_links(doc: Document) -> list[tuple[Link, str]]:
+    found = []
     for link in doc.links:
         if link.templated:
             continue
         host = host_of(link.url)
         # the sender's own domains (config `sender-domains`) never count against the email
         if host and not (doc.sender_domains and domain_matches(host, doc.sender_domains)):
-            yield link, host
+            found.append((link, host))
+    return found
 
 
 class LinkHostCheck(Check):

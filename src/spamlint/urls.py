@@ -56,6 +56,7 @@ def registrable_domain(host: str) -> str:
     return _psl().privatesuffix(host.lower()) or host.lower()
 
 
+@lru_cache(maxsize=8192)
 def is_ip_host(host: str) -> bool:
     """True for dotted IPv4, IPv6, and integer/hex/octal encodings of an IPv4 address."""
     h = host.strip("[]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from ..document import Document, Link
@@ -78,6 +79,12 @@ class IpLinkCheck(Check):
 _ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _shows_address(text: str) -> bool:
+    """True when anchor text presents an address (cached: "Click here" and the like recur in every mail)."""
+    return _ADDRESS_SHOWN.search(text) is not None
+
+
 class AnchorMismatchCheck(Check):
     """Anchor text that shows one domain while the link goes to another registrable domain."""
 
@@ -95,7 +102,7 @@ class AnchorMismatchCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for link, host in _web_links(doc):
-            if not _ADDRESS_SHOWN.search(link.text):
+            if not _shows_address(link.text):
                 continue  # a name like "CNET News.com" is a brand, not an address the reader checks
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):

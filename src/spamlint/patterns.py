@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import regex
 
 from .limits import DEFAULT_LIMITS
+from .prefilter import cannot_match, needles, required_sets
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 _DOC: contextvars.ContextVar[Any] = contextvars.ContextVar("spamlint_checking", default=None)
@@ -57,10 +58,11 @@ def shared(doc: Any, compute: Callable[[Any], T]) -> T:
 class UserPattern:
     """A compiled rule pattern whose searches stop at the current document's regex_timeout."""
 
-    def __init__(self, compiled: regex.Pattern[str]) -> None:
+    def __init__(self, compiled: regex.Pattern[str], tests: tuple[tuple[str, bool], ...] = ()) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
+        self.tests = tests  # prefilter.needles: characters without which no match is possible
 
     def search(self, text: str, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""
@@ -81,6 +83,8 @@ class UserPattern:
         while the caller works between matches (or waits for the GIL in a busy thread).
         """
         end = len(text) if endpos is None else endpos
+        if self.tests and cannot_match(text, self.tests):
+            return
         while pos <= end:
             m = self._call(self.compiled.search, text, pos, end)
             if m is None:
@@ -94,6 +98,8 @@ class UserPattern:
                 for m in self.finditer(text, *args)]
 
     def _call(self, method: Any, text: str, *args: Any) -> Any:
+        if self.tests and cannot_match(text, self.tests):
+            return None  # a sure "no match" needs no timed search
         doc = _DOC.get()
         try:
             return method(text, *args, timeout=_timeout(doc))
@@ -112,7 +118,10 @@ def user_pattern(pattern: str, flags: int = 0) -> UserPattern:
     """Compile a rule's pattern (V0 syntax); raise regex.error if it is invalid or expands too far."""
     if expansion(pattern) > MAX_EXPANSION + len(pattern):  # long word lists are fine; unrolling is not
         raise regex.error(f"counted repeats expand past {MAX_EXPANSION} (nested {{n}} multiply)")
-    return UserPattern(regex.compile(pattern, flags | regex.V0))
+    compiled = regex.compile(pattern, flags | regex.V0)
+    plain = flags & ~regex.IGNORECASE == 0  # other flags (VERBOSE...) change what the reader would see
+    tests = needles(required_sets(pattern, bool(flags & regex.IGNORECASE))) if plain else ()
+    return UserPattern(compiled, tests)
 
 
 def expansion(pattern: str) -> int:

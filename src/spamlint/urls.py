@@ -14,11 +14,32 @@ _DOMAIN_IN_TEXT = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _psl():  # loading the list takes a few ms: only when a link rule needs it
-    from publicsuffixlist import PublicSuffixList
+@lru_cache(maxsize=2)
+def _psl(punycode: bool = False):
+    """The Public Suffix List, loaded on first use; with `punycode`, also the xn-- forms of its
+    non-ASCII rules (as the library adds by default).
 
-    return PublicSuffixList()
+    Only a host with an xn-- label can match one of those forms, and making them (the idna
+    codec) is most of the load time, so every other host is looked up in the list without them.
+    """
+    from publicsuffixlist import PSLFILE, PublicSuffixList
+
+    with open(PSLFILE, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    return PublicSuffixList(lines + punycode_rules(lines) if punycode else lines, accept_encoded_idn=False)
+
+
+def punycode_rules(lines: list[str]) -> list[str]:
+    """The punycode form of each non-ASCII rule in Public Suffix List lines (as the library reads a rule)."""
+    out = []
+    for line in lines:
+        if line.isascii():
+            continue  # most of the list; an ASCII rule is its own punycode
+        rule = line.lower().split(" ")[0].rstrip()
+        if rule and not rule.startswith("//") and not rule.isascii():
+            encoded = rule.lstrip("!").encode("idna").decode("ascii")
+            out.append("!" + encoded if rule.startswith("!") else encoded)
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -53,7 +74,8 @@ def registrable_domain(host: str) -> str:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         pass
-    return _psl().privatesuffix(host.lower()) or host.lower()
+    host = host.lower()
+    return _psl("xn--" in host).privatesuffix(host) or host
 
 
 @lru_cache(maxsize=8192)

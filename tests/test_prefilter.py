@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spamlint.patterns import user_pattern
+from spamlint.limits import Limits
+from spamlint.patterns import checking, user_pattern
 from spamlint.prefilter import cannot_match, needles, required_sets
 from spamlint.rules import builtin_rules
 
@@ -95,3 +98,21 @@ def test_builtin_patterns_keep_their_examples(rule) -> None:
         for text in rule.examples_hit + rule.examples_miss:
             for m in compiled.finditer(text):
                 assert not cannot_match(m.group(), tests), (pattern, m.group())
+
+
+def test_found_answers_as_search_and_remembers_short_texts() -> None:
+    p = user_pattern("^http://", regex.IGNORECASE)
+    for text in ["http://a.example/", "HTTP://b.example", "https://a.example/", "", "mailto:x@y"]:
+        for _ in range(2):  # the second answer comes from memory
+            assert p.found(text) == (p.compiled.search(text) is not None)
+    assert "http://a.example/" in p._seen
+
+
+def test_found_forgets_nothing_it_did_not_finish() -> None:
+    doc = SimpleNamespace(limits=Limits(regex_timeout=0.05), problems=[])
+    p = user_pattern("(a|aa)+$")
+    text = "a" * 60 + "b"
+    with checking(doc):
+        assert p.found(text) is False
+    assert text not in p._seen  # ran out of time: asked again, it searches again
+    assert any("regex_timeout" in what for _, what in doc.problems)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import time
 from typing import Any, Callable, Iterator, TypeVar
 
 import regex
@@ -22,6 +23,7 @@ from .limits import DEFAULT_LIMITS
 from .prefilter import cannot_match, needles, required_sets
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
+MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
 _DOC: contextvars.ContextVar[Any] = contextvars.ContextVar("spamlint_checking", default=None)
 _MEMO: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("spamlint_shared", default=None)
 _COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
@@ -63,10 +65,37 @@ class UserPattern:
         self.pattern = compiled.pattern
         self.flags = compiled.flags
         self.tests = tests  # prefilter.needles: characters without which no match is possible
+        self._seen: dict[str, tuple[bool, float]] = {}  # found(): short text -> (answer, seconds it took)
 
     def search(self, text: str, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""
         return self._call(self.compiled.search, text, *args)
+
+    def found(self, text: str) -> bool:
+        """Whether search finds a match; False when the time runs out.
+
+        Short texts (hosts, URLs, anchor texts) recur across mail, so their answers are kept
+        with the time the search took, and given again only to a search allowed that long.
+        """
+        if len(text) > MEMO_TEXT:
+            return self.search(text) is not None
+        doc = _DOC.get()
+        limit = _timeout(doc)
+        seen = self._seen.get(text)
+        if seen is not None and seen[1] < limit:
+            return seen[0]
+        if self.tests and cannot_match(text, self.tests):
+            return False
+        start = time.perf_counter()
+        try:
+            answer = self.compiled.search(text, timeout=limit) is not None
+        except TimeoutError:
+            self._note(doc)
+            return False
+        if len(self._seen) >= MEMO_SIZE:
+            self._seen.clear()
+        self._seen[text] = (answer, time.perf_counter() - start)
+        return answer
 
     def match(self, text: str, *args: Any) -> Any:
         """Like regex match; None when the time runs out."""

@@ -102,5 +102,10 @@ def domain_in_text(text: str) -> str | None:
 
 def domain_matches(host: str, domains: frozenset[str]) -> bool:
     """True if host is one of domains or a subdomain of one."""
-    parts = host.lower().split(".")
-    return any(".".join(parts[i:]) in domains for i in range(len(parts)))
+    suffix = host.lower()
+    while suffix not in domains:  # host, then what follows each dot in turn
+        dot = suffix.find(".")
+        if dot == -1:
+            return False
+        suffix = suffix[dot + 1:]
+    return True

@@ -46,7 +46,7 @@ class LinkPatternCheck(Check):
     def _matches(self, link: Link, host: str) -> bool:
         values = (link.url, host, link.text)
         for i, pattern in self.tests:
-            if not pattern.search(values[i]):
+            if not pattern.found(values[i]):
                 return False
         return True
 
@@ -102,8 +102,8 @@ class LookalikeDomainCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.brands = {b.lower(): fold_il(b.lower().split(".")[0]) for b in options["brands"]}
-        # (brand, its folded name, ".brand." as it appears inside a dotted host)
-        self._brand_rows = [(brand, name, f".{brand}.") for brand, name in self.brands.items()]
+        # (brand, its folded name, ".brand." as it appears inside a dotted host, length of the name)
+        self._brand_rows = [(brand, name, f".{brand}.", len(name)) for brand, name in self.brands.items()]
         self.imitated = lru_cache(maxsize=4096)(self._imitated)  # the same hosts recur in every mail
 
     def _imitated(self, host: str) -> str | None:
@@ -113,13 +113,13 @@ class LookalikeDomainCheck(Check):
             return None
         raw = fold_il(domain.split(".")[0])
         label = skeleton(domain.split(".")[0])
-        dotted = f".{host}."
-        for brand, name, dotted_brand in self._brand_rows:
+        dotted, size = f".{host}.", len(label)
+        for brand, name, dotted_brand, name_size in self._brand_rows:
             if dotted_brand in dotted:
                 return brand
             if raw == name:
                 continue  # the brand's own name under another suffix (adobe.ly, amazon.de)
-            if label == name or (len(name) >= 6 and abs(len(label) - len(name)) <= 1 and _edits_le1(label, name)):
+            if label == name or (name_size >= 6 and -1 <= name_size - size <= 1 and _edits_le1(label, name)):
                 return brand
         return None
 

@@ -25,6 +25,8 @@ def _sets(pattern: str, ignore_case: bool = False) -> list[str]:
     ("x%[0-9a-f]{2}", True, ["%"]),
     ("(?:^|\\.)xn--", True, ["-", "-"]),
     ("[!\\uff01]{3,}|[!?]{2,}", False, ["!?！"]),
+    ("[a-z]+\\d{3,}@|[a-z]{2}\\d{4}@", True, ["0123456789<non-ASCII>", "@"]),  # both branches: @ and a digit
+    ("@|\\d", False, ["0123456789<non-ASCII>@"]),
     ("a|b?", False, []),  # one branch requires nothing
     ("a*b{0,3}(?:c)?", False, []),
     ("(?=@)x", False, ["x"]),  # look-arounds consume nothing
@@ -56,6 +58,10 @@ def test_cannot_match_needs_one_character_of_every_set() -> None:
     wide = needles([frozenset(chr(c) for c in range(0x1D400, 0x1D800))])
     assert cannot_match("plain ascii", wide)
     assert not cannot_match("caf\u00e9", wide)  # too many characters to scan: the regex decides
+    digits = needles(required_sets("\\d+", False))
+    assert cannot_match("no digits", digits)
+    assert not cannot_match("route 66", digits)
+    assert not cannot_match("caf\u00e9 \u0663", digits)  # other scripts' digits: the regex decides
 
 
 def test_user_pattern_skips_only_hopeless_searches() -> None:
@@ -66,8 +72,8 @@ def test_user_pattern_skips_only_hopeless_searches() -> None:
     assert [m.group() for m in p.finditer("a@b c@d")] == ["a@b", "c@d"]
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("aA!?@%:.-/= \n\u200b\uff01\u017fKk\u212a1") + ["\U0001d41a"]), max_size=30)
-PIECES = ["a", "A", "k", "!", "?", "@", "%", ":", "\\.", "-", "[!?]", "[^a]", "[a-c]", "\\w", "\\d", ".", "\\u200b",
+TEXT = st.text(alphabet=st.sampled_from(list("aA!?@%:.-/= \n\u200b\uff01\u017fKk\u212a19\u0663") + ["\U0001d41a"]), max_size=30)
+PIECES = ["a", "A", "k", "!", "?", "@", "%", ":", "\\.", "-", "[!?]", "[^a]", "[a-c]", "\\w", "\\d", ".", "\\u200b", "[\\d@]",
           "(?:", ")", "|", "*", "+", "?", "{2}", "{1,}", "(?=@)", "(?<!a)", "^", "$", "\\b", "[\\U0001d400-\\U0001d7ff]"]
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import regex
 
 from .limits import DEFAULT_LIMITS
-from .prefilter import cannot_match, needles, required_sets
+from .prefilter import Tests, cannot_match, needles, required_sets
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
@@ -60,7 +60,7 @@ def shared(doc: Any, compute: Callable[[Any], T]) -> T:
 class UserPattern:
     """A compiled rule pattern whose searches stop at the current document's regex_timeout."""
 
-    def __init__(self, compiled: regex.Pattern[str], tests: tuple[tuple[str, bool], ...] = ()) -> None:
+    def __init__(self, compiled: regex.Pattern[str], tests: Tests = ()) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags

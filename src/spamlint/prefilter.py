@@ -17,12 +17,16 @@ from __future__ import annotations
 import unicodedata
 
 Sets = list[frozenset[str]]
+Tests = tuple[tuple["str | None", "str | None"], ...]
 
 MAX_CLASS = 4096  # characters a class may spell out; a wider class requires nothing
+MAX_SCAN = 10  # characters one test may look for with `in` (the ten digits)
+OTHER = "<non-ASCII>"  # in a set: and further non-ASCII characters not spelled out (\d's other digits)
+_DIGITS = frozenset("0123456789") | {OTHER}
 _SIMPLE_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
-_CLASS_ESCAPES = frozenset("dDwWsS")
+_CLASS_ESCAPES = frozenset("DwWsS")
 _GROUP_FLAGS = frozenset("imsa")
 
 
@@ -42,28 +46,33 @@ def required_sets(pattern: str, ignore_case: bool) -> Sets:
     return found if not reader.ignore_case or not reader.flags_seen else []
 
 
-def needles(sets: Sets, max_scan: int = 8) -> tuple[tuple[str, bool], ...]:
-    """Tests for `cannot_match`: per required set, the characters to look for ('' when there are
-    more than max_scan) and whether all of them are non-ASCII (then an ASCII text lacks them all)."""
+def needles(sets: Sets) -> Tests:
+    """Tests for `cannot_match`, one per required set: (characters to look for in an ASCII text,
+    characters to look for in any other text); None where there are too many or they are unknown."""
     kept: list[frozenset[str]] = []
     for chars in sorted(set(sets), key=lambda c: (len(c), sorted(c))):
         if not any(k <= chars for k in kept):  # a smaller set inside it says more
             kept.append(chars)
-    out = [("".join(sorted(c)) if len(c) <= max_scan else "", not any(ch.isascii() for ch in c)) for c in kept]
-    return tuple(n for n in out if n[0] or n[1])
+    out = []
+    for chars in kept:
+        ascii_part = "".join(sorted(c for c in chars if c != OTHER and c.isascii()))
+        every = None if OTHER in chars or len(chars) > MAX_SCAN else "".join(sorted(chars))
+        out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every))
+    return tuple(n for n in out if n != (None, None))
 
 
-def cannot_match(text: str, tests: tuple[tuple[str, bool], ...]) -> bool:
+def cannot_match(text: str, tests: Tests) -> bool:
     """True when text lacks every character of one required set: no match is possible."""
-    for chars, non_ascii in tests:
-        if non_ascii and text.isascii():
+    ascii_text = text.isascii()  # then only the set's ASCII characters can be in it
+    for ascii_part, every in tests:
+        scan = ascii_part if ascii_text else every
+        if scan is None:
+            continue
+        for ch in scan:
+            if ch in text:
+                break
+        else:
             return True
-        if chars:
-            for ch in chars:
-                if ch in text:
-                    break
-            else:
-                return True
     return False
 
 
@@ -91,8 +100,10 @@ class _Reader:
             return branches[0]
         if any(not b for b in branches):
             return []  # one branch requires nothing, so neither does the choice
-        # each branch requires its smallest set; the choice requires one of their characters
-        return [frozenset().union(*(min(b, key=len) for b in branches))]
+        # a match draws on one set of whichever branch matched, so the union of one set per
+        # branch is required; pair the branches' smallest sets, then their next smallest...
+        ranked = [sorted(b, key=len) for b in branches]
+        return [frozenset().union(*picks) for picks in zip(*ranked)]
 
     def sequence(self) -> Sets:
         out: Sets = []
@@ -168,6 +179,8 @@ class _Reader:
             return frozenset(chr(int(digits, 16)))
         if ch in _SIMPLE_ESCAPES:
             return frozenset(_SIMPLE_ESCAPES[ch])
+        if ch == "d":
+            return _DIGITS  # 0-9 and other scripts' digits: an ASCII text can only hold 0-9
         if ch in _ZERO_WIDTH_ESCAPES or ch in _CLASS_ESCAPES:
             return None
         if ch in "pP":
@@ -199,7 +212,7 @@ class _Reader:
             if self.p[self.i] == "-" and self.p[self.i + 1] != "]":
                 self.i += 1
                 high = self._class_char()
-                if high is None or len(low) != 1 or len(high) != 1:
+                if high is None or len(low) != 1 or len(high) != 1 or OTHER in low | high:
                     raise Unsure("class range")
                 start, end = ord(next(iter(low))), ord(next(iter(high)))
                 if end < start:
@@ -254,6 +267,6 @@ class _Reader:
     def _chars(self, chars: frozenset[str] | None) -> Sets:
         if chars is None or not chars:
             return []
-        if self.ignore_case and not all(caseless(c) for c in chars):
+        if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
             return []
         return [chars]

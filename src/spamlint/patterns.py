@@ -5,6 +5,10 @@ module, V0 syntax) after refusing counted repeats that expand past a size limit 
 `(?:x{65535}){65535}` never finishes); the returned pattern runs every search with the
 `regex_timeout` of the document being checked.  A search that runs out of time counts as no
 match and leaves a `("limit", ...)` problem on the document, which `limit-reached` reports.
+Built-in patterns need the timeout too: some are quadratic on pathological text (a run of
+"?" for exclamation-run, a long "1,000,000,..." for money-amount).  What saves time instead:
+a text lacking characters every match needs is not searched at all (prefilter.py), and
+`found` remembers answers for short texts that recur (hosts, URLs, anchor texts).
 The engine says which document is being checked with `checking(doc)` (a context variable, so
 threads linting different documents do not share it); while it does, `shared` keeps facts that
 several checks derive from the document (its web links, whether it looks like bulk mail).

@@ -9,6 +9,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spamlint.checks.headers import _UNSUB, offers_unsubscribe
 from spamlint.limits import Limits
 from spamlint.patterns import checking, user_pattern
 from spamlint.prefilter import cannot_match, needles, required_sets
@@ -122,3 +123,14 @@ def test_found_forgets_nothing_it_did_not_finish() -> None:
         assert p.found(text) is False
     assert text not in p._seen  # ran out of time: asked again, it searches again
     assert any("regex_timeout" in what for _, what in doc.problems)
+
+
+@pytest.mark.parametrize(("text", "offers"), [
+    ("Click to UNSUBSCRIBE.", True), ("opt out here", True), ("Opt-Out", True), ("optout", True),
+    ("opt  out", False), ("Abmelden", True), ("DÉSINSCRIPTION", True), ("darse de baja", True),
+    ("un\u017fubscribe", True),  # long s: case-insensitive re says s; the ASCII fast path must not decide
+    ("subscribe", False), ("", False),
+])
+def test_offers_unsubscribe_as_the_pattern_says(text: str, offers: bool) -> None:
+    assert offers_unsubscribe(text) is offers
+    assert (_UNSUB.search(text) is not None) is offers

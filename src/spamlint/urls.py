@@ -8,6 +8,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# http(s) and a host of plain ASCII name characters ending the URL or followed by / ? #: the
+# host is then urlsplit's hostname (no user, port, brackets; no tab or newline for it to remove)
+_PLAIN_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
 _DOMAIN_IN_TEXT = re.compile(
     r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
@@ -55,6 +58,9 @@ def host_of(url: str) -> str | None:
             url = "http://" + url
         else:
             return None
+    plain = _PLAIN_WEB.match(url)
+    if plain:  # what urlsplit would say for the usual shape, without its general parse
+        return plain.group(1).lower().rstrip(".")
     try:
         parts = urlsplit(url)
         host = parts.hostname

@@ -49,6 +49,7 @@ class Engine:
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
         self._unused = next((r for r in self.rules if r.check_name == UNUSED_SUPPRESSION), None)
+        self._checked = tuple(r for r in self.rules if r is not self._unused)  # unused-suppression runs after
 
     def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
         """All findings for one document after suppressions, sorted by position."""
@@ -56,10 +57,11 @@ class Engine:
         doc.sender_domains = self.sender_domains
         findings: list[Finding] = []
         with checking(doc):  # rule patterns time out by doc.limits and note it in doc.problems
-            for rule in self.rules:
-                if rule is self._unused or (wanted is not None and rule.id not in wanted):
+            for rule in self._checked:
+                if wanted is not None and rule.id not in wanted:
                     continue
-                findings.extend(stamp(rule, hit) for hit in rule.check.run(doc, rule.scope))
+                for hit in rule.check.run(doc, rule.scope):
+                    findings.append(stamp(rule, hit))
         directives = suppress.parse(doc)
         if directives:
             findings = suppress.apply(directives, findings)

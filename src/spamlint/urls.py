@@ -8,17 +8,41 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# http(s) and a host of plain ASCII name characters ending the URL or followed by / ? #: the
+# host is then urlsplit's hostname (no user, port, brackets; no tab or newline for it to remove)
+_PLAIN_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
 _DOMAIN_IN_TEXT = re.compile(
     r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
 )
 
 
-@lru_cache(maxsize=1)
-def _psl():  # loading the list takes a few ms: only when a link rule needs it
-    from publicsuffixlist import PublicSuffixList
+@lru_cache(maxsize=2)
+def _psl(punycode: bool = False):
+    """The Public Suffix List, loaded on first use; with `punycode`, also the xn-- forms of its
+    non-ASCII rules (as the library adds by default).
 
-    return PublicSuffixList()
+    Only a host with an xn-- label can match one of those forms, and making them (the idna
+    codec) is most of the load time, so every other host is looked up in the list without them.
+    """
+    from publicsuffixlist import PSLFILE, PublicSuffixList
+
+    with open(PSLFILE, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    return PublicSuffixList(lines + punycode_rules(lines) if punycode else lines, accept_encoded_idn=False)
+
+
+def punycode_rules(lines: list[str]) -> list[str]:
+    """The punycode form of each non-ASCII rule in Public Suffix List lines (as the library reads a rule)."""
+    out = []
+    for line in lines:
+        if line.isascii():
+            continue  # most of the list; an ASCII rule is its own punycode
+        rule = line.lower().split(" ")[0].rstrip()
+        if rule and not rule.startswith("//") and not rule.isascii():
+            encoded = rule.lstrip("!").encode("idna").decode("ascii")
+            out.append("!" + encoded if rule.startswith("!") else encoded)
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -34,6 +58,9 @@ def host_of(url: str) -> str | None:
             url = "http://" + url
         else:
             return None
+    plain = _PLAIN_WEB.match(url)
+    if plain:  # what urlsplit would say for the usual shape, without its general parse
+        return plain.group(1).lower().rstrip(".")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -53,9 +80,11 @@ def registrable_domain(host: str) -> str:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         pass
-    return _psl().privatesuffix(host.lower()) or host.lower()
+    host = host.lower()
+    return _psl("xn--" in host).privatesuffix(host) or host
 
 
+@lru_cache(maxsize=8192)
 def is_ip_host(host: str) -> bool:
     """True for dotted IPv4, IPv6, and integer/hex/octal encodings of an IPv4 address."""
     h = host.strip("[]")
@@ -79,5 +108,10 @@ def domain_in_text(text: str) -> str | None:
 
 def domain_matches(host: str, domains: frozenset[str]) -> bool:
     """True if host is one of domains or a subdomain of one."""
-    parts = host.lower().split(".")
-    return any(".".join(parts[i:]) in domains for i in range(len(parts)))
+    suffix = host.lower()
+    while suffix not in domains:  # host, then what follows each dot in turn
+        dot = suffix.find(".")
+        if dot == -1:
+            return False
+        suffix = suffix[dot + 1:]
+    return True

@@ -11,23 +11,39 @@ import regex
 
 from ..document import Document, Header
 from ..findings import Hit
-from ..patterns import user_pattern
+from ..patterns import shared, user_pattern
 from ..urls import registrable_domain
 from .base import Check, Option
 
 _BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
                  "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
-_UNSUB = re.compile(r"unsubscribe|opt[ -]?out|abmelden|désinscri|desinscri|darse de baja", re.IGNORECASE)
+_UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "désinscri", "desinscri", "darse de baja")
+# the look-ahead names every word's first letter: re then skips ahead to those letters instead
+# of trying each word at every position (same matches, a few times faster)
+_UNSUB = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
+                    re.IGNORECASE)
+
+
+def offers_unsubscribe(text: str) -> bool:
+    """True when text offers to unsubscribe (any case)."""
+    if text.isascii():  # ASCII lower-casing is exact, and str.find is a fast C scan
+        lowered = text.lower()
+        return any(word in lowered for word in _UNSUB_WORDS)
+    return _UNSUB.search(text) is not None  # Unicode case rules (the long s, the Kelvin sign): re decides
 
 
 def looks_bulk(doc: Document) -> bool:
     """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
+    return shared(doc, _looks_bulk)
+
+
+def _looks_bulk(doc: Document) -> bool:
     precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
     if precedence in ("bulk", "list", "junk"):
         return True
     if any(doc.header(h) for h in _BULK_HEADERS):
         return True
-    return any(_UNSUB.search(seg.text) for seg in doc.bodies) or any(_UNSUB.search(l.text) for l in doc.links)
+    return any(offers_unsubscribe(seg.text) for seg in doc.bodies) or any(offers_unsubscribe(l.text) for l in doc.links)
 
 
 def _hit(field: Header | None, **detail: object) -> Hit:

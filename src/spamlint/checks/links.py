@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from ..document import Document, Link
 from ..findings import Hit
+from ..patterns import shared
 from ..urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
 from .base import Check, Option
 
@@ -15,14 +17,21 @@ def _hit(link: Link, **detail: object) -> Hit:
     return Hit(part=link.part, line=link.line, column=link.column, excerpt=link.url[:120], detail=detail)
 
 
-def _web_links(doc: Document) -> Iterable[tuple[Link, str]]:
+def _web_links(doc: Document) -> list[tuple[Link, str]]:
+    """(link, host) of every http(s) link to judge; worked out once for all the link rules."""
+    return shared(doc, _find_web_links)
+
+
+def _find_web_links(doc: Document) -> list[tuple[Link, str]]:
+    found = []
     for link in doc.links:
         if link.templated:
             continue
         host = host_of(link.url)
         # the sender's own domains (config `sender-domains`) never count against the email
         if host and not (doc.sender_domains and domain_matches(host, doc.sender_domains)):
-            yield link, host
+            found.append((link, host))
+    return found
 
 
 class LinkHostCheck(Check):
@@ -70,6 +79,12 @@ class IpLinkCheck(Check):
 _ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _shows_address(text: str) -> bool:
+    """True when anchor text presents an address (cached: "Click here" and the like recur in every mail)."""
+    return _ADDRESS_SHOWN.search(text) is not None
+
+
 class AnchorMismatchCheck(Check):
     """Anchor text that shows one domain while the link goes to another registrable domain."""
 
@@ -87,7 +102,7 @@ class AnchorMismatchCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for link, host in _web_links(doc):
-            if not _ADDRESS_SHOWN.search(link.text):
+            if not _shows_address(link.text):
                 continue  # a name like "CNET News.com" is a brand, not an address the reader checks
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):

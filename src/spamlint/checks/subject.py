@@ -35,8 +35,9 @@ class FakeReplyCheck(Check):
         seg = doc.subject
         if seg is None or doc.header("In-Reply-To") or doc.header("References"):
             return
+        m = self.pattern.match(seg.text)  # the subject first: most have no prefix, and bodies are long
+        if m is None:
+            return
         if self.opts["quoting_counts"] and any(_QUOTED.search(b.text) for b in doc.bodies if not b.part.startswith("text/html")):
             return  # quotes the message it answers: a reply from a client that drops In-Reply-To
-        m = self.pattern.match(seg.text)
-        if m:
-            yield Hit(**seg.hit(m.start(), m.end(), prefix=m.group().strip()))
+        yield Hit(**seg.hit(m.start(), m.end(), prefix=m.group().strip()))

@@ -7,7 +7,7 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document
+from ..document import Document, Link
 from ..findings import Hit
 from ..normalize import canonical
 from ..patterns import UserPattern, user_pattern
@@ -38,16 +38,22 @@ class LinkPatternCheck(Check):
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
-        self.tests = [(field, p) for field, p in (("url", _compile(options["url_pattern"])),
-                      ("host", _compile(options["host_pattern"])), ("text", _compile(options["text_pattern"])))
-                      if p is not None]
+        # (index into (url, host, text), pattern) for each pattern given
+        self.tests = [(i, p) for i, p in enumerate((_compile(options["url_pattern"]),
+                      _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
+
+    def _matches(self, link: Link, host: str) -> bool:
+        values = (link.url, host, link.text)
+        for i, pattern in self.tests:
+            if not pattern.found(values[i]):
+                return False
+        return True
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for link, host in _web_links(doc):
-            values = {"url": link.url, "host": host, "text": link.text}
-            if not all(p.search(values[f]) for f, p in self.tests) or domain_matches(host, self.ignore):
+            if not self._matches(link, host) or (self.ignore and domain_matches(host, self.ignore)):
                 continue
             yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
             n += 1
@@ -96,6 +102,8 @@ class LookalikeDomainCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.brands = {b.lower(): fold_il(b.lower().split(".")[0]) for b in options["brands"]}
+        # (brand, its folded name, ".brand." as it appears inside a dotted host, length of the name)
+        self._brand_rows = [(brand, name, f".{brand}.", len(name)) for brand, name in self.brands.items()]
         self.imitated = lru_cache(maxsize=4096)(self._imitated)  # the same hosts recur in every mail
 
     def _imitated(self, host: str) -> str | None:
@@ -105,12 +113,13 @@ class LookalikeDomainCheck(Check):
             return None
         raw = fold_il(domain.split(".")[0])
         label = skeleton(domain.split(".")[0])
-        for brand, name in self.brands.items():
-            if f".{brand}." in f".{host}.":
+        dotted, size = f".{host}.", len(label)
+        for brand, name, dotted_brand, name_size in self._brand_rows:
+            if dotted_brand in dotted:
                 return brand
             if raw == name:
                 continue  # the brand's own name under another suffix (adobe.ly, amazon.de)
-            if label == name or (len(name) >= 6 and _edits_le1(label, name)):
+            if label == name or (name_size >= 6 and -1 <= name_size - size <= 1 and _edits_le1(label, name)):
                 return brand
         return None
 

@@ -9,6 +9,7 @@ import email
 import email.message
 import re
 from email import policy
+from email.policy import Compat32
 
 from .decoding import (Fields, content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
                        raw_payload, transfer_problem)
@@ -188,7 +189,13 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
 def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Document) -> list[Header]:
     seen: dict[str, int] = {}
     out = []
-    for name, raw in msg.items():
+    fetch = msg.policy.header_fetch_parse
+    # items() passes every field through the policy; compat32 hands a str field back as it is
+    # unless it holds surrogates (8-bit bytes), which an ASCII one cannot
+    plain = type(msg.policy).header_fetch_parse is Compat32.header_fetch_parse
+    for name, raw in msg.raw_items():
+        if not (plain and type(raw) is str and raw.isascii()):
+            raw = fetch(name, raw)
         key = name.lower()
         idx = seen.get(key, 0)
         seen[key] = idx + 1

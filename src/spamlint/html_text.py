@@ -129,7 +129,19 @@ class _Walker:
                 continue
             slash, name, attr_text = m.group(1, 2, 3)
             if slash:
-                self.end_tag(name.lower())
+                name = name.lower()
+                top = stack[-1]
+                if top.tag == name and name != "a" and name != "area" and len(stack) > 1:
+                    # end_tag() for the innermost open element, the common case, inline
+                    self.open[name] -= 1
+                    if top.hidden == "skip":
+                        self.skip_depth -= 1
+                    stack.pop()
+                    if name in _BLOCK and not self.skip_depth and out.pieces and out.pieces[-1] != "\n\n":
+                        out.pieces.append("\n\n")
+                        out.size += 2
+                else:
+                    self.end_tag(name)
                 pos = m.end()
             else:
                 pos = self.start_tag(name.lower(), attr_text, lt, m.end())

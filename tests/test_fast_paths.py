@@ -69,6 +69,12 @@ def test_gapped_word_shapes_match_the_patterns(text: str) -> None:
         for m in hashbusting._PUNCT_GAPPED.finditer(text, start, end)]
 
 
+@pytest.mark.parametrize("text", TEXTS + ["http://a.b.c/d.e.f?g=h.i.j  k.l.m\tn.o.p\nq-r-s"])
+def test_shape_windows_are_the_word_windows_of_the_hints(text: str) -> None:
+    shape = text.translate(hashbusting._PUNCT_SHAPE)
+    assert hashbusting._shape_windows(shape) == word_windows(shape, hashbusting._PUNCT_HINT_SHAPE)
+
+
 _WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from spamlint.decoding import Fields, content_charset, decode_header_value, param, part_filename
 from spamlint.html_text import parse_html
-from spamlint.mime import _URL, _header_lines
+from spamlint.mime import _URL, _header_lines, _parse
 from spamlint.sources import read_file
 
 _PLAIN_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
@@ -127,3 +127,36 @@ def test_read_file_reads_on_past_a_zero_stat_size() -> None:
         pytest.skip("no /proc")
     assert read_file(proc, 1_000_000).startswith(b"Name:")
     assert len(read_file(proc, 3)) == 4
+
+
+_MESSAGES = [
+    b"",
+    b"From: a@b.c\nSubject: hi\n\nbody\nmore\n",
+    b"From: a@b.c\r\nSubject: hi\r\n\r\nbody\r\n",
+    b"Subject: no body\n",
+    b"Subject: empty body\n\n",
+    b"\nbody after a blank first line\n",
+    b"Subject: x\nnot a header line\n\nbody\n",
+    b"Subject: x\nFrom someone at the end\n\nbody\n",
+    b"Subject: x\nFrom misplaced\nTo: y\n\nbody\n",
+    b"Subject: lone\rcarriage return\n\nbody\n",
+    b"Subject: x\n  continued\n\tand more\n\r\nbody \xe9\r\n",
+    b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\npart\n--b--\n",
+    b"Content-Type: message/rfc822\n\nSubject: inner\n\nx\n",
+    b"Content-Type: text\nX: \xe9\xff\n\nbody\n",
+    b"Subject: " + b"x" * 9000 + b"\nTo: y\n\n" + b"line\n" * 3000,
+]
+
+
+def _state(msg: email.message.Message) -> dict:
+    """A message's attributes, nested parts and defects (by type) included, for comparison."""
+    out = {k: v for k, v in vars(msg).items() if k not in ("defects", "_payload")}
+    out["defects"] = [type(d) for d in msg.defects]
+    payload = msg._payload
+    out["_payload"] = [_state(p) for p in payload] if isinstance(payload, list) else payload
+    return out
+
+
+@pytest.mark.parametrize("data", _MESSAGES)
+def test_parse_gives_what_the_stdlib_parser_gives(data: bytes) -> None:
+    assert _state(_parse(data)) == _state(email.message_from_bytes(data, policy=policy.compat32))

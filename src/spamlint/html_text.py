@@ -45,7 +45,7 @@ _STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attribu
 _LOW_CONTRAST = 1.25
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     tag: str
     hidden: str | None
@@ -86,6 +86,7 @@ class _Walker:
         self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
         self.nodes = 0
         self._max_nodes = limits.max_html_nodes
+        self._max_depth = limits.max_html_depth
         self.max_depth = 0
         self._hidden_end = -1
         self._hidden_tail: list[str] = []  # pieces of the last hidden run, joined once at the end
@@ -128,7 +129,19 @@ class _Walker:
                 continue
             slash, name, attr_text = m.group(1, 2, 3)
             if slash:
-                self.end_tag(name.lower())
+                name = name.lower()
+                top = stack[-1]
+                if top.tag == name and name != "a" and name != "area" and len(stack) > 1:
+                    # end_tag() for the innermost open element, the common case, inline
+                    self.open[name] -= 1
+                    if top.hidden == "skip":
+                        self.skip_depth -= 1
+                    stack.pop()
+                    if name in _BLOCK and not self.skip_depth and out.pieces and out.pieces[-1] != "\n\n":
+                        out.pieces.append("\n\n")
+                        out.size += 2
+                else:
+                    self.end_tag(name)
                 pos = m.end()
             else:
                 pos = self.start_tag(name.lower(), attr_text, lt, m.end())
@@ -246,15 +259,30 @@ class _Walker:
             return gt
         if self.skip_depth:
             return gt
-        attrs = self.attributes(name, attr_text, closed)
+        attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
         if name in _BLOCK:
-            self.separate()
+            out = self.out
+            if out.pieces and out.pieces[-1] != "\n\n":  # separate(), inline: most tags are blocks
+                out.pieces.append("\n\n")
+                out.size += 2
         if name == "img":
             self.image(attrs, lt)
         elif name in ("a", "area") and "href" in attrs:
             self.open_anchor(name, attrs["href"], lt)
         if not closed:
-            self.push(self.frame(name, attrs))
+            stack = self.stack
+            if attrs or self.sheet:
+                frame = self.frame(name, attrs)
+            else:  # frame() for an element with nothing that styles it: it inherits all
+                parent = stack[-1]
+                frame = _Frame(name, parent.hidden, parent.color, parent.background)
+            if len(stack) > self._max_depth:
+                self.push(frame)
+            else:  # push(), inline
+                stack.append(frame)
+                self.open[name] = self.open.get(name, 0) + 1
+                if len(stack) > self.max_depth:
+                    self.max_depth = len(stack)
         return gt
 
     def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import email
 import email.message
+import email.parser
 import re
 from email import policy
+from email.policy import Compat32
 
 from .decoding import (Fields, content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
                        raw_payload, transfer_problem)
@@ -19,6 +21,7 @@ from .mimescan import bound_structure, cap_parameters, leaf_parts
 from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
+_HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
 _BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 _KNOWN_HEADERS = frozenset({
     b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
@@ -117,11 +120,31 @@ def from_bytes_message(data: bytes, name: str = "-", limits: Limits = DEFAULT_LI
     data, problems = cap_parameters(data, limits)  # before the parser reads them
     data, more = bound_structure(data, limits)  # before the parser recurses into it
     problems += more
-    msg = email.message_from_bytes(data, policy=policy.compat32)
+    msg = _parse(data)
     lines = _header_lines(data, offset)
     doc = from_message(msg, name, len(data), lines, _RawFile(data, offset), limits)
     doc.problems[:0] = problems
     return doc
+
+
+def _parse(data: bytes) -> email.message.Message:
+    """email.message_from_bytes(data) under compat32, without feeding a single-part body line by line.
+
+    The stdlib parser reads a body that is not multipart or message/* line by line only to join
+    the lines again.  When the header block surely ends at its first blank line (lines end in LF
+    or CRLF there, no misplaced 'From ' line the parser would push back, no defect), the headers
+    alone are parsed and the rest is set as the payload, which is what the parser would store.
+    """
+    sep = _HEADER_END.search(data)
+    if (sep is None or data.startswith((b"\n", b"\r\n")) or data.find(b"\nFrom ", 0, sep.end()) != -1
+            or data.count(b"\r", 0, sep.end()) != data.count(b"\r\n", 0, sep.end())):
+        return email.message_from_bytes(data, policy=policy.compat32)
+    text = data.decode("ascii", "surrogateescape")  # as BytesParser decodes
+    msg = email.parser.Parser(policy=policy.compat32).parsestr(text[:sep.end()], headersonly=True)
+    if msg.defects or msg.get_content_maintype() in ("multipart", "message"):
+        return email.message_from_bytes(data, policy=policy.compat32)
+    msg.set_payload(text[sep.end():])
+    return msg
 
 
 class _RawFile:
@@ -188,7 +211,13 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
 def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Document) -> list[Header]:
     seen: dict[str, int] = {}
     out = []
-    for name, raw in msg.items():
+    fetch = msg.policy.header_fetch_parse
+    # items() passes every field through the policy; compat32 hands a str field back as it is
+    # unless it holds surrogates (8-bit bytes), which an ASCII one cannot
+    plain = type(msg.policy).header_fetch_parse is Compat32.header_fetch_parse
+    for name, raw in msg.raw_items():
+        if not (plain and type(raw) is str and raw.isascii()):
+            raw = fetch(name, raw)
         key = name.lower()
         idx = seen.get(key, 0)
         seen[key] = idx + 1

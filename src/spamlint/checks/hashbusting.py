@@ -9,7 +9,7 @@ import regex
 
 from ..document import Document
 from ..findings import Hit
-from ..normalize import word_windows
+from ..normalize import _merge, word_windows
 from .base import TEXT_SCOPES, Check, Option
 
 # letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
@@ -30,9 +30,10 @@ _SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isaln
                         else chr(i) if chr(i) == " " else "." for i in range(128)})
 _SPACE_HINT_SHAPE = re.compile(r" a a(?![a0])")
 # the punctuation hint and gaps in the same way: s separator, a letter or digit, d @ or $, white
-# space kept (word_windows cuts there), # the rest; the patterns are the ones above, letter for class
+# space (where word windows cut: space, line break, tab) as a space, # the rest; the patterns are
+# the ones above, letter for class
 _PUNCT_SHAPE = str.maketrans({chr(i): "s" if chr(i) in ".-_*|!:~+/\\'^," else "a" if chr(i).isalnum()
-                              else "d" if chr(i) in "@$" else chr(i) if chr(i) in " \n\t" else "#"
+                              else "d" if chr(i) in "@$" else " " if chr(i) in " \n\t" else "#"
                               for i in range(128)})
 _PUNCT_HINT_SHAPE = re.compile(r"ss?a{1,3}s")
 _PUNCT_GAPPED_SHAPE = re.compile(r"(?<!a)[ad]{1,3}(?:s{1,2}[ad]{1,3}){2,20}(?!a)")
@@ -97,11 +98,29 @@ def _punct_gapped(text: str) -> Iterator[tuple[int, int]]:
     """Spans of _PUNCT_GAPPED's matches in the words around each match of _PUNCT_HINT."""
     if text.isascii():
         shape = text.translate(_PUNCT_SHAPE)
-        for ws, we in word_windows(shape, _PUNCT_HINT_SHAPE):
+        for ws, we in _shape_windows(shape):
             yield from (m.span() for m in _PUNCT_GAPPED_SHAPE.finditer(shape, ws, we))
         return
     for ws, we in word_windows(text, _PUNCT_HINT):
         yield from (m.span() for m in _PUNCT_GAPPED.finditer(text, ws, we))
+
+
+def _shape_windows(shape: str) -> list[tuple[int, int]]:
+    """word_windows(shape, _PUNCT_HINT_SHAPE) for a _PUNCT_SHAPE text, whose only gap character is a space.
+
+    A hint holds no space, so none crosses a window's end: the next hint is sought from there on,
+    skipping the many hints inside one long word (a URL) that word_windows would look at and drop.
+    """
+    spans: list[tuple[int, int]] = []
+    rfind, find, search = shape.rfind, shape.find, _PUNCT_HINT_SHAPE.search
+    lo = 0
+    while (m := search(shape, lo)) is not None:
+        start = rfind(" ", lo, m.start()) + 1
+        lo = find(" ", m.end())
+        if lo == -1:
+            lo = len(shape)
+        spans.append((start, lo))
+    return _merge(spans)
 
 
 def _space_hint(text: str) -> bool:

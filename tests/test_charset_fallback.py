@@ -49,3 +49,10 @@ def test_broken_rfc2231_continuations_do_not_stop_the_run() -> None:
     msg = b"Subject: hello\nContent-Type: text/plain; charset*0=ut; charset*=utf-8''x\n\nhello there\n"
     doc = spamlint.load_document(msg)
     assert [seg.text.strip() for seg in doc.segments(("body",))] == ["hello there"]
+
+
+def test_findings_in_an_undeclared_8bit_part_point_at_file_lines() -> None:
+    msg = b"Subject: hi\nFrom: a@example.org\n\nHello,\n\nPrice \xa3160,000 dollars, caf\xe9.\n"
+    report = spamlint.lint(msg)
+    found = [f for f in report.findings if f.rule == "money-amount"]
+    assert [(f.line, f.column) for f in found] == [(6, 7)]

@@ -160,7 +160,9 @@ class _RawFile:
         """File line where this part's body starts, if its body stands in the file as it is decoded."""
         cte = (fields or part).get("Content-Transfer-Encoding")
         cte = str("7bit" if cte is None else cte).strip().lower()
-        raw = raw_payload(part)
+        # the payload as stored: 8-bit bytes stay surrogate escapes, where get_payload() would
+        # decode them with the declared (or default ASCII) charset and so never be found in the file
+        raw = part._payload  # noqa: SLF001 - the stdlib offers no other way to the undecoded text
         if cte not in ("7bit", "8bit", "binary", "") or not isinstance(raw, str) or not raw:
             return None
         probe = raw[:256].encode("utf-8", "surrogateescape")

@@ -119,7 +119,7 @@ class UserPattern:
         if self.tests and cannot_match(text, self.tests):
             return
         while pos <= end:
-            m = self._call(self.compiled.search, text, pos, end)
+            m = self._timed(self.compiled.search, text, pos, end)  # the text passed the prefilter above
             if m is None:
                 return
             yield m
@@ -133,6 +133,9 @@ class UserPattern:
     def _call(self, method: Any, text: str, *args: Any) -> Any:
         if self.tests and cannot_match(text, self.tests):
             return None  # a sure "no match" needs no timed search
+        return self._timed(method, text, *args)
+
+    def _timed(self, method: Any, text: str, *args: Any) -> Any:
         doc = _DOC.get()
         try:
             return method(text, *args, timeout=_timeout(doc))

@@ -12,7 +12,7 @@ from typing import Iterable, NamedTuple
 from ..document import Document, Segment
 from ..findings import Hit
 from ._canon import canonical_only
-from ._index import PhraseIndex, scan
+from ._index import PhraseIndex
 from ._text import fold_il, phrase_pattern, strip_accents
 from .base import TEXT_SCOPES, Check, Option
 
@@ -63,8 +63,6 @@ class PhrasesCheck(Check):
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
         self.needs = PhraseIndex([*self.weights, *self.aliases])
-        unanchored = self.needs.unanchored
-        self.unanchored = phrase_pattern(unanchored, lowered=True) if unanchored else None
         self.loose_needs = PhraseIndex(self.by_folded)
 
     def _key(self, matched: str) -> str:
@@ -84,12 +82,7 @@ class PhrasesCheck(Check):
 
     def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
-        found = scan(self.pattern, seg.lower, self.needs.word_starts(seg))
-        if self.unanchored is not None:
-            leads = self.needs.lead_starts(seg.lower)
-            more = list(self.unanchored.finditer(seg.lower)) if leads is None else scan(self.unanchored, seg.lower, leads)
-            found = sorted(found + more, key=lambda m: m.start())
-        return found
+        return self.needs.finditer(self.pattern, seg)
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         found = [m for seg in doc.segments(scope) for m in self.matches(seg)]

@@ -18,13 +18,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from spamlint.evaluate import Sample, collect, lint_items, unit_rules
-from spamlint.findings import CATEGORIES
-from spamlint.fitting import (STEP, Example, FitConfig, Limits, Model, fit, fold_of, lower_bound, objective, replace_points,
-                              scores, to_steps, upper_bound)
-from spamlint.metrics import confusion, recall_at_fpr, roc_auc
-from spamlint.rules import Rule, builtin_rules
-from spamlint.scoring import CATEGORY_CAPS, DEFAULT_THRESHOLD
+from spamlint.engine.rules import Rule, builtin_rules
+from spamlint.engine.scoring import CATEGORY_CAPS, DEFAULT_THRESHOLD
+from spamlint.evaluation.evaluate import Sample, collect, lint_items, unit_rules
+from spamlint.evaluation.fitting import (
+    STEP,
+    Example,
+    FitConfig,
+    Limits,
+    Model,
+    fit,
+    fold_of,
+    lower_bound,
+    objective,
+    replace_points,
+    scores,
+    to_steps,
+    upper_bound,
+)
+from spamlint.evaluation.metrics import confusion, recall_at_fpr, roc_auc
+from spamlint.model.findings import CATEGORIES
 
 REPO = Path(__file__).resolve().parents[1]
 # group -> (is spam, protected, folders under the corpus root)

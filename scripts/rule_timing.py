@@ -21,9 +21,9 @@ from pathlib import Path
 from bench import ROOT, corpus_files
 
 import spamlint
-from spamlint.engine import Engine
-from spamlint.patterns import checking
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
+from spamlint.engine.run import Engine
+from spamlint.text.patterns import checking
 
 
 def main() -> None:

@@ -18,8 +18,9 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from spamlint import SpamlintError, lint_document, mime
-from spamlint.sources import Source, expand
+from spamlint import SpamlintError, lint_document
+from spamlint.inputs import mime
+from spamlint.inputs.sources import Source, expand
 
 SKIP_FOLDERS = frozenset({"_source"})  # licences and READMEs of the corpus' origin, not mail
 _LIMIT_NAME = re.compile(r"\(limit (\w+)=")

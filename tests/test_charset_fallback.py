@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 import spamlint
-from spamlint.decoding import decode_bytes, decode_template, fallback_charset
+from spamlint.inputs.decoding import decode_bytes, decode_template, fallback_charset
 
 BIG5 = "男性荷爾蒙".encode("big5")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spamlint import Engine, load_document
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
 
 RULES = {r.id: r for r in builtin_rules()}
 
@@ -113,7 +113,7 @@ def test_clipped_unsubscribe_points_at_the_link() -> None:
     ('td.t{display:none} @media screen { td[class*="t"]{display:block} }', {}),
 ])
 def test_sheet_rules(sheet: str, expected: dict) -> None:
-    from spamlint.css import sheet_rules
+    from spamlint.inputs.css import sheet_rules
     assert sheet_rules(sheet) == expected
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from spamlint import Engine, load_document
 from spamlint.checks.disguise import looks_random
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
 
 RULES = {r.id: r for r in builtin_rules()}
 

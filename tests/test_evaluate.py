@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 import spamlint
 from spamlint.cli import main
-from spamlint.evaluate import Sample, collect, evaluate, lint_items, rule_rates
-from spamlint.metrics import confusion, recall_at_fpr, roc_auc
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
+from spamlint.evaluation.evaluate import Sample, collect, evaluate, lint_items, rule_rates
+from spamlint.evaluation.metrics import confusion, recall_at_fpr, roc_auc
 
 F, T = False, True
 

@@ -8,10 +8,10 @@ import pytest
 import regex
 
 from spamlint.checks import disguise, hashbusting
-from spamlint.checks._index import PhraseIndex
-from spamlint.checks._text import phrase_pattern
-from spamlint.document import Segment
-from spamlint.normalize import _GAP_CORE, _GAPPED, line_windows, tokens, word_windows
+from spamlint.text.index import PhraseIndex
+from spamlint.text.normalize import _GAP_CORE, _GAPPED, line_windows, tokens, word_windows
+from spamlint.text.segment import Segment
+from spamlint.text.words import phrase_pattern
 
 TEXTS = [
     "",

@@ -10,10 +10,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spamlint.evaluate import collect, lint_items, unit_rules
-from spamlint.fitting import (STEP, Example, FitConfig, Limits, Model, fit, fold_of, objective, replace_points,
-                              scores, upper_bound)
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
+from spamlint.evaluation.evaluate import collect, lint_items, unit_rules
+from spamlint.evaluation.fitting import (
+    STEP,
+    Example,
+    FitConfig,
+    Limits,
+    Model,
+    fit,
+    fold_of,
+    objective,
+    replace_points,
+    scores,
+    upper_bound,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("fit_points", REPO / "scripts" / "fit_points.py")

@@ -7,9 +7,16 @@ import json
 import pytest
 
 import spamlint
-from spamlint.findings import Finding, Severity
-from spamlint.formatters import FORMATTERS, format_github, format_json, format_statistics, format_text, statistics
-from spamlint.scoring import score
+from spamlint.engine.scoring import score
+from spamlint.formatters import (
+    FORMATTERS,
+    format_github,
+    format_json,
+    format_statistics,
+    format_text,
+    statistics,
+)
+from spamlint.model.findings import Finding, Severity
 
 SPAMMY = """<html><body>
 <p>CONGRATULATIONS WINNER!!! You have been SELECTED for a FREE PRIZE!!!</p>

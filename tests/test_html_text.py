@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spamlint.html_text import parse_html
+from spamlint.inputs.html_text import parse_html
 
 
 def _locate(source: str, needle: str) -> tuple[int | None, int | None]:

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from spamlint import mime
+from spamlint.inputs import mime
 
 PLAIN = b"From: a@example.org\nTo: b@example.org\nSubject: Hello\n\nBody line one.\nLine two FREE.\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spamlint.normalize import canonical
+from spamlint.text.normalize import canonical
 
 CANONICAL = [
     ("plain words stay as they are", "plain words stay as they are"),
@@ -76,7 +76,7 @@ def test_windows_cover_every_change_and_not_the_plain_rest(raw: str, inside: str
 
 @pytest.mark.parametrize("raw", ["Stra\u00dfe und \u0130stanbul", "plain ascii", "\u0130\u0130 fr33"])
 def test_lower_text_keeps_offsets(raw: str) -> None:
-    from spamlint.normalize import lower_text
+    from spamlint.text.normalize import lower_text
 
     low = lower_text(raw)
     assert len(low) == len(raw)

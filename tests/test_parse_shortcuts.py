@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from spamlint.decoding import Fields, content_charset, decode_header_value, param, part_filename
-from spamlint.html_text import parse_html
-from spamlint.mime import _URL, _header_lines, _parse
-from spamlint.sources import read_file
+from spamlint.inputs.decoding import Fields, content_charset, decode_header_value, param, part_filename
+from spamlint.inputs.html_text import parse_html
+from spamlint.inputs.mime import _URL, _header_lines, _parse
+from spamlint.inputs.sources import read_file
 
 _PLAIN_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
 

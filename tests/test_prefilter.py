@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spamlint.checks.headers import _UNSUB, offers_unsubscribe
+from spamlint.engine.rules import builtin_rules
 from spamlint.limits import Limits
-from spamlint.patterns import checking, user_pattern
-from spamlint.prefilter import cannot_match, needles, required_sets
-from spamlint.rules import builtin_rules
+from spamlint.text.patterns import checking, user_pattern
+from spamlint.text.prefilter import cannot_match, needles, required_sets
 
 
 def _sets(pattern: str, ignore_case: bool = False) -> list[str]:

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import spamlint
 from spamlint import Limits, Report, SpamlintError
-from spamlint.html_text import parse_html
-from spamlint.decoding import cut
-from spamlint.mimescan import bound_structure, leaf_parts
-from spamlint.templating import _PLACEHOLDER, _spans
+from spamlint.inputs.decoding import cut
+from spamlint.inputs.html_text import parse_html
+from spamlint.inputs.mimescan import bound_structure, leaf_parts
+from spamlint.inputs.templating import _PLACEHOLDER, _spans
 
 settings.register_profile("suite", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -150,7 +150,7 @@ def test_mime_scan_bounds_depth_and_leaves_shallow_mail_alone(data: bytes, depth
     bounded, problems = bound_structure(data, limits)
     if not problems:
         assert bounded == data
-    msg = spamlint.mime.email.message_from_bytes(bounded)
+    msg = spamlint.inputs.mime.email.message_from_bytes(bounded)
     found: list[tuple[str, str]] = []
     leaf_parts(msg, Limits(max_mime_depth=depth + 1), found)  # the parser sees no deeper nesting than allowed
     assert not [p for p in found if "max_mime_depth" in p[1]]

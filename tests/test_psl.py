@@ -8,7 +8,7 @@ import re
 import pytest
 from publicsuffixlist import PublicSuffixList
 
-from spamlint.urls import _psl, host_of, punycode_rules, registrable_domain
+from spamlint.text.urls import _psl, host_of, punycode_rules, registrable_domain
 
 
 def test_with_punycode_it_is_the_library_default() -> None:

@@ -17,7 +17,7 @@ import pytest
 
 import spamlint
 from spamlint import InputError, Limits, Report, SpamlintError
-from spamlint.rules import builtin_rule_files, builtin_rules, parse_rule
+from spamlint.engine.rules import builtin_rule_files, builtin_rules, parse_rule
 
 HEAD = b"From: Shop <deals@example.org>\r\nTo: you@example.net\r\nSubject: hello\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nMessage-ID: <1@example.org>\r\n"
 SPAMMY = b"ACT NOW!!! FREE MONEY!!! CLICK HERE!!!"
@@ -347,6 +347,6 @@ def test_linting_prints_nothing() -> None:
     ("<p>3 <4 tail</p>", "3 <4 tail\n\n"),
 ])
 def test_markup_that_is_not_a_tag(source: str, text: str) -> None:
-    from spamlint.html_text import parse_html
+    from spamlint.inputs.html_text import parse_html
 
     assert parse_html(source, "text/html")[0].text.text == text

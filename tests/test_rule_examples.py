@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spamlint import Engine, load_document
-from spamlint.rules import builtin_rules
+from spamlint.engine.rules import builtin_rules
 
 RULES = builtin_rules()
 CASES = [(r, "hit", i, ex) for r in RULES for i, ex in enumerate(r.examples_hit)] + [

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from spamlint.cli import main
-from spamlint.rules import builtin_rules
-from spamlint.sarif import artifact_uri
+from spamlint.engine.rules import builtin_rules
+from spamlint.formatters.sarif import artifact_uri
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 SPAMMY = """---

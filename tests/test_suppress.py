@@ -6,7 +6,7 @@ import pytest
 
 import spamlint
 from spamlint import load_document
-from spamlint.suppress import parse
+from spamlint.engine.suppress import parse
 
 LOUD = "<p>BUY CHEAP PILLS TODAY</p>"  # caps-words and all-caps-sentence (category all-caps)
 SHOUT = "WE SELL CHEAP PILLS TODAY"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import spamlint
 from spamlint.cli import main
-from spamlint.templating import front_matter, mask_placeholders
+from spamlint.inputs.templating import front_matter, mask_placeholders
 
 PLACEHOLDERS = [
     "{{ FIRST_NAME }}", "{{FIRST_NAME|upper}}", "{% IF VIP %}", "{%- ENDIF -%}", "{# FREE MONEY!!! #}",

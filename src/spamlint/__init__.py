@@ -15,15 +15,15 @@ import threading
 from pathlib import Path
 from typing import Sequence, Union
 
-from . import mime
-from .document import Document
-from .engine import Engine
-from .errors import ConfigError, InputError, RuleError, SpamlintError
-from .findings import CATEGORIES, Finding, Severity
-from .limits import DEFAULT_LIMITS, Limits
-from .rules import Rule, builtin_rules
-from .scoring import DEFAULT_THRESHOLD, Report, score
-from .sources import read_file
+from spamlint.engine.rules import Rule, builtin_rules
+from spamlint.engine.run import Engine
+from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
+from spamlint.errors import ConfigError, InputError, RuleError, SpamlintError
+from spamlint.inputs import mime
+from spamlint.inputs.sources import read_file
+from spamlint.limits import DEFAULT_LIMITS, Limits
+from spamlint.model.document import Document
+from spamlint.model.findings import CATEGORIES, Finding, Severity
 
 __all__ = [
     "CATEGORIES", "ConfigError", "DEFAULT_LIMITS", "DEFAULT_THRESHOLD", "Document", "Engine", "Finding",
@@ -99,8 +99,8 @@ def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule
         return lint_document(load_document(source, name, limits), threshold=threshold, engine=engine)
     if rules is not None:
         raise ConfigError("pass rules= or config=, not both")
-    from .config import Config, load_config
-    from .runner import engine_for
+    from spamlint.config import Config, load_config
+    from spamlint.engine.batch import engine_for
 
     cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
     doc = load_document(source, name, limits or cfg.limits)

@@ -1,5 +1,5 @@
 """`python -m spamlint` runs the command line."""
 
-from .cli import main
+from spamlint.cli import main
 
 main()

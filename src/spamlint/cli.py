@@ -9,15 +9,15 @@ from typing import Iterable, NoReturn
 
 import click
 
-from .config import Config
-from .engine import Engine
-from .errors import SpamlintError
-from .formatters import FORMATTERS, format_statistics
-from .limits import DEFAULT_LIMITS
-from .rules import builtin_rules
-from .runner import Options, Outcome, check_flags, rules_for, run
-from .scoring import DEFAULT_THRESHOLD, Report
-from .sources import Source, expand
+from spamlint.config import Config
+from spamlint.engine.batch import Options, Outcome, check_flags, rules_for, run
+from spamlint.engine.rules import builtin_rules
+from spamlint.engine.run import Engine
+from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
+from spamlint.errors import SpamlintError
+from spamlint.formatters import FORMATTERS, format_statistics
+from spamlint.inputs.sources import Source, expand
+from spamlint.limits import DEFAULT_LIMITS
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
@@ -186,8 +186,8 @@ def _indent(text: str) -> str:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="worker processes")
 def evaluate_cmd(ham: tuple[str, ...], spam: tuple[str, ...], fmt: str, threshold: float, jobs: int) -> None:
     """Score labelled corpora: ROC AUC, recall at low false-positive rates, per-rule hit rates."""
-    from .evalformat import EVAL_FORMATS  # imported here: only this command needs them
-    from .evaluate import collect, evaluate, lint_items
+    from spamlint.evaluation.evaluate import collect, evaluate, lint_items
+    from spamlint.evaluation.report import EVAL_FORMATS  # imported here: only this command needs them
     rules = _engine().rules
     items = collect(list(ham), list(spam))
     if not items:

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .limits import Limits, parse_limits
+from spamlint.errors import ConfigError
+from spamlint.limits import Limits, parse_limits
 
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"

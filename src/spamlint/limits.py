@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .errors import ConfigError
+from spamlint.errors import ConfigError
 
 MIB = 1024 * 1024
 

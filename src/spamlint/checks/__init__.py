@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-from .base import Check, Option
-from .caps import CapsCheck
-from .disguise import DisguisedWordCheck, NonsenseCheck
-from .exclamation import ExclamationCheck
-from .hashbusting import GappedWordCheck, MixedScriptCheck
-from .headers import HeaderPatternCheck, MissingHeaderCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck
-from .hidden import HiddenTextCheck
-from .images import AltTextCheck, ImageTextCheck, MissingAltCheck
-from .links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
-from .mojibake import MojibakeCheck
-from .pattern import PatternCheck
-from .phrases import PhrasesCheck
-from .senders import DisplayNameCheck, SenderDomainCheck
-from .size import ClippedLinkCheck, SizeCheck
-from .structure import (AttachmentCheck, HtmlSkeletonCheck, HtmlSourcePatternCheck, HtmlTagsCheck, MimeShapeCheck,
-                        ParseProblemCheck)
-from .subject import FakeReplyCheck
-from .suppression import UnusedSuppressionCheck
-from .urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
+from spamlint.checks.base import Check, Option
+from spamlint.checks.caps import CapsCheck
+from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
+from spamlint.checks.exclamation import ExclamationCheck
+from spamlint.checks.hashbusting import GappedWordCheck, MixedScriptCheck
+from spamlint.checks.headers import (
+    HeaderPatternCheck,
+    MissingHeaderCheck,
+    OneClickUnsubscribeCheck,
+    ReplyToDomainCheck,
+)
+from spamlint.checks.hidden import HiddenTextCheck
+from spamlint.checks.images import AltTextCheck, ImageTextCheck, MissingAltCheck
+from spamlint.checks.links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from spamlint.checks.mojibake import MojibakeCheck
+from spamlint.checks.pattern import PatternCheck
+from spamlint.checks.phrases import PhrasesCheck
+from spamlint.checks.senders import DisplayNameCheck, SenderDomainCheck
+from spamlint.checks.size import ClippedLinkCheck, SizeCheck
+from spamlint.checks.structure import (
+    AttachmentCheck,
+    HtmlSkeletonCheck,
+    HtmlSourcePatternCheck,
+    HtmlTagsCheck,
+    MimeShapeCheck,
+    ParseProblemCheck,
+)
+from spamlint.checks.subject import FakeReplyCheck
+from spamlint.checks.suppression import UnusedSuppressionCheck
+from spamlint.checks.urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls

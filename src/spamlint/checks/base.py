@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable
 
-from ..document import Document
-from ..findings import Hit
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from typing import Iterable, Iterator
 
 import regex
 
-from ..document import Document, Segment
-from ..findings import Hit
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.segment import Segment
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
 _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge

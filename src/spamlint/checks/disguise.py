@@ -7,12 +7,12 @@ from typing import Iterable, Iterator
 
 import regex
 
-from ..document import Document
-from ..findings import Hit
-from ._canon import canonical_only
-from ._index import PhraseIndex
-from ._text import phrase_pattern
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.canon import canonical_only
+from spamlint.text.index import PhraseIndex
+from spamlint.text.words import phrase_pattern
 
 _KINDS = ("leetspeak", "look-alike letters", "gaps", "invisible characters")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..document import Document, Segment
-from ..findings import Hit
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.segment import Segment
 
 _MARK = re.compile("[!\uff01]")
 

@@ -7,10 +7,10 @@ from typing import Iterable, Iterator
 
 import regex
 
-from ..document import Document
-from ..findings import Hit
-from ..normalize import _merge, word_windows
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.normalize import _merge, word_windows
 
 # letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
 _PUNCT_GAPPED = regex.compile(

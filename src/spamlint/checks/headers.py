@@ -9,11 +9,11 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document, Header
-from ..findings import Hit
-from ..patterns import shared, user_pattern
-from ..urls import registrable_domain
-from .base import Check, Option
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document, Header
+from spamlint.model.findings import Hit
+from spamlint.text.patterns import shared, user_pattern
+from spamlint.text.urls import registrable_domain
 
 _BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
                  "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..document import Document
-from ..findings import Hit
-from ._text import letter_count, phrase_pattern
-from .base import Check, Option
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.words import letter_count, phrase_pattern
 
 _ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..document import Document, Image
-from ..findings import Hit
-from ._text import letter_count
-from .base import Check, Option
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document, Image
+from spamlint.model.findings import Hit
+from spamlint.text.words import letter_count
 
 
 def _content_images(doc: Document) -> list[Image]:

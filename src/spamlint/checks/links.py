@@ -6,11 +6,11 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from ..document import Document, Link
-from ..findings import Hit
-from ..patterns import shared
-from ..urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
-from .base import Check, Option
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document, Link
+from spamlint.model.findings import Hit
+from spamlint.text.patterns import shared
+from spamlint.text.urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
 
 
 def _hit(link: Link, **detail: object) -> Hit:

@@ -6,9 +6,9 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document
-from ..findings import Hit
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
 
 # Characters a wrong single-byte decoding produces: Latin-1 and Latin Extended letters and
 # symbols, and the Windows-1252 extras (‚ƒ„…†‡ˆ‰Š‹Œ‘’“”•–—˜™š›œž).  No-break space and soft

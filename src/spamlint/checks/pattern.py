@@ -6,10 +6,10 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document
-from ..findings import Hit
-from ..patterns import user_pattern
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.patterns import user_pattern
 
 
 class PatternCheck(Check):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
-from ..document import Document, Segment
-from ..findings import Hit
-from ._canon import canonical_only
-from ._index import PhraseIndex
-from ._text import fold_il, phrase_pattern, strip_accents
-from .base import TEXT_SCOPES, Check, Option
+from spamlint.checks.base import TEXT_SCOPES, Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.canon import canonical_only
+from spamlint.text.index import PhraseIndex
+from spamlint.text.segment import Segment
+from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
 class Match(NamedTuple):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..document import Document, Header
-from ..findings import Hit
-from ..urls import domain_matches, registrable_domain
-from .base import Check, Option
-from .headers import first_address, looks_bulk
+from spamlint.checks.base import Check, Option
+from spamlint.checks.headers import first_address, looks_bulk
+from spamlint.model.document import Document, Header
+from spamlint.model.findings import Hit
+from spamlint.text.urls import domain_matches, registrable_domain
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")

@@ -7,10 +7,11 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document, Segment
-from ..findings import Hit
-from ..patterns import user_pattern
-from .base import Check, Option
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
+from spamlint.text.patterns import user_pattern
+from spamlint.text.segment import Segment
 
 
 class ParseProblemCheck(Check):

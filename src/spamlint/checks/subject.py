@@ -6,10 +6,9 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document
-from ..findings import Hit
-from .base import Check, Option
-
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
 
 # two or more quoted lines in a row, or an attribution line: what replies and forwards carry
 _QUOTED = regex.compile(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .. import suppress
-from ..document import Document
-from ..findings import Hit
-from .base import Check
+from spamlint.checks.base import Check
+from spamlint.engine import suppress
+from spamlint.model.document import Document
+from spamlint.model.findings import Hit
 
 
 class UnusedSuppressionCheck(Check):
@@ -27,6 +27,6 @@ class UnusedSuppressionCheck(Check):
         return suppress.unused(directives, known)
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        from ..rules import builtin_rules  # rules import checks: resolve the cycle at run time
+        from spamlint.engine.rules import builtin_rules  # rules import checks: resolve the cycle at run time
 
         return self.report(suppress.parse(doc), frozenset(r.id for r in builtin_rules()))

@@ -7,15 +7,15 @@ from typing import Iterable
 
 import regex
 
-from ..document import Document, Link
-from ..findings import Hit
-from ..normalize import canonical
-from ..patterns import UserPattern, user_pattern
-from ..urls import domain_matches, host_of, registrable_domain
-from ._text import fold_il
-from .base import Check, Option
-from .links import _hit, _web_links
-from .senders import sender
+from spamlint.checks.base import Check, Option
+from spamlint.checks.links import _hit, _web_links
+from spamlint.checks.senders import sender
+from spamlint.model.document import Document, Link
+from spamlint.model.findings import Hit
+from spamlint.text.normalize import canonical
+from spamlint.text.patterns import UserPattern, user_pattern
+from spamlint.text.urls import domain_matches, host_of, registrable_domain
+from spamlint.text.words import fold_il
 
 
 def _compile(pattern: str) -> UserPattern | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from . import suppress
-from .document import Document
-from .errors import ConfigError
-from .findings import CATEGORIES, Finding, Hit, sort_findings
-from .patterns import checking
-from .rules import Rule, builtin_rules
+from spamlint.engine import suppress
+from spamlint.engine.rules import Rule, builtin_rules
+from spamlint.errors import ConfigError
+from spamlint.model.document import Document
+from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
+from spamlint.text.patterns import checking
 
 UNUSED_SUPPRESSION = "unused-suppression"
 

@@ -1,11 +1,11 @@
-"""Present an Evaluation as text, Markdown or JSON: a name -> function dict, like formatters.py."""
+"""Present an Evaluation as text, Markdown or JSON: a name -> function dict, like spamlint.formatters."""
 
 from __future__ import annotations
 
 import json
 from typing import Callable
 
-from .evaluate import Evaluation, FolderRow, RuleRate, display_folder
+from spamlint.evaluation.evaluate import Evaluation, FolderRow, RuleRate, display_folder
 
 EvalFormatter = Callable[[Evaluation], str]
 LEANS_TO_HAM = 0.5  # spam share below this: the rule fires relatively more on ham than on spam

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .errors import InputError
-from .limits import DEFAULT_LIMITS
+from spamlint.errors import InputError
+from spamlint.limits import DEFAULT_LIMITS
 
 LINTABLE_EXTS = frozenset({".eml", ".html", ".htm", ".txt", ".msg", ".mbox", ".mail", ".xhtml"})
 _CHUNK = 1024 * 1024  # read size once a file turns out longer than its stat size

@@ -1,6 +1,6 @@
 """Evaluate the rule pack on labelled folders of ham and spam: metrics and per-rule hit rates.
 
-The library half of `spamlint evaluate`: it returns data; cli.py and evalformat.py present it.
+The library half of `spamlint evaluate`: it returns data; cli.py and evaluation/report.py present it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from . import lint_document, mime
-from .engine import Engine
-from .errors import SpamlintError
-from .metrics import Confusion, OperatingPoint, confusion, recall_at_fpr, roc_auc
-from .rules import Rule, builtin_rules
-from .sources import Source, expand
+from spamlint import lint_document
+from spamlint.engine.rules import Rule, builtin_rules
+from spamlint.engine.run import Engine
+from spamlint.errors import SpamlintError
+from spamlint.evaluation.metrics import Confusion, OperatingPoint, confusion, recall_at_fpr, roc_auc
+from spamlint.inputs import mime
+from spamlint.inputs.sources import Source, expand
 
 FPR_LIMITS = (0.01, 0.001)
 # Corpus folders keep licences and READMEs of their origin in `_source/`; they are not mail.

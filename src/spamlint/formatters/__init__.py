@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Callable, Sequence
 
-from .findings import Finding, Severity
-from .rules import Rule
-from .sarif import format_sarif
-from .scoring import Report
+from spamlint.engine.rules import Rule
+from spamlint.engine.scoring import Report
+from spamlint.formatters.sarif import format_sarif
+from spamlint.model.findings import Finding, Severity
 
 # (reports, color, rules) -> text; `rules` describes every rule for formats that list them (SARIF)
 Formatter = Callable[[Sequence[Report], bool, Sequence[Rule]], str]

@@ -12,13 +12,28 @@ import re
 from email import policy
 from email.policy import Compat32
 
-from .decoding import (Fields, content_charset, cut, decode_bytes, decode_header_value, decode_template, part_filename,
-                       raw_payload, transfer_problem)
-from .document import Attachment, Document, Header, Link, Segment
-from .html_text import parse_html
-from .limits import DEFAULT_LIMITS, Limits
-from .mimescan import bound_structure, cap_parameters, leaf_parts
-from .templating import add_template_headers, has_placeholder, mask_placeholders, template_fields
+from spamlint.inputs.decoding import (
+    Fields,
+    content_charset,
+    cut,
+    decode_bytes,
+    decode_header_value,
+    decode_template,
+    part_filename,
+    raw_payload,
+    transfer_problem,
+)
+from spamlint.inputs.html_text import parse_html
+from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
+from spamlint.inputs.templating import (
+    add_template_headers,
+    has_placeholder,
+    mask_placeholders,
+    template_fields,
+)
+from spamlint.limits import DEFAULT_LIMITS, Limits
+from spamlint.model.document import Attachment, Document, Header, Link
+from spamlint.text.segment import Segment
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 _HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF

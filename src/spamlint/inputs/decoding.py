@@ -16,8 +16,8 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from .document import Document
-from .limits import DEFAULT_LIMITS
+from spamlint.limits import DEFAULT_LIMITS
+from spamlint.model.document import Document
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import email.message
 import re
 
-from .limits import Limits
+from spamlint.limits import Limits
 
 # A line that may be a boundary, or a Content-Type header (with folded continuation lines)
 # that opens a nested level.  message/delivery-status is a list of header blocks, not nesting.

@@ -8,14 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from . import mime
-from .config import Config, effective, find_config, load_config
-from .engine import Engine, select_rules
-from .errors import ConfigError, InputError, SpamlintError
-from .limits import DEFAULT_LIMITS
-from .rules import Rule, builtin_rules, load_rule_dir
-from .scoring import DEFAULT_THRESHOLD, Report, score
-from .sources import Source
+from spamlint.config import Config, effective, find_config, load_config
+from spamlint.engine.rules import Rule, builtin_rules, load_rule_dir
+from spamlint.engine.run import Engine, select_rules
+from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
+from spamlint.errors import ConfigError, InputError, SpamlintError
+from spamlint.inputs import mime
+from spamlint.inputs.sources import Source
+from spamlint.limits import DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import css
-from .document import HiddenText, HtmlPart, Image, Link, Segment
-from .limits import DEFAULT_LIMITS, Limits
-from .templating import has_placeholder, mask_placeholders
+from spamlint.inputs import css
+from spamlint.inputs.templating import has_placeholder, mask_placeholders
+from spamlint.limits import DEFAULT_LIMITS, Limits
+from spamlint.model.document import HiddenText, HtmlPart, Image, Link
+from spamlint.text.segment import Segment
 
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "textarea"})
 _RAW = frozenset({"script", "style", "title", "textarea", "xml", "noscript"})  # content is not markup

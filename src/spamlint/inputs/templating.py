@@ -12,8 +12,9 @@ from typing import Iterator
 
 import yaml
 
-from .document import Document, Header, Segment
-from .errors import InputError
+from spamlint.errors import InputError
+from spamlint.model.document import Document, Header
+from spamlint.text.segment import Segment
 
 _PLACEHOLDER = re.compile(
     r"\{\{\{.*?\}\}\}"      # Handlebars triple-stash

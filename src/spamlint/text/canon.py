@@ -7,8 +7,8 @@ import re
 import unicodedata
 from typing import Iterator
 
-from ..document import Segment
-from ..normalize import Canonical, is_invisible
+from spamlint.text.normalize import Canonical, is_invisible
+from spamlint.text.segment import Segment
 
 _GAP = re.compile(r"(?<![^\W_])\w[ .\-_*\u00b7\u2022]\w(?![^\W_])")
 _LEET = re.compile(r"[0-9@$|!]")

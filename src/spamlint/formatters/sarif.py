@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-from .findings import Finding, Severity
-from .rules import Rule
-from .scoring import Report
+from spamlint.engine.rules import Rule
+from spamlint.engine.scoring import Report
+from spamlint.model.findings import Finding, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -17,7 +17,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def to_sarif(reports: Sequence[Report], rules: Sequence[Rule]) -> dict:
     """One SARIF run: a rule entry per spamlint rule, a result with a location per finding."""
-    from . import __version__
+    from spamlint import __version__
 
     by_id = {r.id: r for r in sorted(rules, key=lambda r: r.id)}
     for report in reports:  # a finding of a rule the caller did not list still needs an entry

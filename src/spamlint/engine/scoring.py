@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .findings import CATEGORIES, Finding
+from spamlint.model.findings import CATEGORIES, Finding
 
 DEFAULT_THRESHOLD = 5.0
 

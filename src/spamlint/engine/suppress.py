@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .document import Document
-from .findings import CATEGORIES, Finding, Hit
+from spamlint.model.document import Document
+from spamlint.model.findings import CATEGORIES, Finding, Hit
 
 _DIRECTIVE = re.compile(r"^\s*spamlint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)$", re.DOTALL)
 _LOOKS_LIKE = re.compile(r"^\s*spamlint\b", re.IGNORECASE)

@@ -10,7 +10,7 @@ import re
 from itertools import chain
 from typing import Iterable
 
-from ..document import Segment
+from spamlint.text.segment import Segment
 
 _TOKEN = re.compile(r"\w+")
 

@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import regex
 
-from .limits import DEFAULT_LIMITS
-from .prefilter import Tests, cannot_match, needles, required_sets
+from spamlint.limits import DEFAULT_LIMITS
+from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern

@@ -11,9 +11,9 @@ from typing import Any, Iterable
 import regex
 import yaml
 
-from .checks import CHECKS, Check, Option
-from .errors import RuleError
-from .findings import CATEGORIES, Severity
+from spamlint.checks import CHECKS, Check, Option
+from spamlint.errors import RuleError
+from spamlint.model.findings import CATEGORIES, Severity
 
 # libyaml's safe loader when present (several times faster start-up); both build plain data only
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

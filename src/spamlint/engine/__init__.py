@@ -1,0 +1,1 @@
+"""Rule loading and validation, running rules over a Document, suppressions, scoring, batches."""

@@ -1,0 +1,1 @@
+"""Measuring the rules on labelled corpora: evaluate, metrics, fitting points."""

@@ -1,0 +1,1 @@
+"""Input kinds: read bytes and turn them into a Document (sniffing, MIME, decoding, templates, HTML scan, CSS)."""

@@ -12,6 +12,7 @@ import regex
 import yaml
 
 from spamlint.checks import CHECKS, Check, Option
+from spamlint.engine import suppress
 from spamlint.errors import RuleError
 from spamlint.model.findings import CATEGORIES, Severity
 
@@ -20,6 +21,10 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
 _OPTIONAL = ("options", "enabled")
+# What a rule's `check:` may name: the check kinds, and the kinds the engine's own layers
+# implement (unused-suppression belongs to suppression, which runs after every check).
+Kind = type[Check] | type[suppress.UnusedSuppression]
+KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Rule:
     examples_hit: tuple[str, ...]
     examples_miss: tuple[str, ...]
     source: str
-    check: Check
+    check: Check | suppress.UnusedSuppression
     enabled: bool = True
 
 
@@ -77,7 +82,7 @@ def parse_rule(source: str, text: str) -> Rule:
     where = f"{source}: rule {rid!r}"
     _check_fields(data, where)
     _check_identity(data, source, where)
-    check_cls = CHECKS[data["check"]]
+    check_cls = KINDS[data["check"]]
     scope = _scope(data["scope"], check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
     hit, miss = _examples(data["examples"], where)
@@ -112,8 +117,8 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
         raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
-    if data["check"] not in CHECKS:
-        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(CHECKS))}")
+    if data["check"] not in KINDS:
+        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(KINDS))}")
     points = data["points"]
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
         raise RuleError(f"{where}: field 'points': must be a number >= 0, got {points!r}")
@@ -121,7 +126,7 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
 
 
-def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
+def _scope(value: Any, check_cls: Kind, where: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
@@ -166,7 +171,7 @@ def _example(item: Any, where: str) -> str:
     raise RuleError(f"{where}: each example must be a text or {{before, text, repeat, after}}")
 
 
-def validate_options(check_cls: type[Check], given: Any, where: str) -> dict[str, Any]:
+def validate_options(check_cls: Kind, given: Any, where: str) -> dict[str, Any]:
     """Check option names and types against what the check declares; fill in defaults."""
     if not isinstance(given, dict):
         raise RuleError(f"{where}: field 'options': must be a mapping")

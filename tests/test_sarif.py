@@ -51,6 +51,18 @@ def test_sarif_is_valid_against_the_official_schema(sarif: dict) -> None:
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
 
+def test_sarif_snapshot_is_valid_against_the_official_schema() -> None:
+    if not SCHEMA.is_file():
+        pytest.skip(f"the SARIF schema is not at {SCHEMA} (it lives in ../shared beside the repository, or /work/shared)")
+    import jsonschema
+
+    snapshot = Path(__file__).resolve().parent / "expected" / "samples.sarif"
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(json.loads(snapshot.read_text(encoding="utf-8"))), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
 def test_one_sarif_rule_per_spamlint_rule_with_help(sarif: dict) -> None:
     rules = sarif["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == sorted(r.id for r in builtin_rules())

@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import ROOT, corpus_files
 
 import spamlint
+from spamlint.checks import Check
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.text.patterns import checking
@@ -44,7 +45,7 @@ def main() -> None:
         parse += clock() - start
         doc.sender_domains = engine.sender_domains
         with checking(doc):
-            for rule in engine.rules:
+            for rule in (r for r in engine.rules if isinstance(r.check, Check)):  # unused-suppression reads no document
                 start = clock()
                 for _ in rule.check.run(doc, rule.scope):
                     pass

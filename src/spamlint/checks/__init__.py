@@ -30,7 +30,6 @@ from spamlint.checks.structure import (
     ParseProblemCheck,
 )
 from spamlint.checks.subject import FakeReplyCheck
-from spamlint.checks.suppression import UnusedSuppressionCheck
 from spamlint.checks.urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
 
 CHECKS: dict[str, type[Check]] = {
@@ -42,7 +41,7 @@ CHECKS: dict[str, type[Check]] = {
         ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck,
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
-        LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
+        LookalikeDomainCheck, HtmlSourcePatternCheck, MojibakeCheck,
     )
 }
 

@@ -12,14 +12,20 @@ import regex
 import yaml
 
 from spamlint.checks import CHECKS, Check, Option
+from spamlint.engine import suppress
 from spamlint.errors import RuleError
 from spamlint.model.findings import CATEGORIES, Severity
 
 # libyaml's safe loader when present (several times faster start-up); both build plain data only
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AT = regex.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
 _REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
 _OPTIONAL = ("options", "enabled")
+# What a rule's `check:` may name: the check kinds, and the kinds the engine's own layers
+# implement (unused-suppression belongs to suppression, which runs after every check).
+Kind = type[Check] | type[suppress.UnusedSuppression]
+KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,10 @@ class Rule:
     examples_hit: tuple[str, ...]
     examples_miss: tuple[str, ...]
     source: str
-    check: Check
+    check: Check | suppress.UnusedSuppression
     enabled: bool = True
+    # per hit example, the (line, column) its first finding must have, when the example states `at`
+    examples_at: tuple[tuple[int, int] | None, ...] = ()
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -77,10 +85,10 @@ def parse_rule(source: str, text: str) -> Rule:
     where = f"{source}: rule {rid!r}"
     _check_fields(data, where)
     _check_identity(data, source, where)
-    check_cls = CHECKS[data["check"]]
+    check_cls = KINDS[data["check"]]
     scope = _scope(data["scope"], check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
-    hit, miss = _examples(data["examples"], where)
+    hit, miss, at = _examples(data["examples"], where)
     try:
         check = check_cls(options)
     except regex.error as exc:
@@ -90,7 +98,7 @@ def parse_rule(source: str, text: str) -> Rule:
         points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
-        enabled=bool(data.get("enabled", True)),
+        enabled=bool(data.get("enabled", True)), examples_at=at,
     )
 
 
@@ -112,8 +120,8 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
         raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
-    if data["check"] not in CHECKS:
-        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(CHECKS))}")
+    if data["check"] not in KINDS:
+        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(KINDS))}")
     points = data["points"]
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
         raise RuleError(f"{where}: field 'points': must be a number >= 0, got {points!r}")
@@ -121,7 +129,7 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
 
 
-def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
+def _scope(value: Any, check_cls: Kind, where: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
@@ -139,34 +147,52 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
-def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[int, int] | None, ...]]:
+    """The hit texts, the miss texts, and per hit text the position its `at` states (or None)."""
     if not isinstance(value, dict):
         raise RuleError(f"{where}: field 'examples': must have 'hit' and 'miss' lists")
-    out = []
+    out: list[list[tuple[str, tuple[int, int] | None]]] = []
     for kind in ("hit", "miss"):
         items = value.get(kind)
         if not isinstance(items, list) or not items:
             raise RuleError(f"{where}: field 'examples.{kind}': must be a non-empty list of texts")
-        out.append(tuple(_example(item, f"{where}: field 'examples.{kind}'") for item in items))
+        out.append([_example(item, f"{where}: field 'examples.{kind}'", kind == "hit") for item in items])
     extra = set(value) - {"hit", "miss"}
     if extra:
         raise RuleError(f"{where}: field 'examples': unknown key {sorted(extra)[0]!r}")
-    return out[0], out[1]
+    hits, misses = out
+    return tuple(t for t, _ in hits), tuple(t for t, _ in misses), tuple(at for _, at in hits)
 
 
-def _example(item: Any, where: str) -> str:
-    """An example is a text, or {text: ..., repeat: N} for inputs too large to write out."""
+_EXAMPLE_KEYS = frozenset({"text", "repeat", "before", "after", "at"})
+
+
+def _example(item: Any, where: str, is_hit: bool) -> tuple[str, tuple[int, int] | None]:
+    """An example is a text, or {text, repeat: N, before, after, at: "LINE:COL"} (at: hits only)."""
     if isinstance(item, str):
-        return item
-    if isinstance(item, dict) and set(item) <= {"text", "repeat", "before", "after"} and isinstance(item.get("text"), str):
-        repeat = item.get("repeat", 1)
-        if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
-            raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
-        return str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
-    raise RuleError(f"{where}: each example must be a text or {{before, text, repeat, after}}")
+        return item, None
+    if not (isinstance(item, dict) and set(item) <= _EXAMPLE_KEYS and isinstance(item.get("text"), str)):
+        raise RuleError(f"{where}: each example must be a text or {{text, repeat, before, after, at}}")
+    repeat = item.get("repeat", 1)
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
+        raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
+    text = str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
+    return text, _position(item.get("at"), where, is_hit)
 
 
-def validate_options(check_cls: type[Check], given: Any, where: str) -> dict[str, Any]:
+def _position(at: Any, where: str, is_hit: bool) -> tuple[int, int] | None:
+    """`at: "LINE:COL"` (1-based) is where a hit example's first finding must be."""
+    if at is None:
+        return None
+    if not is_hit:
+        raise RuleError(f"{where}: 'at' belongs to hit examples; a miss has no position")
+    m = _AT.match(at) if isinstance(at, str) else None
+    if m is None:
+        raise RuleError(f"{where}: 'at' must be \"LINE:COLUMN\" with numbers from 1, got {at!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def validate_options(check_cls: Kind, given: Any, where: str) -> dict[str, Any]:
     """Check option names and types against what the check declares; fill in defaults."""
     if not isinstance(given, dict):
         raise RuleError(f"{where}: field 'options': must be a mapping")

@@ -12,9 +12,6 @@ from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.patterns import checking
 
-UNUSED_SUPPRESSION = "unused-suppression"
-
-
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing."""
 
@@ -48,8 +45,9 @@ class Engine:
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
-        self._unused = next((r for r in self.rules if r.check_name == UNUSED_SUPPRESSION), None)
-        self._checked = tuple(r for r in self.rules if r is not self._unused)  # unused-suppression runs after
+        # the suppression layer's rules report after suppressions are applied; checks run first
+        self._unused = tuple(r for r in self.rules if isinstance(r.check, suppress.UnusedSuppression))
+        self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
 
     def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
         """All findings for one document after suppressions, sorted by position."""
@@ -65,9 +63,9 @@ class Engine:
         directives = suppress.parse(doc)
         if directives:
             findings = suppress.apply(directives, findings)
-            if self._unused is not None and (wanted is None or self._unused.id in wanted):
-                hits = self._unused.check.report(directives, self.known)
-                findings.extend(stamp(self._unused, h) for h in hits)
+            for rule in self._unused:
+                if wanted is None or rule.id in wanted:
+                    findings.extend(stamp(rule, h) for h in rule.check.report(directives, self.known))
         return sort_findings(findings)
 
 

@@ -24,6 +24,9 @@ from spamlint.inputs.decoding import (
     transfer_problem,
 )
 from spamlint.inputs.html_text import parse_html
+from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
+from spamlint.inputs.kinds import HTML_START as _HTML_START
+from spamlint.inputs.kinds import sniff
 from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
 from spamlint.inputs.templating import (
     add_template_headers,
@@ -35,52 +38,12 @@ from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import Attachment, Document, Header, Link
 from spamlint.text.segment import Segment
 
-_HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 _HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
 _BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
-_KNOWN_HEADERS = frozenset({
-    b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
-    b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
-    b"dkim-signature", b"authentication-results", b"envelope-to", b"x-original-to", b"arc-seal",
-})
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
-                         re.IGNORECASE | re.DOTALL)
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.
 _URL = re.compile(r"""[hHwW](?<!\w.)(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)[^\s<>"'()\[\]{}]+""")
-_MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
-_HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
-
-
-def sniff(data: bytes, ext: str = "") -> str:
-    """Decide what an input is: 'message', 'html' or 'text'."""
-    ext = ext.lower()
-    if ext in _MESSAGE_EXTS:
-        return "message"
-    if ext in _HTML_EXTS:
-        return "html"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    if _looks_like_headers(head):
-        return "message"
-    if _HTML_START.match(head):
-        return "html"
-    return "text"
-
-
-def _looks_like_headers(head: bytes) -> bool:
-    lines = head.lstrip(b"\r\n").splitlines()
-    if lines and lines[0].startswith(b"From "):
-        lines = lines[1:]
-    if not lines or not _HEADER_LINE.match(lines[0]):
-        return False
-    for line in lines[:40]:
-        if not line.strip():
-            break
-        m = _HEADER_LINE.match(line)
-        if m and m.group(1).lower() in _KNOWN_HEADERS:
-            return True
-    return False
 
 
 def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None,
@@ -95,7 +58,7 @@ def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | N
     if size > limits.max_input_bytes:
         data = cut(data, limits.max_input_bytes)
         problems.append(limits.problem("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read"))
-    kind = sniff(data, ext)
+    kind = sniff(data, ext, name)  # the input kinds registry (kinds.py); refused kinds raise InputError
     if kind == "message":
         doc = from_bytes_message(data, name, limits)
     else:

@@ -140,6 +140,12 @@ def test_link_pattern_links_meet_every_criterion_given(options: str, hosts: list
     assert [f.excerpt.split("/")[2] for f in findings if f.rule == "mine"] == hosts
 
 
+def test_the_readme_names_every_check_kind() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in CHECKS if f"`{name}`" not in readme and name != "unused-suppression"]
+    assert not missing, missing
+
+
 # -- check modules ---------------------------------------------------------------------------------
 def test_check_modules_import_only_base_and_common_from_other_checks() -> None:
     for path in CHECKS_DIR.glob("*.py"):

@@ -27,10 +27,12 @@ def make_rule(kind: str, scope: Any, options: dict[str, Any], hit: str = "x", mi
     """A rule of one check kind, loaded from YAML text the way rule files are."""
     rid = f"test-{kind}"
     data = {
-        "id": rid, "category": "structure", "check": kind, "scope": scope, "points": 1, "severity": "info",
+        "id": rid, "category": "structure", "check": kind, "points": 1, "severity": "info",
         "message": "test {count}", "why": "pinned by a test", "fix": "none", "options": options,
         "examples": {"hit": [hit], "miss": [miss]},
     }
+    if KINDS[kind].scopes:  # kinds that always look at one part take no scope
+        data["scope"] = scope
     return parse_rule(f"tests/{rid}.yaml", yaml.safe_dump(data, allow_unicode=True))
 
 
@@ -46,8 +48,8 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
     ("pattern", "body", {"pattern": r"\bACME-\d+\b"}, "Order ACME-42 now", "1:7", "Order ACME now"),
     ("pattern", "subject", {"pattern": "deal", "ignore_case": True},
      "Subject: Big DEAL\n\nhello", "1:14", "Subject: hello\n\nbig deal"),
-    ("caps", "body", {"mode": "sentence"}, "Hello.\nTHIS IS ALL SHOUTING TODAY.", "2:1", "This is calm today."),
-    ("caps", "body", {"mode": "words", "min_words": 2, "min_word_length": 4},
+    ("all-caps", "body", {}, "Hello.\nTHIS IS ALL SHOUTING TODAY.", "2:1", "This is calm today."),
+    ("caps-words", "body", {"min_words": 2, "min_word_length": 4},
      "This AMAZING offer is totally FREE.", "1:6", "The NASA and ESA teams met."),
     ("exclamation", "body", {"max_per_sentence": 1}, "Hello. Buy now!! Really!!", "1:15", "Hello there! See you."),
     ("gapped-word", "body", {"words": ["free"]}, "Get your F.r.e.e gift", "1:10", "We met in the U.S.A. today"),
@@ -60,16 +62,16 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
     ("fake-reply", "subject", {"prefixes": ["re"]}, "From: a@shop.example\nSubject: Re: your order\n\nDeals.", "2:10",
      "From: a@shop.example\nSubject: your order\n\nDeals."),
     ("size", "body", {"max_bytes": 100}, "word " * 40, None, "A short note."),
-    ("image-text", "images", {}, '<img src="a.jpg" width="600" height="900">', "1:1",
+    ("image-only", "images", {}, '<img src="a.jpg" width="600" height="900">', "1:1",
      '<p>Our spring newsletter brings news from the garden: the tulips are out, the new greenhouse is finished '
      'and volunteers are welcome on Saturdays.</p><img src="t.jpg" alt="Tulips">'),
     ("missing-alt", "images", {}, '<p>Welcome.</p><img src="hero.jpg">', "1:16", '<p>Hi</p><img src="a.jpg" alt="A cat">'),
     ("alt-text", "images", {"min_letters": 20},
      '<img src="a.jpg" alt="Huge savings on all designer watches this week only"><p>Hi</p>', "1:1",
      '<img src="a.jpg" alt="A cat"><p>Hello reader.</p>'),
-    ("link-host", "links", {"domains": ["bit.ly"]}, '<p>See <a href="https://bit.ly/x">this</a></p>', "1:8",
+    ("link-pattern", "links", {"domains": ["bit.ly"]}, '<p>See <a href="https://bit.ly/x">this</a></p>', "1:8",
      '<a href="https://example.org/bit.ly">x</a>'),
-    ("ip-link", "links", {}, '<a href="http://192.168.1.1/login">Sign in</a>', "1:1", '<a href="https://example.org/">x</a>'),
+    ("link-pattern", "links", {"ip_host": True}, '<a href="http://192.168.1.1/login">Sign in</a>', "1:1", '<a href="https://example.org/">x</a>'),
     ("anchor-mismatch", "links", {}, '<a href="http://secure-login.example.net/">www.paypal.com</a>', "1:1",
      '<a href="https://www.example.com/news">www.example.com</a>'),
     ("link-domains", "links", {"max_domains": 2},
@@ -102,7 +104,7 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
      "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n\nNews."),
     ("reply-to-domain", "headers", {}, "From: Bank <security@bank.example>\nReply-To: collector@gmail.com\nSubject: x\n\nhi", "2:1",
      "From: News <news@shop.example>\nReply-To: support@help.shop.example\nSubject: x\n\nhi"),
-    ("display-name", "headers", {"mode": "brand", "brands": ["PayPal"]},
+    ("display-name-brand", "headers", {"brands": ["PayPal"]},
      'From: "PayPal Service" <billing@notice.example>\nSubject: x\n\nhi', "1:1", "From: PayPal <service@paypal.com>\nSubject: x\n\nhi"),
     ("sender-domain", "headers", {"domains": ["gmail.com"], "bulk_only": False},
      "From: Deals <deals2024@gmail.com>\nSubject: x\n\nhi", "1:1", "From: Deals <deals@shop.example>\nSubject: x\n\nhi"),
@@ -111,11 +113,32 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
            ('Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="setup.exe"', "TVqQ")), None,
      mixed(("Content-Type: text/plain", "See the file."),
            ('Content-Type: application/pdf\nContent-Disposition: attachment; filename="setup.pdf"', "JVBE"))),
-    ("mime-shape", "message", {"mode": "empty"}, "From: a@shop.example\nSubject: hi\n\n", None,
+    ("empty-body", "message", {}, "From: a@shop.example\nSubject: hi\n\n", None,
      "From: a@shop.example\nSubject: hi\n\nHello there, the garden club meets on Saturday."),
     ("parse-problem", "message", {"kinds": ["charset"]},
      "From: a@example.org\nSubject: hi\nContent-Type: text/plain; charset=x-no-such-charset\n\nhello", None,
      "From: a@example.org\nSubject: hi\nContent-Type: text/plain; charset=utf-8\n\nhello"),
+    ("phrase-density", "body", {"phrases": ["free", "prize", "winner"], "min_density": 10},
+     "Free prize for the winner, a free prize.", "1:1", "A long note about the garden club, its members and the prize roses."),
+    ("image-area", "images", {"max_area_per_letter": 1500},
+     '<p>Big sale this weekend, everything must go.</p><img src="a.jpg" width="600" height="900">'
+     '<img src="b.jpg" width="600" height="900">', "1:50",
+     '<p>Our spring newsletter brings news from the garden: the tulips are out, the new greenhouse is finished and '
+     'volunteers are welcome on Saturdays.</p><img src="t.jpg" alt="Tulips" width="300" height="200">'),
+    ("html-size", "html", {"max_bytes": 300}, "<html><body>" + PARAGRAPHS + "</body></html>", None,
+     "<html><body><p>Short.</p></body></html>"),
+    ("display-name-address", "headers", {}, 'From: "service@bank.example" <alert@mailer.example.net>\nSubject: x\n\nhi',
+     "1:1", "From: Shop News <news@shop.example>\nSubject: x\n\nhi"),
+    ("html-only", "message", {}, "From: a@shop.example\nSubject: hi\nContent-Type: text/html\n\n<p>Our offer.</p>", None,
+     mixed(("Content-Type: text/plain", "Our news."), ("Content-Type: text/html", "<p>Our news.</p>"))),
+    ("alternatives-differ", "message", {"min_overlap": 0.3},
+     "From: a@shop.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+     "--b\nContent-Type: text/plain\n\nDear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.\n"
+     "--b\nContent-Type: text/html\n\n<p>Cheap watches, designer handbags, discount pharmacy products, casino bonuses, replica sunglasses and lottery tickets online today.</p>\n--b--\n",
+     None,
+     "From: a@shop.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+     "--b\nContent-Type: text/plain\n\nDear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.\n"
+     "--b\nContent-Type: text/html\n\n<p>Dear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.</p>\n--b--\n"),
     ("unused-suppression", "message", {}, "<p>Hi</p>\n<!-- spamlint-disable-file no-such-rule -->\n<p>x</p>", "2:1",
      "<!-- a comment -->\n<p>Hi</p>"),
 ]
@@ -144,10 +167,10 @@ def test_every_kind_has_a_row() -> None:
     ("phrases", "subject", "Subject: hello\n\nGet a free gift today"),
     ("phrases", "html", "Get a free gift today"),
     ("pattern", "text", "<p>Order ACME-42 now</p>"),
-    ("caps", "subject", "Subject: hello\n\nTHIS IS ALL SHOUTING TODAY."),
+    ("all-caps", "subject", "Subject: hello\n\nTHIS IS ALL SHOUTING TODAY."),
 ])
 def test_scope_limits_where_a_text_check_looks(kind: str, scope: str, text: str) -> None:
-    options = {"phrases": {"phrases": ["free gift"]}, "pattern": {"pattern": r"ACME-\d+"}, "caps": {}}[kind]
+    options = {"phrases": {"phrases": ["free gift"]}, "pattern": {"pattern": r"ACME-\d+"}, "all-caps": {}}[kind]
     assert not findings(make_rule(kind, scope, options), text)
     assert findings(make_rule(kind, "body", options), text)
 

@@ -9,7 +9,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spamlint.checks.headers import _UNSUB, offers_unsubscribe
+from spamlint.checks.common import _UNSUB, offers_unsubscribe
 from spamlint.engine.rules import builtin_rules
 from spamlint.limits import Limits
 from spamlint.text.patterns import checking, user_pattern

@@ -22,8 +22,10 @@ GOOD: dict[str, Any] = {
 
 
 def load(changes: dict[str, Any] | None = None, drop: str | None = None, source: str = "mine/my-rule.yaml"):
-    """Load GOOD with some fields changed or one dropped."""
+    """Load GOOD with some fields changed or one dropped (and no scope for a kind that takes none)."""
     data = {**GOOD, **(changes or {})}
+    if "scope" in data and not KINDS[data["check"]].scopes if data["check"] in KINDS else False:
+        del data["scope"]
     if drop:
         del data[drop]
     return parse_rule(source, yaml.safe_dump(data))
@@ -32,7 +34,7 @@ def load(changes: dict[str, Any] | None = None, drop: str | None = None, source:
 def test_the_good_rule_loads() -> None:
     rule = load()
     assert (rule.id, rule.scope, rule.points, rule.severity) == ("my-rule", ("body",), 1.5, Severity.WARNING)
-    assert rule.options["phrases"] == {"free gift": 1.0} and rule.options["mode"] == "each"  # defaults filled in
+    assert rule.options["phrases"] == {"free gift": 1.0} and rule.options["canonical"] is True  # defaults filled in
 
 
 @pytest.mark.parametrize("field", ["id", "category", "check", "scope", "points", "severity", "message", "why", "fix",
@@ -46,9 +48,10 @@ def test_missing_field(field: str) -> None:
     ({"colour": "red"}, r"unknown field 'colour'"),
     ({"options": {"phrases": ["x"], "colour": "red"}}, r"field 'options\.colour': check 'phrases' has no such option \(known: "),
     ({"options": {}}, r"field 'options\.phrases': required by check 'phrases'"),
-    ({"options": {"phrases": ["x"], "min_hits": "two"}}, r"field 'options\.min_hits': must be a int, got 'two'"),
-    ({"options": {"phrases": ["x"], "min_hits": True}}, r"field 'options\.min_hits': must be a int"),
-    ({"options": {"phrases": ["x"], "mode": "sometimes"}}, r"field 'options\.mode': must be one of "),
+    ({"check": "phrase-density", "options": {"phrases": ["x"], "min_hits": "two"}},
+     r"field 'options\.min_hits': must be a int, got 'two'"),
+    ({"check": "phrase-density", "options": {"phrases": ["x"], "min_hits": True}}, r"field 'options\.min_hits': must be a int"),
+    ({"options": {"phrases": ["x"], "mode": "density"}}, r"field 'options\.mode': mode density is now the check 'phrase-density'"),
     ({"options": {"phrases": ["x"], "canonical": "yes"}}, r"field 'options\.canonical': must be a bool"),
     ({"check": "pattern", "options": {"pattern": "(unclosed"}}, r"field 'options': invalid pattern"),
     ({"options": "free gift"}, r"field 'options': must be a mapping"),
@@ -98,7 +101,7 @@ def test_examples_keep_the_plain_form_and_take_a_position() -> None:
 
 
 def test_unused_suppression_is_a_kind_of_the_suppression_layer() -> None:
-    rule = load({"id": "my-rule", "category": "structure", "check": "unused-suppression", "scope": "message",
+    rule = load({"id": "my-rule", "category": "structure", "check": "unused-suppression",
                  "options": {}, "message": "{directive} {reason}"})
     assert rule.check_name == "unused-suppression" and "unused-suppression" in KINDS
     doc = load_document("<p>Hi</p>\n<!-- spamlint-disable-next-line caps-words -->\n<p>calm</p>\n")

@@ -1,4 +1,4 @@
-"""ALL CAPS: a shouting subject, sentences in capitals, several capitalised words in one sentence."""
+"""ALL CAPS: sentences or a whole subject in capitals (all-caps), several capitalised words in one sentence (caps-words)."""
 
 from __future__ import annotations
 
@@ -49,50 +49,42 @@ def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
         first = _next_upper_run(seg, end)
 
 
-class CapsCheck(Check):
-    """Capital letters used for shouting.
+class _CapsCheck(Check):
+    """What the capitals checks share: capitalised words counted in a span, short words (acronyms
+    like USA, FAQ) left out."""
 
-    mode `whole`: a segment (the subject) whose words are all capitals; `sentence`: a sentence
-    whose words are all capitals; `words`: a sentence with `min_words` or more capitalised words.
-    Words shorter than `min_word_length` (acronyms like USA, FAQ) are not counted.
-    """
-
-    name = "caps"
     scopes = TEXT_SCOPES
+    max_hits = 3
     options = {
-        "mode": Option("choice", "sentence", "whole, sentence or words", choices=("whole", "sentence", "words")),
         "min_words": Option("int", 3, "capitalised words needed"),
         "min_word_length": Option("int", 3, "shorter words are ignored"),
-        "max_hits": Option("int", 3, "report at most this many sentences"),
     }
+    all_words = False  # True: every counted word must be in capitals
+    whole = False  # True: each segment is judged as one span, not sentence by sentence
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
+        n = max(self.opts["min_word_length"], 1)
         # where all words must be capitals, a run of small letters as long as a counted word is a
         # counted word that is not in capitals: the span fails without looking at its words
-        n = max(self.opts["min_word_length"], 1)
-        self.lower_run = None if self.opts["mode"] == "words" else re.compile(f"[a-z]{{{n}}}")
+        self.lower_run = re.compile(f"[a-z]{{{n}}}") if self.all_words else None
         # in ASCII text every capitalised word that counts holds its own match of this pattern
         # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
         self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         for seg in doc.segments(scope):
             first = _next_upper_run(seg, 0)
             if first == -1:
                 continue
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with_runs(seg, first)
+            spans = [(0, len(seg.text))] if self.whole else _sentences_with_runs(seg, first)
             for start, end in spans:
                 hit = self._judge(seg, start, end)
                 if hit is not None:
                     yield hit
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
     def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
-        """A hit for the span start:end if its capitalised words meet the rule's mode."""
+        """A hit for the span start:end if its capitalised words are enough (and all, for all_words)."""
         minlen = self.opts["min_word_length"]
         if self.lower_run is not None and self.lower_run.search(seg.text, start, end):
             return None
@@ -102,7 +94,7 @@ class CapsCheck(Check):
         caps = [m for m in words if _is_caps(m.group())]
         if len(caps) < self.opts["min_words"]:
             return None
-        if self.opts["mode"] != "words" and len(caps) != len(words):
+        if self.all_words and len(caps) != len(words):
             return None
         first, last = caps[0], caps[-1]
         return Hit(**seg.hit(first.start(), last.end(), count=len(caps)))
@@ -113,3 +105,25 @@ class CapsCheck(Check):
             return False
         need = self.opts["min_words"]
         return need > 0 and sum(1 for _ in islice(self.caps_word.finditer(seg.text, start, end), need)) < need
+
+
+class CapsWordsCheck(_CapsCheck):
+    """A sentence with `min_words` or more words in capitals among normal ones ("this AMAZING offer is FREE")."""
+
+    name = "caps-words"
+
+
+class AllCapsCheck(_CapsCheck):
+    """A sentence whose words are all in capitals (at least `min_words` of them); with `per: segment`,
+    a whole segment (a subject line) judged as one span."""
+
+    name = "all-caps"
+    options = {
+        **_CapsCheck.options,
+        "per": Option("choice", "sentence", "the span judged: sentence or segment", choices=("sentence", "segment")),
+    }
+    all_words = True
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.whole = options["per"] == "segment"

@@ -23,10 +23,10 @@ class DisguisedWordCheck(Check):
 
     name = "disguised-word"
     scopes = TEXT_SCOPES
+    max_hits = 5
     options = {
         "words": Option("list", required=True, doc="words and phrases that spammers disguise"),
         "kinds": Option("list", list(_KINDS), "disguises to report: " + ", ".join(_KINDS)),
-        "max_hits": Option("int", 5, "report at most this many"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -37,7 +37,6 @@ class DisguisedWordCheck(Check):
         self.kinds = frozenset(options["kinds"])
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         for seg in doc.segments(scope):
             if not seg.canonical.changed:
                 continue
@@ -46,9 +45,6 @@ class DisguisedWordCheck(Check):
                 if how not in self.kinds:
                     continue
                 yield Hit(**seg.hit(start, end, word=word.lower(), match=seg.text[start:end], how=how))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
 
 # pure-letter tokens that do not touch URL, address or identifier punctuation
@@ -90,21 +86,17 @@ class NonsenseCheck(Check):
 
     name = "nonsense-words"
     scopes = TEXT_SCOPES
+    max_hits = 2
     options = {
         "min_run": Option("int", 3, "random-looking words needed within the window"),
         "window": Option("int", 5, "words in the sliding window"),
         "long_token": Option("int", 16, "a random-looking word this long counts alone"),
-        "max_hits": Option("int", 2, "report at most this many"),
     }
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         for seg in doc.segments(scope):
             for start, end, count in self._runs(seg.text):
                 yield Hit(**seg.hit(start, end, count=count))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
     def _runs(self, text: str) -> Iterable[tuple[int, int, int]]:
         flagged = _random_tokens(text)

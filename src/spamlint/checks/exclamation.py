@@ -18,13 +18,12 @@ class ExclamationCheck(Check):
 
     name = "exclamation"
     scopes = TEXT_SCOPES
+    max_hits = 3
     options = {
         "max_per_sentence": Option("int", 1, "marks allowed in one sentence"),
-        "max_hits": Option("int", 3, "report at most this many sentences"),
     }
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         limit = self.opts["max_per_sentence"]
         for seg in doc.segments(scope):
             if "!" not in seg.text and "\uff01" not in seg.text:
@@ -34,9 +33,6 @@ class ExclamationCheck(Check):
                 if count > limit:
                     first = seg.text.find("!", start, end)
                     yield Hit(**seg.hit(first if first != -1 else start, end, count=count))
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
 
 def _sentences_with_marks(seg: Segment) -> Iterator[tuple[int, int]]:

@@ -57,9 +57,9 @@ class GappedWordCheck(Check):
 
     name = "gapped-word"
     scopes = TEXT_SCOPES
+    max_hits = 5
     options = {
         "words": Option("list", required=True, doc="words that spammers break up"),
-        "max_hits": Option("int", 5, "report at most this many"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -67,15 +67,11 @@ class GappedWordCheck(Check):
         self.words = frozenset(w.lower() for w in options["words"])
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         for seg in doc.segments(scope):
             for start, end in self._candidates(seg.text):
                 joined = self._reading(seg.text[start:end])
                 if joined is not None:
                     yield Hit(**seg.hit(start, end, word=joined, match=seg.text[start:end]))
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
     @staticmethod
     def _candidates(text: str) -> Iterable[tuple[int, int]]:
@@ -146,10 +142,10 @@ class MixedScriptCheck(Check):
 
     name = "mixed-script"
     scopes = TEXT_SCOPES
-    options = {"max_hits": Option("int", 5, "report at most this many")}
+    max_hits = 5
+    options = {}
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
         for seg in doc.segments(scope):
             if seg.text.isascii():
                 continue
@@ -158,9 +154,6 @@ class MixedScriptCheck(Check):
                 if not _LATIN.search(word):
                     continue
                 yield Hit(**seg.hit(start, end, word=word))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
 
 def _foreign_words(text: str) -> Iterator[tuple[int, int]]:

@@ -3,47 +3,16 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
-from functools import lru_cache
 from typing import Iterable
 
 import regex
 
 from spamlint.checks.base import Check, Option
+from spamlint.checks.common import first_address, looks_bulk
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import shared, user_pattern
+from spamlint.text.patterns import user_pattern
 from spamlint.text.urls import registrable_domain
-
-_BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
-                 "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
-_UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "désinscri", "desinscri", "darse de baja")
-# the look-ahead names every word's first letter: re then skips ahead to those letters instead
-# of trying each word at every position (same matches, a few times faster)
-_UNSUB = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
-                    re.IGNORECASE)
-
-
-def offers_unsubscribe(text: str) -> bool:
-    """True when text offers to unsubscribe (any case)."""
-    if text.isascii():  # ASCII lower-casing is exact, and str.find is a fast C scan
-        lowered = text.lower()
-        return any(word in lowered for word in _UNSUB_WORDS)
-    return _UNSUB.search(text) is not None  # Unicode case rules (the long s, the Kelvin sign): re decides
-
-
-def looks_bulk(doc: Document) -> bool:
-    """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
-    return shared(doc, _looks_bulk)
-
-
-def _looks_bulk(doc: Document) -> bool:
-    precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
-    if precedence in ("bulk", "list", "junk"):
-        return True
-    if any(doc.header(h) for h in _BULK_HEADERS):
-        return True
-    return any(offers_unsubscribe(seg.text) for seg in doc.bodies) or any(offers_unsubscribe(l.text) for l in doc.links)
 
 
 def _hit(field: Header | None, **detail: object) -> Hit:
@@ -57,7 +26,7 @@ class MissingHeaderCheck(Check):
     """A message without `header` (only bulk-looking mail when `bulk_only`)."""
 
     name = "missing-header"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "header": Option("str", required=True, doc="header field name"),
         "bulk_only": Option("bool", False, "only judge mail that looks like bulk mail"),
@@ -75,7 +44,7 @@ class OneClickUnsubscribeCheck(Check):
     """List-Unsubscribe without an https URI or without `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058)."""
 
     name = "one-click-unsubscribe"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "skip_discussion_lists": Option("bool", True, "leave out list mail with List-Post: people writing to a list"),
     }
@@ -93,19 +62,6 @@ class OneClickUnsubscribeCheck(Check):
             yield _hit(lu, missing=missing)
 
 
-@lru_cache(maxsize=256)
-def first_address(value: str) -> tuple[str, str] | None:
-    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
-    try:
-        pairs = getaddresses([value])
-    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
-        return None
-    for name, addr in pairs:
-        if "@" in addr:
-            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
-    return None
-
-
 def address_domain(value: str) -> str | None:
     """Registrable domain of the first address in a header value."""
     found = first_address(value)
@@ -116,7 +72,7 @@ class ReplyToDomainCheck(Check):
     """Reply-To on a different registrable domain from From: replies go somewhere else."""
 
     name = "reply-to-domain"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {}
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
@@ -132,7 +88,7 @@ class HeaderPatternCheck(Check):
     """A header whose value matches `pattern` (or, with `invert`, is present but does not match)."""
 
     name = "header-pattern"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "header": Option("str", required=True, doc="header field name"),
         "pattern": Option("regex", required=True, doc="a regular expression searched in the decoded value"),

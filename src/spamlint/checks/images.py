@@ -1,4 +1,4 @@
-"""Image checks: image-only mail, image area against visible text, missing alt text, alt text as message."""
+"""Image checks: image-only HTML, image area against visible text, missing alt text, alt text as message."""
 
 from __future__ import annotations
 
@@ -24,18 +24,35 @@ def _hit(img: Image, **detail: object) -> Hit:
     return Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120], detail=detail)
 
 
-class ImageTextCheck(Check):
-    """Balance of images and visible text in the HTML.
+def _html_letters(doc: Document) -> int:
+    """Letters of visible text in all HTML bodies."""
+    return sum(letter_count(p.text.text) for p in doc.html_parts)
 
-    mode `image-only`: content images but fewer than `min_letters` letters of visible text;
-    mode `area`: more than `max_area_per_letter` square pixels of sized images per visible letter.
-    """
 
-    name = "image-text"
-    scopes = frozenset({"images"})
+class ImageOnlyCheck(Check):
+    """HTML that is content images with fewer than `min_letters` letters of visible text."""
+
+    name = "image-only"
+    looks_at = ("images",)
     options = {
-        "mode": Option("choice", "image-only", "image-only or area", choices=("image-only", "area")),
         "min_letters": Option("int", 100, "letters of text below which the HTML counts as image-only"),
+    }
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        images = _content_images(doc)
+        if not images or not doc.html_parts:
+            return
+        letters = _html_letters(doc)
+        if letters < self.opts["min_letters"]:
+            yield _hit(images[0], images=len(images), letters=letters)
+
+
+class ImageAreaCheck(Check):
+    """More than `max_area_per_letter` square pixels of sized content images per letter of visible HTML text."""
+
+    name = "image-area"
+    looks_at = ("images",)
+    options = {
         "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
     }
 
@@ -43,11 +60,7 @@ class ImageTextCheck(Check):
         images = _content_images(doc)
         if not images or not doc.html_parts:
             return
-        letters = sum(letter_count(p.text.text) for p in doc.html_parts)
-        if self.opts["mode"] == "image-only":
-            if letters < self.opts["min_letters"]:
-                yield _hit(images[0], images=len(images), letters=letters)
-            return
+        letters = _html_letters(doc)
         area = sum((i.width or 0) * (i.height or 0) for i in images)
         per_letter = area / max(letters, 1)
         if area and per_letter > self.opts["max_area_per_letter"]:
@@ -58,7 +71,7 @@ class MissingAltCheck(Check):
     """Content images with no alt attribute (an empty alt="" marks a decorative image and is fine)."""
 
     name = "missing-alt"
-    scopes = frozenset({"images"})
+    looks_at = ("images",)
     options = {
         "min_images": Option("int", 1, "images without alt needed before the rule fires"),
     }
@@ -74,7 +87,7 @@ class AltTextCheck(Check):
     than `max_share` of all the words a reader with images on or off could get."""
 
     name = "alt-text"
-    scopes = frozenset({"images"})
+    looks_at = ("images",)
     options = {
         "min_letters": Option("int", 80, "letters of alt text before the rule judges"),
         "max_share": Option("float", 0.5, "largest share of alt text in alt plus visible text"),
@@ -85,7 +98,7 @@ class AltTextCheck(Check):
         alt = sum(letter_count(i.alt or "") for i in with_alt)
         if alt < self.opts["min_letters"]:
             return
-        visible = sum(letter_count(p.text.text) for p in doc.html_parts)
+        visible = _html_letters(doc)
         share = alt / (alt + visible)
         if share > self.opts["max_share"]:
             longest = max(with_alt, key=lambda i: len(i.alt or ""))

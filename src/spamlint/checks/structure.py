@@ -1,4 +1,5 @@
-"""Structure: decoding problems, MIME shape, risky HTML elements, HTML skeleton, risky attachments."""
+"""Structure: decoding problems, MIME shape (HTML only, empty, differing alternatives), risky HTML
+elements, HTML skeleton, HTML source patterns, risky attachments."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class ParseProblemCheck(Check):
     """Problems met while decoding the message, such as an unknown charset or broken encoding."""
 
     name = "parse-problem"
-    scopes = frozenset({"message"})
+    looks_at = ("message",)
     options = {"kinds": Option("list", [], "problem kinds to report; empty means all")}
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
@@ -36,38 +37,54 @@ def _letters(text: str, enough: int) -> int:
     return sum(1 for _ in itertools.islice(_LETTER.finditer(text), enough))
 
 
-class MimeShapeCheck(Check):
-    """The shape of the message bodies.
+def _html_and_plain(doc: Document) -> tuple[list[Segment], list[Segment]]:
+    """The HTML bodies and the other (plain) bodies."""
+    html = [s for s in doc.bodies if s.part.startswith("text/html")]
+    plain = [s for s in doc.bodies if not s.part.startswith("text/html")]
+    return html, plain
 
-    mode `html-only`: an HTML body with no text/plain alternative; `empty`: bodies with fewer
-    than `min_letters` letters and no attachment; `alternatives-differ`: text/plain and HTML
-    alternatives that share less than `min_overlap` of their words.
-    """
 
-    name = "mime-shape"
-    scopes = frozenset({"message"})
+class HtmlOnlyCheck(Check):
+    """A message with an HTML body and no text/plain alternative."""
+
+    name = "html-only"
+    looks_at = ("message",)
+    options = {}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        html, plain = _html_and_plain(doc)
+        if doc.is_message and html and not plain:
+            yield Hit(part="message", detail={"parts": len(html)})
+
+
+class EmptyBodyCheck(Check):
+    """A message whose bodies hold fewer than `min_letters` letters and no attachment, or an empty template."""
+
+    name = "empty-body"
+    looks_at = ("message",)
+    options = {"min_letters": Option("int", 20, "letters below which the body counts as empty")}
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        need = self.opts["min_letters"]
+        letters = sum(_letters(s.text, need) for s in doc.bodies)
+        if doc.is_message and not doc.attachments and letters < need:
+            yield Hit(part="message", detail={"letters": letters})
+        elif not doc.is_message and not any(s.source.strip() for s in doc.bodies):
+            yield Hit(part="message", detail={"letters": 0})  # an empty template file, not a short partial
+
+
+class AlternativesDifferCheck(Check):
+    """text/plain and HTML alternatives that share less than `min_overlap` of their words."""
+
+    name = "alternatives-differ"
+    looks_at = ("message",)
     options = {
-        "mode": Option("choice", "html-only", "html-only, empty or alternatives-differ",
-                       choices=("html-only", "empty", "alternatives-differ")),
-        "min_letters": Option("int", 20, "letters below which the body counts as empty"),
         "min_overlap": Option("float", 0.3, "share of distinct words both alternatives must have in common"),
     }
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        html = [s for s in doc.bodies if s.part.startswith("text/html")]
-        plain = [s for s in doc.bodies if not s.part.startswith("text/html")]
-        mode = self.opts["mode"]
-        if mode == "html-only":
-            if doc.is_message and html and not plain:
-                yield Hit(part="message", detail={"parts": len(html)})
-        elif mode == "empty":
-            need = self.opts["min_letters"]
-            letters = sum(_letters(s.text, need) for s in doc.bodies)
-            if doc.is_message and not doc.attachments and letters < self.opts["min_letters"]:
-                yield Hit(part="message", detail={"letters": letters})
-            elif not doc.is_message and not any(s.source.strip() for s in doc.bodies):
-                yield Hit(part="message", detail={"letters": 0})  # an empty template file, not a short partial
-        elif html and plain:
+        html, plain = _html_and_plain(doc)
+        if html and plain:
             overlap = _overlap(plain[0], html[0])
             if overlap is not None and overlap < self.opts["min_overlap"]:
                 yield Hit(part=plain[0].part, detail={"overlap": f"{overlap:.0%}"})
@@ -86,7 +103,7 @@ class HtmlTagsCheck(Check):
     """HTML elements from `tags` (forms, scripts, frames, embedded objects), one hit per kind."""
 
     name = "html-tags"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {"tags": Option("list", required=True, doc="element names, lower case")}
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
@@ -101,7 +118,7 @@ class HtmlSkeletonCheck(Check):
     """An HTML message body without its <html> or <body> element (markup pasted together by a script)."""
 
     name = "html-skeleton"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {"elements": Option("list", ["html", "body"], "elements every HTML body should have")}
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
@@ -116,7 +133,7 @@ class AttachmentCheck(Check):
     that put a harmless-looking extension before it (invoice.pdf.exe)."""
 
     name = "attachment"
-    scopes = frozenset({"message"})
+    looks_at = ("message",)
     options = {
         "extensions": Option("list", required=True, doc="file name extensions, without the dot"),
         "double_extension": Option("bool", False, "only names with a second extension before it"),
@@ -142,7 +159,7 @@ class HtmlSourcePatternCheck(Check):
     least `min_count` times; for markup habits such as oversized fonts that visible text hides."""
 
     name = "html-source"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {
         "pattern": Option("regex", required=True, doc="searched in the HTML source, without regard to case"),
         "min_count": Option("int", 1, "matches needed before the rule fires"),

@@ -18,7 +18,7 @@ class FakeReplyCheck(Check):
     """A reply or forward prefix (Re:, Fwd:, AW:, SV:, TR: …) on a message that answers nothing."""
 
     name = "fake-reply"
-    scopes = frozenset({"subject"})
+    looks_at = ("subject",)
     options = {
         "prefixes": Option("list", required=True, doc="reply and forward prefixes, without the colon"),
         "quoting_counts": Option("bool", True, "a text body that quotes earlier mail (> lines) is a real reply"),

@@ -20,8 +20,20 @@ from spamlint.model.findings import CATEGORIES, Severity
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _AT = regex.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
-_REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
-_OPTIONAL = ("options", "enabled")
+_REQUIRED = ("id", "category", "check", "points", "severity", "message", "why", "fix", "examples")
+_OPTIONAL = ("scope", "max_hits", "options", "enabled")  # scope: required exactly when the check takes one
+# check kinds that were split or merged, so an old rule file is told what to write instead
+_RENAMED = {
+    "caps": "'all-caps' (modes sentence and whole; whole is 'per: segment') or 'caps-words' (mode words)",
+    "image-text": "'image-only' or 'image-area' (mode area)",
+    "mime-shape": "'html-only', 'empty-body' or 'alternatives-differ'",
+    "display-name": "'display-name-address' or 'display-name-brand'",
+    "link-host": "'link-pattern' with the option 'domains'",
+    "ip-link": "'link-pattern' with the option 'ip_host: true'",
+}
+_MOVED_OPTIONS = {
+    ("phrases", "mode"): "mode density is now the check 'phrase-density'; mode each is plain 'phrases'",
+}
 # What a rule's `check:` may name: the check kinds, and the kinds the engine's own layers
 # implement (unused-suppression belongs to suppression, which runs after every check).
 Kind = type[Check] | type[suppress.UnusedSuppression]
@@ -49,6 +61,7 @@ class Rule:
     enabled: bool = True
     # per hit example, the (line, column) its first finding must have, when the example states `at`
     examples_at: tuple[tuple[int, int] | None, ...] = ()
+    max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -86,7 +99,8 @@ def parse_rule(source: str, text: str) -> Rule:
     _check_fields(data, where)
     _check_identity(data, source, where)
     check_cls = KINDS[data["check"]]
-    scope = _scope(data["scope"], check_cls, where)
+    scope = _scope(data, check_cls, where)
+    max_hits = _max_hits(data, check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
     hit, miss, at = _examples(data["examples"], where)
     try:
@@ -98,7 +112,7 @@ def parse_rule(source: str, text: str) -> Rule:
         points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
-        enabled=bool(data.get("enabled", True)), examples_at=at,
+        enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits,
     )
 
 
@@ -120,6 +134,8 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
         raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
+    if data["check"] in _RENAMED:
+        raise RuleError(f"{where}: field 'check': check {data['check']!r} is now {_RENAMED[data['check']]}")
     if data["check"] not in KINDS:
         raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(KINDS))}")
     points = data["points"]
@@ -129,7 +145,17 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
 
 
-def _scope(value: Any, check_cls: Kind, where: str) -> tuple[str, ...]:
+def _scope(data: dict[str, Any], check_cls: Kind, where: str) -> tuple[str, ...]:
+    """The parts the rule's check looks at: the rule's own scope, or what a check that takes none always reads."""
+    if not check_cls.scopes:
+        if "scope" in data:
+            raise RuleError(f"{where}: field 'scope': check {check_cls.name!r} takes no scope (it always looks at "
+                            f"{' and '.join(check_cls.looks_at)}); remove the field")
+        return check_cls.looks_at
+    if "scope" not in data:
+        raise RuleError(f"{where}: missing field 'scope' (check {check_cls.name!r} looks at any of: "
+                        f"{', '.join(sorted(check_cls.scopes))})")
+    value = data["scope"]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
@@ -138,6 +164,16 @@ def _scope(value: Any, check_cls: Kind, where: str) -> tuple[str, ...]:
         raise RuleError(f"{where}: field 'scope': {bad[0]!r} is not a scope of check "
                         f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
     return tuple(items)
+
+
+def _max_hits(data: dict[str, Any], check_cls: Kind, where: str) -> int | None:
+    """How many of its check's hits the rule reports: its own `max_hits`, else the check's default."""
+    if "max_hits" not in data:
+        return check_cls.max_hits
+    value = data["max_hits"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {value!r}")
+    return value
 
 
 def _text(data: dict[str, Any], key: str, where: str) -> str:
@@ -198,6 +234,11 @@ def validate_options(check_cls: Kind, given: Any, where: str) -> dict[str, Any]:
         raise RuleError(f"{where}: field 'options': must be a mapping")
     spec = check_cls.options
     for key in given:
+        if key == "max_hits" and key not in spec:
+            raise RuleError(f"{where}: field 'options.max_hits': max_hits is a field of the rule, "
+                            "not an option of its check: write it at the top level, beside points")
+        if key not in spec and (check_cls.name, key) in _MOVED_OPTIONS:
+            raise RuleError(f"{where}: field 'options.{key}': {_MOVED_OPTIONS[check_cls.name, key]}")
         if key not in spec:
             known = ", ".join(sorted(spec)) or "none"
             raise RuleError(f"{where}: field 'options.{key}': check {check_cls.name!r} has no such option (known: {known})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import islice
 from typing import Iterable, Sequence
 
 from spamlint.engine import suppress
@@ -58,7 +59,8 @@ class Engine:
             for rule in self._checked:
                 if wanted is not None and rule.id not in wanted:
                     continue
-                for hit in rule.check.run(doc, rule.scope):
+                # the rule's max_hits: stop pulling hits from the check once it has reported that many
+                for hit in islice(rule.check.run(doc, rule.scope), rule.max_hits):
                     findings.append(stamp(rule, hit))
         directives = suppress.parse(doc)
         if directives:

@@ -141,7 +141,9 @@ class UnusedSuppression:
     """
 
     name: ClassVar[str] = "unused-suppression"
-    scopes: ClassVar[frozenset[str]] = frozenset({"message"})
+    scopes: ClassVar[frozenset[str]] = frozenset()  # takes no scope: it reads the suppression comments
+    looks_at: ClassVar[tuple[str, ...]] = ("message",)
+    max_hits: ClassVar[int | None] = None
     options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, options: dict[str, Any]) -> None:

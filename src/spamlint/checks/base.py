@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Iterable
 
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Check:
 
     Subclasses declare `options` and `scopes` and implement `run`, which yields Hits:
     facts about where something is.  Rule identity, points and severity are the engine's.
+    A check only reads: the Document, and the run's Context (derived text facts in
+    `ctx.facts`, settings, and `ctx.searches` for rule patterns); it keeps nothing per document.
     """
 
     name: ClassVar[str] = ""
@@ -34,7 +37,7 @@ class Check:
     def __init__(self, options: dict[str, Any]) -> None:
         self.opts = options
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         """Yield a Hit for each thing this check finds in the document."""
         raise NotImplementedError
 

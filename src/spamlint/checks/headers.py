@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
-from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -12,39 +10,9 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import shared, user_pattern
+from spamlint.text.facts import Context, first_address
+from spamlint.text.patterns import user_pattern
 from spamlint.text.urls import registrable_domain
-
-_BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
-                 "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
-_UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "désinscri", "desinscri", "darse de baja")
-# the look-ahead names every word's first letter: re then skips ahead to those letters instead
-# of trying each word at every position (same matches, a few times faster)
-_UNSUB = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
-                    re.IGNORECASE)
-
-
-def offers_unsubscribe(text: str) -> bool:
-    """True when text offers to unsubscribe (any case)."""
-    if text.isascii():  # ASCII lower-casing is exact, and str.find is a fast C scan
-        lowered = text.lower()
-        return any(word in lowered for word in _UNSUB_WORDS)
-    return _UNSUB.search(text) is not None  # Unicode case rules (the long s, the Kelvin sign): re decides
-
-
-def looks_bulk(doc: Document) -> bool:
-    """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
-    return shared(doc, _looks_bulk)
-
-
-def _looks_bulk(doc: Document) -> bool:
-    precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
-    if precedence in ("bulk", "list", "junk"):
-        return True
-    if any(doc.header(h) for h in _BULK_HEADERS):
-        return True
-    return any(offers_unsubscribe(seg.text) for seg in doc.bodies) or any(offers_unsubscribe(l.text) for l in doc.links)
-
 
 def _hit(field: Header | None, **detail: object) -> Hit:
     if field is None:
@@ -63,10 +31,10 @@ class MissingHeaderCheck(Check):
         "bulk_only": Option("bool", False, "only judge mail that looks like bulk mail"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         if not doc.is_message or doc.header(self.opts["header"]) is not None:
             return
-        if self.opts["bulk_only"] and not looks_bulk(doc):
+        if self.opts["bulk_only"] and not ctx.facts.looks_bulk:
             return
         yield _hit(None, header=self.opts["header"])
 
@@ -80,7 +48,7 @@ class OneClickUnsubscribeCheck(Check):
         "skip_discussion_lists": Option("bool", True, "leave out list mail with List-Post: people writing to a list"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         lu = doc.header("List-Unsubscribe")
         if lu is None or (self.opts["skip_discussion_lists"] and doc.header("List-Post") is not None):
             return
@@ -91,19 +59,6 @@ class OneClickUnsubscribeCheck(Check):
         if not (has_https and one_click):
             missing = "an https URI" if not has_https else "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
             yield _hit(lu, missing=missing)
-
-
-@lru_cache(maxsize=256)
-def first_address(value: str) -> tuple[str, str] | None:
-    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
-    try:
-        pairs = getaddresses([value])
-    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
-        return None
-    for name, addr in pairs:
-        if "@" in addr:
-            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
-    return None
 
 
 def address_domain(value: str) -> str | None:
@@ -119,7 +74,7 @@ class ReplyToDomainCheck(Check):
     scopes = frozenset({"headers"})
     options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         reply_to, sender = doc.header("Reply-To"), doc.header("From")
         if reply_to is None or sender is None:
             return
@@ -144,10 +99,10 @@ class HeaderPatternCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE if options["ignore_case"] else 0)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         field = doc.header(self.opts["header"])
         if field is None:
             return
-        m = self.pattern.search(field.value)
+        m = self.pattern.search(field.value, ctx.searches)
         if bool(m) != self.opts["invert"]:
             yield _hit(field, match=m.group() if m else field.value[:60])

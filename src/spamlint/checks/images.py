@@ -7,6 +7,7 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Image
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.words import letter_count
 
 
@@ -39,11 +40,11 @@ class ImageTextCheck(Check):
         "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         images = _content_images(doc)
         if not images or not doc.html_parts:
             return
-        letters = sum(letter_count(p.text.text) for p in doc.html_parts)
+        letters = ctx.facts.html_letters
         if self.opts["mode"] == "image-only":
             if letters < self.opts["min_letters"]:
                 yield _hit(images[0], images=len(images), letters=letters)
@@ -63,7 +64,7 @@ class MissingAltCheck(Check):
         "min_images": Option("int", 1, "images without alt needed before the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         missing = [i for i in _content_images(doc) if i.alt is None]
         if len(missing) >= self.opts["min_images"]:
             yield _hit(missing[0], count=len(missing), total=len(doc.images))
@@ -80,12 +81,12 @@ class AltTextCheck(Check):
         "max_share": Option("float", 0.5, "largest share of alt text in alt plus visible text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         with_alt = [i for i in doc.images if i.alt]
         alt = sum(letter_count(i.alt or "") for i in with_alt)
         if alt < self.opts["min_letters"]:
             return
-        visible = sum(letter_count(p.text.text) for p in doc.html_parts)
+        visible = ctx.facts.html_letters
         share = alt / (alt + visible)
         if share > self.opts["max_share"]:
             longest = max(with_alt, key=lambda i: len(i.alt or ""))

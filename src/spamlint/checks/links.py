@@ -9,29 +9,12 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import shared
-from spamlint.text.urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
+from spamlint.text.facts import Context
+from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, registrable_domain
 
 
 def _hit(link: Link, **detail: object) -> Hit:
     return Hit(part=link.part, line=link.line, column=link.column, excerpt=link.url[:120], detail=detail)
-
-
-def _web_links(doc: Document) -> list[tuple[Link, str]]:
-    """(link, host) of every http(s) link to judge; worked out once for all the link rules."""
-    return shared(doc, _find_web_links)
-
-
-def _find_web_links(doc: Document) -> list[tuple[Link, str]]:
-    found = []
-    for link in doc.links:
-        if link.templated:
-            continue
-        host = host_of(link.url)
-        # the sender's own domains (config `sender-domains`) never count against the email
-        if host and not (doc.sender_domains and domain_matches(host, doc.sender_domains)):
-            found.append((link, host))
-    return found
 
 
 class LinkHostCheck(Check):
@@ -48,9 +31,9 @@ class LinkHostCheck(Check):
         super().__init__(options)
         self.domains = frozenset(d.lower() for d in options["domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
-        for link, host in _web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if domain_matches(host, self.domains):
                 yield _hit(link, host=host)
                 n += 1
@@ -65,9 +48,9 @@ class IpLinkCheck(Check):
     scopes = frozenset({"links"})
     options = {"max_hits": Option("int", 5, "report at most this many links")}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
-        for link, host in _web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if is_ip_host(host):
                 yield _hit(link, host=host)
                 n += 1
@@ -99,15 +82,15 @@ class AnchorMismatchCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
-        for link, host in _web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if not _shows_address(link.text):
                 continue  # a name like "CNET News.com" is a brand, not an address the reader checks
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):
                 continue
-            if registrable_domain(shown) != registrable_domain(host):
+            if registrable_domain(shown) != domain:
                 yield _hit(link, shown=shown, host=host)
                 n += 1
                 if n >= self.opts["max_hits"]:
@@ -128,12 +111,12 @@ class LinkDomainsCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         first: dict[str, Link] = {}
-        for link, host in _web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if domain_matches(host, self.ignore):
                 continue
-            first.setdefault(registrable_domain(host), link)
+            first.setdefault(domain, link)
         if len(first) > self.opts["max_domains"]:
             link = next(iter(first.values()))
             yield _hit(link, count=len(first), domains=", ".join(sorted(first)[:8]))

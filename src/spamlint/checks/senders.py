@@ -6,22 +6,13 @@ import re
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.headers import first_address, looks_bulk
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.urls import domain_matches, registrable_domain
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
-
-
-def sender(doc: Document) -> tuple[Header, str, str] | None:
-    """(From header, display name, address domain) of the first From address, or None."""
-    field = doc.header("From")
-    if field is None:
-        return None
-    found = first_address(field.value)
-    return None if found is None else (field, found[0], found[1])
 
 
 def _hit(field: Header, **detail: object) -> Hit:
@@ -46,8 +37,8 @@ class DisplayNameCheck(Check):
         alts = "|".join(re.escape(b) for b in brands) or "(?!)"
         self.brand_re = re.compile(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender
         if found is None or not found[1]:
             return
         field, name, domain = found
@@ -76,11 +67,11 @@ class SenderDomainCheck(Check):
         super().__init__(options)
         self.domains = frozenset(d.lower() for d in options["domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender
         if found is None or not domain_matches(found[2], self.domains):
             return
         # a discussion list (List-Post) relays people writing, not a bulk sender
-        if self.opts["bulk_only"] and (not looks_bulk(doc) or doc.header("List-Post") is not None):
+        if self.opts["bulk_only"] and (not ctx.facts.looks_bulk or doc.header("List-Post") is not None):
             return
         yield _hit(found[0], domain=found[2])

@@ -8,6 +8,7 @@ from spamlint.checks.base import Check
 from spamlint.engine import suppress
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 
 
 class UnusedSuppressionCheck(Check):
@@ -26,7 +27,7 @@ class UnusedSuppressionCheck(Check):
         """Hits for the directives that stayed unused after the engine applied them."""
         return suppress.unused(directives, known)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         from spamlint.engine.rules import builtin_rules  # rules import checks: resolve the cycle at run time
 
         return self.report(suppress.parse(doc), frozenset(r.id for r in builtin_rules()))

@@ -8,12 +8,12 @@ from typing import Iterable
 import regex
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.links import _hit, _web_links
-from spamlint.checks.senders import sender
+from spamlint.checks.links import _hit
 from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.normalize import canonical
-from spamlint.text.patterns import UserPattern, user_pattern
+from spamlint.text.patterns import Searches, UserPattern, user_pattern
 from spamlint.text.urls import domain_matches, host_of, registrable_domain
 from spamlint.text.words import fold_il
 
@@ -43,17 +43,17 @@ class LinkPatternCheck(Check):
                       _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def _matches(self, link: Link, host: str) -> bool:
+    def _matches(self, link: Link, host: str, searches: Searches) -> bool:
         values = (link.url, host, link.text)
         for i, pattern in self.tests:
-            if not pattern.found(values[i]):
+            if not pattern.found(values[i], searches):
                 return False
         return True
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
-        for link, host in _web_links(doc):
-            if not self._matches(link, host) or (self.ignore and domain_matches(host, self.ignore)):
+        for link, host, _ in ctx.facts.web_links:
+            if not self._matches(link, host, ctx.searches) or (self.ignore and domain_matches(host, self.ignore)):
                 continue
             yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
             n += 1
@@ -123,14 +123,14 @@ class LookalikeDomainCheck(Check):
                 return brand
         return None
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
-        found = sender(doc) if "headers" in scope else None
+        found = ctx.facts.sender if "headers" in scope else None
         if found is not None and (brand := self.imitated(found[2])):
             yield Hit(part=f"header:{found[0].name}", line=found[0].line, column=1,
                       excerpt=found[0].value[:120], detail={"host": found[2], "brand": brand})
             n += 1
-        for link, host in (_web_links(doc) if "links" in scope else ()):
+        for link, host, _ in (ctx.facts.web_links if "links" in scope else ()):
             brand = self.imitated(host)
             if brand is not None:
                 yield _hit(link, host=host, brand=brand)
@@ -154,10 +154,10 @@ class ImageHostCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        known = {registrable_domain(host) for _, host in _web_links(doc)}
-        known.update(registrable_domain(d) for d in doc.sender_domains)  # config `sender-domains`
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        known = {w.domain for w in ctx.facts.web_links}
+        known.update(registrable_domain(d) for d in ctx.sender_domains)  # config `sender-domains`
+        found = ctx.facts.sender
         if found is not None:
             known.add(registrable_domain(found[2]))
         unrelated: dict[str, object] = {}

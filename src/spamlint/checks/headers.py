@@ -75,10 +75,11 @@ class ReplyToDomainCheck(Check):
     options = {}
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        reply_to, sender = doc.header("Reply-To"), doc.header("From")
-        if reply_to is None or sender is None:
+        reply_to, sender = doc.header("Reply-To"), ctx.facts.sender
+        if reply_to is None or doc.header("From") is None:
             return
-        a, b = address_domain(reply_to.value), address_domain(sender.value)
+        a = address_domain(reply_to.value)
+        b = registrable_domain(sender.domain) if sender is not None and sender.domain else None
         if a and b and a != b:
             yield _hit(reply_to, reply_domain=a, from_domain=b)
 

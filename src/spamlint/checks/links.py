@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
@@ -62,9 +61,8 @@ class IpLinkCheck(Check):
 _ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
 def _shows_address(text: str) -> bool:
-    """True when anchor text presents an address (cached: "Click here" and the like recur in every mail)."""
+    """True when anchor text presents an address."""
     return _ADDRESS_SHOWN.search(text) is not None
 
 

@@ -11,37 +11,26 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
-from spamlint.text.segment import Segment
+from spamlint.text.facts import Context, SegmentFacts
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
 _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
-_UPPER_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
 
 
 def _is_caps(word: str) -> bool:
     return word.isupper()
 
 
-def _next_upper_run(seg: Segment, pos: int) -> int:
+def _next_upper_run(seg: SegmentFacts, pos: int) -> int:
     """Where the first two capitals in a row at or after pos start, or -1 (sentences never split such a pair)."""
-    shape = seg.__dict__.get("_caps_shape")
-    if shape is None:  # ASCII text: its capitals as A, found by str.find; else None: the pattern finds them
-        shape = seg.__dict__["_caps_shape"] = seg.text.translate(_UPPER_SHAPE) if seg.text.isascii() else ""
+    shape = seg.capitals_shape  # ASCII text: its capitals as A, found by str.find; else "": the pattern finds them
     if shape:
         return shape.find("AA", pos)
     m = _UPPER_RUN.search(seg.text, pos)
     return -1 if m is None else m.start()
 
 
-def _is_ascii(seg: Segment) -> bool:
-    """seg.text.isascii(), once per segment."""
-    ascii_ = seg.__dict__.get("_ascii")
-    if ascii_ is None:
-        ascii_ = seg.__dict__["_ascii"] = seg.text.isascii()
-    return ascii_
-
-
-def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
+def _sentences_with_runs(seg: SegmentFacts, first: int) -> Iterator[tuple[int, int]]:
     """The sentences of seg that hold two capitals in a row, in order, from the first such pair on."""
     while first != -1:
         start, end = seg.sentence_at(first)
@@ -72,8 +61,8 @@ class _CapsCheck(Check):
         # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
         self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             first = _next_upper_run(seg, 0)
             if first == -1:
                 continue
@@ -83,7 +72,7 @@ class _CapsCheck(Check):
                 if hit is not None:
                     yield hit
 
-    def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
+    def _judge(self, seg: SegmentFacts, start: int, end: int) -> Hit | None:
         """A hit for the span start:end if its capitalised words are enough (and all, for all_words)."""
         minlen = self.opts["min_word_length"]
         if self.lower_run is not None and self.lower_run.search(seg.text, start, end):
@@ -99,9 +88,9 @@ class _CapsCheck(Check):
         first, last = caps[0], caps[-1]
         return Hit(**seg.hit(first.start(), last.end(), count=len(caps)))
 
-    def _too_few(self, seg: Segment, start: int, end: int) -> bool:
+    def _too_few(self, seg: SegmentFacts, start: int, end: int) -> bool:
         """True when an ASCII span surely has fewer than `min_words` capitalised words."""
-        if not _is_ascii(seg):
+        if not seg.is_ascii:
             return False
         need = self.opts["min_words"]
         return need > 0 and sum(1 for _ in islice(self.caps_word.finditer(seg.text, start, end), need)) < need

@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
 from spamlint.text.words import phrase_pattern
@@ -36,8 +37,8 @@ class DisguisedWordCheck(Check):
         self.loose = phrase_pattern(options["words"], loose=True, lowered=True)
         self.kinds = frozenset(options["kinds"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             if not seg.canonical.changed:
                 continue
             spans = [m.span() for m in self.index.finditer(self.pattern, seg)]
@@ -93,8 +94,8 @@ class NonsenseCheck(Check):
         "long_token": Option("int", 16, "a random-looking word this long counts alone"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             for start, end, count in self._runs(seg.text):
                 yield Hit(**seg.hit(start, end, count=count))
 

@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
-from spamlint.text.segment import Segment
+from spamlint.text.facts import Context, SegmentFacts
 
 _MARK = re.compile("[!\uff01]")
 
@@ -23,9 +23,9 @@ class ExclamationCheck(Check):
         "max_per_sentence": Option("int", 1, "marks allowed in one sentence"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_per_sentence"]
-        for seg in doc.segments(scope):
+        for seg in ctx.facts.segments(scope):
             if "!" not in seg.text and "\uff01" not in seg.text:
                 continue
             for start, end in seg.sentences if limit < 0 else _sentences_with_marks(seg):
@@ -35,7 +35,7 @@ class ExclamationCheck(Check):
                     yield Hit(**seg.hit(first if first != -1 else start, end, count=count))
 
 
-def _sentences_with_marks(seg: Segment) -> Iterator[tuple[int, int]]:
+def _sentences_with_marks(seg: SegmentFacts) -> Iterator[tuple[int, int]]:
     """The sentences that hold an exclamation mark, in order, found around the marks (no full split)."""
     text, pos = seg.text, 0
     while (m := _MARK.search(text, pos)) is not None:

@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.normalize import _merge, word_windows
 
 # letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
@@ -66,8 +67,8 @@ class GappedWordCheck(Check):
         super().__init__(options)
         self.words = frozenset(w.lower() for w in options["words"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             for start, end in self._candidates(seg.text):
                 joined = self._reading(seg.text[start:end])
                 if joined is not None:
@@ -145,8 +146,8 @@ class MixedScriptCheck(Check):
     max_hits = 5
     options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             if seg.text.isascii():
                 continue
             for start, end in _foreign_words(seg.text):

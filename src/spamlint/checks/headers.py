@@ -8,9 +8,9 @@ from typing import Iterable
 import regex
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.common import first_address, looks_bulk
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, first_address
 from spamlint.text.patterns import user_pattern
 from spamlint.text.urls import registrable_domain
 
@@ -32,10 +32,10 @@ class MissingHeaderCheck(Check):
         "bulk_only": Option("bool", False, "only judge mail that looks like bulk mail"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         if not doc.is_message or doc.header(self.opts["header"]) is not None:
             return
-        if self.opts["bulk_only"] and not looks_bulk(doc):
+        if self.opts["bulk_only"] and not ctx.facts.looks_bulk:
             return
         yield _hit(None, header=self.opts["header"])
 
@@ -49,7 +49,7 @@ class OneClickUnsubscribeCheck(Check):
         "skip_discussion_lists": Option("bool", True, "leave out list mail with List-Post: people writing to a list"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         lu = doc.header("List-Unsubscribe")
         if lu is None or (self.opts["skip_discussion_lists"] and doc.header("List-Post") is not None):
             return
@@ -75,11 +75,12 @@ class ReplyToDomainCheck(Check):
     looks_at = ("headers",)
     options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        reply_to, sender = doc.header("Reply-To"), doc.header("From")
-        if reply_to is None or sender is None:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        reply_to, sender = doc.header("Reply-To"), ctx.facts.sender
+        if reply_to is None or doc.header("From") is None:
             return
-        a, b = address_domain(reply_to.value), address_domain(sender.value)
+        a = address_domain(reply_to.value)
+        b = registrable_domain(sender.domain) if sender is not None and sender.domain else None
         if a and b and a != b:
             yield _hit(reply_to, reply_domain=a, from_domain=b)
 
@@ -100,10 +101,10 @@ class HeaderPatternCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE if options["ignore_case"] else 0)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         field = doc.header(self.opts["header"])
         if field is None:
             return
-        m = self.pattern.search(field.value)
+        m = self.pattern.search(field.value, ctx.searches)
         if bool(m) != self.opts["invert"]:
             yield _hit(field, match=m.group() if m else field.value[:60])

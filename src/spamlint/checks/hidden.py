@@ -8,6 +8,7 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.words import letter_count, phrase_pattern
 
 _ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
@@ -39,7 +40,7 @@ class HiddenTextCheck(Check):
             return self.opts["risky_weight"]
         return 1.0
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             for hidden in part.hidden:
                 letters = letter_count(hidden.text)

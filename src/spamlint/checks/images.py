@@ -7,6 +7,7 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Image
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.words import letter_count
 
 
@@ -24,11 +25,6 @@ def _hit(img: Image, **detail: object) -> Hit:
     return Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120], detail=detail)
 
 
-def _html_letters(doc: Document) -> int:
-    """Letters of visible text in all HTML bodies."""
-    return sum(letter_count(p.text.text) for p in doc.html_parts)
-
-
 class ImageOnlyCheck(Check):
     """HTML that is content images with fewer than `min_letters` letters of visible text."""
 
@@ -38,11 +34,11 @@ class ImageOnlyCheck(Check):
         "min_letters": Option("int", 100, "letters of text below which the HTML counts as image-only"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         images = _content_images(doc)
         if not images or not doc.html_parts:
             return
-        letters = _html_letters(doc)
+        letters = ctx.facts.html_letters
         if letters < self.opts["min_letters"]:
             yield _hit(images[0], images=len(images), letters=letters)
 
@@ -56,11 +52,11 @@ class ImageAreaCheck(Check):
         "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         images = _content_images(doc)
         if not images or not doc.html_parts:
             return
-        letters = _html_letters(doc)
+        letters = ctx.facts.html_letters
         area = sum((i.width or 0) * (i.height or 0) for i in images)
         per_letter = area / max(letters, 1)
         if area and per_letter > self.opts["max_area_per_letter"]:
@@ -76,7 +72,7 @@ class MissingAltCheck(Check):
         "min_images": Option("int", 1, "images without alt needed before the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         missing = [i for i in _content_images(doc) if i.alt is None]
         if len(missing) >= self.opts["min_images"]:
             yield _hit(missing[0], count=len(missing), total=len(doc.images))
@@ -93,12 +89,12 @@ class AltTextCheck(Check):
         "max_share": Option("float", 0.5, "largest share of alt text in alt plus visible text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         with_alt = [i for i in doc.images if i.alt]
         alt = sum(letter_count(i.alt or "") for i in with_alt)
         if alt < self.opts["min_letters"]:
             return
-        visible = _html_letters(doc)
+        visible = ctx.facts.html_letters
         share = alt / (alt + visible)
         if share > self.opts["max_share"]:
             longest = max(with_alt, key=lambda i: len(i.alt or ""))

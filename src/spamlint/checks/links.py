@@ -4,16 +4,16 @@ misleading anchors, domain spread."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable
 
 import regex
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.common import link_hit, web_links
+from spamlint.checks.common import link_hit
 from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import UserPattern, user_pattern
+from spamlint.text.facts import Context
+from spamlint.text.patterns import Searches, UserPattern, user_pattern
 from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, registrable_domain
 
 
@@ -46,20 +46,20 @@ class LinkPatternCheck(Check):
                       _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def _matches(self, link: Link, host: str) -> bool:
+    def _matches(self, link: Link, host: str, searches: Searches) -> bool:
         if self.domains and not domain_matches(host, self.domains):
             return False
         if self.opts["ip_host"] and not is_ip_host(host):
             return False
         values = (link.url, host, link.text)
         for i, pattern in self.tests:
-            if not pattern.found(values[i]):
+            if not pattern.found(values[i], searches):
                 return False
         return True
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for link, host in web_links(doc):
-            if self._matches(link, host) and not (self.ignore and domain_matches(host, self.ignore)):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for link, host, _domain in ctx.facts.web_links:
+            if self._matches(link, host, ctx.searches) and not (self.ignore and domain_matches(host, self.ignore)):
                 yield link_hit(link, host=host, text=" ".join(link.text.split())[:60])
 
 
@@ -67,9 +67,8 @@ class LinkPatternCheck(Check):
 _ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
 def _shows_address(text: str) -> bool:
-    """True when anchor text presents an address (cached: "Click here" and the like recur in every mail)."""
+    """True when anchor text presents an address."""
     return _ADDRESS_SHOWN.search(text) is not None
 
 
@@ -87,14 +86,14 @@ class AnchorMismatchCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for link, host in web_links(doc):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for link, host, domain in ctx.facts.web_links:
             if not _shows_address(link.text):
                 continue  # a name like "CNET News.com" is a brand, not an address the reader checks
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):
                 continue
-            if registrable_domain(shown) != registrable_domain(host):
+            if registrable_domain(shown) != domain:
                 yield link_hit(link, shown=shown, host=host)
 
 
@@ -112,12 +111,12 @@ class LinkDomainsCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         first: dict[str, Link] = {}
-        for link, host in web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if domain_matches(host, self.ignore):
                 continue
-            first.setdefault(registrable_domain(host), link)
+            first.setdefault(domain, link)
         if len(first) > self.opts["max_domains"]:
             link = next(iter(first.values()))
             yield link_hit(link, count=len(first), domains=", ".join(sorted(first)[:8]))

@@ -9,6 +9,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
 
 
@@ -28,7 +29,7 @@ class PatternCheck(Check):
         flags = regex.IGNORECASE if options["ignore_case"] else 0
         self.pattern = user_pattern(options["pattern"], flags)  # timed: a match may not hang the run
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
-            for m in self.pattern.finditer(seg.text):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
+            for m in self.pattern.finditer(seg.text, ctx.searches):
                 yield Hit(**seg.hit(m.start(), m.end(), match=m.group()))

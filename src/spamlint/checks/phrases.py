@@ -12,16 +12,16 @@ from typing import Iterable, NamedTuple
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
-from spamlint.text.segment import Segment
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
 class Match(NamedTuple):
     """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
 
-    seg: Segment
+    seg: SegmentFacts
     start: int
     end: int
     key: str
@@ -64,7 +64,7 @@ class PhrasesCheck(Check):
         key = " ".join(matched.lower().split())
         return self.aliases.get(key, key)
 
-    def matches(self, seg: Segment) -> list[Match]:
+    def matches(self, seg: SegmentFacts) -> list[Match]:
         """Raw matches, then matches only the canonical text shows."""
         found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
         canon = seg.canonical if self.opts["canonical"] else None
@@ -75,17 +75,17 @@ class PhrasesCheck(Check):
                 found.append(Match(seg, start, end, key, how))
         return found
 
-    def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
+    def _raw_matches(self, seg: SegmentFacts) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def found(self, doc: Document, scope: tuple[str, ...]) -> list[Match]:
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
         """Every match in the scoped segments, in order."""
-        return [m for seg in doc.segments(scope) for m in self.matches(seg)]
+        return [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seen: set[str] = set()
-        for m in self.found(doc, scope):
+        for m in self.found(ctx, scope):
             if m.key in seen:
                 continue
             seen.add(m.key)
@@ -103,9 +103,9 @@ class PhraseDensityCheck(PhrasesCheck):
         "min_hits": Option("int", 1, "matches needed before the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = self.found(doc, scope)
-        segments = doc.segments(scope)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = self.found(ctx, scope)
+        segments = ctx.facts.segments(scope)
         if len(found) < self.opts["min_hits"]:
             return
         words = sum(seg.word_count for seg in segments) or 1

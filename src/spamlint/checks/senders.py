@@ -6,9 +6,9 @@ import re
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.common import looks_bulk, sender
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, Sender
 from spamlint.text.urls import domain_matches, registrable_domain
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
@@ -20,9 +20,9 @@ def _hit(field: Header, **detail: object) -> Hit:
                excerpt=f"{field.name}: {field.value}"[:120], detail=detail)
 
 
-def _named_sender(doc: Document) -> tuple[Header, str, str] | None:
-    """sender(doc) when the From address has a display name, else None."""
-    found = sender(doc)
+def _named_sender(ctx: Context) -> Sender | None:
+    """The run's sender when the From address has a display name, else None."""
+    found = ctx.facts.sender
     return found if found is not None and found[1] else None
 
 
@@ -33,8 +33,8 @@ class DisplayNameAddressCheck(Check):
     looks_at = ("headers",)
     options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = _named_sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = _named_sender(ctx)
         if found is None:
             return
         field, name, domain = found
@@ -58,8 +58,8 @@ class DisplayNameBrandCheck(Check):
         alts = "|".join(re.escape(b) for b in brands) or "(?!)"
         self.brand_re = re.compile(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = _named_sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = _named_sender(ctx)
         if found is None:
             return
         field, name, domain = found
@@ -83,11 +83,11 @@ class SenderDomainCheck(Check):
         super().__init__(options)
         self.domains = frozenset(d.lower() for d in options["domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender
         if found is None or not domain_matches(found[2], self.domains):
             return
         # a discussion list (List-Post) relays people writing, not a bulk sender
-        if self.opts["bulk_only"] and (not looks_bulk(doc) or doc.header("List-Post") is not None):
+        if self.opts["bulk_only"] and (not ctx.facts.looks_bulk or doc.header("List-Post") is not None):
             return
         yield _hit(found[0], domain=found[2])

@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
 
 
@@ -24,7 +25,7 @@ class SizeCheck(Check):
         "max_bytes": Option("int", required=True, doc="size in bytes at which the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]
         size = doc.raw_size if self.opts["measure"] == "message" else doc.content_size
         if size >= limit:
@@ -38,7 +39,7 @@ class HtmlSizeCheck(Check):
     looks_at = ("html",)
     options = {"max_bytes": Option("int", required=True, doc="size in bytes at which the rule fires")}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]
         for part in doc.html_parts:
             if part.size >= limit:
@@ -64,13 +65,13 @@ class ClippedLinkCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]
         for part in doc.html_parts:
             if part.size <= limit:
                 continue
             link = next((k for k in doc.links if k.part == part.part and k.line is not None
-                         and (self.pattern.search(k.text) or self.pattern.search(k.url))), None)
+                         and (self.pattern.search(k.text, ctx.searches) or self.pattern.search(k.url, ctx.searches))), None)
             if link is None:
                 continue
             at = _byte_offset(part.source, link.line, link.column or 1)

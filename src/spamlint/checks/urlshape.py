@@ -6,9 +6,10 @@ from functools import lru_cache
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.common import link_hit, sender, web_links
+from spamlint.checks.common import link_hit
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.normalize import canonical
 from spamlint.text.urls import domain_matches, host_of, registrable_domain
 from spamlint.text.words import fold_il
@@ -76,12 +77,12 @@ class LookalikeDomainCheck(Check):
                 return brand
         return None
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc) if "headers" in scope else None
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender if "headers" in scope else None
         if found is not None and (brand := self.imitated(found[2])):
             yield Hit(part=f"header:{found[0].name}", line=found[0].line, column=1,
                       excerpt=found[0].value[:120], detail={"host": found[2], "brand": brand})
-        for link, host in (web_links(doc) if "links" in scope else ()):
+        for link, host, _ in (ctx.facts.web_links if "links" in scope else ()):
             brand = self.imitated(host)
             if brand is not None:
                 yield link_hit(link, host=host, brand=brand)
@@ -102,10 +103,10 @@ class ImageHostCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        known = {registrable_domain(host) for _, host in web_links(doc)}
-        known.update(registrable_domain(d) for d in doc.sender_domains)  # config `sender-domains`
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        known = {w.domain for w in ctx.facts.web_links}
+        known.update(registrable_domain(d) for d in ctx.sender_domains)  # config `sender-domains`
+        found = ctx.facts.sender
         if found is not None:
             known.add(registrable_domain(found[2]))
         unrelated: dict[str, object] = {}

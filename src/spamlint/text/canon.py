@@ -7,11 +7,12 @@ import re
 import unicodedata
 from typing import Iterator
 
-from spamlint.text.normalize import Canonical, is_invisible
+from spamlint.text.normalize import GAP_MARKS, LEET, Canonical, char_class, is_invisible
 from spamlint.text.segment import Segment
 
-_GAP = re.compile(r"(?<![^\W_])\w[ .\-_*\u00b7\u2022]\w(?![^\W_])")
-_LEET = re.compile(r"[0-9@$|!]")
+# a single letter, a gap mark and a single letter; any digit or leet symbol (from normalize's alphabets)
+_GAP = re.compile(rf"(?<![^\W_])\w[{char_class(GAP_MARKS)}]\w(?![^\W_])")
+_LEET = re.compile(rf"[0-9{char_class(''.join(c for c in LEET if not c.isdigit()))}]")
 
 
 def disguise(raw: str) -> str | None:

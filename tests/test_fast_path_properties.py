@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint.checks import disguise, hashbusting
-from spamlint.text import normalize
+from spamlint.text import canon, normalize
 from spamlint.text.index import PhraseIndex
 from spamlint.text.segment import Segment
-from spamlint.text.words import _plain_phrase_pattern, phrase_pattern
+from spamlint.text.words import _plain_phrase_pattern, fold_il, phrase_pattern
 
 settings.register_profile("fast-paths", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -128,6 +128,18 @@ def test_phrase_trie_matches_as_the_plain_alternation(phrases: list[str], text: 
     text = text.lower() if lowered else text
     assert [m.span() for m in phrase_pattern(phrases, loose, lowered).finditer(text)] == [
         m.span() for m in _plain_phrase_pattern(phrases, loose).finditer(text)]
+
+
+@given(phrase_lists, texts)
+@example(["big sale"], "Big $.a.l.e today")
+def test_canonical_only_finds_near_changes_what_the_whole_text_gives(phrases: list[str], text: str) -> None:
+    seg = Segment("p", text)
+    raw = [m.span() for m in phrase_pattern(phrases, lowered=True).finditer(seg.lower)]
+    loose = phrase_pattern([fold_il(p) for p in phrases], loose=True, lowered=True)
+    found = canon.canonical_only(seg, loose, raw)
+    assert found == canon._plain_canonical_only(seg, loose, raw)
+    if found:  # the phrase check asks PhraseIndex first whether a canonical match is possible at all
+        assert PhraseIndex([fold_il(p) for p in phrases]).possible(seg.canonical.window_words)
 
 
 # -- checks/hashbusting.py and checks/disguise.py ---------------------------------------------------------

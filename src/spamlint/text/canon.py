@@ -52,6 +52,20 @@ def canonical_only(seg: Segment, loose: re.Pattern[str],
     return out
 
 
+def _plain_canonical_only(seg: Segment, loose: re.Pattern[str],
+                          raw_spans: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """canonical_only written plainly, the loose pattern over the whole canonical text: the reference."""
+    canon, out = seg.canonical, []
+    for m in loose.finditer(canon.lower):
+        rs, re_ = canon.raw_span(m.start(), m.end())
+        if any(a < re_ and rs < b for a, b in raw_spans):
+            continue
+        how = disguise(seg.text[rs:re_])
+        if how is not None:
+            out.append((rs, re_, m.group(), how))
+    return out
+
+
 def _near_changes(canon: Canonical, loose: re.Pattern[str]) -> Iterator[re.Match[str]]:
     """Matches in the canonical text near a change: elsewhere it equals the raw text."""
     text, size = canon.lower, len(canon.lower)

@@ -3,12 +3,15 @@
 Steps, in order: Unicode compatibility decomposition (NFKD, so full-width and mathematical
 letters become plain ones) with combining marks dropped; zero-width characters and soft
 hyphens removed; look-alike letters folded to their Latin skeleton with the Unicode
-confusables data shipped by `confusable-homoglyphs`; single letters spread out with dots,
-dashes or spaces joined up (F.r.e.e, f r e e); leetspeak read as letters (fr33 -> free).
+confusables data shipped by `confusable-homoglyphs`; single letters (a digit, $ or @ among
+them) spread out with dots, dashes or spaces joined up (F.r.e.e, f r e e, $.a.l.e -> $ale);
+leetspeak read as letters (fr33 -> free, $ale -> sale).
 
 The canonical text keeps a map back to the raw text, so a match found there still points at
 the right line and column.  Pure-ASCII text with nothing to undo takes a fast path and the
-canonical text is the raw text itself.
+canonical text is the raw text itself; each step searches only where a cheap pre-scan finds
+something to do.  `_plain_canonical` is the same steps without any of that: the reference that
+tests/test_fast_path_properties.py holds `canonical` to.
 """
 
 from __future__ import annotations

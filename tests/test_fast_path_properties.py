@@ -41,6 +41,7 @@ PIECES = [
     "fr33", "$ale", "c@sh", "p.r!z.e", "c|al|s", "v1agra", "m0ney", "1st", "22nd", "a@b.com", "x@y-z.org",
     "http://a.b.c/d.e.f?g=h", "www.e.x.a.m.p.l.e", "e.g.", "U.S.A.", "4-B", "$$$", "!!!", "l33t", "a_b_c_d",
     "\u0440\u0430yp\u0430l", "fr\u200bee", "\uff26\uff52\uff45\uff45", "bcdfghj", "qajaxz", "Strengths",
+    " " * 70, "\n \t" * 25,  # white space runs longer than a window's reach in characters
 ]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(CHARS, max_size=8)), max_size=14).map("".join)
 
@@ -132,6 +133,8 @@ def test_phrase_trie_matches_as_the_plain_alternation(phrases: list[str], text: 
 
 @given(phrase_lists, texts)
 @example(["big sale"], "Big $.a.l.e today")
+@example(["big sale"], "Big" + " " * 80 + "$.a.l.e today")  # \s+ stretches a phrase past a 64-character pad
+@example(["big summer sale"], "Big \n\n" + "\t" * 70 + "summer  5ale")
 def test_canonical_only_finds_near_changes_what_the_whole_text_gives(phrases: list[str], text: str) -> None:
     seg = Segment("p", text)
     raw = [m.span() for m in phrase_pattern(phrases, lowered=True).finditer(seg.lower)]

@@ -294,6 +294,19 @@ class LowerWords:
         return tokens(self.lower)
 
 
+# how far a window reaches from a change: characters besides white space, which a phrase
+# pattern's \s+ may stretch (one more than the longest phrase it is exact for)
+WINDOW_REACH = 65
+
+
+def _reach(pad: int) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """Patterns for `pad` characters besides white space: backwards (match to an end) and onwards."""
+    return regex.compile(rf"(?:\S\s*){{0,{pad}}}", regex.REVERSE), regex.compile(rf"(?:\s*\S){{0,{pad}}}")
+
+
+_REACH_BACK, _REACH_ON = _reach(WINDOW_REACH)
+
+
 class Canonical(LowerWords):
     """The canonical text of a raw text, and the way back to raw offsets."""
 
@@ -301,7 +314,7 @@ class Canonical(LowerWords):
         self.raw = raw
         self.text = text
         self._maps = maps  # innermost (closest to raw) first
-        self._windows: list[tuple[int, int]] | None = None
+        self._windows: dict[int, list[tuple[int, int]]] = {}  # by pad
 
     @cached_property
     def loose_words(self) -> frozenset[str]:
@@ -319,17 +332,27 @@ class Canonical(LowerWords):
         """True when the canonical text differs from the raw text."""
         return bool(self._maps)
 
-    def windows(self, pad: int = 64) -> list[tuple[int, int]]:
-        """Spans of the canonical text around every change, `pad` characters wide on each side."""
-        if self._windows is None:
-            spans = []
+    def windows(self, pad: int = WINDOW_REACH) -> list[tuple[int, int]]:
+        """Spans of the canonical text around every change, `pad` characters besides white space each side.
+
+        A phrase match that touches a change and has fewer characters than that besides white
+        space lies inside one, however much white space it spans.
+        """
+        found = self._windows.get(pad)
+        if found is None:
+            changes = []
             for k, omap in enumerate(self._maps):
                 for start, end in omap.changed:
                     for later in self._maps[k + 1:]:
                         start, end = later.forward(start), later.forward(end)
-                    spans.append((max(start - pad, 0), min(end + pad, len(self.text))))
-            self._windows = _merge(sorted(spans))
-        return self._windows
+                    changes.append((start, end))
+            # changes closer than twice the pad share a window: its reach is sought once per group
+            groups = _merge([(start, end + 2 * pad) for start, end in sorted(changes)])
+            back, on = (_REACH_BACK, _REACH_ON) if pad == WINDOW_REACH else _reach(pad)
+            text = self.text
+            found = self._windows[pad] = _merge([(back.match(text, 0, start).start(),
+                                                  on.match(text, end - 2 * pad).end()) for start, end in groups])
+        return found
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw (start, end) of the canonical span text[start:end]."""

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
+import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint.checks import disguise, hashbusting
+from spamlint.inputs.mime import load
 from spamlint.text import canon, normalize
 from spamlint.text.index import PhraseIndex
 from spamlint.text.segment import Segment
@@ -165,3 +169,29 @@ def test_foreign_words_are_the_words_with_foreign_letters(text: str) -> None:
 @given(texts)
 def test_random_tokens_are_the_random_looking_tokens(text: str) -> None:
     assert disguise._random_tokens(text) == disguise._plain_random_tokens(text)
+
+
+# -- the corpus (opt-in) ----------------------------------------------------------------------------------
+_CORPUS_ENV = os.environ.get("SPAMLINT_CORPUS", "")
+CORPUS = Path(_CORPUS_ENV) if os.path.isdir(_CORPUS_ENV) else Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not _CORPUS_ENV, reason="opt-in: set SPAMLINT_CORPUS=1 (or a corpus folder) to check ../shared/corpus")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS} (it lives in ../shared beside the repository)")
+def test_fast_paths_over_the_corpus() -> None:
+    words = yaml.safe_load((Path(__file__).resolve().parents[1] / "rules" / "disguised-word.yaml").read_text())
+    raw_pattern = phrase_pattern(words["options"]["words"], lowered=True)
+    loose = phrase_pattern([fold_il(w) for w in words["options"]["words"]], loose=True, lowered=True)
+    differ = []
+    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix not in (".md", ".tsv")):
+        for seg in load(path.read_bytes(), str(path)).segments(("subject", "body")):
+            text, raw = seg.text, [m.span() for m in raw_pattern.finditer(seg.lower)]
+            fast, plain = normalize.canonical(text), normalize._plain_canonical(text)
+            if (fast.text, fast.windows()) != (plain.text, plain.windows()) \
+                    or list(hashbusting.GappedWordCheck._candidates(text)) != hashbusting._plain_candidates(text) \
+                    or list(hashbusting._foreign_words(text)) != hashbusting._plain_foreign_words(text) \
+                    or disguise._random_tokens(text) != disguise._plain_random_tokens(text) \
+                    or canon.canonical_only(seg, loose, raw) != canon._plain_canonical_only(seg, loose, raw):
+                differ.append(f"{path}: {text[:60]!r}")
+    assert differ == []

@@ -22,7 +22,7 @@ from spamlint.inputs.mime import load
 from spamlint.text import canon, normalize
 from spamlint.text.index import PhraseIndex
 from spamlint.text.segment import Segment
-from spamlint.text.words import _plain_phrase_pattern, fold_il, phrase_pattern
+from spamlint.text.words import _plain_letter_count, _plain_phrase_pattern, fold_il, letter_count, phrase_pattern
 
 settings.register_profile("fast-paths", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -38,6 +38,7 @@ CHARS = (
     "\u200b\u00ad\u2060"  # invisible characters
     "\u0430\u0435\u043e\u0440\u0441\u03bf"  # Cyrillic and Greek look-alikes
     "\u00e9\u0301\uff26\uff52\u00b2\u2167\u0663\u00df\u0130\ufb01"  # accents, full width, numbers, odd cases
+    "\u03a3\u0391"  # a capital sigma lowers by its context
     "\u0558\u1c89"  # letters newer than the stdlib's Unicode tables, not the regex module's
 )
 PIECES = [
@@ -98,10 +99,20 @@ def test_tokens_are_the_word_runs(text: str) -> None:
 
 
 @given(texts)
-def test_lower_text_keeps_offsets(text: str) -> None:
+@example("\u03a0\u03a1\u039f\u03a3\u03a6\u039f\u03a1\u0391\u03a3 \u0130stanbul")  # a final sigma beside an İ
+def test_lower_text_is_the_lowering_with_offsets_kept(text: str) -> None:
     low = normalize.lower_text(text)
     assert len(low) == len(text)
-    assert all(a == b.lower() or len(b.lower()) != 1 for a, b in zip(low, text))
+    assert low.replace("\u0130", "\u0130".lower()) == text.lower()
+
+
+def test_only_one_character_lowers_to_two() -> None:
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["\u0130"]
+
+
+@given(texts)
+def test_letter_count_counts_the_letters(text: str) -> None:
+    assert letter_count(text) == _plain_letter_count(text)
 
 
 # -- text/segment.py and text/index.py ------------------------------------------------------------------

@@ -260,11 +260,18 @@ def _read_leet(token: str) -> str:
 
 
 def lower_text(text: str) -> str:
-    """text in lower case with every offset kept (the few characters that lower to two stay as they are)."""
+    """text.lower() with every offset kept: the few characters that lower to two (İ) stay as they are."""
     low = text.lower()
     if len(low) == len(text):
         return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    # the rest read from the whole text's lowering, not one character at a time: a capital sigma
+    # lowers by its context (final ς or σ), as in text.lower() and the phrases' own lowering
+    out, i = [], 0
+    for c in text:
+        n = len(c.lower())
+        out.append(low[i] if n == 1 else c)
+        i += n
+    return "".join(out)
 
 
 # ASCII characters that \w does not match, as spaces: then str.split finds the \w+ tokens

@@ -126,6 +126,11 @@ def _random_tokens(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _plain_random_tokens(text: str) -> list[tuple[int, int]]:
+    """_random_tokens written plainly: every token, judged: the reference it must equal."""
+    return [m.span() for m in _TOKEN.finditer(text) if looks_random(m.group())]
+
+
 def _hinted_runs(text: str) -> Iterator[int]:
     """Where the runs of ASCII letters that hold five consonants in a row or three rare letters start."""
     for hint in _RARE_LETTERS.finditer(text):

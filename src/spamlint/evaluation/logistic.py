@@ -32,9 +32,9 @@ class FitConfig:
     threshold: float = 5.0
     offset: float = 3.0
     temperature: float = 1.0
-    l2: float = 0.0003
+    l2: float = 0.0001
     ham_weight: float = 4.0
-    template_weight: float = 0.5
+    template_weight: float = 0.25
     newsletter_margin: float = 1.0
     newsletter_penalty: float = 50.0
     max_ham_fail: float = 0.005

@@ -68,19 +68,34 @@ def looks_random(token: str) -> bool:
     """True for a letter string unlike any word: no vowels, long consonant runs, three of q x z j.
 
     Capitalised acronyms and camelCase names are never random; callers pass pure ASCII letters.
+    Technical text is not random either: hex values (ffffffffffffffda), stretched letters
+    (Rrrrriiight), the alphabet in order, and German consonant clusters (sch, ch, ck).
     """
-    if token.isupper() or not (token.islower() or token[1:].islower()):
+    if token.isupper() or not (token.islower() or token[1:].islower()) or _technical(token.lower()):
         return False
     vowels = sum(c in _VOWELS for c in token)
     if vowels == 0:
         return len(token) >= 6
     run = best = 0
-    for c in token:
+    for c in _CLUSTERS.sub("C", token.lower()):
         run = 0 if c in _VOWELS else run + 1
         best = max(best, run)
     if best >= 6 or (best >= 5 and len(token) >= 10 and vowels / len(token) < 0.2):
         return True
     return len(_RARE.intersection(token.lower())) >= 3
+
+
+# letter groups that stand for one sound, so "durchschnittlich" has no six-consonant run
+_CLUSTERS = re.compile(r"sch|ch|ck|ph|th|sh")
+_HEX = frozenset("abcdef")
+_STRETCH = re.compile(r"([a-z])\1{3}")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _technical(lower: str) -> bool:
+    """A lower-case token that is a hex value, a stretched word or a stretch of the alphabet."""
+    return (set(lower) <= _HEX or _STRETCH.search(lower) is not None
+            or (len(lower) >= 6 and lower in _ALPHABET))
 
 
 class NonsenseCheck(Check):

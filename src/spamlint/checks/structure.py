@@ -98,17 +98,39 @@ class HtmlTagsCheck(Check):
 
 
 class HtmlSkeletonCheck(Check):
-    """An HTML message body without its <html> or <body> element (markup pasted together by a script)."""
+    """An HTML message body without its <html> or <body> element (markup pasted together by a script).
+
+    Mail clients write fragments too: Gmail, Outlook on the web and Yahoo send a bare
+    `<div dir="ltr">` with a text/plain twin.  A fragment that carries one of `client_markers`
+    and has a text/plain alternative was written by a person in a client, not pasted by a
+    script, and is left alone.
+    """
 
     name = "html-skeleton"
     scopes = frozenset({"html"})
-    options = {"elements": Option("list", ["html", "body"], "elements every HTML body should have")}
+    options = {
+        "elements": Option("list", ["html", "body"], "elements every HTML body should have"),
+        "client_markers": Option("list", [], "patterns (any case) in the HTML source that mail clients write "
+                                             "in the fragments they send"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        markers = options["client_markers"]
+        self.client = user_pattern("|".join(f"(?:{m})" for m in markers), regex.IGNORECASE) if markers else None
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             missing = [t for t in self.opts["elements"] if not part.tag_counts.get(t)]
-            if missing:
+            if missing and not self._from_client(doc, part.source):
                 yield Hit(part=part.part, detail={"missing": ", ".join(f"<{t}>" for t in missing)})
+
+    def _from_client(self, doc: Document, source: str) -> bool:
+        """A received fragment with a mail client's markup and a text/plain twin."""
+        if self.client is None or not doc.is_message:
+            return False
+        twin = any(not s.part.startswith("text/html") for s in doc.bodies)
+        return twin and self.client.search(source[:200_000]) is not None
 
 
 class AttachmentCheck(Check):

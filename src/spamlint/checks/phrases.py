@@ -18,6 +18,15 @@ from spamlint.text.segment import Segment
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
+_WORD = re.compile(r"\w+(?:'\w+)?")
+_SENTENCE_BREAK = re.compile(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
+
+
+def _apostrophes(text: str) -> str:
+    """Typographic apostrophes as plain ones, so "don’t" is "don't"."""
+    return text.replace("\u2019", "'")
+
+
 class Match(NamedTuple):
     """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
 
@@ -39,6 +48,9 @@ class PhrasesCheck(Check):
 
     mode `density`: one hit when the weighted matches per 100 words reach `min_density` and
     at least `min_hits` matches occur; mode `each`: one hit per distinct phrase found.
+    A match with one of the `not_after` words among the `not_after_words` words before it, in
+    the same sentence, does not count: a negation ("we do not sell lists", "no action
+    required") or a word that gives the phrase its everyday sense ("needs to be removed").
     """
 
     name = "phrases"
@@ -49,6 +61,8 @@ class PhrasesCheck(Check):
         "min_density": Option("float", 2.0, "weighted matches per 100 words (density mode)"),
         "min_hits": Option("int", 1, "matches needed before the rule fires"),
         "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
+        "not_after": Option("list", [], "words that cancel a match when they stand just before it"),
+        "not_after_words": Option("int", 3, "how many words before a match `not_after` looks at"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -65,6 +79,7 @@ class PhrasesCheck(Check):
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
         self.needs = PhraseIndex([*self.weights, *self.aliases])
         self.loose_needs = PhraseIndex(self.by_folded)
+        self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -87,10 +102,19 @@ class PhrasesCheck(Check):
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         found = [m for seg in doc.segments(scope) for m in self.matches(seg)]
+        if self.cancel:
+            found = [m for m in found if not self._cancelled(m)]
         if self.opts["mode"] == "each":
             yield from self._each(found)
         else:
             yield from self._density(found, doc.segments(scope))
+
+    def _cancelled(self, m: Match) -> bool:
+        """Whether a `not_after` word stands among the few words before the match, in its sentence."""
+        before = m.seg.text[max(0, m.start - 120):m.start]
+        before = _SENTENCE_BREAK.split(before)[-1]
+        words = _WORD.findall(_apostrophes(before.lower()))[-self.opts["not_after_words"]:]
+        return not self.cancel.isdisjoint(words)
 
     def _each(self, found: list[Match]) -> Iterable[Hit]:
         seen: set[str] = set()

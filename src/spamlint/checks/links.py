@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -59,20 +60,45 @@ class LinkHostCheck(Check):
 
 
 class IpLinkCheck(Check):
-    """Links to a bare IP address (dotted, integer or hex) instead of a domain name."""
+    """Links to a bare IP address (dotted, integer or hex) instead of a domain name.
+
+    With `skip_local`, addresses nobody outside the reader's own machine or network can serve
+    (loopback, unspecified, private and link-local ranges) are left alone: technical mail
+    points at http://127.0.0.1:8080/ or a router's 192.168.1.1, phishing needs a public host.
+    """
 
     name = "ip-link"
     scopes = frozenset({"links"})
-    options = {"max_hits": Option("int", 5, "report at most this many links")}
+    options = {
+        "max_hits": Option("int", 5, "report at most this many links"),
+        "skip_local": Option("bool", False, "leave loopback, unspecified, private and link-local addresses alone"),
+    }
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for link, host in _web_links(doc):
-            if is_ip_host(host):
+            if is_ip_host(host) and not (self.opts["skip_local"] and is_local_address(host)):
                 yield _hit(link, host=host)
                 n += 1
                 if n >= self.opts["max_hits"]:
                     return
+
+
+_LOCAL_NETS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
+    "::/128", "::1/128", "fe80::/10", "fc00::/7"))
+
+
+def is_local_address(host: str) -> bool:
+    """True for a dotted or IPv6 address in a loopback, unspecified, private or link-local range.
+
+    Integer and hex encodings (http://2130706433/) are never local here: only a disguise writes them.
+    """
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in _LOCAL_NETS)
 
 
 # anchor text that presents an address: a scheme, www., or nothing but a domain (and path)

@@ -24,7 +24,7 @@ def _compile(pattern: str) -> UserPattern | None:
 
 class LinkPatternCheck(Check):
     """Links whose URL, host and anchor text match the given patterns (every pattern given must
-    match), except links to `ignore_domains`."""
+    match), except links to `ignore_domains` and URLs that `ignore_url_pattern` finds."""
 
     name = "link-pattern"
     scopes = frozenset({"links"})
@@ -33,6 +33,7 @@ class LinkPatternCheck(Check):
         "host_pattern": Option("regex", "", "searched in the host name"),
         "text_pattern": Option("regex", "", "searched in the visible anchor text"),
         "ignore_domains": Option("list", [], "domains never reported; subdomains match too"),
+        "ignore_url_pattern": Option("regex", "", "URLs it finds are never reported (share dialogs, say)"),
         "max_hits": Option("int", 3, "report at most this many links"),
     }
 
@@ -42,6 +43,7 @@ class LinkPatternCheck(Check):
         self.tests = [(i, p) for i, p in enumerate((_compile(options["url_pattern"]),
                       _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
+        self.ignore_url = _compile(options["ignore_url_pattern"])
 
     def _matches(self, link: Link, host: str) -> bool:
         values = (link.url, host, link.text)
@@ -54,6 +56,8 @@ class LinkPatternCheck(Check):
         n = 0
         for link, host in _web_links(doc):
             if not self._matches(link, host) or (self.ignore and domain_matches(host, self.ignore)):
+                continue
+            if self.ignore_url is not None and self.ignore_url.found(link.url):
                 continue
             yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
             n += 1

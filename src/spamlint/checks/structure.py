@@ -10,7 +10,7 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import user_pattern
+from spamlint.text.patterns import UserPattern, user_pattern
 from spamlint.text.segment import Segment
 
 
@@ -101,9 +101,10 @@ class HtmlSkeletonCheck(Check):
     """An HTML message body without its <html> or <body> element (markup pasted together by a script).
 
     Mail clients write fragments too: Gmail, Outlook on the web and Yahoo send a bare
-    `<div dir="ltr">` with a text/plain twin.  A fragment that carries one of `client_markers`
-    and has a text/plain alternative was written by a person in a client, not pasted by a
-    script, and is left alone.
+    `<div dir="ltr">` with a text/plain twin, and so does the web composer of mailing-list
+    software.  A fragment with a text/plain alternative that carries one of `client_markers`,
+    or whose Message-ID matches one of `client_message_ids`, was written by a person in a
+    client, not pasted by a script, and is left alone.
     """
 
     name = "html-skeleton"
@@ -112,12 +113,15 @@ class HtmlSkeletonCheck(Check):
         "elements": Option("list", ["html", "body"], "elements every HTML body should have"),
         "client_markers": Option("list", [], "patterns (any case) in the HTML source that mail clients write "
                                              "in the fragments they send"),
+        "client_message_ids": Option("list", [], "patterns (any case) of the Message-IDs that web composers "
+                                                 "of clients and mailing lists write"),
     }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         markers = options["client_markers"]
-        self.client = user_pattern("|".join(f"(?:{m})" for m in markers), regex.IGNORECASE) if markers else None
+        self.client = _any_of(markers)
+        self.client_ids = _any_of(options["client_message_ids"])
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
@@ -127,10 +131,17 @@ class HtmlSkeletonCheck(Check):
 
     def _from_client(self, doc: Document, source: str) -> bool:
         """A received fragment with a mail client's markup and a text/plain twin."""
-        if self.client is None or not doc.is_message:
+        if not doc.is_message or not any(not s.part.startswith("text/html") for s in doc.bodies):
             return False
-        twin = any(not s.part.startswith("text/html") for s in doc.bodies)
-        return twin and self.client.search(source[:200_000]) is not None
+        if self.client is not None and self.client.search(source[:200_000]) is not None:
+            return True
+        mid = doc.header("Message-ID")
+        return self.client_ids is not None and mid is not None and self.client_ids.search(mid.value[:998]) is not None
+
+
+def _any_of(patterns: list[str]) -> UserPattern | None:
+    """One case-insensitive pattern that finds any of `patterns`; None for none."""
+    return user_pattern("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE) if patterns else None
 
 
 class AttachmentCheck(Check):

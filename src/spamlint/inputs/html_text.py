@@ -375,8 +375,6 @@ class _Walker:
             hidden = css.hiding_reason(style) if style else None
             if hidden is None and "hidden" in a:
                 hidden = "hidden attribute"
-            if hidden is None and tag == "font" and a.get("size", "").strip() in ("0", "-7"):
-                hidden = "font-size:0"
             if hidden is None and color and background and css.contrast(color, background) < _LOW_CONTRAST:
                 hidden = "text colour matches background"
         return _Frame(tag, hidden, color, background)
@@ -448,8 +446,8 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
         return True  # recomputed from this element's own inherited colours
     if reason == "font-size:0":
         size = css.font_size_px(decls["font-size"]) if "font-size" in decls else None
-        if tag == "font" and "size" in a:
-            return a["size"].strip() not in ("0", "-7")
+        if tag == "font" and a.get("size", "").strip():
+            return True  # browsers clamp a legacy size to 1..7: even size="0" or "-7" is readable x-small text
         return size is not None and size > 1
     if reason == "visibility:hidden":
         return decls.get("visibility", "").startswith("visible")

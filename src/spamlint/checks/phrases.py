@@ -18,6 +18,15 @@ from spamlint.text.index import PhraseIndex
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
+_WORD = re.compile(r"\w+(?:'\w+)?")
+_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
+
+
+def _apostrophes(text: str) -> str:
+    """Typographic apostrophes as plain ones, so "don’t" is "don't"."""
+    return text.replace("\u2019", "'")
+
+
 class Match(NamedTuple):
     """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
 
@@ -36,13 +45,20 @@ class Match(NamedTuple):
 
 class PhrasesCheck(Check):
     """One hit per distinct phrase found, weighted by its weight: word-bounded, case-insensitive
-    phrases, in the raw and (with `canonical`) the normalised text."""
+    phrases, in the raw and (with `canonical`) the normalised text.
+
+    A match with one of the `not_after` words among the `not_after_words` words before it, in
+    the same clause, does not count: a negation ("we do not sell lists", "no action
+    required") or a word that gives the phrase its everyday sense ("needs to be removed").
+    """
 
     name = "phrases"
     scopes = TEXT_SCOPES
     options = {
         "phrases": Option("weights", required=True, doc="phrases, or {phrase: weight}"),
         "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
+        "not_after": Option("list", [], "words that cancel a match when they stand just before it"),
+        "not_after_words": Option("int", 3, "how many words before a match `not_after` looks at"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -59,6 +75,7 @@ class PhrasesCheck(Check):
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
         self.needs = PhraseIndex([*self.weights, *self.aliases])
         self.loose_needs = PhraseIndex(self.by_folded)
+        self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -80,8 +97,18 @@ class PhrasesCheck(Check):
         return self.needs.finditer(self.pattern, seg)
 
     def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
-        """Every match in the scoped segments, in order."""
-        return [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
+        """Every match in the scoped segments that no `not_after` word cancels, in order."""
+        found = [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
+        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+
+    def _cancelled(self, m: Match) -> bool:
+        """Whether a `not_after` word stands among the few words before the match, in its clause."""
+        # a clause, not SegmentFacts.sentence_at: that splits at every line break, and wrapped
+        # plain text ("we will never\nsell email lists") would lose its negation
+        before = m.seg.text[max(0, m.start - 120):m.start]
+        before = _CLAUSE_BREAK.split(before)[-1]
+        words = _WORD.findall(_apostrophes(before.lower()))[-self.opts["not_after_words"]:]
+        return not self.cancel.isdisjoint(words)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seen: set[str] = set()

@@ -30,6 +30,9 @@ class Check:
     name: ClassVar[str] = ""
     scopes: ClassVar[frozenset[str]] = frozenset()
     options: ClassVar[dict[str, Option]] = {}
+    # checks that honour a rule's `language:` field say so; the loader refuses it for the rest
+    by_language: ClassVar[bool] = False
+    language: str | None = None  # set by the loader from the rule's `language:` field
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.opts = options

@@ -14,6 +14,7 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
+from spamlint.text.language import language_of
 from spamlint.text.segment import Segment
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
@@ -43,6 +44,7 @@ class PhrasesCheck(Check):
 
     name = "phrases"
     scopes = TEXT_SCOPES
+    by_language = True
     options = {
         "phrases": Option("weights", required=True, doc="phrases, or {phrase: weight}"),
         "mode": Option("choice", "each", "density or each", choices=("density", "each")),
@@ -86,11 +88,16 @@ class PhrasesCheck(Check):
         return self.needs.finditer(self.pattern, seg)
 
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = [m for seg in doc.segments(scope) for m in self.matches(seg)]
+        segments = doc.segments(scope)
+        found = [m for seg in segments for m in self.matches(seg)]
+        if self.language is not None and found:
+            # the identifier runs only on segments with a candidate match, so it is rarely loaded
+            segments = [seg for seg in segments if language_of(doc, seg) == self.language]
+            found = [m for m in found if any(m.seg is seg for seg in segments)]
         if self.opts["mode"] == "each":
             yield from self._each(found)
         else:
-            yield from self._density(found, doc.segments(scope))
+            yield from self._density(found, segments)
 
     def _each(self, found: list[Match]) -> Iterable[Hit]:
         seen: set[str] = set()

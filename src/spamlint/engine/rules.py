@@ -19,7 +19,8 @@ from spamlint.model.findings import CATEGORIES, Severity
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
-_OPTIONAL = ("options", "enabled")
+_OPTIONAL = ("options", "enabled", "language")
+_LANGUAGE = regex.compile(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Rule:
     source: str
     check: Check
     enabled: bool = True
+    language: str | None = None  # the rule only reads text detected as this language
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -81,16 +83,18 @@ def parse_rule(source: str, text: str) -> Rule:
     scope = _scope(data["scope"], check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
     hit, miss = _examples(data["examples"], where)
+    language = _language(data.get("language"), check_cls, where)
     try:
         check = check_cls(options)
     except regex.error as exc:
         raise RuleError(f"{where}: field 'options': invalid pattern: {exc}") from None
+    check.language = language
     return Rule(
         id=rid, category=data["category"], check_name=data["check"], scope=scope,
         points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
-        enabled=bool(data.get("enabled", True)),
+        enabled=bool(data.get("enabled", True)), language=language,
     )
 
 
@@ -130,6 +134,17 @@ def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
         raise RuleError(f"{where}: field 'scope': {bad[0]!r} is not a scope of check "
                         f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
     return tuple(items)
+
+
+def _language(value: Any, check_cls: type[Check], where: str) -> str | None:
+    """A rule's `language:` code, refused for checks that cannot honour it."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise RuleError(f"{where}: field 'language': must be a lower-case ISO 639-1 code like 'de', got {value!r}")
+    if not check_cls.by_language:
+        raise RuleError(f"{where}: field 'language': check {check_cls.name!r} does not read text by language")
+    return value
 
 
 def _text(data: dict[str, Any], key: str, where: str) -> str:

@@ -1,0 +1,59 @@
+"""The language a text segment is written in, by py3langid, loaded only when a rule asks.
+
+py3langid's model takes a few seconds to load (and its import pulls in numpy), so nothing here
+runs until a language-specific rule has a candidate match in a segment: English mail that no
+German word list matches never loads it.  The answer is cached on the segment.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from spamlint.model.document import Document
+from spamlint.text.segment import Segment
+
+SAMPLE_CHARS = 4000  # enough text to tell languages apart; long bodies cost no more
+MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather than a guess
+_lock = threading.Lock()
+_identifier: Any = None
+
+
+def _classifier() -> Any:
+    """The shared py3langid identifier, built once per process on first use."""
+    global _identifier
+    if _identifier is None:
+        with _lock:
+            if _identifier is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    return _identifier
+
+
+def detect(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text to tell."""
+    sample = text[:SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    code, _ = _classifier().classify(sample)
+    return str(code)
+
+
+def segment_language(seg: Segment) -> str | None:
+    """The detected language of a segment's visible text (cached on the segment)."""
+    cache = seg.__dict__
+    if "_language" not in cache:
+        cache["_language"] = detect(seg.text)
+    return cache["_language"]
+
+
+def language_of(doc: Document, seg: Segment) -> str | None:
+    """A segment's language; a subject, too short to tell alone, is read with the body after it."""
+    if seg is not doc.subject:
+        return segment_language(seg)
+    cache = seg.__dict__
+    if "_language" not in cache:
+        body = next((b.text for b in doc.bodies if b.primary), "")
+        cache["_language"] = detect(seg.text + "\n" + body[:SAMPLE_CHARS])
+    return cache["_language"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spamlint.checks.attachments import AttachmentLureCheck
 from spamlint.checks.base import Check, Option
+from spamlint.checks.brand import BrandClaimCheck
 from spamlint.checks.caps import CapsCheck
 from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
 from spamlint.checks.exclamation import ExclamationCheck
@@ -44,7 +45,7 @@ CHECKS: dict[str, type[Check]] = {
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
         LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
-        AttachmentLureCheck,
+        AttachmentLureCheck, BrandClaimCheck,
     )
 }
 

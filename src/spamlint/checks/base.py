@@ -13,7 +13,7 @@ from spamlint.model.findings import Hit
 class Option:
     """One option a check accepts: its type name, default and a one-line description."""
 
-    kind: str  # "int", "float", "str", "bool", "list", "weights", "choice"
+    kind: str  # "int", "float", "str", "bool", "list", "weights", "choice", "table" (name -> list)
     default: Any = None
     doc: str = ""
     choices: tuple[str, ...] = ()

@@ -217,7 +217,12 @@ def _coerce(opt: Option, value: Any, where: str) -> Any:
         return value
     if kind == "weights":
         return _weights(value, where)
+    if kind == "table" and isinstance(value, dict) and value and all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(i, str) for i in v)
+            for k, v in value.items()):
+        return value
     expected = {"choice": "one of " + ", ".join(opt.choices), "list": "a list of strings",
+                "table": "a mapping of names to non-empty lists of strings",
                 "regex": "a regular expression string"}.get(kind, f"a {kind}")
     raise RuleError(f"{where}: must be {expected}, got {value!r}")
 

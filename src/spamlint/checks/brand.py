@@ -1,0 +1,104 @@
+"""Brand spoofing: mail that claims to come from a brand, sent and linked from other domains.
+
+A claim is a brand name in the From display name, or a brand name used the way only the brand
+itself writes it, in the subject or body ("your PayPal account", "Apple ID", "Dear Netflix
+member").  The rule's options hold a small table of brands and their official registrable
+domains; a claim counts when the From domain is none of them and the message links to
+some other domain (or to nothing): a genuine notice forwarded by hand links to the brand.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from spamlint.checks.base import Check, Option
+from spamlint.checks.headers import first_address
+from spamlint.checks.links import _web_links
+from spamlint.model.document import Document, Header
+from spamlint.model.findings import Hit
+from spamlint.text.urls import registrable_domain
+
+CLAIMS = ("display-name", "subject", "body")
+
+
+def _alternation(names: Iterable[str]) -> str:
+    """Brand names as one alternation, longest first; all-capital names (UPS, DHL) keep their case."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        escaped = regex.escape(name).replace("\\ ", r"\s+")
+        parts.append(f"(?-i:{escaped})" if name.isupper() else escaped)
+    return "|".join(parts) or "(?!)"
+
+
+class BrandClaimCheck(Check):
+    """A brand of `brands` (name -> official domains) claimed where `claims` says, while the From
+    address is on none of the brand's domains and not every link goes to them."""
+
+    name = "brand-claim"
+    scopes = frozenset({"message"})
+    options = {
+        "brands": Option("table", required=True, doc="brand name -> its official registrable domains"),
+        "claims": Option("list", list(CLAIMS), "where a claim counts: display-name, subject, body"),
+        "claim_words": Option("list", [], "words after a brand (or before it, see owner_words) that make "
+                                          "a mention in the subject or body a claim: account, team, ID ..."),
+        "owner_words": Option("list", [], "words before a brand that make a claim: your, dear ..."),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.domains = {name.lower(): frozenset(d.lower() for d in ds) for name, ds in options["brands"].items()}
+        # a domain counts as the brand's when its registrable part's first label is the brand's
+        # (paypal.de, amazon.com.br): brands own their name under most top-level domains
+        self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
+        brand = _alternation(options["brands"])
+        self.name_re = regex.compile(rf"(?<![\w@.-])({brand})(?![\w-])", regex.IGNORECASE)
+        after = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in options["claim_words"]) or "(?!)"
+        before = "|".join(regex.escape(w) for w in options["owner_words"]) or "(?!)"
+        self.claim_re = regex.compile(
+            rf"(?<![\w@.-])(?:(?:{before})\s+({brand})(?![\w-])|({brand})(?:'s)?\s+(?:{after})(?!\w))",
+            regex.IGNORECASE)
+        for claim in options["claims"]:
+            if claim not in CLAIMS:
+                raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
+
+    def _official(self, brand: str, domain: str) -> bool:
+        reg = registrable_domain(domain)
+        return reg in self.domains[brand] or reg.split(".")[0] in self.labels[brand]
+
+    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+        field = doc.header("From")
+        found = first_address(field.value) if field is not None else None
+        if field is None or found is None or not found[1]:
+            return
+        name, domain = found
+        for where, brand, place in self._claims(doc, name, field):
+            if self._official(brand, domain):
+                continue
+            hosts = [host for _, host in _web_links(doc)]
+            if hosts and all(self._official(brand, h) for h in hosts):
+                continue  # a genuine notice, forwarded or quoted
+            place["detail"] = {"brand": brand, "where": where, "domain": domain}
+            yield Hit(**place)
+            return
+
+    def _claims(self, doc: Document, name: str, field: Header) -> Iterable[tuple[str, str, dict]]:
+        """(where, brand key, Hit position) for each claim, display name first."""
+        claims = self.opts["claims"]
+        if "display-name" in claims and name:
+            m = self.name_re.search(name)
+            if m:
+                yield "display name", self._key(m.group(1)), {
+                    "part": f"header:{field.name}", "line": field.line, "column": 1,
+                    "excerpt": f"{field.name}: {field.value}"[:120]}
+        wanted = tuple(s for s in ("subject", "body") if s in claims)
+        for seg in doc.segments(wanted) if wanted else ():
+            m = self.claim_re.search(seg.text)
+            if m:
+                yield seg.part, self._key(m.group(1) or m.group(2)), seg.hit(m.start(), m.end())
+
+    def _key(self, matched: str) -> str:
+        """The table key a matched name belongs to (names match whatever their case or spacing)."""
+        folded = " ".join(matched.lower().split())
+        return folded if folded in self.domains else next(k for k in self.domains if k.replace(" ", "") == folded.replace(" ", ""))

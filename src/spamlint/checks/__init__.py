@@ -18,6 +18,8 @@ from spamlint.checks.headers import (
 from spamlint.checks.hidden import HiddenTextCheck
 from spamlint.checks.images import AltTextCheck, ImageTextCheck, MissingAltCheck
 from spamlint.checks.links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from spamlint.checks.linkshape import LinkShapeCheck
+from spamlint.checks.mergetags import MergeTagCheck
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhrasesCheck
@@ -45,7 +47,7 @@ CHECKS: dict[str, type[Check]] = {
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
         LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
-        AttachmentLureCheck, BrandClaimCheck,
+        AttachmentLureCheck, BrandClaimCheck, MergeTagCheck, LinkShapeCheck,
     )
 }
 

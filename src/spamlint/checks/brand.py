@@ -1,8 +1,8 @@
 """Brand spoofing: mail that claims to come from a brand, sent and linked from other domains.
 
-A claim is a brand name in the From display name, or a brand name used the way only the brand
-itself writes it, in the subject or body ("your PayPal account", "Apple ID", "Dear Netflix
-member").  The rule's options hold a small table of brands and their official registrable
+A claim is a From display name that starts with a brand, or a brand name used the way only
+the brand itself writes it, in the subject or body ("your PayPal account", "Dear Netflix
+member", "Apple Support").  The rule's options hold a small table of brands and their official registrable
 domains; a claim counts when the From domain is none of them and the message links to
 some other domain (or to nothing): a genuine notice forwarded by hand links to the brand.
 """
@@ -32,6 +32,11 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(parts) or "(?!)"
 
 
+def _words(words: list[str]) -> str:
+    """Words as one alternation in which a space matches any run of white space."""
+    return "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+
+
 class BrandClaimCheck(Check):
     """A brand of `brands` (name -> official domains) claimed where `claims` says, while the From
     address is on none of the brand's domains and not every link goes to them."""
@@ -41,9 +46,11 @@ class BrandClaimCheck(Check):
     options = {
         "brands": Option("table", required=True, doc="brand name -> its official registrable domains"),
         "claims": Option("list", list(CLAIMS), "where a claim counts: display-name, subject, body"),
-        "claim_words": Option("list", [], "words after a brand (or before it, see owner_words) that make "
-                                          "a mention in the subject or body a claim: account, team, ID ..."),
-        "owner_words": Option("list", [], "words before a brand that make a claim: your, dear ..."),
+        "owner_words": Option("list", [], "words before a brand that, with an object word after it, make "
+                                          "a claim: your (PayPal account)"),
+        "object_words": Option("list", [], "what a brand gives its customers: account, ID, wallet ..."),
+        "greeting_words": Option("list", [], "salutations before a brand: dear (Netflix member)"),
+        "speaker_words": Option("list", [], "words after a brand that speak as it: team, support, security ..."),
     }
 
     def __init__(self, options: dict) -> None:
@@ -53,12 +60,16 @@ class BrandClaimCheck(Check):
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
         brand = _alternation(options["brands"])
-        self.name_re = regex.compile(rf"(?<![\w@.-])({brand})(?![\w-])", regex.IGNORECASE)
-        after = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in options["claim_words"]) or "(?!)"
-        before = "|".join(regex.escape(w) for w in options["owner_words"]) or "(?!)"
+        words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
+                                                         "speaker_words")}
+        # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
         self.claim_re = regex.compile(
-            rf"(?<![\w@.-])(?:(?:{before})\s+({brand})(?![\w-])|({brand})(?:'s)?\s+(?:{after})(?!\w))",
+            rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
+            rf"|(?:{words['greeting_words']})\s+({brand})(?![\w-])"
+            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
             regex.IGNORECASE)
+        # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
+        self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
@@ -96,7 +107,8 @@ class BrandClaimCheck(Check):
         for seg in doc.segments(wanted) if wanted else ():
             m = self.claim_re.search(seg.text)
             if m:
-                yield seg.part, self._key(m.group(1) or m.group(2)), seg.hit(m.start(), m.end())
+                matched = next(g for g in m.groups() if g)
+                yield seg.part, self._key(matched), seg.hit(m.start(), m.end())
 
     def _key(self, matched: str) -> str:
         """The table key a matched name belongs to (names match whatever their case or spacing)."""

@@ -48,7 +48,7 @@ def test_language_field_is_kept_and_set_on_the_check() -> None:
 @pytest.mark.parametrize(("text", "check", "options", "needle"), [
     (_rule(language_line="language: German"), "phrases", None, "field 'language': must be a lower-case ISO 639-1"),
     (_rule(language_line="language: 7"), "phrases", None, "field 'language'"),
-    (_rule(check="pattern", options="{pattern: x}"), "pattern", None, "check 'pattern' does not read text by language"),
+    (_rule(check="caps", options="{}"), "caps", None, "check 'caps' does not read text by language"),
 ])
 def test_bad_language_field_names_file_rule_and_field(text: str, check: str, options: object, needle: str) -> None:
     with pytest.raises(RuleError) as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Iterable
 
 import regex
@@ -9,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.language import language_of
 from spamlint.text.patterns import user_pattern
 
 
@@ -17,6 +19,7 @@ class PatternCheck(Check):
 
     name = "pattern"
     scopes = TEXT_SCOPES
+    by_language = True
     options = {
         "pattern": Option("regex", required=True, doc="a regular expression (the `regex` module's syntax)"),
         "ignore_case": Option("bool", False, "match without regard to case"),
@@ -31,7 +34,14 @@ class PatternCheck(Check):
     def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
         n = 0
         for seg in doc.segments(scope):
-            for m in self.pattern.finditer(seg.text):
+            found = self.pattern.finditer(seg.text)
+            if self.language is not None:
+                # the language identifier runs only on segments with a match, so it is rarely loaded
+                first = next(found, None)
+                if first is None or language_of(doc, seg) != self.language:
+                    continue
+                found = chain((first,), found)
+            for m in found:
                 yield Hit(**seg.hit(m.start(), m.end(), match=m.group()))
                 n += 1
                 if n >= self.opts["max_hits"]:

@@ -15,6 +15,9 @@ from spamlint.text.segment import Segment
 
 SAMPLE_CHARS = 4000  # enough text to tell languages apart; long bodies cost no more
 MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather than a guess
+# the identifier tells some close varieties apart that one word list serves: Wu and Cantonese
+# written in Chinese characters read as Chinese, Bokmål and Nynorsk as Norwegian
+_SAME_AS = {"wuu": "zh", "yue": "zh", "nb": "no", "nn": "no"}
 _lock = threading.Lock()
 _identifier: Any = None
 
@@ -37,7 +40,7 @@ def detect(text: str) -> str | None:
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None
     code, _ = _classifier().classify(sample)
-    return str(code)
+    return _SAME_AS.get(str(code), str(code))
 
 
 def segment_language(seg: Segment) -> str | None:

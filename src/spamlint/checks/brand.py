@@ -41,6 +41,7 @@ class BrandClaimCheck(Check):
     address is on none of the brand's domains and not every link goes to them."""
 
     name = "brand-claim"
+    max_hits = 1  # one claim of a brand from elsewhere is the finding; more repeat it
     looks_at = ("headers", "subject", "body", "links")
     options = {
         "brands": Option("table", required=True, doc="brand name -> its official registrable domains"),
@@ -91,7 +92,6 @@ class BrandClaimCheck(Check):
                 continue  # a genuine notice, forwarded or quoted
             place["detail"] = {"brand": brand, "where": where, "domain": domain}
             yield Hit(**place)
-            return
 
     def _claims(self, ctx: Context, name: str, field: Header) -> Iterable[tuple[str, str, dict]]:
         """(where, brand key, Hit position) for each claim, display name first."""

@@ -17,9 +17,11 @@ from spamlint.text.patterns import user_pattern
 
 
 class MergeTagCheck(Check):
-    """Matches of `pattern` in a message's subject and bodies as sent; one hit per message."""
+    """The first match of `pattern` in each of a message's subject and bodies as sent; a rule
+    reports one per message unless its `max_hits` says otherwise."""
 
     name = "merge-tag"
+    max_hits = 1  # one unfilled tag says the merge step failed; the rest add nothing
     looks_at = ("subject", "text", "html")
     options = {
         "pattern": Option("regex", required=True, doc="what an unfilled merge tag looks like"),
@@ -38,4 +40,3 @@ class MergeTagCheck(Check):
                 continue
             line = None if seg.line_base is None else seg.line_base + seg.source.count("\n", 0, m.start())
             yield Hit(part=seg.part, line=line, column=None, excerpt=m.group()[:80], detail={"tag": m.group()[:80]})
-            return

@@ -11,6 +11,7 @@ from spamlint import Engine, load_document
 from spamlint.engine.rules import builtin_rules, parse_rule
 from spamlint.errors import RuleError
 from spamlint.text import language
+from spamlint.text.facts import Context
 
 RULES = {r.id: r for r in builtin_rules()}
 
@@ -133,3 +134,13 @@ def _with_attachment(body: str, filename: str, ctype: str = "application/octet-s
 ])
 def test_attachment_lures(rule: str, body: str, filename: str, fires: bool) -> None:
     assert bool(_findings(rule, _with_attachment(body, filename))) is fires
+
+
+def test_language_is_a_per_run_fact_and_the_subject_is_read_with_its_body() -> None:
+    doc = load_document("Subject: Darlehen\n\nGuten Tag, wir sind zuverlässige Kreditgeber und bieten "
+                        "Darlehen an Unternehmen und Privatpersonen an.", name="t")
+    facts = Context(doc).facts
+    [body] = facts.segments(("body",))
+    assert facts.language_of(body) == "de" == body.language
+    assert facts.subject is not None and facts.language_of(facts.subject) == "de"  # alone, too short to tell
+    assert language.detect(doc.subject.text) is None

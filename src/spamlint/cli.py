@@ -173,7 +173,8 @@ def rules_cmd(rule_id: str | None) -> None:
 
 
 def _describe(rule) -> str:
-    lines = [f"{rule.id}  ({rule.category}, {rule.points:g} points, {rule.severity.value}, check {rule.check_name})",
+    language = f", language {rule.language}" if rule.language else ""
+    lines = [f"{rule.id}  ({rule.category}, {rule.points:g} points, {rule.severity.value}, check {rule.check_name}{language})",
              "", "Why:", _indent(rule.why), "", "Fix:", _indent(rule.fix), "", "Hits:"]
     lines += [_indent(e.rstrip()) + "\n" for e in rule.examples_hit]
     lines += ["Does not hit:"] + [_indent(e.rstrip()) + "\n" for e in rule.examples_miss]

@@ -54,6 +54,7 @@ class PhrasesCheck(Check):
 
     name = "phrases"
     scopes = TEXT_SCOPES
+    by_language = True
     options = {
         "phrases": Option("weights", required=True, doc="phrases, or {phrase: weight}"),
         "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
@@ -96,10 +97,18 @@ class PhrasesCheck(Check):
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
-        """Every match in the scoped segments that no `not_after` word cancels, in order."""
-        found = [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
-        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> tuple[tuple[SegmentFacts, ...], list[Match]]:
+        """The scoped segments the rule reads, and every match in them that no `not_after` word cancels.
+
+        A rule with a `language:` reads only the segments in that language; the identifier runs
+        only when a segment has a candidate match, so mail no word list matches never loads it.
+        """
+        segments = ctx.facts.segments(scope)
+        found = [m for seg in segments for m in self.matches(seg)]
+        if self.language is not None and found:
+            segments = tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
+            found = [m for m in found if any(m.seg is seg for seg in segments)]
+        return segments, [m for m in found if not self._cancelled(m)] if self.cancel else found
 
     def _cancelled(self, m: Match) -> bool:
         """Whether a `not_after` word stands among the few words before the match, in its clause."""
@@ -112,7 +121,7 @@ class PhrasesCheck(Check):
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seen: set[str] = set()
-        for m in self.found(ctx, scope):
+        for m in self.found(ctx, scope)[1]:
             if m.key in seen:
                 continue
             seen.add(m.key)
@@ -131,8 +140,7 @@ class PhraseDensityCheck(PhrasesCheck):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = self.found(ctx, scope)
-        segments = ctx.facts.segments(scope)
+        segments, found = self.found(ctx, scope)
         if len(found) < self.opts["min_hits"]:
             return
         words = sum(seg.word_count for seg in segments) or 1

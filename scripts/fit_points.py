@@ -46,6 +46,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="rules firing on fewer messages keep the points in their files [default: 10]")
     p.add_argument("--write", action="store_true", help="write the fitted points into the rule files")
     p.add_argument("--rules-dir", type=Path, default=REPO / "rules", help="where --write edits rule files")
+    p.add_argument("--by-source", dest="by_set", action="store_false",
+                   help="share each class's weight equally by source folder, not by corpus set then source")
     d, lim = FitConfig(), Limits()
     for name, help_text in (("offset", "the model's even-odds score lies this far below the threshold"),
                             ("temperature", "points per unit of log-odds"),
@@ -66,7 +68,7 @@ def config(args: argparse.Namespace) -> tuple[FitConfig, Limits]:
     """The fit's knobs from the options."""
     cfg = FitConfig(offset=args.offset, temperature=args.temperature, l2=args.l2, ham_weight=args.ham_weight,
                     template_weight=args.template_weight, newsletter_margin=args.newsletter_margin,
-                    max_ham_fail=args.max_ham_fail)
+                    max_ham_fail=args.max_ham_fail, by_set=args.by_set)
     return cfg, Limits(word_max=args.word_max, phrase_max=args.phrase_max, content_min=args.content_min)
 
 

@@ -20,6 +20,7 @@ from spamlint.evaluation.logistic import (
     FitConfig,
     Problem,
     constraints_met,
+    example_weights,
     fit,
     fit_continuous,
     leave_one_out,
@@ -203,3 +204,21 @@ def test_script_end_to_end_writes_only_points_and_is_idempotent(tmp_path: Path,
     assert (tmp_path / "c.jsonl").is_file()
     assert fit_points.main(args) == 0  # the second run reads the cache
     assert "wrote" not in capsys.readouterr().out  # a refit of what it wrote changes nothing
+
+
+@pytest.mark.parametrize(("by_set", "expected"), [
+    # by set: the two spam sets share the spam class equally, and a's three sources share a's half
+    (True, {"a/1": 1 / 6, "a/2": 1 / 6, "a/3": 1 / 6, "b": 1 / 2}),
+    # by source: each of the four spam sources a quarter, however they group into sets
+    (False, {"a/1": 1 / 4, "a/2": 1 / 4, "a/3": 1 / 4, "b": 1 / 4}),
+])
+def test_spam_weight_is_shared_by_set_then_source(by_set: bool, expected: dict[str, float]) -> None:
+    rows = [((1.0, 0.0, 0.0), True, s) for s in ("a/1", "a/2", "a/2", "a/3", "b", "b", "b")]
+    rows += [((0.0, 1.0, 0.0), False, "ham")]
+    problem = _problem(rows)
+    w = example_weights(problem, np.arange(len(rows)), FitConfig(by_set=by_set))
+    per_source: dict[str, float] = {}
+    for (_, spam, source), weight in zip(rows, w):
+        if spam:
+            per_source[source] = per_source.get(source, 0.0) + weight
+    assert per_source == pytest.approx(expected)

@@ -40,6 +40,7 @@ class FitConfig:
     max_ham_fail: float = 0.005
     iterations: int = 300
     learning_rate: float = 0.1
+    by_set: bool = True  # share a class's weight by corpus set first, then by the set's sources
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,18 @@ def example_weights(problem: Problem, rows: np.ndarray, cfg: FitConfig) -> np.nd
     group = np.char.add(problem.source[rows].astype(str), np.where(twin, "#twin", ""))
     _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
     w = 1.0 / counts[inverse]
+    sources = problem.source[rows].astype(str)
     for label, weight in ((True, 1.0), (False, cfg.ham_weight)):
         mine = spam == label
-        n_sources = len(np.unique(problem.source[rows][mine]))
-        w[mine] *= weight / max(n_sources, 1)
+        if not cfg.by_set:
+            w[mine] *= weight / max(len(np.unique(sources[mine])), 1)
+            continue
+        sets = np.array([s.split("/", 1)[0] for s in sources[mine]])
+        share = np.ones(int(mine.sum()))
+        for name in np.unique(sets):  # each set an equal share, split equally by its sources
+            in_set = sets == name
+            share[in_set] = 1.0 / len(np.unique(sources[mine][in_set]))
+        w[mine] *= weight * share / max(len(np.unique(sets)), 1)
     return w * np.where(twin, cfg.template_weight, 1.0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spamlint.checks.authres import AuthFailCheck, FromAlignmentCheck
 from spamlint.checks.base import Check, Option
 from spamlint.checks.caps import CapsCheck
 from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
@@ -19,6 +20,7 @@ from spamlint.checks.links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsC
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhrasesCheck
+from spamlint.checks.received import ReceivedCheck, ReceivedDateCheck
 from spamlint.checks.senders import DisplayNameCheck, SenderDomainCheck
 from spamlint.checks.size import ClippedLinkCheck, SizeCheck
 from spamlint.checks.structure import (
@@ -43,6 +45,7 @@ CHECKS: dict[str, type[Check]] = {
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
         LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
+        ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
     )
 }
 

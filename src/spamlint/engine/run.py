@@ -8,6 +8,7 @@ from typing import Iterable, Sequence
 from spamlint.engine import suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
+from spamlint.inputs.received import parse_networks
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.patterns import checking
@@ -38,14 +39,20 @@ class Engine:
 
     `known` names every rule that exists (selected or not), so a suppression naming an ignored
     rule is not mistaken for a typo; `sender_domains` are the sender's own domains, which link
-    checks never hold against the email.
+    checks never hold against the email; `trusted_networks` (ip networks) and
+    `trusted_authserv_ids` (None: inferred from the Received trail) are the receiver's, which
+    the Received and Authentication-Results checks read.
     """
 
     def __init__(self, rules: Sequence[Rule], sender_domains: Iterable[str] = (),
-                 known: Iterable[str] | None = None) -> None:
+                 known: Iterable[str] | None = None, trusted_networks: Sequence = (),
+                 trusted_authserv_ids: Iterable[str] | None = None) -> None:
         # parse-problem rules run last: a check may note a limit (regex_timeout) while it runs
         self.rules = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.check_name == "parse-problem"))
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
+        self.trusted_networks = parse_networks([str(n) for n in trusted_networks])  # CIDR strings or networks
+        self.trusted_authserv_ids = (None if trusted_authserv_ids is None
+                                     else frozenset(a.lower() for a in trusted_authserv_ids))
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
         self._unused = next((r for r in self.rules if r.check_name == UNUSED_SUPPRESSION), None)
@@ -55,6 +62,7 @@ class Engine:
         """All findings for one document after suppressions, sorted by position."""
         wanted = set(only) if only is not None else None
         doc.sender_domains = self.sender_domains
+        doc.trusted_networks, doc.trusted_authserv_ids = self.trusted_networks, self.trusted_authserv_ids
         findings: list[Finding] = []
         with checking(doc):  # rule patterns time out by doc.limits and note it in doc.problems
             for rule in self._checked:

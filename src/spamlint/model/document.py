@@ -98,6 +98,8 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
+    trusted_networks: tuple = ()  # config `trusted-networks` (ip networks), set by the engine
+    trusted_authserv_ids: frozenset[str] | None = None  # config `trusted-authserv-ids`; None: infer
     limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
     _first: dict[str, Header] | None = field(default=None, repr=False, compare=False)  # header() index
     _first_count: int = field(default=0, repr=False, compare=False)

@@ -18,6 +18,7 @@ CATEGORIES: tuple[str, ...] = (
     "links",
     "structure",
     "headers",
+    "origin",
 )
 
 

@@ -83,7 +83,7 @@ def helo_problem(hop: Hop) -> str | None:
     helo = hop.helo or ""
     if not helo:
         return None
-    if is_ip_host(helo.strip("[]")):
+    if is_ip_host(helo.strip("[]").removeprefix("ipv6:")):
         return "a bare IP address"
     if "." not in helo:
         return "not a fully qualified name"

@@ -17,6 +17,7 @@ from spamlint.checks.headers import (
 from spamlint.checks.hidden import HiddenTextCheck
 from spamlint.checks.images import AltTextCheck, ImageTextCheck, MissingAltCheck
 from spamlint.checks.links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from spamlint.checks.mailer import HeaderPairCheck
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhrasesCheck
@@ -45,7 +46,7 @@ CHECKS: dict[str, type[Check]] = {
         HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
         AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
         LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
-        ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
+        ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck, HeaderPairCheck,
     )
 }
 

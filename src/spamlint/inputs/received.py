@@ -22,12 +22,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Iterable, Sequence, Union
 
 from spamlint.text.urls import registrable_domain
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
+_SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
 _WS = re.compile(r"\s+")
 _BY = re.compile(r"(?:^|[\s)])by\s+([^\s;()]+)", re.IGNORECASE)
 _WITH = re.compile(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
@@ -51,8 +53,13 @@ class Hop:
     ip: str | None
     by: str | None
     protocol: str | None  # the `with` word: SMTP, ESMTPS, ESMTPSA, HTTP, ...
-    date: datetime | None
+    date_text: str  # after the last `;`, parsed on demand (the rules read one or two hops' dates)
     line: int | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        """When the receiving server says it got the message (aware), or None."""
+        return parse_date(self.date_text) if self.date_text else None
 
     @property
     def has_from(self) -> bool:
@@ -74,7 +81,7 @@ def parse_hop(value: str, index: int = 0, line: int | None = None) -> Hop:
     helo, rdns, state, ip = _from_clause(head)
     return Hop(index=index, helo=helo, rdns=rdns, rdns_state=state, ip=ip,
                by=_host(by.group(1)) if by else None, protocol=proto.group(1) if proto else None,
-               date=parse_date(when) if when else None, line=line)
+               date_text=when.strip(), line=line)
 
 
 def parse_trail(values: Iterable[tuple[str, int | None]]) -> tuple[Hop, ...]:
@@ -127,6 +134,7 @@ def _host(name: str | None) -> str | None:
     return name or None
 
 
+@lru_cache(maxsize=4096)  # ipaddress is slow and relays repeat
 def _ip(text: str | None) -> str | None:
     if not text:
         return None
@@ -136,6 +144,7 @@ def _ip(text: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def parse_date(text: str) -> datetime | None:
     """An RFC 5322 date as an aware datetime, or None when it does not parse."""
     try:
@@ -179,13 +188,14 @@ def _internal(hop: Hop, domains: set[str], networks: Sequence[Network]) -> bool:
     return domain in domains
 
 
+@lru_cache(maxsize=4096)
 def is_private(ip: str) -> bool:
     """True for loopback, private, link-local, CGNAT and unspecified addresses."""
     addr = ipaddress.ip_address(ip)
     if addr.version == 6 and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
     return addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_unspecified or \
-        addr in ipaddress.ip_network("100.64.0.0/10")
+        addr in _SHARED
 
 
 def parse_networks(cidrs: Sequence[str]) -> tuple[Network, ...]:

@@ -15,7 +15,9 @@ from spamlint.text.urls import is_ip_host, registrable_domain
 
 # list software's hops are the list's, not the author's: these headers name the list's domain
 _LIST_HEADERS = ("List-Id", "List-Post", "X-Mailing-List", "Mailing-List", "List-Unsubscribe")
-_DOMAIN = re.compile(r"[@.]((?:[a-z0-9-]+\.)+[a-z]{2,24})\b", re.IGNORECASE)
+# a split, not a host-name pattern: nested repeats would backtrack quadratically on `a.a.a.…`
+_NOT_HOST = re.compile(r"[^a-z0-9.@-]+")
+_MAX_TOKENS = 40  # a list header names its domain early; a forged giant one is not read to the end
 # list hosts that deliver from their parent's servers
 _LIST_ALIASES = {"googlegroups.com": "google.com", "yahoogroups.com": "yahoo.com"}
 # words ISPs put in the names of their customers' addresses
@@ -52,8 +54,11 @@ def list_domains(doc: Document) -> set[str]:
         field = doc.header(name)
         if field is None:
             continue
-        for m in _DOMAIN.finditer(field.value.lower()):
-            domain = registrable_domain(m.group(1))
+        for token in _NOT_HOST.split(field.value.lower())[:_MAX_TOKENS]:
+            host = token.rsplit("@", 1)[-1].strip(".-")
+            if "." not in host or len(host) > 253:
+                continue
+            domain = registrable_domain(host)
             out.add(domain)
             if domain in _LIST_ALIASES:
                 out.add(_LIST_ALIASES[domain])

@@ -178,3 +178,20 @@ def test_helo_problem(helo: str, problem: str | None) -> None:
 
     hop = parse_hop(f"from {helo} (mail.example.org [91.204.17.23]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000")
     assert helo_problem(hop) == problem
+
+
+def test_list_mx_found_by_the_address_it_takes_mail_for() -> None:
+    """The list's host is on another domain than its List-Id; its MX is the first hop for the list address."""
+    text = (
+        "Received: from befuddled.reisers.ca (befuddled.reisers.ca [206.248.184.127]) by mail.lfdr.de (Postfix)"
+        " with ESMTP id D2 for <lists+speakup@lfdr.de>; Thu, 26 Jan 2023 11:37:38 +0100\n"
+        "Received: by befuddled.reisers.ca (Postfix, from userid 65534) id 68; Thu, 26 Jan 2023 05:37:36 -0500\n"
+        "Received: from hurricane.the-brannons.com (hurricane.the-brannons.com [216.252.162.32]) by befuddled.reisers.ca"
+        " (Postfix) with ESMTPS id 87 for <speakup@linux-speakup.org>; Thu, 26 Jan 2023 05:37:26 -0500\n"
+        "Received: from [91.204.17.23] (c-91-204-17-23.pool.example.net [91.204.17.23]) by hurricane.the-brannons.com"
+        " with ESMTP id e2 for <speakup@linux-speakup.org>; Thu, 26 Jan 2023 10:37:17 +0000\n"
+        "Return-Path: <speakup+bounces-922@linux-speakup.org>\nX-BeenThere: speakup@linux-speakup.org\n"
+        "From: Chris <chris@the-brannons.com>\nSubject: x\n\nHello.\n")
+    entry = trail(load_document(text, name="x")).entry
+    assert entry is not None and entry.helo == "hurricane.the-brannons.com" and entry.by == "befuddled.reisers.ca"
+    assert entry.recipient == "speakup@linux-speakup.org"

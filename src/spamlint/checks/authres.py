@@ -3,10 +3,12 @@
 Which results count (the receiver's, never ones a sender wrote into its own message):
 - with the `trusted-authserv-ids` setting, results whose authserv-id is one of those (or a host
   under one);
-- without it, results written by the server that took the message in from outside: headers
-  above the entry hop's Received header (servers prepend, so a sender cannot put one there)
-  whose authserv-id is on the entry hop's receiving domain, or that name no authserv-id
-  (Microsoft's form).  No entry hop: nothing counts.
+- without it, results written by the server that took the message in from outside, when it did:
+  headers next to the entry hop's Received header (after the Received above it and before the
+  one below it: Microsoft and ARC write theirs above, Gmail and Postfix milters below) whose
+  authserv-id is on the entry hop's receiving domain, or that name no authserv-id (Microsoft's
+  form).  Results the same host wrote later, after a list server changed the message, sit
+  higher and do not count.  No entry hop: nothing counts.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def _trusted(doc: Document) -> tuple[tuple[Header, AuthResult], ...]:
     if ids is None and (entry is None or entry.line is None or not entry.by):
         return ()
     receiver = registrable_domain(entry.by) if entry is not None and entry.by else ""
+    window = _window(doc, entry.line) if entry is not None and entry.line is not None else (0, 0)
     out = []
     for field in doc.headers:
         name = field.name.lower()
@@ -47,15 +50,24 @@ def _trusted(doc: Document) -> tuple[tuple[Header, AuthResult], ...]:
         else:
             continue
         for r in results:
-            if _counts(r, field, ids, entry.line if entry is not None else None, receiver):
+            if _counts(r, field, ids, window, receiver):
                 out.append((field, r))
     return tuple(out)
 
 
-def _counts(r: AuthResult, field: Header, ids: frozenset[str] | None, entry_line: int | None, receiver: str) -> bool:
+def _window(doc: Document, entry_line: int) -> tuple[float, float]:
+    """The lines between the Received headers just above and just below the entry hop's."""
+    lines = [h.line for h in doc.headers if h.name.lower() == "received" and h.line is not None]
+    above = max((n for n in lines if n < entry_line), default=0)
+    below = min((n for n in lines if n > entry_line), default=float("inf"))
+    return above, below
+
+
+def _counts(r: AuthResult, field: Header, ids: frozenset[str] | None, window: tuple[float, float],
+            receiver: str) -> bool:
     if ids is not None:
         return bool(r.authserv_id) and domain_matches(r.authserv_id, ids)
-    if field.line is None or entry_line is None or field.line > entry_line:
+    if field.line is None or not window[0] < field.line < window[1]:
         return False
     return not r.authserv_id or registrable_domain(r.authserv_id) == receiver
 

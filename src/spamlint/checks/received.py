@@ -14,7 +14,7 @@ from spamlint.text.patterns import shared
 from spamlint.text.urls import is_ip_host, registrable_domain
 
 # list software's hops are the list's, not the author's: these headers name the list's domain
-_LIST_HEADERS = ("List-Id", "List-Post", "X-Mailing-List", "Mailing-List", "List-Unsubscribe")
+_LIST_HEADERS = ("List-Id", "List-Post", "X-Mailing-List", "Mailing-List", "X-BeenThere", "List-Unsubscribe")
 # a split, not a host-name pattern: nested repeats would backtrack quadratically on `a.a.a.…`
 _NOT_HOST = re.compile(r"[^a-z0-9.@-]+")
 _MAX_TOKENS = 40  # a list header names its domain early; a forged giant one is not read to the end

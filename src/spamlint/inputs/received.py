@@ -36,6 +36,7 @@ _WITH = re.compile(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
 _FROM = re.compile(r"^\s*from\s+(.*?)(?=(?:^|[\s)])by\s|$)", re.IGNORECASE)
 _BRACKET_IP = re.compile(r"\[(?:IPv6:)?([0-9a-fA-F:.]+)\]")
 _PAREN_IP = re.compile(r"\((?:IPv6:)?([0-9a-fA-F:.]{3,})(?::\d+)?\)")
+_FOR = re.compile(r"(?:^|\s)for\s+<?([^\s<>;@]+@[^\s<>;@]+)>?", re.IGNORECASE)
 _HELO_EQ = re.compile(r"helo=([^\s)\]]+)", re.IGNORECASE)
 _QMAIL_HELO = re.compile(r"\(HELO\s+([^\s)]+)\)", re.IGNORECASE)
 _AUTH_PROTOCOLS = frozenset({"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"})
@@ -55,6 +56,7 @@ class Hop:
     protocol: str | None  # the `with` word: SMTP, ESMTPS, ESMTPSA, HTTP, ...
     date_text: str  # after the last `;`, parsed on demand (the rules read one or two hops' dates)
     line: int | None = None
+    recipient: str | None = None  # the `for <address>` the receiving server recorded
 
     @property
     def date(self) -> datetime | None:
@@ -81,7 +83,7 @@ def parse_hop(value: str, index: int = 0, line: int | None = None) -> Hop:
     helo, rdns, state, ip = _from_clause(head)
     return Hop(index=index, helo=helo, rdns=rdns, rdns_state=state, ip=ip,
                by=_host(by.group(1)) if by else None, protocol=proto.group(1) if proto else None,
-               date_text=when.strip(), line=line)
+               date_text=when.strip(), line=line, recipient=_recipient(head))
 
 
 def parse_trail(values: Iterable[tuple[str, int | None]]) -> tuple[Hop, ...]:
@@ -117,6 +119,11 @@ def _from_clause(head: str) -> tuple[str | None, str | None, str, str | None]:
     if bracket and inner.startswith("[") and not first.startswith("["):  # Exim: RDNS ([IP]), helo = rdns
         return _host(first), _host(first), "recorded", ip
     return _host(first), None, "absent", ip  # Microsoft (IP), a bare [IP], or a shape we do not know
+
+
+def _recipient(head: str) -> str | None:
+    m = _FOR.search(head)
+    return m.group(1).lower() if m else None
 
 
 def _rdns(name: str | None) -> tuple[str | None, str]:
@@ -166,9 +173,12 @@ def entry_hop(hops: Sequence[Hop], internal_domains: Iterable[str] = (),
     """
     domains = set(internal_domains)
     # a list's own machinery may hand over between unnamed addresses: every hop above the last
-    # hop a list host received is the list's
-    listed = [h.index for h in hops if h.by and registrable_domain(h.by) in domains]
-    last_list = max(listed) if domains and listed else -1
+    # one a host on the list's domain received is the list's; a list whose hosts are on another
+    # domain is found by the first hop taking mail for an address on the list's domain (its MX;
+    # hops below may be the author's own, sending to the list)
+    hosts = [h.index for h in hops if h.by and registrable_domain(h.by) in domains]
+    to_list = [h.index for h in hops if h.recipient and registrable_domain(h.recipient.rsplit("@", 1)[1]) in domains]
+    last_list = (hosts[-1] if hosts else to_list[0] if to_list else -1) if domains else -1
     for hop in hops:
         if hop.by:
             domains.add(registrable_domain(hop.by))

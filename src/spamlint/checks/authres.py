@@ -24,6 +24,7 @@ from spamlint.model.findings import Hit
 from spamlint.text.patterns import shared
 from spamlint.text.urls import domain_matches, registrable_domain
 
+_NO_VERDICT = frozenset({"none", "temperror", "permerror", "neutral"})
 _HEADERS = {"authentication-results": False, "arc-authentication-results": True}
 
 
@@ -121,7 +122,11 @@ class AuthFailCheck(Check):
 
 
 class FromAlignmentCheck(Check):
-    """The receiver checked SPF or DKIM, and no passing result is on the From address's domain."""
+    """The receiver checked SPF or DKIM, and no passing result is on the From address's domain.
+
+    When the receiver reached a DMARC verdict (pass or fail), that verdict is the alignment test
+    and this check stays silent: dmarc-fail says it, once.
+    """
 
     name = "from-alignment"
     scopes = frozenset({"headers"})
@@ -134,6 +139,8 @@ class FromAlignmentCheck(Check):
         domain = address_domain(field.value)
         results = [r for _, r in trusted_results(doc)]
         if not domain or not any(r.method in ("spf", "dkim") for r in results):
+            return
+        if any(r.method == "dmarc" and r.result not in _NO_VERDICT for r in results):
             return
         if not aligned_pass(results, domain):
             yield _hit(field, domain=domain)

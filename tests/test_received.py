@@ -195,3 +195,14 @@ def test_list_mx_found_by_the_address_it_takes_mail_for() -> None:
     entry = trail(load_document(text, name="x")).entry
     assert entry is not None and entry.helo == "hurricane.the-brannons.com" and entry.by == "befuddled.reisers.ca"
     assert entry.recipient == "speakup@linux-speakup.org"
+
+
+@pytest.mark.parametrize("above,fires", [(True, True), (False, False)])
+def test_results_naming_no_server_count_only_above_the_entry_hop(above: bool, fires: bool) -> None:
+    """Microsoft writes id-less results above its Received; below it they are the sender's own Exchange's."""
+    ar = "Authentication-Results: spf=fail (sender IP is 185.12.64.7) smtp.mailfrom=bank.example\n"
+    received = ("Received: from mail.bulk.example (185.12.64.7) by mx.receiver.example (10.1.1.1) with Microsoft SMTP"
+                " Server id 15.20; Tue, 25 Jun 2024 10:09:18 +0000\n")
+    text = (ar + received if above else received + ar) + "From: Bank <alerts@bank.example>\nSubject: x\n\nHello.\n"
+    rule = next(r for r in builtin_rules() if r.id == "spf-fail")
+    assert bool(Engine([rule]).run(load_document(text, name="m"))) is fires

@@ -7,7 +7,7 @@ Which results count (the receiver's, never ones a sender wrote into its own mess
   headers next to the entry hop's Received header (after the Received above it and before the
   one below it: Microsoft and ARC write theirs above, Gmail and Postfix milters below) whose
   authserv-id is on the entry hop's receiving domain, or that name no authserv-id (Microsoft's
-  form).  Results the same host wrote later, after a list server changed the message, sit
+  form, counted above the Received only: below it, it is the sending side's own Exchange).  Results the same host wrote later, after a list server changed the message, sit
   higher and do not count.  No entry hop: nothing counts.
 """
 
@@ -39,7 +39,7 @@ def _trusted(doc: Document) -> tuple[tuple[Header, AuthResult], ...]:
     if ids is None and (entry is None or entry.line is None or not entry.by):
         return ()
     receiver = registrable_domain(entry.by) if entry is not None and entry.by else ""
-    window = _window(doc, entry.line) if entry is not None and entry.line is not None else (0, 0)
+    window = _window(doc, entry.line) if entry is not None and entry.line is not None else (0, 0, 0)
     out = []
     for field in doc.headers:
         name = field.name.lower()
@@ -56,21 +56,24 @@ def _trusted(doc: Document) -> tuple[tuple[Header, AuthResult], ...]:
     return tuple(out)
 
 
-def _window(doc: Document, entry_line: int) -> tuple[float, float]:
-    """The lines between the Received headers just above and just below the entry hop's."""
+def _window(doc: Document, entry_line: int) -> tuple[float, float, float]:
+    """The Received lines just above and just below the entry hop's, and the entry hop's own."""
     lines = [h.line for h in doc.headers if h.name.lower() == "received" and h.line is not None]
     above = max((n for n in lines if n < entry_line), default=0)
     below = min((n for n in lines if n > entry_line), default=float("inf"))
-    return above, below
+    return above, entry_line, below
 
 
-def _counts(r: AuthResult, field: Header, ids: frozenset[str] | None, window: tuple[float, float],
+def _counts(r: AuthResult, field: Header, ids: frozenset[str] | None, window: tuple[float, float, float],
             receiver: str) -> bool:
     if ids is not None:
         return bool(r.authserv_id) and domain_matches(r.authserv_id, ids)
-    if field.line is None or not window[0] < field.line < window[1]:
+    above, entry, below = window
+    if field.line is None or not above < field.line < below:
         return False
-    return not r.authserv_id or registrable_domain(r.authserv_id) == receiver
+    if not r.authserv_id:  # Microsoft's form names no server; Microsoft writes it above its Received
+        return field.line < entry
+    return registrable_domain(r.authserv_id) == receiver
 
 
 def _domain(value: str | None) -> str | None:

@@ -134,11 +134,11 @@ class ReceivedCheck(Check):
             kind = {"helo-ip": "a bare IP", "helo-not-fqdn": "not a fully", "helo-mismatch": "not the rDNS"}[problem]
             if found and found.startswith(kind):
                 yield _hit(hop, helo=hop.helo, problem=found)
-        elif problem == "direct-to-mx" and _direct(t, hop):
+        elif problem == "direct-to-mx" and _direct(hop):
             yield _hit(hop, client=hop.rdns or hop.ip)
 
 
-def _direct(t: Trail, hop: Hop) -> bool:
+def _direct(hop: Hop) -> bool:
     """An end-user machine at the entry: an address with no name or a pool name, which greets with a
     bare IP or a single-label name, as home computers do and mail servers do not."""
     pool = hop.rdns_state == "unknown" or bool(hop.rdns and looks_dynamic(hop.rdns, hop.ip))

@@ -139,6 +139,32 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
      "From: a@shop.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
      "--b\nContent-Type: text/plain\n\nDear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.\n"
      "--b\nContent-Type: text/html\n\n<p>Dear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.</p>\n--b--\n"),
+    ("received", "headers", {"problem": "helo-ip"},
+     "From: a@x.example\nReceived: from [91.204.17.23] (unknown [91.204.17.23]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nSubject: x\n\nhi", "2:1",
+     "From: a@x.example\nReceived: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nSubject: x\n\nhi"),
+    ("received-date", "headers", {"direction": "future", "hours": 24},
+     "Received: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nDate: Sat, 6 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi", "2:1",
+     "Received: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("auth-fail", "headers", {"method": "spf"},
+     "Authentication-Results: mx.r.example; spf=fail smtp.mailfrom=a@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi",
+     "1:1",
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=a@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("from-alignment", "headers", {},
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=b@esp.example\nReceived: from mail.esp.example"
+     " (mail.esp.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi",
+     "3:1",
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=b@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("header-pair", "headers", {"header": "X-Mailer", "pattern": "Outlook", "other": "Message-ID",
+                                "other_pattern": "@[A-Z0-9.-]+>$"},
+     "From: a@x.example\nX-Mailer: Microsoft Outlook 16.0\nMessage-ID: <abc@@>\n\nhi", "2:1",
+     "From: a@x.example\nX-Mailer: Microsoft Outlook 16.0\nMessage-ID: <abc@x.example>\n\nhi"),
     ("unused-suppression", "message", {}, "<p>Hi</p>\n<!-- spamlint-disable-file no-such-rule -->\n<p>x</p>", "2:1",
      "<!-- a comment -->\n<p>Hi</p>"),
 ]

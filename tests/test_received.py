@@ -213,3 +213,18 @@ def test_results_naming_no_server_count_only_above_the_entry_hop(above: bool, fi
     text = (ar + received if above else received + ar) + "From: Bank <alerts@bank.example>\nSubject: x\n\nHello.\n"
     rule = next(r for r in builtin_rules() if r.id == "spf-fail")
     assert bool(Engine([rule]).run(load_document(text, name="m"))) is fires
+
+
+def test_engine_refuses_a_bad_trusted_network() -> None:
+    """Library callers get a ConfigError naming the setting, not a ValueError from ipaddress."""
+    from spamlint.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="trusted_networks: not an IP network: '10.0.0.0/33'"):
+        Engine([], trusted_networks=["10.0.0.0/33"])
+
+
+def test_the_trail_is_one_fact_per_run() -> None:
+    """Every origin rule reads the same parsed trail and results: computed once per Context."""
+    ctx = Context(load_document(MESSAGE, name="m"))
+    assert ctx.facts.trail is ctx.facts.trail and ctx.facts.auth_results is ctx.facts.auth_results
+    assert ctx.facts.auth_results and ctx.facts.trail.entry is not None

@@ -151,6 +151,32 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
      "From: a@shop.example\nSubject: Hi Ana\n\nDeal."),
     ("link-shape", "links", {"pattern": "^[hH][tT]{2}[pP][sS]?:(?!//)|^(?!http)[hH][tT]{2}[pP]"},
      '<p>See <a href="hTTp://example.org/x">this</a></p>', "1:8", '<p>See <a href="http://example.org/x">this</a></p>'),
+    ("received", "headers", {"problem": "helo-ip"},
+     "From: a@x.example\nReceived: from [91.204.17.23] (unknown [91.204.17.23]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nSubject: x\n\nhi", "2:1",
+     "From: a@x.example\nReceived: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nSubject: x\n\nhi"),
+    ("received-date", "headers", {"direction": "future", "hours": 24},
+     "Received: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nDate: Sat, 6 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi", "2:1",
+     "Received: from mail.x.example (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP;"
+     " 1 Jan 2024 00:00:00 +0000\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("auth-fail", "headers", {"method": "spf"},
+     "Authentication-Results: mx.r.example; spf=fail smtp.mailfrom=a@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi",
+     "1:1",
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=a@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("from-alignment", "headers", {},
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=b@esp.example\nReceived: from mail.esp.example"
+     " (mail.esp.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi",
+     "3:1",
+     "Authentication-Results: mx.r.example; spf=pass smtp.mailfrom=b@x.example\nReceived: from mail.x.example"
+     " (mail.x.example [93.184.216.34]) by mx.r.example with ESMTP; 1 Jan 2024 00:00:00 +0000\nFrom: a@x.example\n\nhi"),
+    ("header-pair", "headers", {"header": "X-Mailer", "pattern": "Outlook", "other": "Message-ID",
+                                "other_pattern": "@[A-Z0-9.-]+>$"},
+     "From: a@x.example\nX-Mailer: Microsoft Outlook 16.0\nMessage-ID: <abc@@>\n\nhi", "2:1",
+     "From: a@x.example\nX-Mailer: Microsoft Outlook 16.0\nMessage-ID: <abc@x.example>\n\nhi"),
     ("unused-suppression", "message", {}, "<p>Hi</p>\n<!-- spamlint-disable-file no-such-rule -->\n<p>x</p>", "2:1",
      "<!-- a comment -->\n<p>Hi</p>"),
 ]

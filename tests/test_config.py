@@ -206,3 +206,46 @@ def test_library_lint_accepts_a_config_path(tmp_path: Path) -> None:
     assert report.threshold == 2 and report.verdict == "fail"
     with pytest.raises(ConfigError):
         spamlint.lint(SPAMMY, config=tmp_path / "missing.yaml")
+
+
+RECEIVED_MAIL = """Authentication-Results: mx.receiver.example; spf=fail smtp.mailfrom=b@bank.example
+Received: from [91.204.17.23] (unknown [91.204.17.23])
+        by mx.receiver.example (Postfix) with ESMTP id 4A1B2C3D; Tue, 25 Jun 2024 10:09:18 +0200
+From: Bank <alerts@bank.example>
+Subject: Notice
+
+Hello.
+"""
+
+
+def test_trusted_networks_move_the_entry_hop(tmp_path: Path) -> None:
+    _write(tmp_path, {"m.eml": RECEIVED_MAIL})
+    path = str(tmp_path / "m.eml")
+    _, reports, _ = _lint(tmp_path, path, "--select", "origin")
+    assert {"helo-bare-ip", "end-user-direct-to-mx", "spf-fail"} <= _rules(reports[path])
+    (tmp_path / ".spamlint.yaml").write_text("trusted-networks: [91.204.17.0/24]\n")
+    _, reports, _ = _lint(tmp_path, path, "--select", "origin")
+    assert _rules(reports[path]) == set()
+
+
+def test_trusted_authserv_ids_replace_the_inferred_receiver(tmp_path: Path) -> None:
+    _write(tmp_path, {"m.eml": RECEIVED_MAIL})
+    path = str(tmp_path / "m.eml")
+    (tmp_path / ".spamlint.yaml").write_text("trusted-authserv-ids: [mx.elsewhere.example]\n")
+    _, reports, _ = _lint(tmp_path, path, "--select", "spf-fail")
+    assert _rules(reports[path]) == set()
+    (tmp_path / ".spamlint.yaml").write_text("trusted-authserv-ids: [receiver.example]\n")
+    _, reports, _ = _lint(tmp_path, path, "--select", "spf-fail")
+    assert _rules(reports[path]) == {"spf-fail"}
+
+
+@pytest.mark.parametrize("text,message", [
+    ("trusted-networks: [10.0.0.0/33]\n", "'trusted-networks': '10.0.0.0/33' is not an IP network"),
+    ("trusted-networks: 5\n", "key 'trusted-networks'"),
+    ("trusted-authserv-ids: [3]\n", "key 'trusted-authserv-ids'"),
+])
+def test_origin_settings_are_validated(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / ".spamlint.yaml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace(".", r"\.")):
+        load_config(cfg)

@@ -129,3 +129,12 @@ def test_bad_front_matter_is_an_input_error(tmp_path: Path) -> None:
     page.write_text("---\nsubject: [unclosed\n---\n<p>Hi</p>\n")
     result = CliRunner().invoke(main, [str(page)])
     assert result.exit_code == 2 and "t.html" in result.stderr and "front matter" in result.stderr
+
+
+def test_templates_get_no_origin_findings() -> None:
+    """Templates have no Received trail or authentication results: the origin rules never run on them."""
+    report = spamlint.lint(TEMPLATE, name="t.html")
+    assert not [f for f in report.findings if f.category == "origin"]
+    from spamlint.text.facts import Context
+
+    assert Context(spamlint.load_document(TEMPLATE, name="t.html")).facts.trail.hops == ()

@@ -6,6 +6,7 @@ Precedence lives in `effective()` and nowhere else; docs/usage.md repeats it for
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -20,7 +21,7 @@ from spamlint.limits import Limits, parse_limits
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains", "limits")
+        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Config:
     points: tuple[tuple[str, float], ...] = ()
     sender_domains: tuple[str, ...] = ()
     limits: Limits | None = None  # `limits: {max_input_bytes: ...}`; None: spamlint.limits defaults
+    trusted_networks: tuple[str, ...] = ()  # CIDRs of the receiver's own relays (normalised)
+    trusted_authserv_ids: tuple[str, ...] | None = None  # None: inferred from the Received trail
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -115,8 +118,22 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         points=_points(data, source),
         sender_domains=tuple(d.lower().strip(".") for d in _strings(data, "sender-domains", source)),
         limits=parse_limits(data["limits"], source) if "limits" in data else None,
+        trusted_networks=_networks(data, source),
+        trusted_authserv_ids=(tuple(a.lower().strip(".") for a in _strings(data, "trusted-authserv-ids", source))
+                              if "trusted-authserv-ids" in data else None),
         root=root, source=source,
     )
+
+
+def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:
+    """`trusted-networks`: CIDRs (or single addresses), checked here so a typo names the key."""
+    out = []
+    for cidr in _strings(data, "trusted-networks", source):
+        try:
+            out.append(str(ipaddress.ip_network(cidr, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{source}: key 'trusted-networks': {cidr!r} is not an IP network") from None
+    return tuple(out)
 
 
 def _yaml_mapping(path: Path, text: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spamlint.checks.attachments import AttachmentLureCheck
+from spamlint.checks.authres import AuthFailCheck, FromAlignmentCheck
 from spamlint.checks.base import Check, Option
 from spamlint.checks.brand import BrandClaimCheck
 from spamlint.checks.caps import AllCapsCheck, CapsWordsCheck
@@ -19,10 +20,12 @@ from spamlint.checks.hidden import HiddenTextCheck
 from spamlint.checks.images import AltTextCheck, ImageAreaCheck, ImageOnlyCheck, MissingAltCheck
 from spamlint.checks.links import AnchorMismatchCheck, LinkDomainsCheck, LinkPatternCheck
 from spamlint.checks.linkshape import LinkShapeCheck
+from spamlint.checks.mailer import HeaderPairCheck
 from spamlint.checks.mergetags import MergeTagCheck
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
+from spamlint.checks.received import ReceivedCheck, ReceivedDateCheck
 from spamlint.checks.senders import DisplayNameAddressCheck, DisplayNameBrandCheck, SenderDomainCheck
 from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
 from spamlint.checks.structure import (
@@ -50,7 +53,9 @@ CHECKS: dict[str, type[Check]] = {
         HiddenTextCheck, HtmlTagsCheck, HtmlSkeletonCheck, HtmlSourcePatternCheck, HtmlSizeCheck, ClippedLinkCheck,
         # headers and the subject line
         MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
-        SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck,
+        SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck, HeaderPairCheck,
+        # how the message travelled: the Received trail and the receiver's authentication results
+        ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
         # the message as a whole
         SizeCheck, HtmlOnlyCheck, EmptyBodyCheck, AlternativesDifferCheck, AttachmentCheck,
         AttachmentLureCheck, MergeTagCheck, ParseProblemCheck,

@@ -75,7 +75,9 @@ def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     rules = _all_rules(cfg.rule_paths, cfg.source)
     chosen = select_rules(rules, cfg.select, cfg.ignore + extra_ignore, cfg.extend_select,
                           dict(cfg.points), source=cfg.source)
-    return Engine(chosen, cfg.sender_domains, known={r.id for r in rules})
+    return Engine(chosen, cfg.sender_domains, known={r.id for r in rules},
+                  trusted_networks=cfg.trusted_networks,
+                  trusted_authserv_ids=cfg.trusted_authserv_ids)
 
 
 def lint_source(source: Source, options: Options) -> Report:

@@ -12,6 +12,7 @@ from spamlint.errors import ConfigError
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
+from spamlint.text.received import parse_networks
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing."""
@@ -36,14 +37,23 @@ class Engine:
 
     `known` names every rule that exists (selected or not), so a suppression naming an ignored
     rule is not mistaken for a typo; `sender_domains` are the sender's own domains, which link
-    checks never hold against the email.
+    checks never hold against the email; `trusted_networks` (CIDR strings or networks) and
+    `trusted_authserv_ids` (None: inferred from the Received trail) are the receiver's, which
+    the Received and Authentication-Results facts read.
     """
 
     def __init__(self, rules: Sequence[Rule], sender_domains: Iterable[str] = (),
-                 known: Iterable[str] | None = None) -> None:
+                 known: Iterable[str] | None = None, trusted_networks: Sequence[object] = (),
+                 trusted_authserv_ids: Iterable[str] | None = None) -> None:
         # parse-problem rules run last: a check may meet a limit (regex_timeout) while it runs
         self.rules = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.check_name == "parse-problem"))
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
+        try:
+            self.trusted_networks = parse_networks([str(n) for n in trusted_networks])
+        except ValueError as err:  # the config validates its own; this is for library callers
+            raise ConfigError(f"trusted_networks: {err}") from None
+        self.trusted_authserv_ids = (None if trusted_authserv_ids is None
+                                     else frozenset(a.lower() for a in trusted_authserv_ids))
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
         # the suppression layer's rules report after suppressions are applied; checks run first
@@ -51,8 +61,8 @@ class Engine:
         self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
 
     def context(self, doc: Document) -> Context:
-        """A fresh run context for doc: its facts, this engine's sender domains, and the run's problems."""
-        return Context(doc, self.sender_domains)
+        """A fresh run context for doc: its facts, this engine's settings, and the run's problems."""
+        return Context(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids)
 
     def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
         """All findings for one document after suppressions, sorted by position."""

@@ -21,6 +21,7 @@ CATEGORY_CAPS: dict[str, float] = {
     "links": 4.0,
     "structure": 3.0,
     "headers": 3.0,
+    "origin": 3.0,  # the Received trail and the receiver's authentication results
 }
 CATEGORIES: tuple[str, ...] = tuple(CATEGORY_CAPS)
 

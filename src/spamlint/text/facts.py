@@ -8,7 +8,7 @@ with an argument (segments for a scope, the sentence around an offset, where a w
 is a dict on that object keyed by the argument.  Both live and die with the run's `Context`.
 
 The engine makes one `Context` per run: the document, its facts, the run's settings (sender
-domains) and the problems met while checking (pattern timeouts, collected by `Searches`).
+domains, the receiver's trusted networks and authserv-ids) and the problems met while checking (pattern timeouts, collected by `Searches`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 from email.utils import getaddresses
 from functools import cached_property
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 from spamlint.model.document import Document, Header, Link, pick_segments
 from spamlint.model.segment import Segment, line_starts
+from spamlint.text.authres import AuthResult, trusted_results
 from spamlint.text.language import SAMPLE_CHARS, detect
 from spamlint.text.normalize import Canonical, LowerWords, canonical
 from spamlint.text.patterns import Searches
+from spamlint.text.received import Network, Trail, read_trail
 from spamlint.text.segment import sentence_around, sentences, word_starts
 from spamlint.text.urls import domain_matches, host_of, registrable_domain
 from spamlint.text.words import letter_count
@@ -142,9 +144,12 @@ class Sender(NamedTuple):
 class Facts:
     """The derived facts of one document for one run: segments by scope, web links, sender, bulk signs."""
 
-    def __init__(self, doc: Document, sender_domains: frozenset[str] = frozenset()) -> None:
+    def __init__(self, doc: Document, sender_domains: frozenset[str] = frozenset(),
+                 trusted_networks: Sequence[Network] = (), trusted_authserv_ids: frozenset[str] | None = None) -> None:
         self.doc = doc
         self.sender_domains = sender_domains  # the sender's own domains: their links are never judged
+        self.trusted_networks = tuple(trusted_networks)  # the receiver's own relays: hops the trail walks past
+        self.trusted_authserv_ids = trusted_authserv_ids  # None: the receiver is inferred from the trail
         self.subject = SegmentFacts(doc.subject) if doc.subject is not None else None
         self.bodies = tuple(SegmentFacts(seg) for seg in doc.bodies)
         self._segments: dict[tuple[str, ...], tuple[SegmentFacts, ...]] = {}
@@ -201,6 +206,16 @@ class Facts:
         return any(offers_unsubscribe(seg.text) for seg in doc.bodies) or any(offers_unsubscribe(l.text) for l in doc.links)
 
     @cached_property
+    def trail(self) -> Trail:
+        """The Received hops (top first) and the hop where the message entered the receiver's network."""
+        return read_trail(self.doc, self.trusted_networks)
+
+    @cached_property
+    def auth_results(self) -> tuple[tuple[Header, AuthResult], ...]:
+        """The authentication results the receiver recorded (text/authres.py says which count), with their header."""
+        return trusted_results(self.doc, self.trail.entry, self.trusted_authserv_ids)
+
+    @cached_property
     def html_letters(self) -> int:
         """Letters of visible text in all HTML bodies."""
         return sum(letter_count(p.text.text) for p in self.doc.html_parts)
@@ -210,10 +225,13 @@ class Context:
     """One run of the rules over one document: the document, its facts, the run's settings, and
     the problems met while checking (pattern timeouts).  Made by the engine, read by checks."""
 
-    def __init__(self, doc: Document, sender_domains: Iterable[str] = ()) -> None:
+    def __init__(self, doc: Document, sender_domains: Iterable[str] = (), trusted_networks: Sequence[Network] = (),
+                 trusted_authserv_ids: Iterable[str] | None = None) -> None:
         self.doc = doc
         self.sender_domains = frozenset(sender_domains)
-        self.facts = Facts(doc, self.sender_domains)
+        self.trusted_networks = tuple(trusted_networks)
+        self.trusted_authserv_ids = None if trusted_authserv_ids is None else frozenset(trusted_authserv_ids)
+        self.facts = Facts(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids)
         self.searches = Searches(doc.limits)
 
     @property

@@ -21,6 +21,7 @@ from spamlint.model.findings import Finding, Severity
 SPAMMY = """<html><body>
 <p>CONGRATULATIONS WINNER!!! You have been SELECTED for a FREE PRIZE!!!</p>
 <p><a href="https://bit.ly/3xYz">www.mybank.com</a></p>
+<p>Dear friend, act now: this exclusive deal expires within 24 hours. Claim your prize, 100% guaranteed!</p>
 </body></html>
 """
 FINDING_KEYS = ["rule", "category", "points", "severity", "message", "line", "column", "part", "excerpt", "fix"]

@@ -33,7 +33,7 @@ class FitConfig:
     offset: float = 3.0
     temperature: float = 1.0
     l2: float = 0.0001
-    ham_weight: float = 4.0
+    ham_weight: float = 8.0
     template_weight: float = 0.25
     newsletter_margin: float = 1.0
     newsletter_penalty: float = 50.0

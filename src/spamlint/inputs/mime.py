@@ -43,8 +43,10 @@ _KNOWN_HEADERS = frozenset({
     b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
     b"dkim-signature", b"authentication-results", b"envelope-to", b"x-original-to", b"arc-seal",
 })
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
-                         re.IGNORECASE | re.DOTALL)
+# the first tag of an HTML document or fragment, matched where starts_like_html has skipped
+# leading white space and comments (a loop, not a repeated group: `(<!--.*?-->\s*)*` backtracks
+# exponentially over a run of comments)
+_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b", re.IGNORECASE)
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.
@@ -63,9 +65,27 @@ def sniff(data: bytes, ext: str = "") -> str:
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     if _looks_like_headers(head):
         return "message"
-    if _HTML_START.match(head):
+    if starts_like_html(head):
         return "html"
     return "text"
+
+
+def starts_like_html(head: bytes) -> bool:
+    """True when `head`, after white space and comments, opens with an HTML tag; linear in its length."""
+    i = 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n\x0b\x0c":
+            i += 1
+        if not head.startswith(b"<!--", i):
+            return _HTML_TAG.match(head, i) is not None
+        i += 4
+        if head.startswith(b">", i) or head.startswith(b"->", i):  # <!--> and <!---> end at once (HTML5)
+            i += 1 if head.startswith(b">", i) else 2
+            continue
+        end = head.find(b"-->", i)
+        if end == -1:
+            return False
+        i = end + 3
 
 
 def _looks_like_headers(head: bytes) -> bool:
@@ -117,7 +137,7 @@ def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
     """A bare template (HTML or text): the whole file is one body part, plus front-matter headers."""
     size = raw_size if raw_size is not None else len(text.encode("utf-8", "surrogatepass"))
     found, text = template_fields(text, name, fields)
-    if found and kind == "text" and _HTML_START.match(text[:4096].encode("utf-8", "surrogatepass")):
+    if found and kind == "text" and starts_like_html(text[:4096].encode("utf-8", "surrogatepass")):
         kind = "html"  # the front matter hid the leading tag from sniff()
     doc = Document(kind=kind, name=name, raw_size=size, limits=limits)
     _add_body(doc, text, "text/html" if kind == "html" else "text/plain", primary=True)

@@ -1,0 +1,113 @@
+"""Text from an input cannot steer a terminal or a CI log: controls are shown, not printed (issue 14, 1-2, 9)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamlint.formatters.escape import clean
+from spamlint.inputs.mime import starts_like_html
+
+CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
+FORMATS = ("text", "json", "sarif", "github")
+# what must never reach the output raw: C0 (but the formats' own line breaks), DEL, C1, bidi, lone surrogates
+_RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("plain text, ünïcödé, 中文, 🙂", "plain text, ünïcödé, 中文, 🙂"),
+    ("\x1b]0;PWNED\x07\x1b[2J act now", "\\x1b]0;PWNED\\x07\\x1b[2J act now"),
+    ("a\nb\rc\td", "a\\x0ab\\x0dc\\x09d"),
+    ("C1 \x9b31m", "C1 \\x9b31m"),
+    ("evil\u202egnp.exe", "evil<U+202E>gnp.exe"),
+    ("F\u200bR\u200dEE", "F<U+200B>R<U+200D>EE"),
+    ("byte \udcff kept", "byte \\xff kept"),
+    ("lone \ud800", "lone <U+D800>"),
+])
+def test_clean_shows_controls_visibly(text: str, shown: str) -> None:
+    assert clean(text) == shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_clean_output_is_printable_and_encodes(text: str) -> None:
+    out = clean(text)
+    assert not _RAW_CONTROL.search(out)
+    out.encode("utf-8")  # no lone surrogate survives
+    if not _RAW_CONTROL.search(text) and not re.search("[\n\u00ad\u061c\u180e\u200b-\u200f\u2028-\u206f\ufeff\ufff9-\ufffb]", text):
+        assert out == text  # ordinary text is untouched
+
+
+def _lint(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*CLI, *args], capture_output=True, cwd=tmp_path, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_escape_sequences_in_a_subject_are_not_printed(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "a.eml").write_bytes(b"Subject: \x1b]0;PWNED\x07\x1b[2J ACT NOW!!! FREE\n\nhi FREE FREE\n")
+    run = _lint(tmp_path, "--format", fmt, "a.eml")
+    assert run.returncode in (0, 1), run.stderr
+    out = run.stdout.decode("utf-8")
+    assert "\x1b" not in out and "\x07" not in out
+    if fmt == "text":
+        assert "\\x1b]0;PWNED\\x07" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_newline_in_a_file_name_cannot_inject_a_line(tmp_path: Path, fmt: str) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "x\n::error file=README.md::Rotate token\n.txt").write_text("FREE!!! BUY NOW!!! ACT NOW!!!")
+    run = _lint(tmp_path, "--format", fmt, "t")
+    assert run.returncode in (0, 1), run.stderr
+    lines = run.stdout.decode("utf-8").splitlines()
+    assert not any(line.startswith("::error file=README.md") for line in lines)
+    assert not any(line.lstrip().startswith(("::error file=README", "Rotate token")) for line in lines)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_lone_surrogate_does_not_cost_the_batch_its_output(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "s.eml").write_bytes(b"Subject: =?utf-7?q?+2AA-_act_now?=\n\nhi\n")
+    (tmp_path / "b.html").write_text("<p>FREE!!! You have been SELECTED, act now!!!</p>")
+    run = _lint(tmp_path, "--format", fmt, "s.eml", "b.html")
+    assert run.returncode in (0, 1), run.stderr
+    out = run.stdout.decode("utf-8")
+    assert "b.html" in out and "s.eml" in out
+    if fmt in ("json", "sarif"):
+        json.loads(out)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_prints_under_a_legacy_terminal_encoding(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "u.html").write_text("<p>FREE 中文 🙂 offer, act now!!!</p>", encoding="utf-8")
+    run = subprocess.run([*CLI, "--format", fmt, "u.html"], capture_output=True, cwd=tmp_path, timeout=60,
+                         check=False, env={"PYTHONIOENCODING": "cp1252", "PATH": "/usr/bin:/bin"})
+    assert run.returncode in (0, 1), run.stderr
+    assert b"u.html" in run.stdout
+
+
+def test_html_sniffing_is_linear_in_a_run_of_comments(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_bytes(b"<!---->" * 40 + b"x")
+    run = _lint(tmp_path, "r.txt")  # the regex this replaced took time doubling per comment: hours here
+    assert run.returncode == 0, run.stderr
+
+
+# the plain definition: white space and comments, each ending at its first --> (or at once, as
+# <!--> and <!---> do in HTML5), then a tag; atomic groups keep this reference from backtracking
+_HTML_START = re.compile(rb"\s*(?:(?><!--(?:>|->|.*?-->))\s*)*+<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
+                         re.IGNORECASE | re.DOTALL)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([b"<!--", b"-->", b"-", b">", b" ", b"\n", b"<p>", b"<div", b"x", b"<!doctype", b"<pre>", b"<a "]),
+                max_size=8))
+def test_starts_like_html_agrees_with_the_pattern_it_replaced(pieces: list[bytes]) -> None:
+    head = b"".join(pieces)
+    assert starts_like_html(head) == bool(_HTML_START.match(head))

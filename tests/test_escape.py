@@ -111,3 +111,41 @@ _HTML_START = re.compile(rb"\s*(?:(?><!--(?:>|->|.*?-->))\s*)*+<(?:!doctype|html
 def test_starts_like_html_agrees_with_the_pattern_it_replaced(pieces: list[bytes]) -> None:
     head = b"".join(pieces)
     assert starts_like_html(head) == bool(_HTML_START.match(head))
+
+
+def _alias_bomb() -> str:
+    """Nine levels of nine aliases: ~330 bytes that expand to 9**9 (387 million) strings."""
+    lines = ["- &a [x,x,x,x,x,x,x,x,x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"- &{name} [{','.join(['*' + prev] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_in_a_config_is_refused_quickly(tmp_path: Path) -> None:
+    body = "ignore:\n" + "".join("  " + line + "\n" for line in _alias_bomb().splitlines())
+    (tmp_path / ".spamlint.yaml").write_text(body)
+    (tmp_path / "a.txt").write_text("hello")
+    run = subprocess.run([*CLI, "a.txt"], capture_output=True, cwd=tmp_path, timeout=30, check=False)
+    assert run.returncode == 2
+    assert b".spamlint.yaml: refused: aliases expand" in run.stderr and len(run.stderr) < 500
+
+
+def test_a_yaml_alias_bomb_in_a_rule_file_is_refused(tmp_path: Path) -> None:
+    from spamlint import RuleError
+    from spamlint.engine.rules import parse_rule
+    with pytest.raises(RuleError, match="refused: aliases expand"):
+        parse_rule("bomb.yaml", "id: bomb\nopts:\n" + "".join("  " + line + "\n" for line in _alias_bomb().splitlines()))
+
+
+def test_ordinary_aliases_still_load() -> None:
+    from spamlint.inputs.yaml_data import load_yaml
+    assert load_yaml("a: &w [free, prize]\nb: *w\n") == {"a": ["free", "prize"], "b": ["free", "prize"]}
+
+
+def test_error_messages_quote_a_bounded_excerpt_of_a_value(tmp_path: Path) -> None:
+    from spamlint import ConfigError
+    from spamlint.config import load_config
+    (tmp_path / ".spamlint.yaml").write_text("threshold: [" + ",".join(["1"] * 100000) + "]\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / ".spamlint.yaml")
+    assert len(str(err.value)) < 300

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from spamlint.errors import ConfigError
+from spamlint.errors import ConfigError, brief
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.limits import Limits, parse_limits
 
 CONFIG_FILE = ".spamlint.yaml"
@@ -104,7 +105,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
     """Validate a mapping of config keys; errors name the file and the key."""
     for key in data:
         if key not in KEYS:
-            raise ConfigError(f"{source}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            raise ConfigError(f"{source}: unknown key {brief(key)} (known: {', '.join(KEYS)})")
     return Config(
         threshold=_threshold(data, source),
         select=_selectors(data, "select", source) if "select" in data else None,
@@ -121,7 +122,11 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
 
 def _yaml_mapping(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlTooLarge as exc:
+        raise ConfigError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: refused: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -159,7 +164,7 @@ def _threshold(data: dict[str, Any], source: str) -> float | None:
         return None
     value = data["threshold"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"{source}: key 'threshold': must be a number above 0, got {value!r}")
+        raise ConfigError(f"{source}: key 'threshold': must be a number above 0, got {brief(value)}")
     return float(value)
 
 
@@ -168,7 +173,7 @@ def _strings(data: dict[str, Any], key: str, source: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{source}: key {key!r}: must be a list of names, got {value!r}")
+        raise ConfigError(f"{source}: key {brief(key)}: must be a list of names, got {brief(value)}")
     return tuple(v.strip() for v in value)
 
 
@@ -194,7 +199,7 @@ def _points(data: dict[str, Any], source: str) -> tuple[tuple[str, float], ...]:
         raise ConfigError(f"{source}: key 'points': must map a rule id to a number")
     for rule, pts in value.items():
         if isinstance(pts, bool) or not isinstance(pts, (int, float)) or not math.isfinite(pts) or pts < 0:
-            raise ConfigError(f"{source}: key 'points.{rule}': must be a number >= 0, got {pts!r}")
+            raise ConfigError(f"{source}: key 'points.{rule}': must be a number >= 0, got {brief(pts)}")
     return tuple((str(k), float(v)) for k, v in value.items())
 
 

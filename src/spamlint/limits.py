@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any
 
-from spamlint.errors import ConfigError
+from spamlint.errors import ConfigError, brief
 
 MIB = 1024 * 1024
 
@@ -58,5 +58,5 @@ def _positive(value: Any, is_float: bool, where: str) -> int | float:
     ok_type = (int, float) if is_float else (int,)
     if isinstance(value, bool) or not isinstance(value, ok_type) or not math.isfinite(value) or value <= 0:
         kind = "a number" if is_float else "a whole number"
-        raise ConfigError(f"{where}: must be {kind} above 0, got {value!r}")
+        raise ConfigError(f"{where}: must be {kind} above 0, got {brief(value)}")
     return float(value) if is_float else value

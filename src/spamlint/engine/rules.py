@@ -12,11 +12,11 @@ import regex
 import yaml
 
 from spamlint.checks import CHECKS, Check, Option
-from spamlint.errors import RuleError
+from spamlint.errors import RuleError, brief
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.findings import CATEGORIES, Severity
 
 # libyaml's safe loader when present (several times faster start-up); both build plain data only
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
 _OPTIONAL = ("options", "enabled")
@@ -66,7 +66,11 @@ def load_rule_dir(path: Path) -> list[Rule]:
 def parse_rule(source: str, text: str) -> Rule:
     """Parse and validate one rule file's text; raise RuleError naming file, rule and field."""
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
+        data = load_yaml(text)
+    except YamlTooLarge as exc:
+        raise RuleError(f"{source}: refused: {exc}") from None
+    except RecursionError:
+        raise RuleError(f"{source}: refused: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -74,7 +78,7 @@ def parse_rule(source: str, text: str) -> Rule:
     if not isinstance(data, dict):
         raise RuleError(f"{source}: a rule file must be a mapping of fields")
     rid = data.get("id")
-    where = f"{source}: rule {rid!r}"
+    where = f"{source}: rule {brief(rid)}"
     _check_fields(data, where)
     _check_identity(data, source, where)
     check_cls = CHECKS[data["check"]]
@@ -97,10 +101,10 @@ def parse_rule(source: str, text: str) -> Rule:
 def _check_fields(data: dict[str, Any], where: str) -> None:
     for key in _REQUIRED:
         if key not in data:
-            raise RuleError(f"{where}: missing field {key!r}")
+            raise RuleError(f"{where}: missing field {brief(key)}")
     for key in data:
         if key not in _REQUIRED and key not in _OPTIONAL:
-            raise RuleError(f"{where}: unknown field {key!r}")
+            raise RuleError(f"{where}: unknown field {brief(key)}")
 
 
 def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
@@ -111,14 +115,14 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
     if stem != rid:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
-        raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
+        raise RuleError(f"{where}: field 'category': {brief(data['category'])} is not one of {', '.join(CATEGORIES)}")
     if data["check"] not in CHECKS:
-        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(CHECKS))}")
+        raise RuleError(f"{where}: field 'check': unknown check {brief(data['check'])}; known: {', '.join(sorted(CHECKS))}")
     points = data["points"]
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-        raise RuleError(f"{where}: field 'points': must be a number >= 0, got {points!r}")
+        raise RuleError(f"{where}: field 'points': must be a number >= 0, got {brief(points)}")
     if data["severity"] not in [s.value for s in Severity]:
-        raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
+        raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {brief(data['severity'])}")
 
 
 def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
@@ -127,7 +131,7 @@ def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
     bad = [s for s in items if s not in check_cls.scopes]
     if bad:
-        raise RuleError(f"{where}: field 'scope': {bad[0]!r} is not a scope of check "
+        raise RuleError(f"{where}: field 'scope': {brief(bad[0])} is not a scope of check "
                         f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
     return tuple(items)
 
@@ -135,7 +139,7 @@ def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
 def _text(data: dict[str, Any], key: str, where: str) -> str:
     value = data[key]
     if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"{where}: field {key!r}: must be non-empty text")
+        raise RuleError(f"{where}: field {brief(key)}: must be non-empty text")
     return value.strip()
 
 
@@ -150,7 +154,7 @@ def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]
         out.append(tuple(_example(item, f"{where}: field 'examples.{kind}'") for item in items))
     extra = set(value) - {"hit", "miss"}
     if extra:
-        raise RuleError(f"{where}: field 'examples': unknown key {sorted(extra)[0]!r}")
+        raise RuleError(f"{where}: field 'examples': unknown key {brief(sorted(extra)[0])}")
     return out[0], out[1]
 
 
@@ -204,7 +208,7 @@ def _coerce(opt: Option, value: Any, where: str) -> Any:
         return _weights(value, where)
     expected = {"choice": "one of " + ", ".join(opt.choices), "list": "a list of strings",
                 "regex": "a regular expression string"}.get(kind, f"a {kind}")
-    raise RuleError(f"{where}: must be {expected}, got {value!r}")
+    raise RuleError(f"{where}: must be {expected}, got {brief(value)}")
 
 
 def _weights(value: Any, where: str) -> dict[str, float]:
@@ -220,10 +224,10 @@ def _weights(value: Any, where: str) -> dict[str, float]:
         elif isinstance(item, dict) and len(item) == 1:
             (k, v), = item.items()
             if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise RuleError(f"{where}: entry {item!r} must be 'phrase: weight'")
+                raise RuleError(f"{where}: entry {brief(item)} must be 'phrase: weight'")
             out[k] = float(v)
         else:
-            raise RuleError(f"{where}: entry {item!r} must be a phrase or 'phrase: weight'")
+            raise RuleError(f"{where}: entry {brief(item)} must be a phrase or 'phrase: weight'")
     if not out:
         raise RuleError(f"{where}: must not be empty")
     return out

@@ -12,7 +12,8 @@ from typing import Iterator
 
 import yaml
 
-from spamlint.errors import InputError
+from spamlint.errors import InputError, brief
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.document import Document, Header
 from spamlint.text.segment import Segment
 
@@ -121,7 +122,9 @@ def front_matter(text: str) -> tuple[dict[str, Field], str]:
     if len(m.group(1)) > MAX_FRONT_MATTER:  # pure-Python YAML takes seconds per megabyte
         raise InputError(f"front matter is longer than {MAX_FRONT_MATTER} characters")
     try:
-        data = yaml.safe_load(m.group(1))
+        data = load_yaml(m.group(1))
+    except YamlTooLarge as exc:
+        raise InputError(f"front matter refused: {exc}") from None
     except RecursionError:
         raise InputError("front matter is nested too deeply") from None
     except yaml.YAMLError as exc:
@@ -152,7 +155,7 @@ def template_fields(text: str, name: str, given: dict[str, str] | None = None) -
         raise InputError(f"{name}: {exc}") from None
     for key, value in (given or {}).items():
         if key not in FRONT_MATTER_KEYS:
-            raise InputError(f"{key!r} is not a template field (known: {', '.join(FRONT_MATTER_KEYS)})")
+            raise InputError(f"{brief(key)} is not a template field (known: {', '.join(FRONT_MATTER_KEYS)})")
         if value:
             fields[key] = Field(value)
     return fields, text

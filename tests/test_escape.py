@@ -149,3 +149,81 @@ def test_error_messages_quote_a_bounded_excerpt_of_a_value(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path / ".spamlint.yaml")
     assert len(str(err.value)) < 300
+
+
+# Inputs and rule or config files that used to crash: each now gets a report or a one-line error
+# that names the file and field (issue 14, "Crashes").
+RULE = ("id: r\ncategory: links\ncheck: pattern\nscope: [body]\npoints: 1\nseverity: warning\nmessage: m\n"
+        "why: w\nfix: f\noptions:\n  pattern: free\nexamples:\n  hit: [free]\n  miss: [x]\n")
+CRASHERS = [
+    # (name, files, args, exit code, what stderr says)
+    ("rot13 meta", {"a.html": b"<meta charset=rot13><p>\xff hi</p>"}, ["a.html"], 0, b""),
+    ("base64 meta", {"a.html": b"<meta charset=base64><p>\xff hi</p>"}, ["a.html"], 0, b""),
+    ("hex part", {"a.eml": b"Content-Type: text/html; charset=hex\nSubject: x\n\n<p>\xff hi</p>"}, ["a.eml"], 1, b""),
+    ("nested media", {"a.html": "<style>" + "@media x{" * 1000}, ["a.html"], 0, b""),
+    ("long number", {"a.html": '<p style="width:' + "9" * 4301 + '">x</p>'}, ["a.html"], 0, b""),
+    ("bad date", {"a.txt": "---\nsubject: 2024-13-01\n---\nhello"}, ["a.txt"], 2, b"front matter is not valid YAML"),
+    ("foreign pyproject", {"pyproject.toml": b"[x]\na = '\xff'\n", "a.txt": "hi"}, ["a.txt"], 0, b""),
+    ("our pyproject", {"pyproject.toml": b"[tool.spamlint]\na = '\xff'\n", "a.txt": "hi"}, ["a.txt"], 2, b"pyproject.toml: not UTF-8"),
+    ("config bytes", {".spamlint.yaml": b"threshold: 5 # \xff\n", "a.txt": "hi"}, ["a.txt"], 2, b".spamlint.yaml: not UTF-8"),
+    ("tool = 1", {"pyproject.toml": "tool = 1\n# tool.spamlint\n", "a.txt": "hi"}, ["a.txt"], 0, b""),
+    ("huge threshold", {".spamlint.yaml": "threshold: " + "9" * 5000 + "\n", "a.txt": "hi"}, ["a.txt"], 2, b"cannot read a value"),
+    ("check list", {"rules/r.yaml": RULE.replace("check: pattern", "check: [pattern]")}, [], 2, b"field 'check'"),
+    ("folder rule", {"rules/x.yaml/k": "", "rules/r.yaml": RULE}, [], 0, b""),
+    ("positional message", {"rules/r.yaml": RULE.replace("message: m", "message: '{0}'")}, [], 2, b"field 'message'"),
+    ("wide message", {"rules/r.yaml": RULE.replace("message: m", "message: '{match:>999999999}'")}, [], 2, b"field 'message'"),
+    ("nan points", {"rules/r.yaml": RULE.replace("points: 1", "points: .nan")}, [], 2, b"field 'points'"),
+    ("inf points", {"rules/r.yaml": RULE.replace("points: 1", "points: .inf")}, [], 2, b"field 'points'"),
+    ("rule bytes", {"rules/r.yaml": b"id: r # \xff\n"}, [], 2, b"r.yaml: not UTF-8"),
+    ("long phrase", {"rules/r.yaml": RULE.replace("check: pattern", "check: phrases").replace(
+        "  pattern: free", "  phrases: ['" + "word " * 200 + "']")}, [], 2, b"options.phrases"),
+    ("huge repeat", {"rules/r.yaml": RULE.replace("hit: [free]", "hit: [{text: '" + "free " * 1000 + "', repeat: 1000000}]")},
+     [], 2, b"examples.hit"),
+]
+
+
+@pytest.mark.parametrize(("files", "args", "code", "says"), [c[1:] for c in CRASHERS], ids=[c[0] for c in CRASHERS])
+def test_former_crashers_get_a_report_or_a_one_line_error(tmp_path: Path, files: dict, args: list[str], code: int,
+                                                            says: bytes) -> None:
+    for name, data in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    if "rules/r.yaml" in files:
+        (tmp_path / ".spamlint.yaml").write_text("rule-paths: [rules]\n")
+        (tmp_path / "a.txt").write_text("nothing to see")
+        args = ["a.txt"]
+    run = _lint(tmp_path, *args)
+    assert b"Traceback" not in run.stderr and b"internal error" not in run.stderr, run.stderr
+    assert run.returncode == code, run.stderr
+    assert says in run.stderr
+    assert len(run.stderr.splitlines()) <= 1
+
+
+def _none_header_message() -> object:
+    import email.message
+    msg = email.message.EmailMessage()
+    msg["Subject"] = "hello"
+    msg.set_content("hi")
+    msg._headers.append(("X-Set-In-Code", None))  # what `msg.__setitem__` lets through in some policies
+    return msg
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    (lambda s: s.lint(Path("a\0b")), "InputError"),
+    (lambda s: s.lint(b"hi", threshold="5"), "ConfigError"),
+    (lambda s: s.lint(b"hi", threshold=-1), "ConfigError"),
+    (lambda s: s.lint(b"hi", threshold=float("nan")), "ConfigError"),
+    (lambda s: s.lint(b"hi", rules="abc"), "ConfigError"),
+    (lambda s: s.lint(b"hi", config=5), "ConfigError"),
+    (lambda s: s.lint(b"hi", limits={}), "ConfigError"),
+    (lambda s: s.Limits(max_input_bytes=1.5), "ConfigError"),
+    (lambda s: s.Limits(max_links=-1), "ConfigError"),
+    (lambda s: s.lint(_none_header_message()), "InputError"),
+], ids=["nul path", "str threshold", "negative threshold", "nan threshold", "str rules", "int config",
+        "dict limits", "float limit", "negative limit", "None header"])
+def test_bad_library_arguments_raise_spamlint_errors(call: object, error: str) -> None:
+    import spamlint
+    with pytest.raises(spamlint.SpamlintError) as err:
+        call(spamlint)  # type: ignore[operator]
+    assert type(err.value).__name__ == error

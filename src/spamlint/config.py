@@ -97,6 +97,8 @@ def _load_config(path: Path, mtime_ns: int, size: int) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     data = _pyproject_table(path, text) if path.name == PYPROJECT else _yaml_mapping(path, text)
     return parse_config(data, str(path), path.parent.resolve())
 
@@ -145,18 +147,23 @@ def _pyproject_table(path: Path, text: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    table = data.get("tool", {}).get("spamlint", {})
+    tool = data.get("tool", {})
+    table = tool.get("spamlint", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.spamlint] must be a table")
     return table
 
 
 def _has_tool_table(path: Path) -> bool:
+    """A cheap test on the bytes (any encoding, even a broken one); load_config validates properly.
+
+    A pyproject.toml without a spamlint table is another tool's business: it is never decoded here.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError:
         return False
-    return "[tool.spamlint" in text  # a cheap test first; load_config validates properly
+    return b"[tool.spamlint" in data or b"tool.spamlint" in data.replace(b" ", b"")
 
 
 def _threshold(data: dict[str, Any], source: str) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,9 @@ from spamlint.model.findings import CATEGORIES, Severity
 
 # libyaml's safe loader when present (several times faster start-up); both build plain data only
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no verdict can compare
+MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
+MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
 _REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
 _OPTIONAL = ("options", "enabled")
 
@@ -60,7 +64,16 @@ def load_rule_dir(path: Path) -> list[Rule]:
     """Every *.yaml rule in a folder of the user's own rules."""
     if not path.is_dir():
         raise RuleError(f"{path}: rule path is not a folder")
-    return [parse_rule(str(p), p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.yaml"))]
+    return [parse_rule(str(p), _read_rule_file(p)) for p in sorted(path.glob("*.yaml")) if p.is_file()]
+
+
+def _read_rule_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def parse_rule(source: str, text: str) -> Rule:
@@ -91,7 +104,7 @@ def parse_rule(source: str, text: str) -> Rule:
         raise RuleError(f"{where}: field 'options': invalid pattern: {exc}") from None
     return Rule(
         id=rid, category=data["category"], check_name=data["check"], scope=scope,
-        points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
+        points=float(data["points"]), severity=Severity(data["severity"]), message=_message(data, where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
         enabled=bool(data.get("enabled", True)),
@@ -116,11 +129,11 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
         raise RuleError(f"{where}: field 'category': {brief(data['category'])} is not one of {', '.join(CATEGORIES)}")
-    if data["check"] not in CHECKS:
+    if not isinstance(data["check"], str) or data["check"] not in CHECKS:
         raise RuleError(f"{where}: field 'check': unknown check {brief(data['check'])}; known: {', '.join(sorted(CHECKS))}")
     points = data["points"]
-    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-        raise RuleError(f"{where}: field 'points': must be a number >= 0, got {brief(points)}")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points <= MAX_POINTS:
+        raise RuleError(f"{where}: field 'points': must be a number from 0 to {MAX_POINTS}, got {brief(points)}")
     if data["severity"] not in [s.value for s in Severity]:
         raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {brief(data['severity'])}")
 
@@ -141,6 +154,24 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RuleError(f"{where}: field {brief(key)}: must be non-empty text")
     return value.strip()
+
+
+def _message(data: dict[str, Any], where: str) -> str:
+    """The message text; its placeholders are plain `{name}` fields a check's facts fill in.
+
+    Positional (`{0}`), indexed or attribute fields and format specs (`{match:>999999999}`)
+    are refused: a message describes a finding, and a spec could make it any size.
+    """
+    text = _text(data, "message", where)
+    try:
+        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:  # a lone { or }
+        raise RuleError(f"{where}: field 'message': {exc} (write {{{{ and }}}} for literal braces)") from None
+    for name, conv, spec in fields:
+        if not name.isidentifier() or conv or spec:
+            raise RuleError(f"{where}: field 'message': placeholder {brief('{' + name + '}')} must be a plain "
+                            "{name} (no position, index, conversion or format spec)")
+    return text
 
 
 def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -166,6 +197,8 @@ def _example(item: Any, where: str) -> str:
         repeat = item.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
             raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
+        if len(item["text"]) * repeat > MAX_EXAMPLE_CHARS:
+            raise RuleError(f"{where}: 'text' repeated {repeat} times is longer than {MAX_EXAMPLE_CHARS} characters")
         return str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
     raise RuleError(f"{where}: each example must be a text or {{before, text, repeat, after}}")
 
@@ -230,4 +263,10 @@ def _weights(value: Any, where: str) -> dict[str, float]:
             raise RuleError(f"{where}: entry {brief(item)} must be a phrase or 'phrase: weight'")
     if not out:
         raise RuleError(f"{where}: must not be empty")
+    long = next((p for p in out if len(p) > MAX_PHRASE_CHARS), None)
+    if long is not None:
+        raise RuleError(f"{where}: phrase {brief(long)} is longer than {MAX_PHRASE_CHARS} characters")
+    bad = next((w for w in out.values() if not 0 <= w <= MAX_POINTS), None)
+    if bad is not None:
+        raise RuleError(f"{where}: weight {brief(bad)} must be a number from 0 to {MAX_POINTS}")
     return out

@@ -31,7 +31,10 @@ def load_yaml(text: str) -> Any:
         expanded = _expanded_size(node, {})
         if expanded > MAX_NODES:
             raise YamlTooLarge(f"aliases expand it to more than {MAX_NODES} values")
-        return loader.construct_document(node)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # a date like 2024-13-01, an int of 5,000 digits
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read a value: {exc}", node.start_mark) from None
     finally:
         loader.dispose()
 

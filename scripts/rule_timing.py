@@ -16,14 +16,15 @@ import argparse
 import sys
 import time
 from collections import defaultdict
+from itertools import islice
 from pathlib import Path
 
 from bench import ROOT, corpus_files
 
 import spamlint
+from spamlint.checks import Check
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
-from spamlint.text.patterns import checking
 
 
 def main() -> None:
@@ -42,13 +43,12 @@ def main() -> None:
         start = clock()
         doc = spamlint.load_document(path)
         parse += clock() - start
-        doc.sender_domains = engine.sender_domains
-        with checking(doc):
-            for rule in engine.rules:
-                start = clock()
-                for _ in rule.check.run(doc, rule.scope):
-                    pass
-                per_rule[rule.id] += clock() - start
+        ctx = engine.context(doc)  # one run: the facts are built by whichever rule asks first
+        for rule in (r for r in engine.rules if isinstance(r.check, Check)):  # unused-suppression reads no document
+            start = clock()
+            for _ in islice(rule.check.run(doc, ctx, rule.scope), rule.max_hits):  # as the engine runs it
+                pass
+            per_rule[rule.id] += clock() - start
     n = len(paths)
     print(f"{n} files; ms per message: parse {1000 * parse / n:.3f}, checks {1000 * sum(per_rule.values()) / n:.3f}")
     kinds = {r.id: r.check_name for r in engine.rules}

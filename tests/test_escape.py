@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamlint.formatters.escape import clean
-from spamlint.inputs.mime import starts_like_html
+from spamlint.inputs.kinds import starts_like_html
 
 CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
 FORMATS = ("text", "json", "sarif", "github")

@@ -10,7 +10,8 @@ import regex
 from spamlint.checks import disguise, hashbusting
 from spamlint.text.index import PhraseIndex
 from spamlint.text.normalize import _GAP_CORE, _GAPPED, line_windows, tokens, word_windows
-from spamlint.text.segment import Segment
+from spamlint.text.facts import SegmentFacts
+from spamlint.model.segment import Segment
 from spamlint.text.words import phrase_pattern
 
 TEXTS = [
@@ -28,7 +29,7 @@ TEXTS = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_sentence_at_is_the_sentence_holding_the_offset(text: str) -> None:
-    seg = Segment("text/plain", text)
+    seg = SegmentFacts(Segment("text/plain", text))
     for offset, char in enumerate(text):
         if not char.isspace():
             assert [span for span in seg.sentences if span[0] <= offset < span[1]] == [seg.sentence_at(offset)]
@@ -37,7 +38,7 @@ def test_sentence_at_is_the_sentence_holding_the_offset(text: str) -> None:
 @pytest.mark.parametrize("text", TEXTS)
 def test_tokens_are_the_word_runs(text: str) -> None:
     assert tokens(text) == frozenset(re.findall(r"\w+", text))
-    assert tokens(text.lower()) == Segment("p", text).lower_words
+    assert tokens(text.lower()) == SegmentFacts(Segment("p", text)).lower_words
 
 
 PHRASES = [["free", "click here", "$$$"], ["s.1618", "-50%", "act now"], ["a", "a b", "free money"]]
@@ -47,7 +48,7 @@ PHRASES = [["free", "click here", "$$$"], ["s.1618", "-50%", "act now"], ["a", "
 @pytest.mark.parametrize("text", TEXTS)
 def test_phrase_index_finds_what_the_pattern_finds(phrases: list[str], text: str) -> None:
     pattern = phrase_pattern(phrases, lowered=True)
-    seg = Segment("p", text + " Free $$$ click  here -50% a b")
+    seg = SegmentFacts(Segment("p", text + " Free $$$ click  here -50% a b"))
     assert [m.span() for m in PhraseIndex(phrases).finditer(pattern, seg)] == [
         m.span() for m in pattern.finditer(seg.lower)]
 

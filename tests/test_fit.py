@@ -73,7 +73,7 @@ CLAIMS = {"phrases": {"you have won": 1.0, "claim your prize": 1.0, "free": 1.0}
 LIMITS = Limits(min_points=0.1, word_max=1.0, phrase_max=2.0)
 # (check, options, category cap, expected upper bound)
 BOUND_CASES = [("pattern", {}, 4.0, 4.0), ("phrases", PHRASES, 4.0, 1.0), ("phrases", CLAIMS, 4.0, 2.0),
-               ("phrases", CLAIMS, 1.5, 1.5), ("hidden-text", {}, 3.5, 3.5)]
+               ("phrases", CLAIMS, 1.5, 1.5), ("phrase-density", PHRASES, 4.0, 1.0), ("hidden-text", {}, 3.5, 3.5)]
 
 
 def test_write_points_reports_a_missing_file_and_goes_on(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_plain_text_links_are_found_with_positions() -> None:
 
 def test_template_is_one_body_and_not_a_message() -> None:
     doc = mime.load(b"<html><body><p>Hi {{ name }}</p></body></html>", "t.html", ".html")
-    assert doc.kind == "html" and not doc.is_message and doc.headers == []
+    assert doc.kind == "html" and not doc.is_message and doc.headers == ()
     assert "name" not in doc.bodies[0].text
 
 

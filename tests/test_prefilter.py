@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spamlint.checks.headers import _UNSUB, offers_unsubscribe
+from spamlint.text.facts import _UNSUB, offers_unsubscribe
 from spamlint.engine.rules import builtin_rules
 from spamlint.limits import Limits
-from spamlint.text.patterns import checking, user_pattern
+from spamlint.text.patterns import Searches, user_pattern
 from spamlint.text.prefilter import cannot_match, needles, required_sets
 
 
@@ -68,9 +67,9 @@ def test_cannot_match_needs_one_character_of_every_set() -> None:
 def test_user_pattern_skips_only_hopeless_searches() -> None:
     p = user_pattern("[\\w.]+@[\\w.]+", regex.IGNORECASE)
     assert p.tests
-    assert p.search("no address here") is None
-    assert p.search("write to a@example.com").group() == "a@example.com"
-    assert [m.group() for m in p.finditer("a@b c@d")] == ["a@b", "c@d"]
+    assert p.search("no address here", Searches()) is None
+    assert p.search("write to a@example.com", Searches()).group() == "a@example.com"
+    assert [m.group() for m in p.finditer("a@b c@d", Searches())] == ["a@b", "c@d"]
 
 
 TEXT = st.text(alphabet=st.sampled_from(list("aA!?@%:.-/= \n\u200b\uff01\u017fKk\u212a19\u0663") + ["\U0001d41a"]), max_size=30)
@@ -111,18 +110,17 @@ def test_found_answers_as_search_and_remembers_short_texts() -> None:
     p = user_pattern("^http://", regex.IGNORECASE)
     for text in ["http://a.example/", "HTTP://b.example", "https://a.example/", "", "mailto:x@y"]:
         for _ in range(2):  # the second answer comes from memory
-            assert p.found(text) == (p.compiled.search(text) is not None)
+            assert p.found(text, Searches()) == (p.compiled.search(text) is not None)
     assert "http://a.example/" in p._seen
 
 
 def test_found_forgets_nothing_it_did_not_finish() -> None:
-    doc = SimpleNamespace(limits=Limits(regex_timeout=0.05), problems=[])
+    searches = Searches(Limits(regex_timeout=0.05))
     p = user_pattern("(a|aa)+$")
     text = "a" * 60 + "b"
-    with checking(doc):
-        assert p.found(text) is False
+    assert p.found(text, searches) is False
     assert text not in p._seen  # ran out of time: asked again, it searches again
-    assert any("regex_timeout" in what for _, what in doc.problems)
+    assert [kind for kind, what in searches.problems if "regex_timeout" in what] == ["limit"]
 
 
 @pytest.mark.parametrize(("text", "offers"), [

@@ -19,6 +19,7 @@ from spamlint import Limits, Report, SpamlintError
 from spamlint.inputs.decoding import cut
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.mimescan import bound_structure, leaf_parts
+from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import _PLACEHOLDER, _spans
 
 settings.register_profile("suite", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -151,9 +152,9 @@ def test_mime_scan_bounds_depth_and_leaves_shallow_mail_alone(data: bytes, depth
     if not problems:
         assert bounded == data
     msg = spamlint.inputs.mime.email.message_from_bytes(bounded)
-    found: list[tuple[str, str]] = []
-    leaf_parts(msg, Limits(max_mime_depth=depth + 1), found)  # the parser sees no deeper nesting than allowed
-    assert not [p for p in found if "max_mime_depth" in p[1]]
+    parse = Parse(Limits(max_mime_depth=depth + 1))
+    leaf_parts(msg, parse)  # the parser sees no deeper nesting than allowed
+    assert "max_mime_depth" not in parse.passed
 
 
 @given(st.text(max_size=40), st.integers(0, 200))

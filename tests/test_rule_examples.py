@@ -1,4 +1,7 @@
-"""Every built-in rule's examples run as tests: each 'hit' must fire the rule, each 'miss' must not."""
+"""Every built-in rule's examples run as tests: each 'hit' must fire the rule, each 'miss' must not.
+
+A hit example that states `at: "LINE:COL"` must have its first finding there.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +23,15 @@ def _id(case: tuple) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_example(case: tuple) -> None:
-    rule, kind, _, text = case
+    rule, kind, i, text = case
     findings = Engine([rule]).run(load_document(text, name="example"))
     if kind == "hit":
         assert findings, f"{rule.id} should fire on:\n{text}"
         assert all(f.rule == rule.id for f in findings)
+        at = rule.examples_at[i] if i < len(rule.examples_at) else None
+        if at is not None:
+            first = findings[0]
+            assert (first.line, first.column) == at, f"{rule.id} hit {i}: first finding at {first.line}:{first.column}, example says {at[0]}:{at[1]}"
     else:
         assert not findings, f"{rule.id} should not fire on:\n{text}\ngot: {findings}"
 

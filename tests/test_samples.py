@@ -22,6 +22,12 @@ def test_cli_output_matches_expected(sample: Path, fmt: str) -> None:
     assert snapshots.run(sample, snapshots.FORMATS[fmt]) == expected
 
 
+@pytest.mark.parametrize("fmt", sorted(snapshots.FOLDER_FORMATS))
+def test_cli_folder_output_matches_expected(fmt: str) -> None:
+    expected = (ROOT / "tests" / "expected" / f"samples.{fmt}").read_text(encoding="utf-8")
+    assert snapshots.run(ROOT / "samples", snapshots.FOLDER_FORMATS[fmt]) == expected
+
+
 @pytest.mark.parametrize(
     ("name", "verdict"),
     [("newsletter.eml", "pass"), ("receipt.eml", "pass"), ("welcome-template.html", "pass"),

@@ -12,7 +12,11 @@ from spamlint.cli import main
 from spamlint.engine.rules import builtin_rules
 from spamlint.formatters.sarif import artifact_uri
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+_SCHEMA_NAME = Path("schemas") / "sarif-schema-2.1.0.json"
+# ../shared beside the repository, or /work/shared when the repository is a worktree elsewhere
+SCHEMA = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / _SCHEMA_NAME,
+                           Path("/work/shared") / _SCHEMA_NAME) if p.is_file()),
+              Path(__file__).resolve().parents[2] / "shared" / _SCHEMA_NAME)
 SPAMMY = """---
 subject: "RE: FREE GIFT!!!"
 ---
@@ -38,12 +42,24 @@ def sarif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
 
 def test_sarif_is_valid_against_the_official_schema(sarif: dict) -> None:
     if not SCHEMA.is_file():
-        pytest.skip(f"the SARIF schema is not at {SCHEMA} (it lives in ../shared beside the repository)")
+        pytest.skip(f"the SARIF schema is not at {SCHEMA} (it lives in ../shared beside the repository, or /work/shared)")
     import jsonschema
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(sarif), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def test_sarif_snapshot_is_valid_against_the_official_schema() -> None:
+    if not SCHEMA.is_file():
+        pytest.skip(f"the SARIF schema is not at {SCHEMA} (it lives in ../shared beside the repository, or /work/shared)")
+    import jsonschema
+
+    snapshot = Path(__file__).resolve().parent / "expected" / "samples.sarif"
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(json.loads(snapshot.read_text(encoding="utf-8"))), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
 

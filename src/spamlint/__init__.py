@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Sequence, Union
 
+from spamlint._version import __version__
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
@@ -31,7 +32,6 @@ __all__ = [
     "CATEGORIES", "ConfigError", "DEFAULT_LIMITS", "DEFAULT_THRESHOLD", "Document", "Engine", "Finding",
     "InputError", "Limits", "Report", "Rule", "RuleError", "Severity", "SpamlintError", "lint", "lint_document", "load_document",
 ]
-__version__ = "0.1.0"
 
 Source = Union[bytes, str, os.PathLike, email.message.Message]
 _ENGINE: Engine | None = None

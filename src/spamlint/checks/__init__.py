@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.caps import CapsCheck
+from spamlint.checks.caps import AllCapsCheck, CapsWordsCheck
 from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
 from spamlint.checks.exclamation import ExclamationCheck
 from spamlint.checks.hashbusting import GappedWordCheck, MixedScriptCheck
@@ -14,35 +14,42 @@ from spamlint.checks.headers import (
     ReplyToDomainCheck,
 )
 from spamlint.checks.hidden import HiddenTextCheck
-from spamlint.checks.images import AltTextCheck, ImageTextCheck, MissingAltCheck
-from spamlint.checks.links import AnchorMismatchCheck, IpLinkCheck, LinkDomainsCheck, LinkHostCheck
+from spamlint.checks.images import AltTextCheck, ImageAreaCheck, ImageOnlyCheck, MissingAltCheck
+from spamlint.checks.links import AnchorMismatchCheck, LinkDomainsCheck, LinkPatternCheck
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
-from spamlint.checks.phrases import PhrasesCheck
-from spamlint.checks.senders import DisplayNameCheck, SenderDomainCheck
-from spamlint.checks.size import ClippedLinkCheck, SizeCheck
+from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
+from spamlint.checks.senders import DisplayNameAddressCheck, DisplayNameBrandCheck, SenderDomainCheck
+from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
 from spamlint.checks.structure import (
+    AlternativesDifferCheck,
     AttachmentCheck,
+    EmptyBodyCheck,
+    HtmlOnlyCheck,
     HtmlSkeletonCheck,
     HtmlSourcePatternCheck,
     HtmlTagsCheck,
-    MimeShapeCheck,
     ParseProblemCheck,
 )
 from spamlint.checks.subject import FakeReplyCheck
-from spamlint.checks.suppression import UnusedSuppressionCheck
-from spamlint.checks.urlshape import ImageHostCheck, LinkPatternCheck, LookalikeDomainCheck
+from spamlint.checks.urlshape import ImageHostCheck, LookalikeDomainCheck
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls
     for cls in (
-        PhrasesCheck, PatternCheck, CapsCheck, ExclamationCheck, GappedWordCheck, MixedScriptCheck,
-        FakeReplyCheck, SizeCheck, ImageTextCheck, MissingAltCheck, LinkHostCheck, IpLinkCheck,
-        AnchorMismatchCheck, LinkDomainsCheck, MissingHeaderCheck, OneClickUnsubscribeCheck,
-        ReplyToDomainCheck, HiddenTextCheck, ParseProblemCheck, DisguisedWordCheck, NonsenseCheck,
-        HeaderPatternCheck, DisplayNameCheck, SenderDomainCheck, ClippedLinkCheck, AltTextCheck,
-        AttachmentCheck, HtmlSkeletonCheck, HtmlTagsCheck, MimeShapeCheck, ImageHostCheck, LinkPatternCheck,
-        LookalikeDomainCheck, HtmlSourcePatternCheck, UnusedSuppressionCheck, MojibakeCheck,
+        # text, in the segments a rule's scope names
+        PhrasesCheck, PhraseDensityCheck, PatternCheck, AllCapsCheck, CapsWordsCheck, ExclamationCheck,
+        GappedWordCheck, DisguisedWordCheck, NonsenseCheck, MixedScriptCheck, MojibakeCheck,
+        # links, images, HTML
+        LinkPatternCheck, AnchorMismatchCheck, LinkDomainsCheck, LookalikeDomainCheck,
+        ImageOnlyCheck, ImageAreaCheck, MissingAltCheck, AltTextCheck, ImageHostCheck,
+        HiddenTextCheck, HtmlTagsCheck, HtmlSkeletonCheck, HtmlSourcePatternCheck, HtmlSizeCheck, ClippedLinkCheck,
+        # headers and the subject line
+        MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
+        SenderDomainCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck,
+        # the message as a whole
+        SizeCheck, HtmlOnlyCheck, EmptyBodyCheck, AlternativesDifferCheck, AttachmentCheck,
+        ParseProblemCheck,
     )
 }
 

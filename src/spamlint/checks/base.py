@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Iterable
 
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 
 
 @dataclass(frozen=True)
@@ -23,19 +24,28 @@ class Option:
 class Check:
     """A way of looking at a document; a rule configures one check with options.
 
-    Subclasses declare `options` and `scopes` and implement `run`, which yields Hits:
-    facts about where something is.  Rule identity, points and severity are the engine's.
+    Subclasses declare `options` and either `scopes` (the parts a rule may point the check
+    at with its `scope:` field) or `looks_at` (the parts a kind that takes no scope always
+    reads), and implement `run`, which yields Hits: facts about where something is.  Rule
+    identity, points and severity, and how many hits a rule reports (`max_hits`), are the engine's.
+    A check only reads: the Document, and the run's Context (derived text facts in
+    `ctx.facts`, settings, and `ctx.searches` for rule patterns); it keeps nothing per document.
     """
 
     name: ClassVar[str] = ""
     scopes: ClassVar[frozenset[str]] = frozenset()
+    looks_at: ClassVar[tuple[str, ...]] = ()
+    max_hits: ClassVar[int | None] = None  # hits a rule of this kind reports unless it says; None: all
     options: ClassVar[dict[str, Option]] = {}
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.opts = options
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        """Yield a Hit for each thing this check finds in the document."""
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        """Yield a Hit for each thing this check finds in the document, lazily (the engine stops at max_hits).
+
+        `scope` is the rule's `scope:` for a kind with `scopes`, else the kind's `looks_at`.
+        """
         raise NotImplementedError
 
 

@@ -1,4 +1,4 @@
-"""ALL CAPS: a shouting subject, sentences in capitals, several capitalised words in one sentence."""
+"""ALL CAPS: sentences or a whole subject in capitals (all-caps), several capitalised words in one sentence (caps-words)."""
 
 from __future__ import annotations
 
@@ -11,37 +11,26 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
-from spamlint.text.segment import Segment
+from spamlint.text.facts import Context, SegmentFacts
 
 _WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
 _UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
-_UPPER_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
 
 
 def _is_caps(word: str) -> bool:
     return word.isupper()
 
 
-def _next_upper_run(seg: Segment, pos: int) -> int:
+def _next_upper_run(seg: SegmentFacts, pos: int) -> int:
     """Where the first two capitals in a row at or after pos start, or -1 (sentences never split such a pair)."""
-    shape = seg.__dict__.get("_caps_shape")
-    if shape is None:  # ASCII text: its capitals as A, found by str.find; else None: the pattern finds them
-        shape = seg.__dict__["_caps_shape"] = seg.text.translate(_UPPER_SHAPE) if seg.text.isascii() else ""
+    shape = seg.capitals_shape  # ASCII text: its capitals as A, found by str.find; else "": the pattern finds them
     if shape:
         return shape.find("AA", pos)
     m = _UPPER_RUN.search(seg.text, pos)
     return -1 if m is None else m.start()
 
 
-def _is_ascii(seg: Segment) -> bool:
-    """seg.text.isascii(), once per segment."""
-    ascii_ = seg.__dict__.get("_ascii")
-    if ascii_ is None:
-        ascii_ = seg.__dict__["_ascii"] = seg.text.isascii()
-    return ascii_
-
-
-def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
+def _sentences_with_runs(seg: SegmentFacts, first: int) -> Iterator[tuple[int, int]]:
     """The sentences of seg that hold two capitals in a row, in order, from the first such pair on."""
     while first != -1:
         start, end = seg.sentence_at(first)
@@ -49,50 +38,42 @@ def _sentences_with_runs(seg: Segment, first: int) -> Iterator[tuple[int, int]]:
         first = _next_upper_run(seg, end)
 
 
-class CapsCheck(Check):
-    """Capital letters used for shouting.
+class _CapsCheck(Check):
+    """What the capitals checks share: capitalised words counted in a span, short words (acronyms
+    like USA, FAQ) left out."""
 
-    mode `whole`: a segment (the subject) whose words are all capitals; `sentence`: a sentence
-    whose words are all capitals; `words`: a sentence with `min_words` or more capitalised words.
-    Words shorter than `min_word_length` (acronyms like USA, FAQ) are not counted.
-    """
-
-    name = "caps"
     scopes = TEXT_SCOPES
+    max_hits = 3
     options = {
-        "mode": Option("choice", "sentence", "whole, sentence or words", choices=("whole", "sentence", "words")),
         "min_words": Option("int", 3, "capitalised words needed"),
         "min_word_length": Option("int", 3, "shorter words are ignored"),
-        "max_hits": Option("int", 3, "report at most this many sentences"),
     }
+    all_words = False  # True: every counted word must be in capitals
+    whole = False  # True: each segment is judged as one span, not sentence by sentence
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
+        n = max(self.opts["min_word_length"], 1)
         # where all words must be capitals, a run of small letters as long as a counted word is a
         # counted word that is not in capitals: the span fails without looking at its words
-        n = max(self.opts["min_word_length"], 1)
-        self.lower_run = None if self.opts["mode"] == "words" else re.compile(f"[a-z]{{{n}}}")
+        self.lower_run = re.compile(f"[a-z]{{{n}}}") if self.all_words else None
         # in ASCII text every capitalised word that counts holds its own match of this pattern
         # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
         self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             first = _next_upper_run(seg, 0)
             if first == -1:
                 continue
-            spans = [(0, len(seg.text))] if self.opts["mode"] == "whole" else _sentences_with_runs(seg, first)
+            spans = [(0, len(seg.text))] if self.whole else _sentences_with_runs(seg, first)
             for start, end in spans:
                 hit = self._judge(seg, start, end)
                 if hit is not None:
                     yield hit
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
-    def _judge(self, seg: Segment, start: int, end: int) -> Hit | None:
-        """A hit for the span start:end if its capitalised words meet the rule's mode."""
+    def _judge(self, seg: SegmentFacts, start: int, end: int) -> Hit | None:
+        """A hit for the span start:end if its capitalised words are enough (and all, for all_words)."""
         minlen = self.opts["min_word_length"]
         if self.lower_run is not None and self.lower_run.search(seg.text, start, end):
             return None
@@ -102,14 +83,36 @@ class CapsCheck(Check):
         caps = [m for m in words if _is_caps(m.group())]
         if len(caps) < self.opts["min_words"]:
             return None
-        if self.opts["mode"] != "words" and len(caps) != len(words):
+        if self.all_words and len(caps) != len(words):
             return None
         first, last = caps[0], caps[-1]
         return Hit(**seg.hit(first.start(), last.end(), count=len(caps)))
 
-    def _too_few(self, seg: Segment, start: int, end: int) -> bool:
+    def _too_few(self, seg: SegmentFacts, start: int, end: int) -> bool:
         """True when an ASCII span surely has fewer than `min_words` capitalised words."""
-        if not _is_ascii(seg):
+        if not seg.is_ascii:
             return False
         need = self.opts["min_words"]
         return need > 0 and sum(1 for _ in islice(self.caps_word.finditer(seg.text, start, end), need)) < need
+
+
+class CapsWordsCheck(_CapsCheck):
+    """A sentence with `min_words` or more words in capitals among normal ones ("this AMAZING offer is FREE")."""
+
+    name = "caps-words"
+
+
+class AllCapsCheck(_CapsCheck):
+    """A sentence whose words are all in capitals (at least `min_words` of them); with `per: segment`,
+    a whole segment (a subject line) judged as one span."""
+
+    name = "all-caps"
+    options = {
+        **_CapsCheck.options,
+        "per": Option("choice", "sentence", "the span judged: sentence or segment", choices=("sentence", "segment")),
+    }
+    all_words = True
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.whole = options["per"] == "segment"

@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
 from spamlint.text.words import phrase_pattern
@@ -23,10 +24,10 @@ class DisguisedWordCheck(Check):
 
     name = "disguised-word"
     scopes = TEXT_SCOPES
+    max_hits = 5
     options = {
         "words": Option("list", required=True, doc="words and phrases that spammers disguise"),
         "kinds": Option("list", list(_KINDS), "disguises to report: " + ", ".join(_KINDS)),
-        "max_hits": Option("int", 5, "report at most this many"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -36,9 +37,8 @@ class DisguisedWordCheck(Check):
         self.loose = phrase_pattern(options["words"], loose=True, lowered=True)
         self.kinds = frozenset(options["kinds"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             if not seg.canonical.changed:
                 continue
             spans = [m.span() for m in self.index.finditer(self.pattern, seg)]
@@ -46,9 +46,6 @@ class DisguisedWordCheck(Check):
                 if how not in self.kinds:
                     continue
                 yield Hit(**seg.hit(start, end, word=word.lower(), match=seg.text[start:end], how=how))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
 
 # pure-letter tokens that do not touch URL, address or identifier punctuation
@@ -90,21 +87,17 @@ class NonsenseCheck(Check):
 
     name = "nonsense-words"
     scopes = TEXT_SCOPES
+    max_hits = 2
     options = {
         "min_run": Option("int", 3, "random-looking words needed within the window"),
         "window": Option("int", 5, "words in the sliding window"),
         "long_token": Option("int", 16, "a random-looking word this long counts alone"),
-        "max_hits": Option("int", 2, "report at most this many"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             for start, end, count in self._runs(seg.text):
                 yield Hit(**seg.hit(start, end, count=count))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
     def _runs(self, text: str) -> Iterable[tuple[int, int, int]]:
         flagged = _random_tokens(text)

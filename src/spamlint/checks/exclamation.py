@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
-from spamlint.text.segment import Segment
+from spamlint.text.facts import Context, SegmentFacts
 
 _MARK = re.compile("[!\uff01]")
 
@@ -18,15 +18,14 @@ class ExclamationCheck(Check):
 
     name = "exclamation"
     scopes = TEXT_SCOPES
+    max_hits = 3
     options = {
         "max_per_sentence": Option("int", 1, "marks allowed in one sentence"),
-        "max_hits": Option("int", 3, "report at most this many sentences"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_per_sentence"]
-        for seg in doc.segments(scope):
+        for seg in ctx.facts.segments(scope):
             if "!" not in seg.text and "\uff01" not in seg.text:
                 continue
             for start, end in seg.sentences if limit < 0 else _sentences_with_marks(seg):
@@ -34,12 +33,9 @@ class ExclamationCheck(Check):
                 if count > limit:
                     first = seg.text.find("!", start, end)
                     yield Hit(**seg.hit(first if first != -1 else start, end, count=count))
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
 
-def _sentences_with_marks(seg: Segment) -> Iterator[tuple[int, int]]:
+def _sentences_with_marks(seg: SegmentFacts) -> Iterator[tuple[int, int]]:
     """The sentences that hold an exclamation mark, in order, found around the marks (no full split)."""
     text, pos = seg.text, 0
     while (m := _MARK.search(text, pos)) is not None:

@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.normalize import _merge, word_windows
 
 # letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
@@ -57,25 +58,21 @@ class GappedWordCheck(Check):
 
     name = "gapped-word"
     scopes = TEXT_SCOPES
+    max_hits = 5
     options = {
         "words": Option("list", required=True, doc="words that spammers break up"),
-        "max_hits": Option("int", 5, "report at most this many"),
     }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.words = frozenset(w.lower() for w in options["words"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             for start, end in self._candidates(seg.text):
                 joined = self._reading(seg.text[start:end])
                 if joined is not None:
                     yield Hit(**seg.hit(start, end, word=joined, match=seg.text[start:end]))
-                    n += 1
-                    if n >= self.opts["max_hits"]:
-                        return
 
     @staticmethod
     def _candidates(text: str) -> Iterable[tuple[int, int]]:
@@ -146,11 +143,11 @@ class MixedScriptCheck(Check):
 
     name = "mixed-script"
     scopes = TEXT_SCOPES
-    options = {"max_hits": Option("int", 5, "report at most this many")}
+    max_hits = 5
+    options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             if seg.text.isascii():
                 continue
             for start, end in _foreign_words(seg.text):
@@ -158,9 +155,6 @@ class MixedScriptCheck(Check):
                 if not _LATIN.search(word):
                     continue
                 yield Hit(**seg.hit(start, end, word=word))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
 
 
 def _foreign_words(text: str) -> Iterator[tuple[int, int]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
-from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -12,38 +10,9 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import shared, user_pattern
+from spamlint.text.facts import Context, first_address
+from spamlint.text.patterns import user_pattern
 from spamlint.text.urls import registrable_domain
-
-_BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-campaignid",
-                 "x-mailchimp-campaign", "x-sg-eid", "x-mc-user", "x-mailgun-tag", "x-ses-outgoing")
-_UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "désinscri", "desinscri", "darse de baja")
-# the look-ahead names every word's first letter: re then skips ahead to those letters instead
-# of trying each word at every position (same matches, a few times faster)
-_UNSUB = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
-                    re.IGNORECASE)
-
-
-def offers_unsubscribe(text: str) -> bool:
-    """True when text offers to unsubscribe (any case)."""
-    if text.isascii():  # ASCII lower-casing is exact, and str.find is a fast C scan
-        lowered = text.lower()
-        return any(word in lowered for word in _UNSUB_WORDS)
-    return _UNSUB.search(text) is not None  # Unicode case rules (the long s, the Kelvin sign): re decides
-
-
-def looks_bulk(doc: Document) -> bool:
-    """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
-    return shared(doc, _looks_bulk)
-
-
-def _looks_bulk(doc: Document) -> bool:
-    precedence = (doc.header("Precedence") or Header("", "", None)).value.lower()
-    if precedence in ("bulk", "list", "junk"):
-        return True
-    if any(doc.header(h) for h in _BULK_HEADERS):
-        return True
-    return any(offers_unsubscribe(seg.text) for seg in doc.bodies) or any(offers_unsubscribe(l.text) for l in doc.links)
 
 
 def _hit(field: Header | None, **detail: object) -> Hit:
@@ -57,16 +26,16 @@ class MissingHeaderCheck(Check):
     """A message without `header` (only bulk-looking mail when `bulk_only`)."""
 
     name = "missing-header"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "header": Option("str", required=True, doc="header field name"),
         "bulk_only": Option("bool", False, "only judge mail that looks like bulk mail"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         if not doc.is_message or doc.header(self.opts["header"]) is not None:
             return
-        if self.opts["bulk_only"] and not looks_bulk(doc):
+        if self.opts["bulk_only"] and not ctx.facts.looks_bulk:
             return
         yield _hit(None, header=self.opts["header"])
 
@@ -75,12 +44,12 @@ class OneClickUnsubscribeCheck(Check):
     """List-Unsubscribe without an https URI or without `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058)."""
 
     name = "one-click-unsubscribe"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "skip_discussion_lists": Option("bool", True, "leave out list mail with List-Post: people writing to a list"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         lu = doc.header("List-Unsubscribe")
         if lu is None or (self.opts["skip_discussion_lists"] and doc.header("List-Post") is not None):
             return
@@ -93,19 +62,6 @@ class OneClickUnsubscribeCheck(Check):
             yield _hit(lu, missing=missing)
 
 
-@lru_cache(maxsize=256)
-def first_address(value: str) -> tuple[str, str] | None:
-    """(display name, domain) of the first address in a header value; cached, as several rules ask."""
-    try:
-        pairs = getaddresses([value])
-    except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level
-        return None
-    for name, addr in pairs:
-        if "@" in addr:
-            return name.strip().strip('"'), addr.rsplit("@", 1)[1].strip().lower()
-    return None
-
-
 def address_domain(value: str) -> str | None:
     """Registrable domain of the first address in a header value."""
     found = first_address(value)
@@ -116,14 +72,15 @@ class ReplyToDomainCheck(Check):
     """Reply-To on a different registrable domain from From: replies go somewhere else."""
 
     name = "reply-to-domain"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        reply_to, sender = doc.header("Reply-To"), doc.header("From")
-        if reply_to is None or sender is None:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        reply_to, sender = doc.header("Reply-To"), ctx.facts.sender
+        if reply_to is None or doc.header("From") is None:
             return
-        a, b = address_domain(reply_to.value), address_domain(sender.value)
+        a = address_domain(reply_to.value)
+        b = registrable_domain(sender.domain) if sender is not None and sender.domain else None
         if a and b and a != b:
             yield _hit(reply_to, reply_domain=a, from_domain=b)
 
@@ -132,7 +89,7 @@ class HeaderPatternCheck(Check):
     """A header whose value matches `pattern` (or, with `invert`, is present but does not match)."""
 
     name = "header-pattern"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "header": Option("str", required=True, doc="header field name"),
         "pattern": Option("regex", required=True, doc="a regular expression searched in the decoded value"),
@@ -144,10 +101,10 @@ class HeaderPatternCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE if options["ignore_case"] else 0)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         field = doc.header(self.opts["header"])
         if field is None:
             return
-        m = self.pattern.search(field.value)
+        m = self.pattern.search(field.value, ctx.searches)
         if bool(m) != self.opts["invert"]:
             yield _hit(field, match=m.group() if m else field.value[:60])

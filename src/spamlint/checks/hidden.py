@@ -8,6 +8,7 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.words import letter_count, phrase_pattern
 
 _ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
@@ -18,12 +19,12 @@ class HiddenTextCheck(Check):
     (templates often carry the preheader twice, for different clients)."""
 
     name = "hidden-text"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
+    max_hits = 3
     options = {
         "min_letters": Option("int", 12, "hidden runs with fewer letters are ignored"),
         "preheader_letters": Option("int", 200, "a first hidden run this short, near the top, is a preheader"),
         "preheader_offset": Option("int", 40, "visible letters that may come before a preheader"),
-        "max_hits": Option("int", 3, "report at most this many"),
         "risky_words": Option("list", [], "words that make hidden text weigh more"),
         "risky_weight": Option("float", 1.0, "weight of hidden text with a risky word or a web address"),
     }
@@ -39,8 +40,7 @@ class HiddenTextCheck(Check):
             return self.opts["risky_weight"]
         return 1.0
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             for hidden in part.hidden:
                 letters = letter_count(hidden.text)
@@ -54,6 +54,3 @@ class HiddenTextCheck(Check):
                 yield Hit(part=hidden.part, line=hidden.line, column=hidden.column, excerpt=text[:80],
                           detail={"reason": hidden.reason, "letters": letters},
                           weight=self._weight(hidden.text))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return

@@ -1,4 +1,4 @@
-"""Image checks: image-only mail, image area against visible text, missing alt text, alt text as message."""
+"""Image checks: image-only HTML, image area against visible text, missing alt text, alt text as message."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Iterable
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Image
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.words import letter_count
 
 
@@ -24,30 +25,38 @@ def _hit(img: Image, **detail: object) -> Hit:
     return Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120], detail=detail)
 
 
-class ImageTextCheck(Check):
-    """Balance of images and visible text in the HTML.
+class ImageOnlyCheck(Check):
+    """HTML that is content images with fewer than `min_letters` letters of visible text."""
 
-    mode `image-only`: content images but fewer than `min_letters` letters of visible text;
-    mode `area`: more than `max_area_per_letter` square pixels of sized images per visible letter.
-    """
-
-    name = "image-text"
-    scopes = frozenset({"images"})
+    name = "image-only"
+    looks_at = ("images",)
     options = {
-        "mode": Option("choice", "image-only", "image-only or area", choices=("image-only", "area")),
         "min_letters": Option("int", 100, "letters of text below which the HTML counts as image-only"),
-        "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         images = _content_images(doc)
         if not images or not doc.html_parts:
             return
-        letters = sum(letter_count(p.text.text) for p in doc.html_parts)
-        if self.opts["mode"] == "image-only":
-            if letters < self.opts["min_letters"]:
-                yield _hit(images[0], images=len(images), letters=letters)
+        letters = ctx.facts.html_letters
+        if letters < self.opts["min_letters"]:
+            yield _hit(images[0], images=len(images), letters=letters)
+
+
+class ImageAreaCheck(Check):
+    """More than `max_area_per_letter` square pixels of sized content images per letter of visible HTML text."""
+
+    name = "image-area"
+    looks_at = ("images",)
+    options = {
+        "max_area_per_letter": Option("float", 1500.0, "square pixels of image per letter of text"),
+    }
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        images = _content_images(doc)
+        if not images or not doc.html_parts:
             return
+        letters = ctx.facts.html_letters
         area = sum((i.width or 0) * (i.height or 0) for i in images)
         per_letter = area / max(letters, 1)
         if area and per_letter > self.opts["max_area_per_letter"]:
@@ -58,12 +67,12 @@ class MissingAltCheck(Check):
     """Content images with no alt attribute (an empty alt="" marks a decorative image and is fine)."""
 
     name = "missing-alt"
-    scopes = frozenset({"images"})
+    looks_at = ("images",)
     options = {
         "min_images": Option("int", 1, "images without alt needed before the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         missing = [i for i in _content_images(doc) if i.alt is None]
         if len(missing) >= self.opts["min_images"]:
             yield _hit(missing[0], count=len(missing), total=len(doc.images))
@@ -74,18 +83,18 @@ class AltTextCheck(Check):
     than `max_share` of all the words a reader with images on or off could get."""
 
     name = "alt-text"
-    scopes = frozenset({"images"})
+    looks_at = ("images",)
     options = {
         "min_letters": Option("int", 80, "letters of alt text before the rule judges"),
         "max_share": Option("float", 0.5, "largest share of alt text in alt plus visible text"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         with_alt = [i for i in doc.images if i.alt]
         alt = sum(letter_count(i.alt or "") for i in with_alt)
         if alt < self.opts["min_letters"]:
             return
-        visible = sum(letter_count(p.text.text) for p in doc.html_parts)
+        visible = ctx.facts.html_letters
         share = alt / (alt + visible)
         if share > self.opts["max_share"]:
             longest = max(with_alt, key=lambda i: len(i.alt or ""))

@@ -1,87 +1,74 @@
-"""Link checks: shorteners and other listed hosts, IP hosts, misleading anchors, domain spread."""
+"""Link checks: links that match given criteria (shorteners, IP hosts, URL and anchor patterns),
+misleading anchors, domain spread."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable
 
+import regex
+
 from spamlint.checks.base import Check, Option
+from spamlint.checks.common import link_hit
 from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
-from spamlint.text.patterns import shared
-from spamlint.text.urls import domain_in_text, domain_matches, host_of, is_ip_host, registrable_domain
+from spamlint.text.facts import Context
+from spamlint.text.patterns import Searches, UserPattern, user_pattern
+from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, registrable_domain
 
 
-def _hit(link: Link, **detail: object) -> Hit:
-    return Hit(part=link.part, line=link.line, column=link.column, excerpt=link.url[:120], detail=detail)
+def _compile(pattern: str) -> UserPattern | None:
+    return user_pattern(pattern, regex.IGNORECASE) if pattern else None
 
 
-def _web_links(doc: Document) -> list[tuple[Link, str]]:
-    """(link, host) of every http(s) link to judge; worked out once for all the link rules."""
-    return shared(doc, _find_web_links)
+class LinkPatternCheck(Check):
+    """Links that meet every criterion given: the host is one of `domains` (or a subdomain), the
+    host is an IP address (`ip_host`), the URL, host and anchor text match their patterns; links
+    to `ignore_domains` are never reported."""
 
-
-def _find_web_links(doc: Document) -> list[tuple[Link, str]]:
-    found = []
-    for link in doc.links:
-        if link.templated:
-            continue
-        host = host_of(link.url)
-        # the sender's own domains (config `sender-domains`) never count against the email
-        if host and not (doc.sender_domains and domain_matches(host, doc.sender_domains)):
-            found.append((link, host))
-    return found
-
-
-class LinkHostCheck(Check):
-    """Links whose host is one of `domains` or a subdomain of one (URL shorteners, say)."""
-
-    name = "link-host"
-    scopes = frozenset({"links"})
+    name = "link-pattern"
+    looks_at = ("links",)
+    max_hits = 3
     options = {
-        "domains": Option("list", required=True, doc="host names; subdomains match too"),
-        "max_hits": Option("int", 5, "report at most this many links"),
+        "domains": Option("list", [], "host names; subdomains match too (URL shorteners, say)"),
+        "ip_host": Option("bool", False, "only links to a bare IP address (dotted, integer or hex)"),
+        "url_pattern": Option("regex", "", "searched in the whole URL"),
+        "host_pattern": Option("regex", "", "searched in the host name"),
+        "text_pattern": Option("regex", "", "searched in the visible anchor text"),
+        "ignore_domains": Option("list", [], "domains never reported; subdomains match too"),
     }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.domains = frozenset(d.lower() for d in options["domains"])
+        # (index into (url, host, text), pattern) for each pattern given
+        self.tests = [(i, p) for i, p in enumerate((_compile(options["url_pattern"]),
+                      _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
+        self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for link, host in _web_links(doc):
-            if domain_matches(host, self.domains):
-                yield _hit(link, host=host)
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
+    def _matches(self, link: Link, host: str, searches: Searches) -> bool:
+        if self.domains and not domain_matches(host, self.domains):
+            return False
+        if self.opts["ip_host"] and not is_ip_host(host):
+            return False
+        values = (link.url, host, link.text)
+        for i, pattern in self.tests:
+            if not pattern.found(values[i], searches):
+                return False
+        return True
 
-
-class IpLinkCheck(Check):
-    """Links to a bare IP address (dotted, integer or hex) instead of a domain name."""
-
-    name = "ip-link"
-    scopes = frozenset({"links"})
-    options = {"max_hits": Option("int", 5, "report at most this many links")}
-
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for link, host in _web_links(doc):
-            if is_ip_host(host):
-                yield _hit(link, host=host)
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for link, host, _domain in ctx.facts.web_links:
+            if self._matches(link, host, ctx.searches) and not (self.ignore and domain_matches(host, self.ignore)):
+                yield link_hit(link, host=host, text=" ".join(link.text.split())[:60])
 
 
 # anchor text that presents an address: a scheme, www., or nothing but a domain (and path)
 _ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
 def _shows_address(text: str) -> bool:
-    """True when anchor text presents an address (cached: "Click here" and the like recur in every mail)."""
+    """True when anchor text presents an address."""
     return _ADDRESS_SHOWN.search(text) is not None
 
 
@@ -89,36 +76,32 @@ class AnchorMismatchCheck(Check):
     """Anchor text that shows one domain while the link goes to another registrable domain."""
 
     name = "anchor-mismatch"
-    scopes = frozenset({"links"})
+    looks_at = ("links",)
+    max_hits = 5
     options = {
         "ignore_domains": Option("list", [], "click-tracking domains of mail services, never a mismatch"),
-        "max_hits": Option("int", 5, "report at most this many links"),
     }
 
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for link, host in _web_links(doc):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for link, host, domain in ctx.facts.web_links:
             if not _shows_address(link.text):
                 continue  # a name like "CNET News.com" is a brand, not an address the reader checks
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):
                 continue
-            if registrable_domain(shown) != registrable_domain(host):
-                yield _hit(link, shown=shown, host=host)
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
+            if registrable_domain(shown) != domain:
+                yield link_hit(link, shown=shown, host=host)
 
 
 class LinkDomainsCheck(Check):
     """More than `max_domains` different registrable domains among the links."""
 
     name = "link-domains"
-    scopes = frozenset({"links"})
+    looks_at = ("links",)
     options = {
         "max_domains": Option("int", 8, "distinct domains allowed"),
         "ignore_domains": Option("list", [], "domains never counted (social networks, mail services)"),
@@ -128,12 +111,12 @@ class LinkDomainsCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         first: dict[str, Link] = {}
-        for link, host in _web_links(doc):
+        for link, host, domain in ctx.facts.web_links:
             if domain_matches(host, self.ignore):
                 continue
-            first.setdefault(registrable_domain(host), link)
+            first.setdefault(domain, link)
         if len(first) > self.opts["max_domains"]:
             link = next(iter(first.values()))
-            yield _hit(link, count=len(first), domains=", ".join(sorted(first)[:8]))
+            yield link_hit(link, count=len(first), domains=", ".join(sorted(first)[:8]))

@@ -9,6 +9,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 
 # Characters a wrong single-byte decoding produces: Latin-1 and Latin Extended letters and
 # symbols, and the Windows-1252 extras (‚ƒ„…†‡ˆ‰Š‹Œ‘’“”•–—˜™š›œž).  No-break space and soft
@@ -39,8 +40,8 @@ class MojibakeCheck(Check):
         "min_runs": Option("int", 3, "garbled runs a segment needs before it is reported"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        for seg in doc.segments(scope):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
             if seg.text.isascii():
                 continue
             spans = sorted(_garbled_runs(seg.text))

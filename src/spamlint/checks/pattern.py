@@ -9,18 +9,19 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
 
 
 class PatternCheck(Check):
-    """Every match of `pattern` in the scoped text, up to `max_hits`."""
+    """Every match of `pattern` in the scoped text."""
 
     name = "pattern"
     scopes = TEXT_SCOPES
+    max_hits = 5
     options = {
         "pattern": Option("regex", required=True, doc="a regular expression (the `regex` module's syntax)"),
         "ignore_case": Option("bool", False, "match without regard to case"),
-        "max_hits": Option("int", 5, "report at most this many matches"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -28,11 +29,7 @@ class PatternCheck(Check):
         flags = regex.IGNORECASE if options["ignore_case"] else 0
         self.pattern = user_pattern(options["pattern"], flags)  # timed: a match may not hang the run
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for seg in doc.segments(scope):
-            for m in self.pattern.finditer(seg.text):
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        for seg in ctx.facts.segments(scope):
+            for m in self.pattern.finditer(seg.text, ctx.searches):
                 yield Hit(**seg.hit(m.start(), m.end(), match=m.group()))
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return

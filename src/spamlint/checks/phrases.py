@@ -1,4 +1,4 @@
-"""Phrase lists compiled into one pattern: as density (risky words) or each phrase once (claims).
+"""Phrase lists compiled into one pattern: each phrase once (phrases, for claims) or as density (phrase-density).
 
 Phrases are matched in the raw text and in the canonical text (normalize.py), so a phrase
 written in disguise (fr33, F.r.e.e, Cyrillic look-alikes) still counts; such a match says so.
@@ -12,16 +12,16 @@ from typing import Iterable, NamedTuple
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
-from spamlint.text.segment import Segment
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
 class Match(NamedTuple):
     """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
 
-    seg: Segment
+    seg: SegmentFacts
     start: int
     end: int
     key: str
@@ -35,19 +35,13 @@ class Match(NamedTuple):
 
 
 class PhrasesCheck(Check):
-    """Word-bounded, case-insensitive phrases, in the raw and (with `canonical`) the normalised text.
-
-    mode `density`: one hit when the weighted matches per 100 words reach `min_density` and
-    at least `min_hits` matches occur; mode `each`: one hit per distinct phrase found.
-    """
+    """One hit per distinct phrase found, weighted by its weight: word-bounded, case-insensitive
+    phrases, in the raw and (with `canonical`) the normalised text."""
 
     name = "phrases"
     scopes = TEXT_SCOPES
     options = {
         "phrases": Option("weights", required=True, doc="phrases, or {phrase: weight}"),
-        "mode": Option("choice", "each", "density or each", choices=("density", "each")),
-        "min_density": Option("float", 2.0, "weighted matches per 100 words (density mode)"),
-        "min_hits": Option("int", 1, "matches needed before the rule fires"),
         "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
     }
 
@@ -70,7 +64,7 @@ class PhrasesCheck(Check):
         key = " ".join(matched.lower().split())
         return self.aliases.get(key, key)
 
-    def matches(self, seg: Segment) -> list[Match]:
+    def matches(self, seg: SegmentFacts) -> list[Match]:
         """Raw matches, then matches only the canonical text shows."""
         found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
         canon = seg.canonical if self.opts["canonical"] else None
@@ -81,26 +75,37 @@ class PhrasesCheck(Check):
                 found.append(Match(seg, start, end, key, how))
         return found
 
-    def _raw_matches(self, seg: Segment) -> list[re.Match[str]]:
+    def _raw_matches(self, seg: SegmentFacts) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = [m for seg in doc.segments(scope) for m in self.matches(seg)]
-        if self.opts["mode"] == "each":
-            yield from self._each(found)
-        else:
-            yield from self._density(found, doc.segments(scope))
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
+        """Every match in the scoped segments, in order."""
+        return [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
 
-    def _each(self, found: list[Match]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seen: set[str] = set()
-        for m in found:
+        for m in self.found(ctx, scope):
             if m.key in seen:
                 continue
             seen.add(m.key)
             yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0))
 
-    def _density(self, found: list[Match], segments: list[Segment]) -> Iterable[Hit]:
+
+class PhraseDensityCheck(PhrasesCheck):
+    """One hit when the listed phrases are dense: weighted matches per 100 words reach `min_density`
+    and at least `min_hits` matches occur (one "free" is harmless; a pitch full of them is not)."""
+
+    name = "phrase-density"
+    options = {
+        **PhrasesCheck.options,
+        "min_density": Option("float", 2.0, "weighted matches per 100 words"),
+        "min_hits": Option("int", 1, "matches needed before the rule fires"),
+    }
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = self.found(ctx, scope)
+        segments = ctx.facts.segments(scope)
         if len(found) < self.opts["min_hits"]:
             return
         words = sum(seg.word_count for seg in segments) or 1

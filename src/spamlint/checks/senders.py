@@ -1,4 +1,4 @@
-"""Who the mail says it is from: display names that borrow a brand or another address, freemail senders."""
+"""Who the mail says it is from: display names that show another address or borrow a brand, freemail senders."""
 
 from __future__ import annotations
 
@@ -6,22 +6,13 @@ import re
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
-from spamlint.checks.headers import first_address, looks_bulk
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, Sender
 from spamlint.text.urls import domain_matches, registrable_domain
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
-
-
-def sender(doc: Document) -> tuple[Header, str, str] | None:
-    """(From header, display name, address domain) of the first From address, or None."""
-    field = doc.header("From")
-    if field is None:
-        return None
-    found = first_address(field.value)
-    return None if found is None else (field, found[0], found[1])
 
 
 def _hit(field: Header, **detail: object) -> Hit:
@@ -29,15 +20,36 @@ def _hit(field: Header, **detail: object) -> Hit:
                excerpt=f"{field.name}: {field.value}"[:120], detail=detail)
 
 
-class DisplayNameCheck(Check):
-    """A From display name that shows an address on another domain (mode `address`), or names
-    one of `brands` while the address is on a domain that does not carry the brand (mode `brand`)."""
+def _named_sender(ctx: Context) -> Sender | None:
+    """The run's sender when the From address has a display name, else None."""
+    found = ctx.facts.sender
+    return found if found is not None and found[1] else None
 
-    name = "display-name"
-    scopes = frozenset({"headers"})
+
+class DisplayNameAddressCheck(Check):
+    """A From display name that shows an e-mail address on another registrable domain than the real one."""
+
+    name = "display-name-address"
+    looks_at = ("headers",)
+    options = {}
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = _named_sender(ctx)
+        if found is None:
+            return
+        field, name, domain = found
+        m = _ADDRESS.search(name)
+        if m and registrable_domain(m.group(1).lower()) != registrable_domain(domain):
+            yield _hit(field, shown=m.group(0), domain=domain)
+
+
+class DisplayNameBrandCheck(Check):
+    """A From display name that names one of `brands` while the address is on a domain that does not carry it."""
+
+    name = "display-name-brand"
+    looks_at = ("headers",)
     options = {
-        "mode": Option("choice", "address", "address or brand", choices=("address", "brand")),
-        "brands": Option("list", [], "brand names (brand mode); matched as whole words, ignoring case"),
+        "brands": Option("list", required=True, doc="brand names; matched as whole words, ignoring case"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -46,16 +58,11 @@ class DisplayNameCheck(Check):
         alts = "|".join(re.escape(b) for b in brands) or "(?!)"
         self.brand_re = re.compile(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc)
-        if found is None or not found[1]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = _named_sender(ctx)
+        if found is None:
             return
         field, name, domain = found
-        if self.opts["mode"] == "address":
-            m = _ADDRESS.search(name)
-            if m and registrable_domain(m.group(1).lower()) != registrable_domain(domain):
-                yield _hit(field, shown=m.group(0), domain=domain)
-            return
         m = self.brand_re.search(name)
         if m and _NOT_ALNUM.sub("", m.group(1).lower()) not in _NOT_ALNUM.sub("", domain):
             yield _hit(field, brand=m.group(1), domain=domain)
@@ -66,7 +73,7 @@ class SenderDomainCheck(Check):
     for mail that looks like bulk mail."""
 
     name = "sender-domain"
-    scopes = frozenset({"headers"})
+    looks_at = ("headers",)
     options = {
         "domains": Option("list", required=True, doc="domains; subdomains match too"),
         "bulk_only": Option("bool", True, "only judge mail that looks like bulk mail"),
@@ -76,11 +83,11 @@ class SenderDomainCheck(Check):
         super().__init__(options)
         self.domains = frozenset(d.lower() for d in options["domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender
         if found is None or not domain_matches(found[2], self.domains):
             return
         # a discussion list (List-Post) relays people writing, not a bulk sender
-        if self.opts["bulk_only"] and (not looks_bulk(doc) or doc.header("List-Post") is not None):
+        if self.opts["bulk_only"] and (not ctx.facts.looks_bulk or doc.header("List-Post") is not None):
             return
         yield _hit(found[0], domain=found[2])

@@ -1,4 +1,5 @@
-"""Message and HTML size against delivery advice and Gmail's clipping point, and links past that point."""
+"""Message size (size) and HTML size (html-size) against delivery advice and Gmail's clipping point,
+and links past that point (clipped-link)."""
 
 from __future__ import annotations
 
@@ -9,28 +10,37 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
 
 
 class SizeCheck(Check):
-    """Size over `max_bytes`: the raw message (`message`), all text and HTML bodies together
-    (`content`), or each HTML body (`html`, as Gmail measures before clipping)."""
+    """The message over `max_bytes`: all text and HTML bodies together (`measure: content`),
+    or the raw message as sent, attachments included (`measure: message`)."""
 
     name = "size"
-    scopes = frozenset({"message", "body", "html"})
+    looks_at = ("text", "html")
     options = {
-        "measure": Option("choice", "content", "message, content or html", choices=("message", "content", "html")),
+        "measure": Option("choice", "content", "content or message", choices=("content", "message")),
         "max_bytes": Option("int", required=True, doc="size in bytes at which the rule fires"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]
-        measure = self.opts["measure"]
-        if measure in ("message", "content"):
-            size = doc.raw_size if measure == "message" else doc.content_size
-            if size >= limit:
-                yield Hit(part="message", detail={"size": _kb(size), "limit": _kb(limit)})
-            return
+        size = doc.raw_size if self.opts["measure"] == "message" else doc.content_size
+        if size >= limit:
+            yield Hit(part="message", detail={"size": _kb(size), "limit": _kb(limit)})
+
+
+class HtmlSizeCheck(Check):
+    """Each HTML body over `max_bytes`, as Gmail measures before clipping."""
+
+    name = "html-size"
+    looks_at = ("html",)
+    options = {"max_bytes": Option("int", required=True, doc="size in bytes at which the rule fires")}
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        limit = self.opts["max_bytes"]
         for part in doc.html_parts:
             if part.size >= limit:
                 yield Hit(part=part.part, detail={"size": _kb(part.size), "limit": _kb(limit)})
@@ -45,7 +55,7 @@ class ClippedLinkCheck(Check):
     starts after the clip point, so Gmail readers do not see it without expanding the message."""
 
     name = "clipped-link"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {
         "max_bytes": Option("int", 102000, "where the client clips the HTML"),
         "pattern": Option("regex", "unsubscribe|opt[ -]?out|abmelden", "what the link's text or URL says"),
@@ -55,13 +65,13 @@ class ClippedLinkCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         limit = self.opts["max_bytes"]
         for part in doc.html_parts:
             if part.size <= limit:
                 continue
             link = next((k for k in doc.links if k.part == part.part and k.line is not None
-                         and (self.pattern.search(k.text) or self.pattern.search(k.url))), None)
+                         and (self.pattern.search(k.text, ctx.searches) or self.pattern.search(k.url, ctx.searches))), None)
             if link is None:
                 continue
             at = _byte_offset(part.source, link.line, link.column or 1)

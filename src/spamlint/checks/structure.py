@@ -1,4 +1,5 @@
-"""Structure: decoding problems, MIME shape, risky HTML elements, HTML skeleton, risky attachments."""
+"""Structure: decoding problems, MIME shape (HTML only, empty, differing alternatives), risky HTML
+elements, HTML skeleton, HTML source patterns, risky attachments."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import user_pattern
-from spamlint.text.segment import Segment
 
 
 class ParseProblemCheck(Check):
-    """Problems met while decoding the message, such as an unknown charset or broken encoding."""
+    """Problems met while decoding the message, such as an unknown charset or broken encoding,
+    and limits passed while reading or checking it (the run's problems come last)."""
 
     name = "parse-problem"
-    scopes = frozenset({"message"})
+    looks_at = ("message",)
     options = {"kinds": Option("list", [], "problem kinds to report; empty means all")}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         kinds = set(self.opts["kinds"])
-        for kind, text in doc.problems:
+        for kind, text in ctx.problems:
             if not kinds or kind in kinds:
                 yield Hit(part="message", excerpt=text[:120], detail={"problem": text, "kind": kind})
 
@@ -36,44 +38,60 @@ def _letters(text: str, enough: int) -> int:
     return sum(1 for _ in itertools.islice(_LETTER.finditer(text), enough))
 
 
-class MimeShapeCheck(Check):
-    """The shape of the message bodies.
+def _html_and_plain(ctx: Context) -> tuple[list[SegmentFacts], list[SegmentFacts]]:
+    """The HTML bodies and the other (plain) bodies, as the run's facts."""
+    html = [s for s in ctx.facts.bodies if s.part.startswith("text/html")]
+    plain = [s for s in ctx.facts.bodies if not s.part.startswith("text/html")]
+    return html, plain
 
-    mode `html-only`: an HTML body with no text/plain alternative; `empty`: bodies with fewer
-    than `min_letters` letters and no attachment; `alternatives-differ`: text/plain and HTML
-    alternatives that share less than `min_overlap` of their words.
-    """
 
-    name = "mime-shape"
-    scopes = frozenset({"message"})
+class HtmlOnlyCheck(Check):
+    """A message with an HTML body and no text/plain alternative."""
+
+    name = "html-only"
+    looks_at = ("message",)
+    options = {}
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        html, plain = _html_and_plain(ctx)
+        if doc.is_message and html and not plain:
+            yield Hit(part="message", detail={"parts": len(html)})
+
+
+class EmptyBodyCheck(Check):
+    """A message whose bodies hold fewer than `min_letters` letters and no attachment, or an empty template."""
+
+    name = "empty-body"
+    looks_at = ("message",)
+    options = {"min_letters": Option("int", 20, "letters below which the body counts as empty")}
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        need = self.opts["min_letters"]
+        letters = sum(_letters(s.text, need) for s in ctx.facts.bodies)
+        if doc.is_message and not doc.attachments and letters < need:
+            yield Hit(part="message", detail={"letters": letters})
+        elif not doc.is_message and not any(s.source.strip() for s in ctx.facts.bodies):
+            yield Hit(part="message", detail={"letters": 0})  # an empty template file, not a short partial
+
+
+class AlternativesDifferCheck(Check):
+    """text/plain and HTML alternatives that share less than `min_overlap` of their words."""
+
+    name = "alternatives-differ"
+    looks_at = ("message",)
     options = {
-        "mode": Option("choice", "html-only", "html-only, empty or alternatives-differ",
-                       choices=("html-only", "empty", "alternatives-differ")),
-        "min_letters": Option("int", 20, "letters below which the body counts as empty"),
         "min_overlap": Option("float", 0.3, "share of distinct words both alternatives must have in common"),
     }
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        html = [s for s in doc.bodies if s.part.startswith("text/html")]
-        plain = [s for s in doc.bodies if not s.part.startswith("text/html")]
-        mode = self.opts["mode"]
-        if mode == "html-only":
-            if doc.is_message and html and not plain:
-                yield Hit(part="message", detail={"parts": len(html)})
-        elif mode == "empty":
-            need = self.opts["min_letters"]
-            letters = sum(_letters(s.text, need) for s in doc.bodies)
-            if doc.is_message and not doc.attachments and letters < self.opts["min_letters"]:
-                yield Hit(part="message", detail={"letters": letters})
-            elif not doc.is_message and not any(s.source.strip() for s in doc.bodies):
-                yield Hit(part="message", detail={"letters": 0})  # an empty template file, not a short partial
-        elif html and plain:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        html, plain = _html_and_plain(ctx)
+        if html and plain:
             overlap = _overlap(plain[0], html[0])
             if overlap is not None and overlap < self.opts["min_overlap"]:
                 yield Hit(part=plain[0].part, detail={"overlap": f"{overlap:.0%}"})
 
 
-def _overlap(a: Segment, b: Segment) -> float | None:
+def _overlap(a: SegmentFacts, b: SegmentFacts) -> float | None:
     """Share of the smaller word set found in the other; None when either has too few words."""
     wa = {w for w in a.lower_words if len(w) > 3}  # the word sets phrase rules already built
     wb = {w for w in b.lower_words if len(w) > 3}
@@ -86,10 +104,10 @@ class HtmlTagsCheck(Check):
     """HTML elements from `tags` (forms, scripts, frames, embedded objects), one hit per kind."""
 
     name = "html-tags"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {"tags": Option("list", required=True, doc="element names, lower case")}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             for tag in self.opts["tags"]:
                 count = part.tag_counts.get(tag, 0)
@@ -101,10 +119,10 @@ class HtmlSkeletonCheck(Check):
     """An HTML message body without its <html> or <body> element (markup pasted together by a script)."""
 
     name = "html-skeleton"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {"elements": Option("list", ["html", "body"], "elements every HTML body should have")}
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             missing = [t for t in self.opts["elements"] if not part.tag_counts.get(t)]
             if missing:
@@ -116,7 +134,7 @@ class AttachmentCheck(Check):
     that put a harmless-looking extension before it (invoice.pdf.exe)."""
 
     name = "attachment"
-    scopes = frozenset({"message"})
+    looks_at = ("message",)
     options = {
         "extensions": Option("list", required=True, doc="file name extensions, without the dot"),
         "double_extension": Option("bool", False, "only names with a second extension before it"),
@@ -126,7 +144,7 @@ class AttachmentCheck(Check):
         super().__init__(options)
         self.exts = frozenset(e.lower().lstrip(".") for e in options["extensions"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for att in doc.attachments:
             parts = att.filename.strip().strip('"').lower().rsplit(".", 2)
             if len(parts) < 2 or parts[-1] not in self.exts:
@@ -142,7 +160,7 @@ class HtmlSourcePatternCheck(Check):
     least `min_count` times; for markup habits such as oversized fonts that visible text hides."""
 
     name = "html-source"
-    scopes = frozenset({"html"})
+    looks_at = ("html",)
     options = {
         "pattern": Option("regex", required=True, doc="searched in the HTML source, without regard to case"),
         "min_count": Option("int", 1, "matches needed before the rule fires"),
@@ -152,10 +170,10 @@ class HtmlSourcePatternCheck(Check):
         super().__init__(options)
         self.pattern = user_pattern(options["pattern"], regex.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         need = self.opts["min_count"]
         for part in doc.html_parts:
-            found = list(itertools.islice(self.pattern.finditer(part.source), need))
+            found = list(itertools.islice(self.pattern.finditer(part.source, ctx.searches), need))
             if len(found) >= need:
                 first = found[0]
                 line = part.source.count("\n", 0, first.start())

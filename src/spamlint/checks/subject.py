@@ -9,6 +9,7 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 
 # two or more quoted lines in a row, or an attribution line: what replies and forwards carry
 _QUOTED = regex.compile(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")
@@ -18,7 +19,7 @@ class FakeReplyCheck(Check):
     """A reply or forward prefix (Re:, Fwd:, AW:, SV:, TR: …) on a message that answers nothing."""
 
     name = "fake-reply"
-    scopes = frozenset({"subject"})
+    looks_at = ("subject",)
     options = {
         "prefixes": Option("list", required=True, doc="reply and forward prefixes, without the colon"),
         "quoting_counts": Option("bool", True, "a text body that quotes earlier mail (> lines) is a real reply"),
@@ -30,8 +31,8 @@ class FakeReplyCheck(Check):
         self.pattern = regex.compile(rf"^\s*(?:\[[^\]]{{0,40}}\]\s*)?(?:{alts})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]",
                                      regex.IGNORECASE)
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        seg = doc.subject
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        seg = ctx.facts.subject
         if seg is None or doc.header("In-Reply-To") or doc.header("References"):
             return
         m = self.pattern.match(seg.text)  # the subject first: most have no prefix, and bodies are long

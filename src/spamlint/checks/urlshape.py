@@ -1,64 +1,18 @@
-"""Link shapes: URL and anchor-text patterns, look-alike domains, images from unrelated hosts."""
+"""Domains that deceive: look-alike domains in links and the From address, images from unrelated hosts."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
-from spamlint.checks.links import _hit, _web_links
-from spamlint.checks.senders import sender
-from spamlint.model.document import Document, Link
+from spamlint.checks.common import link_hit
+from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
 from spamlint.text.normalize import canonical
-from spamlint.text.patterns import UserPattern, user_pattern
 from spamlint.text.urls import domain_matches, host_of, registrable_domain
 from spamlint.text.words import fold_il
-
-
-def _compile(pattern: str) -> UserPattern | None:
-    return user_pattern(pattern, regex.IGNORECASE) if pattern else None
-
-
-class LinkPatternCheck(Check):
-    """Links whose URL, host and anchor text match the given patterns (every pattern given must
-    match), except links to `ignore_domains`."""
-
-    name = "link-pattern"
-    scopes = frozenset({"links"})
-    options = {
-        "url_pattern": Option("regex", "", "searched in the whole URL"),
-        "host_pattern": Option("regex", "", "searched in the host name"),
-        "text_pattern": Option("regex", "", "searched in the visible anchor text"),
-        "ignore_domains": Option("list", [], "domains never reported; subdomains match too"),
-        "max_hits": Option("int", 3, "report at most this many links"),
-    }
-
-    def __init__(self, options: dict) -> None:
-        super().__init__(options)
-        # (index into (url, host, text), pattern) for each pattern given
-        self.tests = [(i, p) for i, p in enumerate((_compile(options["url_pattern"]),
-                      _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
-        self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
-
-    def _matches(self, link: Link, host: str) -> bool:
-        values = (link.url, host, link.text)
-        for i, pattern in self.tests:
-            if not pattern.found(values[i]):
-                return False
-        return True
-
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        for link, host in _web_links(doc):
-            if not self._matches(link, host) or (self.ignore and domain_matches(host, self.ignore)):
-                continue
-            yield _hit(link, host=host, text=" ".join(link.text.split())[:60])
-            n += 1
-            if n >= self.opts["max_hits"]:
-                return
 
 
 _DIGIT_LETTERS = str.maketrans("013457", "oieast")  # a domain label has no sentence around it to judge by
@@ -94,9 +48,9 @@ class LookalikeDomainCheck(Check):
 
     name = "lookalike-domain"
     scopes = frozenset({"links", "headers"})
+    max_hits = 3
     options = {
         "brands": Option("list", required=True, doc="registrable domains of often-imitated brands"),
-        "max_hits": Option("int", 3, "report at most this many"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -123,20 +77,15 @@ class LookalikeDomainCheck(Check):
                 return brand
         return None
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        n = 0
-        found = sender(doc) if "headers" in scope else None
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        found = ctx.facts.sender if "headers" in scope else None
         if found is not None and (brand := self.imitated(found[2])):
             yield Hit(part=f"header:{found[0].name}", line=found[0].line, column=1,
                       excerpt=found[0].value[:120], detail={"host": found[2], "brand": brand})
-            n += 1
-        for link, host in (_web_links(doc) if "links" in scope else ()):
+        for link, host, _ in (ctx.facts.web_links if "links" in scope else ()):
             brand = self.imitated(host)
             if brand is not None:
-                yield _hit(link, host=host, brand=brand)
-                n += 1
-                if n >= self.opts["max_hits"]:
-                    return
+                yield link_hit(link, host=host, brand=brand)
 
 
 class ImageHostCheck(Check):
@@ -144,7 +93,7 @@ class ImageHostCheck(Check):
     (except `ignore_domains`, such as mail services' image hosts)."""
 
     name = "image-host"
-    scopes = frozenset({"images"})
+    looks_at = ("images",)
     options = {
         "ignore_domains": Option("list", [], "image hosts never reported; subdomains match too"),
         "min_domains": Option("int", 1, "unrelated image domains needed before the rule fires"),
@@ -154,10 +103,10 @@ class ImageHostCheck(Check):
         super().__init__(options)
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
 
-    def run(self, doc: Document, scope: tuple[str, ...]) -> Iterable[Hit]:
-        known = {registrable_domain(host) for _, host in _web_links(doc)}
-        known.update(registrable_domain(d) for d in doc.sender_domains)  # config `sender-domains`
-        found = sender(doc)
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        known = {w.domain for w in ctx.facts.web_links}
+        known.update(registrable_domain(d) for d in ctx.sender_domains)  # config `sender-domains`
+        found = ctx.facts.sender
         if found is not None:
             known.add(registrable_domain(found[2]))
         unrelated: dict[str, object] = {}

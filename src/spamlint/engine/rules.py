@@ -13,17 +13,34 @@ import regex
 import yaml
 
 from spamlint.checks import CHECKS, Check, Option
+from spamlint.engine import suppress
 from spamlint.errors import RuleError, brief
 from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.findings import CATEGORIES, Severity
 
-# libyaml's safe loader when present (several times faster start-up); both build plain data only
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AT = regex.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
 MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no verdict can compare
 MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
 MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
-_REQUIRED = ("id", "category", "check", "scope", "points", "severity", "message", "why", "fix", "examples")
-_OPTIONAL = ("options", "enabled")
+_REQUIRED = ("id", "category", "check", "points", "severity", "message", "why", "fix", "examples")
+_OPTIONAL = ("scope", "max_hits", "options", "enabled")  # scope: required exactly when the check takes one
+# check kinds that were split or merged, so an old rule file is told what to write instead
+_RENAMED = {
+    "caps": "'all-caps' (modes sentence and whole; whole is 'per: segment') or 'caps-words' (mode words)",
+    "image-text": "'image-only' or 'image-area' (mode area)",
+    "mime-shape": "'html-only', 'empty-body' or 'alternatives-differ'",
+    "display-name": "'display-name-address' or 'display-name-brand'",
+    "link-host": "'link-pattern' with the option 'domains'",
+    "ip-link": "'link-pattern' with the option 'ip_host: true'",
+}
+_MOVED_OPTIONS = {
+    ("phrases", "mode"): "mode density is now the check 'phrase-density'; mode each is plain 'phrases'",
+}
+# What a rule's `check:` may name: the check kinds, and the kinds the engine's own layers
+# implement (unused-suppression belongs to suppression, which runs after every check).
+Kind = type[Check] | type[suppress.UnusedSuppression]
+KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
 
 
 @dataclass(frozen=True)
@@ -43,8 +60,11 @@ class Rule:
     examples_hit: tuple[str, ...]
     examples_miss: tuple[str, ...]
     source: str
-    check: Check
+    check: Check | suppress.UnusedSuppression
     enabled: bool = True
+    # per hit example, the (line, column) its first finding must have, when the example states `at`
+    examples_at: tuple[tuple[int, int] | None, ...] = ()
+    max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -94,10 +114,11 @@ def parse_rule(source: str, text: str) -> Rule:
     where = f"{source}: rule {brief(rid)}"
     _check_fields(data, where)
     _check_identity(data, source, where)
-    check_cls = CHECKS[data["check"]]
-    scope = _scope(data["scope"], check_cls, where)
+    check_cls = KINDS[data["check"]]
+    scope = _scope(data, check_cls, where)
+    max_hits = _max_hits(data, check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
-    hit, miss = _examples(data["examples"], where)
+    hit, miss, at = _examples(data["examples"], where)
     try:
         check = check_cls(options)
     except regex.error as exc:
@@ -107,7 +128,7 @@ def parse_rule(source: str, text: str) -> Rule:
         points=float(data["points"]), severity=Severity(data["severity"]), message=_message(data, where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
-        enabled=bool(data.get("enabled", True)),
+        enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits,
     )
 
 
@@ -129,8 +150,12 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
         raise RuleError(f"{where}: field 'category': {brief(data['category'])} is not one of {', '.join(CATEGORIES)}")
-    if not isinstance(data["check"], str) or data["check"] not in CHECKS:
-        raise RuleError(f"{where}: field 'check': unknown check {brief(data['check'])}; known: {', '.join(sorted(CHECKS))}")
+    if not isinstance(data["check"], str):
+        raise RuleError(f"{where}: field 'check': must be the name of a check kind, got {brief(data['check'])}")
+    if data["check"] in _RENAMED:
+        raise RuleError(f"{where}: field 'check': check {brief(data['check'])} is now {_RENAMED[data['check']]}")
+    if data["check"] not in KINDS:
+        raise RuleError(f"{where}: field 'check': unknown check {brief(data['check'])}; known: {', '.join(sorted(KINDS))}")
     points = data["points"]
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points <= MAX_POINTS:
         raise RuleError(f"{where}: field 'points': must be a number from 0 to {MAX_POINTS}, got {brief(points)}")
@@ -138,7 +163,17 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
         raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {brief(data['severity'])}")
 
 
-def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
+def _scope(data: dict[str, Any], check_cls: Kind, where: str) -> tuple[str, ...]:
+    """The parts the rule's check looks at: the rule's own scope, or what a check that takes none always reads."""
+    if not check_cls.scopes:
+        if "scope" in data:
+            raise RuleError(f"{where}: field 'scope': check {check_cls.name!r} takes no scope (it always looks at "
+                            f"{' and '.join(check_cls.looks_at)}); remove the field")
+        return check_cls.looks_at
+    if "scope" not in data:
+        raise RuleError(f"{where}: missing field 'scope' (check {check_cls.name!r} looks at any of: "
+                        f"{', '.join(sorted(check_cls.scopes))})")
+    value = data["scope"]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
@@ -147,6 +182,16 @@ def _scope(value: Any, check_cls: type[Check], where: str) -> tuple[str, ...]:
         raise RuleError(f"{where}: field 'scope': {brief(bad[0])} is not a scope of check "
                         f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
     return tuple(items)
+
+
+def _max_hits(data: dict[str, Any], check_cls: Kind, where: str) -> int | None:
+    """How many of its check's hits the rule reports: its own `max_hits`, else the check's default."""
+    if "max_hits" not in data:
+        return check_cls.max_hits
+    value = data["max_hits"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {brief(value)}")
+    return value
 
 
 def _text(data: dict[str, Any], key: str, where: str) -> str:
@@ -174,41 +219,64 @@ def _message(data: dict[str, Any], where: str) -> str:
     return text
 
 
-def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[int, int] | None, ...]]:
+    """The hit texts, the miss texts, and per hit text the position its `at` states (or None)."""
     if not isinstance(value, dict):
         raise RuleError(f"{where}: field 'examples': must have 'hit' and 'miss' lists")
-    out = []
+    out: list[list[tuple[str, tuple[int, int] | None]]] = []
     for kind in ("hit", "miss"):
         items = value.get(kind)
         if not isinstance(items, list) or not items:
             raise RuleError(f"{where}: field 'examples.{kind}': must be a non-empty list of texts")
-        out.append(tuple(_example(item, f"{where}: field 'examples.{kind}'") for item in items))
+        out.append([_example(item, f"{where}: field 'examples.{kind}'", kind == "hit") for item in items])
     extra = set(value) - {"hit", "miss"}
     if extra:
         raise RuleError(f"{where}: field 'examples': unknown key {brief(sorted(extra)[0])}")
-    return out[0], out[1]
+    hits, misses = out
+    return tuple(t for t, _ in hits), tuple(t for t, _ in misses), tuple(at for _, at in hits)
 
 
-def _example(item: Any, where: str) -> str:
-    """An example is a text, or {text: ..., repeat: N} for inputs too large to write out."""
+_EXAMPLE_KEYS = frozenset({"text", "repeat", "before", "after", "at"})
+
+
+def _example(item: Any, where: str, is_hit: bool) -> tuple[str, tuple[int, int] | None]:
+    """An example is a text, or {text, repeat: N, before, after, at: "LINE:COL"} (at: hits only)."""
     if isinstance(item, str):
-        return item
-    if isinstance(item, dict) and set(item) <= {"text", "repeat", "before", "after"} and isinstance(item.get("text"), str):
-        repeat = item.get("repeat", 1)
-        if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
-            raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
-        if len(item["text"]) * repeat > MAX_EXAMPLE_CHARS:
-            raise RuleError(f"{where}: 'text' repeated {repeat} times is longer than {MAX_EXAMPLE_CHARS} characters")
-        return str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
-    raise RuleError(f"{where}: each example must be a text or {{before, text, repeat, after}}")
+        return item, None
+    if not (isinstance(item, dict) and set(item) <= _EXAMPLE_KEYS and isinstance(item.get("text"), str)):
+        raise RuleError(f"{where}: each example must be a text or {{text, repeat, before, after, at}}")
+    repeat = item.get("repeat", 1)
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
+        raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
+    if len(item["text"]) * repeat > MAX_EXAMPLE_CHARS:
+        raise RuleError(f"{where}: 'text' repeated {repeat} times is longer than {MAX_EXAMPLE_CHARS} characters")
+    text = str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
+    return text, _position(item.get("at"), where, is_hit)
 
 
-def validate_options(check_cls: type[Check], given: Any, where: str) -> dict[str, Any]:
+def _position(at: Any, where: str, is_hit: bool) -> tuple[int, int] | None:
+    """`at: "LINE:COL"` (1-based) is where a hit example's first finding must be."""
+    if at is None:
+        return None
+    if not is_hit:
+        raise RuleError(f"{where}: 'at' belongs to hit examples; a miss has no position")
+    m = _AT.match(at) if isinstance(at, str) else None
+    if m is None:
+        raise RuleError(f"{where}: 'at' must be \"LINE:COLUMN\" with numbers from 1, got {brief(at)}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def validate_options(check_cls: Kind, given: Any, where: str) -> dict[str, Any]:
     """Check option names and types against what the check declares; fill in defaults."""
     if not isinstance(given, dict):
         raise RuleError(f"{where}: field 'options': must be a mapping")
     spec = check_cls.options
     for key in given:
+        if key == "max_hits" and key not in spec:
+            raise RuleError(f"{where}: field 'options.max_hits': max_hits is a field of the rule, "
+                            "not an option of its check: write it at the top level, beside points")
+        if key not in spec and (check_cls.name, key) in _MOVED_OPTIONS:
+            raise RuleError(f"{where}: field 'options.{key}': {_MOVED_OPTIONS[check_cls.name, key]}")
         if key not in spec:
             known = ", ".join(sorted(spec)) or "none"
             raise RuleError(f"{where}: field 'options.{key}': check {check_cls.name!r} has no such option (known: {known})")

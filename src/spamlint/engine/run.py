@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import islice
 from typing import Iterable, Sequence
 
 from spamlint.engine import suppress
@@ -10,10 +11,7 @@ from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
-from spamlint.text.patterns import checking
-
-UNUSED_SUPPRESSION = "unused-suppression"
-
+from spamlint.text.facts import Context
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing."""
@@ -43,31 +41,36 @@ class Engine:
 
     def __init__(self, rules: Sequence[Rule], sender_domains: Iterable[str] = (),
                  known: Iterable[str] | None = None) -> None:
-        # parse-problem rules run last: a check may note a limit (regex_timeout) while it runs
+        # parse-problem rules run last: a check may meet a limit (regex_timeout) while it runs
         self.rules = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.check_name == "parse-problem"))
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
         ids = {r.id for r in rules} | (set(known) if known is not None else {r.id for r in builtin_rules()})
         self.known = frozenset(ids)
-        self._unused = next((r for r in self.rules if r.check_name == UNUSED_SUPPRESSION), None)
-        self._checked = tuple(r for r in self.rules if r is not self._unused)  # unused-suppression runs after
+        # the suppression layer's rules report after suppressions are applied; checks run first
+        self._unused = tuple(r for r in self.rules if isinstance(r.check, suppress.UnusedSuppression))
+        self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
+
+    def context(self, doc: Document) -> Context:
+        """A fresh run context for doc: its facts, this engine's sender domains, and the run's problems."""
+        return Context(doc, self.sender_domains)
 
     def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
         """All findings for one document after suppressions, sorted by position."""
         wanted = set(only) if only is not None else None
-        doc.sender_domains = self.sender_domains
+        ctx = self.context(doc)
         findings: list[Finding] = []
-        with checking(doc):  # rule patterns time out by doc.limits and note it in doc.problems
-            for rule in self._checked:
-                if wanted is not None and rule.id not in wanted:
-                    continue
-                for hit in rule.check.run(doc, rule.scope):
-                    findings.append(stamp(rule, hit))
+        for rule in self._checked:
+            if wanted is not None and rule.id not in wanted:
+                continue
+            # the rule's max_hits: stop pulling hits from the check once it has reported that many
+            for hit in islice(rule.check.run(doc, ctx, rule.scope), rule.max_hits):
+                findings.append(stamp(rule, hit))
         directives = suppress.parse(doc)
         if directives:
             findings = suppress.apply(directives, findings)
-            if self._unused is not None and (wanted is None or self._unused.id in wanted):
-                hits = self._unused.check.report(directives, self.known)
-                findings.extend(stamp(self._unused, h) for h in hits)
+            for rule in self._unused:
+                if wanted is None or rule.id in wanted:
+                    findings.extend(stamp(rule, h) for h in rule.check.report(directives, self.known))
         return sort_findings(findings)
 
 

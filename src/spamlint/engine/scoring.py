@@ -4,26 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spamlint.model.findings import CATEGORIES, Finding
+from spamlint.model.findings import CATEGORIES, CATEGORY_CAPS, Finding
 
 DEFAULT_THRESHOLD = 5.0
-
-# No one family may carry a message past the threshold on its own, except the families
-# that are signs of deception by themselves.
-CATEGORY_CAPS: dict[str, float] = {
-    "risky-words": 3.0,
-    "misleading-claims": 4.0,
-    "all-caps": 2.5,
-    "exclamation": 2.0,
-    "hashbusting": 4.0,
-    "hidden-content": 3.5,
-    "deceptive-subject": 3.0,
-    "size": 1.5,
-    "images": 3.0,
-    "links": 4.0,
-    "structure": 3.0,
-    "headers": 3.0,
-}
+__all__ = ["CATEGORY_CAPS", "DEFAULT_THRESHOLD", "Report", "score"]  # the caps are listed in model/findings.py
 
 
 @dataclass(frozen=True)

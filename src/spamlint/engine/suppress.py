@@ -11,14 +11,16 @@ RULE is a rule id (`caps-words`) or a category (`all-caps`); names are separated
 and/or spaces.  `spamlint-disable` and `spamlint-disable-next-line` without names switch off
 every rule.  Text after ` -- ` is a free reason and is ignored.  A suppression that suppresses
 nothing, names an unknown rule, or is misspelled (`spamlint-disabel`) is reported by the rule
-`unused-suppression` (0 points), like ruff's unused-noqa.
+`unused-suppression` (0 points), like ruff's unused-noqa.  Its rule kind lives here, not in
+checks/: whether a suppression was used depends on every other rule's findings, so the engine
+reports it after applying the directives (see `UnusedSuppression` and `KINDS`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, ClassVar, Iterable, Sequence
 
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit
@@ -129,6 +131,31 @@ def _spans(directives: Sequence[Directive]) -> list[tuple[Directive, tuple[int, 
                 break
         out.append((d, end))
     return out
+
+
+class UnusedSuppression:
+    """The rule kind `unused-suppression`: directives, or names in them, that switched nothing off.
+
+    Not a check: it looks at no document, only at what applying the directives left unused,
+    so it has `report` instead of `run`, and the engine calls it after `apply`.
+    """
+
+    name: ClassVar[str] = "unused-suppression"
+    scopes: ClassVar[frozenset[str]] = frozenset()  # takes no scope: it reads the suppression comments
+    looks_at: ClassVar[tuple[str, ...]] = ("message",)
+    max_hits: ClassVar[int | None] = None
+    options: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.opts = options
+
+    def report(self, directives: Sequence[Directive], known: frozenset[str]) -> list[Hit]:
+        """Hits for the directives that stayed unused after the engine applied them."""
+        return unused(directives, known)
+
+
+# Rule kinds this layer implements; the rule loader accepts them beside the check kinds.
+KINDS: dict[str, type[UnusedSuppression]] = {UnusedSuppression.name: UnusedSuppression}
 
 
 def unused(directives: Sequence[Directive], known: frozenset[str]) -> list[Hit]:

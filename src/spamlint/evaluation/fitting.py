@@ -193,10 +193,10 @@ def upper_bound(check: str, options: dict, cap: float, limits: Limits) -> float:
     """The most points a rule may carry: its category cap, less for phrase lists.
 
     A phrase rule whose list is mostly single words gets `word_max`: one word is weak evidence
-    and fires on plenty of legitimate mail. Other phrase rules get `phrase_max`, because in
-    `each` mode every distinct phrase found adds the rule's points again.
+    and fires on plenty of legitimate mail. Other phrase rules get `phrase_max`, because with
+    the `phrases` check every distinct phrase found adds the rule's points again.
     """
-    if check != "phrases":
+    if check not in ("phrases", "phrase-density"):
         return cap
     phrases = list(options.get("phrases") or ())
     single = sum(1 for p in phrases if len(p.split()) == 1)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
+from spamlint._version import __version__
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.escape import clean
@@ -18,8 +19,6 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def to_sarif(reports: Sequence[Report], rules: Sequence[Rule]) -> dict:
     """One SARIF run: a rule entry per spamlint rule, a result with a location per finding."""
-    from spamlint import __version__
-
     by_id = {r.id: r for r in sorted(rules, key=lambda r: r.id)}
     for report in reports:  # a finding of a rule the caller did not list still needs an entry
         for f in report.findings:

@@ -1,7 +1,7 @@
 """Decoding that never raises: header values (RFC 2047), charsets, transfer encodings, payloads.
 
 Mail is decoded leniently, as clients do; what had to be guessed or replaced is returned or
-recorded as a document problem (kind "decode", "charset" or "header-encoding") so rules can
+noted in the parse context (kind "decode", "charset" or "header-encoding") so rules can
 report it.  The stdlib's email package raises on some inputs its own callers must survive
 (a NUL in a charset name, codecs that fail on 8-bit text); the wrappers here absorb that.
 """
@@ -16,8 +16,8 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
-from spamlint.model.document import Document
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")
@@ -68,9 +68,12 @@ def text_codec(name: str) -> str | None:
     return info.name
 
 
-def decode_header_value(raw: object, doc: Document | None = None) -> str:
-    """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises."""
-    limits = doc.limits if doc is not None else DEFAULT_LIMITS
+def decode_header_value(raw: object, parse: Parse | None = None) -> str:
+    """Decode RFC 2047 encoded words and stray 8-bit bytes; never raises.
+
+    With `parse`, its limits apply and what could not be decoded is noted there.
+    """
+    limits = parse.limits if parse is not None else DEFAULT_LIMITS
     if type(raw) is str and raw.isascii() and "=?" not in raw and len(raw) <= limits.max_header_bytes:
         return (_FOLD.sub(" ", raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
     if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
@@ -78,8 +81,8 @@ def decode_header_value(raw: object, doc: Document | None = None) -> str:
     value = str(raw)
     if len(value) > limits.max_header_bytes:  # decode_header is quadratic in encoded words
         value = value[:limits.max_header_bytes]
-        if doc is not None:
-            doc.problems.append(limits.problem("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read"))
+        if parse is not None:
+            parse.limit("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read")
     if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
     value = _FOLD.sub(" ", value)
@@ -88,8 +91,8 @@ def decode_header_value(raw: object, doc: Document | None = None) -> str:
     try:
         chunks = email.header.decode_header(value)
     except Exception:  # malformed encoded words: keep the raw text
-        if doc is not None:
-            doc.problems.append(("header-encoding", f"undecodable encoded word in header: {value[:60]}"))
+        if parse is not None:
+            parse.problem("header-encoding", f"undecodable encoded word in header: {value[:60]}")
         return value.strip()
     return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
 

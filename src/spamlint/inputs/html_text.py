@@ -14,12 +14,13 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 
 from spamlint.inputs import css
+from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import has_placeholder, mask_placeholders
-from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import HiddenText, HtmlPart, Image, Link
-from spamlint.text.segment import Segment
+from spamlint.model.segment import Segment
 
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "textarea"})
 _RAW = frozenset({"script", "style", "title", "textarea", "xml", "noscript"})  # content is not markup
@@ -66,10 +67,11 @@ class _Out:
 class _Walker:
     """One pass over the source, keeping a stack of open elements for inherited styles."""
 
-    def __init__(self, source: str, part: str, line_base: int = 1, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, source: str, part: str, line_base: int, parse: Parse) -> None:
         self.src = source
-        self.limits = limits
-        self.problems: list[tuple[str, str]] = []
+        self.parse = parse  # limits, and where passing one is noted
+        self.limits = limits = parse.limits
+        self.too_deep = False  # max_html_depth noted for this part already
         self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
@@ -245,8 +247,7 @@ class _Walker:
     def start_tag(self, name: str, attr_text: str, lt: int, gt: int) -> int:
         self.nodes += 1
         if self.nodes > self._max_nodes:
-            self.problems.append(self.limits.problem(
-                "max_html_nodes", f"{self.part}: more than {self.limits.max_html_nodes} HTML elements; the rest was not read"))
+            self.parse.limit("max_html_nodes", f"{self.part}: more than {self.limits.max_html_nodes} HTML elements; the rest was not read")
             return len(self.src)
         if name in _COUNTED:
             self.tags[name] = self.tags.get(name, 0) + 1
@@ -305,9 +306,9 @@ class _Walker:
         if len(self.stack) > self.limits.max_html_depth:
             if frame.hidden == "skip":
                 self.skip_depth -= 1
-            if not any("max_html_depth" in text for _, text in self.problems):
-                self.problems.append(self.limits.problem(
-                    "max_html_depth", f"{self.part}: HTML elements nested more than {self.limits.max_html_depth} deep"))
+            if not self.too_deep:  # once per HTML part
+                self.too_deep = True
+                self.parse.limit("max_html_depth", f"{self.part}: HTML elements nested more than {self.limits.max_html_depth} deep")
             return
         self.stack.append(frame)
         self.open[frame.tag] = self.open.get(frame.tag, 0) + 1
@@ -402,27 +403,28 @@ class _Walker:
         self.anchor = None
 
 
-def parse_html(source: str, part: str, line_base: int = 1,
-               limits: Limits = DEFAULT_LIMITS) -> tuple[HtmlPart, list[Link], list[Image]]:
+def parse_html(source: str, part: str, line_base: int = 1, parse: Parse | None = None,
+               primary: bool = True) -> tuple[HtmlPart, list[Link], list[Image]]:
     """Walk one HTML body: visible text segment, hidden text, links, images, tag counts.
 
     `line_base` is the line of the input file where this source starts (1 for a template);
-    limits passed (max_html_nodes, max_html_depth) are listed in the part's `problems`.
+    `parse` gives the limits and notes those passed (max_html_nodes, max_html_depth); without
+    one, default limits apply and nothing is noted.  `primary`: see Segment.
     The scan never fetches anything: external resources, DTDs and entities stay text.
     """
-    walker = _Walker(source, part, line_base, limits)
+    walker = _Walker(source, part, line_base, parse if parse is not None else Parse())
     walker.scan()
     walker.close_anchor()
     walker.join_hidden()
     out = walker.out
-    segment = Segment(part, "".join(out.pieces), source, (out.text_starts, out.src_starts, out.lengths),
-                      line_base=line_base)
+    segment = Segment(part, "".join(out.pieces), source,
+                      (tuple(out.text_starts), tuple(out.src_starts), tuple(out.lengths)),
+                      line_base=line_base, primary=primary)
     tags = dict(walker.tags)
     tags["#nodes"] = walker.nodes
     tags["#depth"] = walker.max_depth
-    html_part = HtmlPart(part, source, segment, walker.hidden, tags, walker.comments)
-    html_part.styles = walker.styles
-    html_part.problems = walker.problems
+    html_part = HtmlPart(part, source, segment, tuple(walker.hidden), MappingProxyType(tags),
+                         tuple(walker.comments), tuple(walker.styles))
     return html_part, walker.links, walker.images
 
 

@@ -24,7 +24,10 @@ from spamlint.inputs.decoding import (
     transfer_problem,
 )
 from spamlint.inputs.html_text import parse_html
+from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
+from spamlint.inputs.kinds import sniff, starts_like_html
 from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
+from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import (
     add_template_headers,
     has_placeholder,
@@ -33,74 +36,14 @@ from spamlint.inputs.templating import (
 )
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import Attachment, Document, Header, Link
-from spamlint.text.segment import Segment
+from spamlint.model.segment import Segment, line_starts
 
-_HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 _HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
 _BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
-_KNOWN_HEADERS = frozenset({
-    b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
-    b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
-    b"dkim-signature", b"authentication-results", b"envelope-to", b"x-original-to", b"arc-seal",
-})
-# the first tag of an HTML document or fragment, matched where starts_like_html has skipped
-# leading white space and comments (a loop, not a repeated group: `(<!--.*?-->\s*)*` backtracks
-# exponentially over a run of comments)
-_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b", re.IGNORECASE)
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.
 _URL = re.compile(r"""[hHwW](?<!\w.)(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)[^\s<>"'()\[\]{}]+""")
-_MESSAGE_EXTS = frozenset({".eml", ".msg", ".mbox", ".mail"})
-_HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
-
-
-def sniff(data: bytes, ext: str = "") -> str:
-    """Decide what an input is: 'message', 'html' or 'text'."""
-    ext = ext.lower()
-    if ext in _MESSAGE_EXTS:
-        return "message"
-    if ext in _HTML_EXTS:
-        return "html"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    if _looks_like_headers(head):
-        return "message"
-    if starts_like_html(head):
-        return "html"
-    return "text"
-
-
-def starts_like_html(head: bytes) -> bool:
-    """True when `head`, after white space and comments, opens with an HTML tag; linear in its length."""
-    i = 0
-    while True:
-        while i < len(head) and head[i] in b" \t\r\n\x0b\x0c":
-            i += 1
-        if not head.startswith(b"<!--", i):
-            return _HTML_TAG.match(head, i) is not None
-        i += 4
-        if head.startswith(b">", i) or head.startswith(b"->", i):  # <!--> and <!---> end at once (HTML5)
-            i += 1 if head.startswith(b">", i) else 2
-            continue
-        end = head.find(b"-->", i)
-        if end == -1:
-            return False
-        i = end + 3
-
-
-def _looks_like_headers(head: bytes) -> bool:
-    lines = head.lstrip(b"\r\n").splitlines()
-    if lines and lines[0].startswith(b"From "):
-        lines = lines[1:]
-    if not lines or not _HEADER_LINE.match(lines[0]):
-        return False
-    for line in lines[:40]:
-        if not line.strip():
-            break
-        m = _HEADER_LINE.match(line)
-        if m and m.group(1).lower() in _KNOWN_HEADERS:
-            return True
-    return False
 
 
 def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None,
@@ -110,56 +53,67 @@ def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | N
     `fields` (subject, from, reply-to, preheader) give a template what its front matter lacks.
     `limits` bound how much is read (see limits.py); what lies beyond one becomes a problem.
     """
-    limits = limits or DEFAULT_LIMITS
-    size, problems = len(data), []
+    parse = Parse(limits or DEFAULT_LIMITS)
+    limits = parse.limits
+    size = len(data)
     if size > limits.max_input_bytes:
         data = cut(data, limits.max_input_bytes)
-        problems.append(limits.problem("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read"))
-    kind = sniff(data, ext)
+        parse.limit("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read")
+    kind = sniff(data, ext, name)  # the input kinds registry (kinds.py); refused kinds raise InputError
     if kind == "message":
-        doc = from_bytes_message(data, name, limits)
+        _bytes_message(parse, data)
     else:
         if len(data) > limits.max_part_bytes:
             data = cut(data, limits.max_part_bytes)
-            problems.append(_part_problem(limits, "template"))
-        doc = from_template(decode_template(data, kind == "html"), name, kind, size, fields, limits)
-    doc.raw_size = size
-    doc.problems[:0] = problems
-    return doc
+            _part_limit(parse, "template")
+        kind = _template(parse, decode_template(data, kind == "html"), name, kind, fields)
+    return parse.document(kind, name, size)
 
 
-def _part_problem(limits: Limits, label: str) -> tuple[str, str]:
-    return limits.problem("max_part_bytes", f"{label} decodes to more than {limits.max_part_bytes} bytes; the rest was not read")
+def _part_limit(parse: Parse, label: str) -> None:
+    parse.limit("max_part_bytes", f"{label} decodes to more than {parse.limits.max_part_bytes} bytes; the rest was not read")
 
 
 def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
                   fields: dict[str, str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """A bare template (HTML or text): the whole file is one body part, plus front-matter headers."""
     size = raw_size if raw_size is not None else len(text.encode("utf-8", "surrogatepass"))
+    parse = Parse(limits)
+    kind = _template(parse, text, name, kind, fields)
+    return parse.document(kind, name, size)
+
+
+def _template(parse: Parse, text: str, name: str, kind: str, fields: dict[str, str] | None) -> str:
+    """Gather a template's body and front-matter headers into parse; the kind, which front matter may change."""
     found, text = template_fields(text, name, fields)
     if found and kind == "text" and starts_like_html(text[:4096].encode("utf-8", "surrogatepass")):
         kind = "html"  # the front matter hid the leading tag from sniff()
-    doc = Document(kind=kind, name=name, raw_size=size, limits=limits)
-    _add_body(doc, text, "text/html" if kind == "html" else "text/plain", primary=True)
-    add_template_headers(doc, found)
-    return doc
+    _add_body(parse, text, "text/html" if kind == "html" else "text/plain", primary=True)
+    add_template_headers(parse, found)
+    return kind
 
 
 def from_bytes_message(data: bytes, name: str = "-", limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse a raw RFC 5322 message (optionally behind an mbox 'From ' line), within `limits`."""
+    parse = Parse(limits)
+    size = _bytes_message(parse, data)
+    return parse.document("message", name, size)
+
+
+def _bytes_message(parse: Parse, data: bytes) -> int:
+    """Gather a raw message into parse; its size after the mbox line."""
     offset = 0
     if data.startswith(b"From "):
         nl = data.find(b"\n")
         offset = 1 if nl != -1 else 0
         data = data[nl + 1:] if nl != -1 else b""
-    data, problems = cap_parameters(data, limits)  # before the parser reads them
-    data, more = bound_structure(data, limits)  # before the parser recurses into it
-    problems += more
+    data, problems = cap_parameters(data, parse.limits)  # before the parser reads them
+    parse.problems += problems
+    data, problems = bound_structure(data, parse.limits)  # before the parser recurses into it
+    parse.problems += problems
     msg = _parse(data)
-    lines = _header_lines(data, offset)
-    doc = from_message(msg, name, len(data), lines, _RawFile(data, offset), limits)
-    doc.problems[:0] = problems
-    return doc
+    _message(parse, msg, _header_lines(data, offset), _RawFile(data, offset))
+    return len(data)
 
 
 def _parse(data: bytes) -> email.message.Message:
@@ -221,14 +175,20 @@ def from_message(msg: email.message.Message, name: str = "-", raw_size: int | No
     """
     if raw_size is None:
         raw_size = _message_size(msg)
-    doc = Document(kind="message", name=name, raw_size=raw_size, limits=limits)
-    doc.headers = _headers(msg, header_lines or {}, doc)
-    subject = doc.header("Subject")
+    parse = Parse(limits)
+    _message(parse, msg, header_lines or {}, raw)
+    return parse.document("message", name, raw_size)
+
+
+def _message(parse: Parse, msg: email.message.Message, header_lines: dict[str, list[int]],
+             raw: _RawFile | None) -> None:
+    """Gather a parsed message's headers, subject and parts into parse."""
+    parse.headers = _headers(msg, header_lines, parse)
+    subject = parse.first_header("subject")
     if subject is not None:
-        doc.subject = Segment("subject", mask_placeholders(subject.value), subject.value,
-                              line_base=subject.line, col_base=len("Subject: ") + 1)
-    _walk(msg, doc, raw)
-    return doc
+        parse.subject = Segment("subject", mask_placeholders(subject.value), subject.value,
+                                line_base=subject.line, col_base=len("Subject: ") + 1)
+    _walk(msg, parse, raw)
 
 
 def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
@@ -245,7 +205,7 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     return out
 
 
-def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Document) -> list[Header]:
+def _headers(msg: email.message.Message, lines: dict[str, list[int]], parse: Parse) -> list[Header]:
     seen: dict[str, int] = {}
     out = []
     fetch = msg.policy.header_fetch_parse
@@ -259,12 +219,12 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], doc: Docum
         idx = seen.get(key, 0)
         seen[key] = idx + 1
         at = lines.get(key, [])
-        out.append(Header(name, decode_header_value(raw, doc), at[idx] if idx < len(at) else None))
+        out.append(Header(name, decode_header_value(raw, parse), at[idx] if idx < len(at) else None))
     return out
 
 
-def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None) -> None:
-    leaves = leaf_parts(msg, doc.limits, doc.problems)
+def _walk(msg: email.message.Message, parse: Parse, raw: _RawFile | None = None) -> None:
+    leaves = leaf_parts(msg, parse)
     ctypes = [p.get_content_type() for p in leaves]
     has_html = "text/html" in ctypes
     counts: dict[str, int] = {}
@@ -273,33 +233,33 @@ def _walk(msg: email.message.Message, doc: Document, raw: _RawFile | None = None
         filename = part_filename(part, fields)
         disposition = str(fields.get("Content-Disposition") or "").split(";")[0].strip().lower()  # str(): 8-bit values are Header objects
         if ctype not in ("text/plain", "text/html") or filename or disposition == "attachment":
-            doc.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
+            parse.attachments.append(Attachment(decode_header_value(filename or ""), ctype, _payload_size(part)))
             continue
         counts[ctype] = counts.get(ctype, 0) + 1
         label = ctype if counts[ctype] == 1 else f"{ctype}#{counts[ctype]}"
-        text = _part_text(part, ctype, label, doc, fields)
+        text = _part_text(part, ctype, label, parse, fields)
         line_base = (raw.line_of(part, fields) if raw is not None else None) or 1
-        _add_body(doc, text, label, primary=ctype == "text/html" or not has_html, line_base=line_base)
+        _add_body(parse, text, label, primary=ctype == "text/html" or not has_html, line_base=line_base)
 
 
-def _part_text(part: email.message.Message, ctype: str, label: str, doc: Document, fields: Fields | None = None) -> str:
+def _part_text(part: email.message.Message, ctype: str, label: str, parse: Parse, fields: Fields | None = None) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # a broken transfer encoding: keep the raw text
         payload = None
-        doc.problems.append(("decode", f"{label}: transfer encoding could not be decoded"))
+        parse.problem("decode", f"{label}: transfer encoding could not be decoded")
     problem = transfer_problem(part, fields)
     if problem:
-        doc.problems.append(("decode", f"{label}: {problem}"))
+        parse.problem("decode", f"{label}: {problem}")
     if not isinstance(payload, bytes):
         raw = raw_payload(part)
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-    if len(payload) > doc.limits.max_part_bytes:
-        payload = cut(payload, doc.limits.max_part_bytes)
-        doc.problems.append(_part_problem(doc.limits, label))
+    if len(payload) > parse.limits.max_part_bytes:
+        payload = cut(payload, parse.limits.max_part_bytes)
+        _part_limit(parse, label)
     text, problem = decode_bytes(payload, content_charset(part, fields), ctype == "text/html")
     if problem:
-        doc.problems.append(("charset", f"{label}: {problem}; decoded with a fallback"))
+        parse.problem("charset", f"{label}: {problem}; decoded with a fallback")
     return text
 
 
@@ -320,30 +280,31 @@ def _payload_size(part: email.message.Message) -> int:
     return len(raw)
 
 
-def _add_body(doc: Document, text: str, label: str, primary: bool, line_base: int = 1) -> None:
+def _add_body(parse: Parse, text: str, label: str, primary: bool, line_base: int = 1) -> None:
     if label.startswith("text/html"):
-        html_part, links, images = parse_html(text, label, line_base, doc.limits)
-        html_part.text.primary = primary
-        doc.html_parts.append(html_part)
-        doc.bodies.append(html_part.text)
-        doc.problems.extend(html_part.problems)
-        _extend(doc, doc.links, links, "max_links", "links")
-        _extend(doc, doc.images, images, "max_images", "images")
+        html_part, links, images = parse_html(text, label, line_base, parse, primary)
+        parse.html_parts.append(html_part)
+        parse.bodies.append(html_part.text)
+        _extend(parse, parse.links, links, "max_links", "links")
+        _extend(parse, parse.images, images, "max_images", "images")
         return
     segment = Segment(label, mask_placeholders(text), text, primary=primary, line_base=line_base)
-    doc.bodies.append(segment)
+    parse.bodies.append(segment)
+    starts = None  # line starts of the part, found for its first link
     for m in _URL.finditer(segment.text):
-        if len(doc.links) >= doc.limits.max_links:
-            _extend(doc, doc.links, [None], "max_links", "links")
+        if len(parse.links) >= parse.limits.max_links:
+            _extend(parse, parse.links, [None], "max_links", "links")
             break
         url = m.group().rstrip(".,;:!?")
-        line, col = segment.locate(m.start())
-        doc.links.append(Link(url, url, label, line, col, has_placeholder(url)))
+        if starts is None:
+            starts = line_starts(segment.source)
+        line, col = segment.locate(m.start(), starts)
+        parse.links.append(Link(url, url, label, line, col, has_placeholder(url)))
 
 
-def _extend(doc: Document, into: list, items: list, limit: str, what: str) -> None:
+def _extend(parse: Parse, into: list, items: list, limit: str, what: str) -> None:
     """Add links or images up to the limit; past it, note the limit once and drop the rest."""
-    room = getattr(doc.limits, limit) - len(into)
+    room = getattr(parse.limits, limit) - len(into)
     into.extend(items[:max(room, 0)])
-    if len(items) > room and not any(p[1].endswith(f"{limit}={getattr(doc.limits, limit)})") for p in doc.problems):
-        doc.problems.append(doc.limits.problem(limit, f"more than {getattr(doc.limits, limit)} {what}; the rest were not checked"))
+    if len(items) > room:
+        parse.limit(limit, f"more than {getattr(parse.limits, limit)} {what}; the rest were not checked", once=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.message
 import re
 
+from spamlint.inputs.parse import Parse
 from spamlint.limits import Limits
 
 # A line that may be a boundary, or a Content-Type header (with folded continuation lines)
@@ -38,6 +39,7 @@ def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str,
     parts = 0
     renames: list[tuple[int, int]] = []
     problems: list[tuple[str, str]] = []
+    too_deep = False  # max_mime_depth noted already
     for m in _EVENT.finditer(b"\n" + data):
         if m.group(1) is not None:  # a `--...` line: maybe a boundary of an open level
             level, closing = _delimiter(stack[:frozen] if frozen != -1 else stack, m.group(1))
@@ -50,14 +52,16 @@ def bound_structure(data: bytes, limits: Limits) -> tuple[bytes, list[tuple[str,
                 continue
             parts += 1
             if parts > limits.max_mime_parts:
-                _note(problems, limits.problem("max_mime_parts", f"more than {limits.max_mime_parts} MIME parts; the rest was not read"))
+                problems.append(limits.problem("max_mime_parts", f"more than {limits.max_mime_parts} MIME parts; the rest was not read"))
                 return _rename(data[:m.start()], renames), problems  # m.start() + 1 - 1: the line's start
         elif frozen == -1:  # a Content-Type opening a nested level
             if len(stack) >= limits.max_mime_depth:
                 frozen = len(stack)
                 renames.append((m.start(2) - 1, m.end(2) - 1))
-                _note(problems, limits.problem("max_mime_depth", f"MIME parts nested more than "
-                                               f"{limits.max_mime_depth} deep; the deeper ones were not read"))
+                if not too_deep:
+                    too_deep = True
+                    problems.append(limits.problem("max_mime_depth", f"MIME parts nested more than "
+                                                   f"{limits.max_mime_depth} deep; the deeper ones were not read"))
             stack.append(_boundary(m.group(3)) if m.group(2).lower() == b"multipart" else None)
     return _rename(data, renames), problems
 
@@ -117,11 +121,13 @@ def _rename(data: bytes, renames: list[tuple[int, int]]) -> bytes:
     return b"".join(pieces)
 
 
-def leaf_parts(msg: email.message.Message, limits: Limits, problems: list[tuple[str, str]]) -> list[email.message.Message]:
+def leaf_parts(msg: email.message.Message, parse: Parse) -> list[email.message.Message]:
     """The non-container parts in reading order (like msg.walk()), without recursion and within limits.
 
-    Needed for Message objects given by the caller, which no raw scan has bounded.
+    Needed for Message objects given by the caller, which no raw scan has bounded; a limit
+    passed is noted in `parse` once.
     """
+    limits = parse.limits
     leaves: list[email.message.Message] = []
     todo: list[tuple[email.message.Message, int]] = [(msg, 1)]
     seen = 0
@@ -129,19 +135,14 @@ def leaf_parts(msg: email.message.Message, limits: Limits, problems: list[tuple[
         part, depth = todo.pop()
         seen += 1
         if seen > limits.max_mime_parts + 1:  # + 1: the message itself is not a part
-            _note(problems, limits.problem("max_mime_parts", f"more than {limits.max_mime_parts} MIME parts; the rest was not read"))
+            parse.limit("max_mime_parts", f"more than {limits.max_mime_parts} MIME parts; the rest was not read", once=True)
             break
         children = part.get_payload() if part.is_multipart() else None
         if not isinstance(children, list):
             leaves.append(part)
         elif depth > limits.max_mime_depth:
-            _note(problems, limits.problem("max_mime_depth", f"MIME parts nested more than "
-                                           f"{limits.max_mime_depth} deep; the deeper ones were not read"))
+            parse.limit("max_mime_depth", f"MIME parts nested more than "
+                        f"{limits.max_mime_depth} deep; the deeper ones were not read", once=True)
         else:
             todo.extend((c, depth + 1) for c in reversed(children) if isinstance(c, email.message.Message))
     return leaves
-
-
-def _note(problems: list[tuple[str, str]], problem: tuple[str, str]) -> None:
-    if problem not in problems:
-        problems.append(problem)

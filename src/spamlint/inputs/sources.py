@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Iterator
 
 from spamlint.errors import InputError
+from spamlint.inputs.kinds import EXTENSIONS
 from spamlint.limits import DEFAULT_LIMITS
 
-LINTABLE_EXTS = frozenset({".eml", ".html", ".htm", ".txt", ".msg", ".mbox", ".mail", ".xhtml"})
+# A folder walk lists the extensions the input kinds registry claims (kinds.py; a refused kind
+# too, so its error says why the file was not linted), plus files with no extension or a hash
+# for one, whose content is sniffed.
+LINTABLE_EXTS = EXTENSIONS
 _CHUNK = 1024 * 1024  # read size once a file turns out longer than its stat size
 
 

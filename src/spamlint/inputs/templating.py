@@ -13,9 +13,10 @@ from typing import Iterator
 import yaml
 
 from spamlint.errors import InputError, brief
+from spamlint.inputs.parse import Parse
 from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
-from spamlint.model.document import Document, Header
-from spamlint.text.segment import Segment
+from spamlint.model.document import Header
+from spamlint.model.segment import Segment
 
 _PLACEHOLDER = re.compile(
     r"\{\{\{.*?\}\}\}"      # Handlebars triple-stash
@@ -161,15 +162,15 @@ def template_fields(text: str, name: str, given: dict[str, str] | None = None) -
     return fields, text
 
 
-def add_template_headers(doc: Document, fields: dict[str, Field]) -> None:
-    """Give a template the subject, sender and preheader its front matter declares."""
+def add_template_headers(parse: Parse, fields: dict[str, Field]) -> None:
+    """Give a template being parsed the subject, sender and preheader its front matter declares."""
     for key, f in fields.items():
         if key == "preheader":  # inbox preview text: read like body text, shown first
-            doc.bodies.insert(0, Segment("preheader", mask_placeholders(f.value), f.value,
+            parse.bodies.insert(0, Segment("preheader", mask_placeholders(f.value), f.value,
                                          line_base=f.line, col_base=f.column))
             continue
         name = "Reply-To" if key == "reply-to" else key.capitalize()
-        doc.headers.append(Header(name, f.value, f.line))
+        parse.headers.append(Header(name, f.value, f.line))
         if key == "subject":
-            doc.subject = Segment("subject", mask_placeholders(f.value), f.value,
+            parse.subject = Segment("subject", mask_placeholders(f.value), f.value,
                                   line_base=f.line, col_base=f.column)

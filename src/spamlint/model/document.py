@@ -1,14 +1,19 @@
-"""The Document that checks see: headers, subject, visible text segments, links, images, parts."""
+"""The Document that checks see: headers, subject, visible text segments, links, images, parts.
+
+Every record here is frozen and holds tuples: once inputs/ return a Document, nothing writes into it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable, Mapping, Protocol, TypeVar
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
-from spamlint.text.segment import Segment
+from spamlint.model.segment import Segment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     """One header field, decoded, with the 1-based line it starts on (None when synthetic)."""
 
@@ -17,7 +22,7 @@ class Header:
     line: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink: target, visible anchor text and where it is."""
 
@@ -29,7 +34,7 @@ class Link:
     templated: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """An image reference in HTML."""
 
@@ -42,7 +47,7 @@ class Image:
     column: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HiddenText:
     """Text present in the HTML source that a reader does not see, and why."""
 
@@ -54,7 +59,7 @@ class HiddenText:
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A non-text MIME part: listed, never scanned as text."""
 
@@ -63,18 +68,17 @@ class Attachment:
     size: int
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class HtmlPart:
     """One HTML body: its decoded source and structural facts gathered while walking it."""
 
     part: str
     source: str
     text: Segment
-    hidden: list[HiddenText] = field(default_factory=list)
-    tag_counts: dict[str, int] = field(default_factory=dict)
-    comments: list[tuple[int, int, str]] = field(default_factory=list)
-    styles: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # limits passed while walking
+    hidden: tuple[HiddenText, ...] = ()
+    tag_counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    comments: tuple[tuple[int, int, str], ...] = ()
+    styles: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -82,35 +86,38 @@ class HtmlPart:
         return len(self.source.encode("utf-8", "surrogatepass"))
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Document:
-    """Everything the checks may look at, built once per input."""
+    """Everything the checks may look at, built once per input and never changed after.
+
+    `problems` are what parsing met (kind, text): undecodable parts, limits passed.  Facts
+    derived from the text (lower case, canonical text, sentences...) are not kept here but in
+    the per-run facts (text/facts.py), and run settings (sender domains) travel with the run.
+    """
 
     kind: str  # "message", "html" or "text"
     name: str
     raw_size: int
-    headers: list[Header] = field(default_factory=list)
+    headers: tuple[Header, ...] = ()
     subject: Segment | None = None
-    bodies: list[Segment] = field(default_factory=list)
-    html_parts: list[HtmlPart] = field(default_factory=list)
-    links: list = field(default_factory=list)
-    images: list = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    sender_domains: frozenset[str] = frozenset()  # the sender's own domains, set by the engine
-    limits: Limits = DEFAULT_LIMITS  # how much of the input was read; checks honour regex_timeout
-    _first: dict[str, Header] | None = field(default=None, repr=False, compare=False)  # header() index
-    _first_count: int = field(default=0, repr=False, compare=False)
-    # segments() by scopes, with the subject and bodies they were picked from (rules ask many times)
-    _picked: dict = field(default_factory=dict, repr=False, compare=False)
+    bodies: tuple[Segment, ...] = ()
+    html_parts: tuple[HtmlPart, ...] = ()
+    links: tuple[Link, ...] = ()
+    images: tuple[Image, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()
+    limits: Limits = DEFAULT_LIMITS  # how much of the input was read; the run's pattern timeout too
+    # header() index: the first header of each lower-cased name, built with the record
+    _first: Mapping[str, Header] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first: dict[str, Header] = {}
+        for h in self.headers:
+            first.setdefault(h.name.lower(), h)
+        object.__setattr__(self, "_first", MappingProxyType(first))  # frozen: set once, here
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""
-        if self._first is None or self._first_count != len(self.headers):
-            first: dict[str, Header] = {}
-            for h in self.headers:
-                first.setdefault(h.name.lower(), h)
-            self._first, self._first_count = first, len(self.headers)
         return self._first.get(name.lower())
 
     def header_values(self, name: str) -> list[str]:
@@ -120,26 +127,7 @@ class Document:
 
     def segments(self, scopes: tuple[str, ...]) -> list[Segment]:
         """Text segments for rule scopes: subject, body, text (text/plain), html (visible HTML text)."""
-        scopes = scopes if isinstance(scopes, tuple) else tuple(scopes)
-        bodies = tuple(self.bodies)
-        picked = self._picked.get(scopes)
-        if picked is not None and picked[0] is self.subject and picked[1] == bodies:
-            return list(picked[2])
-        out = self._pick(scopes)
-        self._picked[scopes] = (self.subject, bodies, tuple(out))
-        return out
-
-    def _pick(self, scopes: tuple[str, ...]) -> list[Segment]:
-        out: list[Segment] = []
-        if "subject" in scopes and self.subject is not None:
-            out.append(self.subject)
-        for seg in self.bodies:
-            is_html = seg.part.startswith("text/html")
-            if ("body" in scopes and seg.primary) or ("html" in scopes and is_html) or (
-                "text" in scopes and not is_html
-            ):
-                out.append(seg)
-        return out
+        return pick_segments(scopes, self.subject, self.bodies)
 
     @property
     def content_size(self) -> int:
@@ -150,3 +138,28 @@ class Document:
     def is_message(self) -> bool:
         """True for a raw MIME message, False for a bare template."""
         return self.kind == "message"
+
+
+class _Picked(Protocol):
+    part: str
+    primary: bool
+
+
+P = TypeVar("P", bound=_Picked)
+
+
+def pick_segments(scopes: Iterable[str], subject: P | None, bodies: Iterable[P]) -> list[P]:
+    """The subject and bodies a rule's scopes name: subject, body (primary bodies), text, html.
+
+    Generic over what stands for a segment, so the per-run facts pick their wrappers the same way.
+    """
+    out: list[P] = []
+    if "subject" in scopes and subject is not None:
+        out.append(subject)
+    for seg in bodies:
+        is_html = seg.part.startswith("text/html")
+        if ("body" in scopes and seg.primary) or ("html" in scopes and is_html) or (
+            "text" in scopes and not is_html
+        ):
+            out.append(seg)
+    return out

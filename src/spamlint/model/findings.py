@@ -5,20 +5,24 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-CATEGORIES: tuple[str, ...] = (
-    "risky-words",
-    "misleading-claims",
-    "all-caps",
-    "exclamation",
-    "hashbusting",
-    "hidden-content",
-    "deceptive-subject",
-    "size",
-    "images",
-    "links",
-    "structure",
-    "headers",
-)
+# The categories, in report order, each with its cap: the most points its findings add to a
+# score together.  No one family may carry a message past the threshold (5) on its own, except
+# the families that are signs of deception by themselves.
+CATEGORY_CAPS: dict[str, float] = {
+    "risky-words": 3.0,
+    "misleading-claims": 4.0,
+    "all-caps": 2.5,
+    "exclamation": 2.0,
+    "hashbusting": 4.0,
+    "hidden-content": 3.5,
+    "deceptive-subject": 3.0,
+    "size": 1.5,
+    "images": 3.0,
+    "links": 4.0,
+    "structure": 3.0,
+    "headers": 3.0,
+}
+CATEGORIES: tuple[str, ...] = tuple(CATEGORY_CAPS)
 
 
 class Severity(str, enum.Enum):

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Iterator
 
 from spamlint.text.normalize import Canonical, is_invisible
-from spamlint.text.segment import Segment
+from spamlint.text.facts import SegmentFacts
 
 _GAP = re.compile(r"(?<![^\W_])\w[ .\-_*\u00b7\u2022]\w(?![^\W_])")
 _LEET = re.compile(r"[0-9@$|!]")
@@ -29,7 +29,7 @@ def disguise(raw: str) -> str | None:
     return None
 
 
-def canonical_only(seg: Segment, loose: re.Pattern[str],
+def canonical_only(seg: SegmentFacts, loose: re.Pattern[str],
                    raw_spans: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
     """(raw start, raw end, canonical match, disguise) for loose-pattern matches absent from the raw text.
 

@@ -10,7 +10,7 @@ import re
 from itertools import chain
 from typing import Iterable
 
-from spamlint.text.segment import Segment
+from spamlint.text.facts import SegmentFacts
 
 _TOKEN = re.compile(r"\w+")
 
@@ -79,7 +79,7 @@ class PhraseIndex:
                     more |= f
         return frozenset(more)
 
-    def word_starts(self, seg: Segment) -> list[int]:
+    def word_starts(self, seg: SegmentFacts) -> list[int]:
         """Sorted offsets in seg.lower where a phrase that starts with a word can match."""
         firsts = self.first_words(seg.lower_words)
         if not firsts:
@@ -94,7 +94,7 @@ class PhraseIndex:
             return None
         return sorted(p for c in self.leads for p in offsets(text, c))
 
-    def finditer(self, pattern: re.Pattern[str], seg: Segment) -> list[re.Match[str]]:
+    def finditer(self, pattern: re.Pattern[str], seg: SegmentFacts) -> list[re.Match[str]]:
         """What pattern.finditer(seg.lower) gives, for the lower-case pattern of these phrases."""
         starts = self.word_starts(seg)
         if self.unanchored:

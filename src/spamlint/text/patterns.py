@@ -2,67 +2,48 @@
 
 A rule's pattern is data written by anyone.  `user_pattern` compiles it once (the `regex`
 module, V0 syntax) after refusing counted repeats that expand past a size limit (compiling
-`(?:x{65535}){65535}` never finishes); the returned pattern runs every search with the
-`regex_timeout` of the document being checked.  A search that runs out of time counts as no
-match and leaves a `("limit", ...)` problem on the document, which `limit-reached` reports.
-Built-in patterns need the timeout too: some are quadratic on pathological text (a run of
-"?" for exclamation-run, a long "1,000,000,..." for money-amount).  What saves time instead:
-a text lacking characters every match needs is not searched at all (prefilter.py), and
-`found` remembers answers for short texts that recur (hosts, URLs, anchor texts).
-The engine says which document is being checked with `checking(doc)` (a context variable, so
-threads linting different documents do not share it); while it does, `shared` keeps facts that
-several checks derive from the document (its web links, whether it looks like bulk mail).
+`(?:x{65535}){65535}` never finishes); every search of the returned pattern is given the
+run's `Searches`, which says how long one search may take (the document's `regex_timeout`)
+and collects the patterns that ran out of time.  Such a search counts as no match; the run
+reports the timeout through `limit-reached`.  Built-in patterns need the timeout too: some
+are quadratic on pathological text (a run of "?" for exclamation-run, a long
+"1,000,000,..." for money-amount).  What saves time instead: a text lacking characters every
+match needs is not searched at all (prefilter.py), and `found` remembers answers for short
+texts that recur across mail (hosts, URLs, anchor texts; see `UserPattern.found`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import time
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Iterator
 
 import regex
 
-from spamlint.limits import DEFAULT_LIMITS
+from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
-_DOC: contextvars.ContextVar[Any] = contextvars.ContextVar("spamlint_checking", default=None)
-_MEMO: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("spamlint_shared", default=None)
 _COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
-T = TypeVar("T")
 
 
-@contextlib.contextmanager
-def checking(doc: Any) -> Iterator[None]:
-    """Run user patterns against this document's limits while the block runs."""
-    token, memo_token = _DOC.set(doc), _MEMO.set({})
-    try:
-        yield
-    finally:
-        _MEMO.reset(memo_token)
-        _DOC.reset(token)
+class Searches:
+    """One run's pattern searches: how long each may take, and the timeouts met (each pattern once)."""
 
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self.timeout = limits.regex_timeout
+        self.problems: list[tuple[str, str]] = []  # ("limit", text) per pattern that ran out of time
 
-def shared(doc: Any, compute: Callable[[Any], T]) -> T:
-    """compute(doc), worked out once per document while the engine checks it.
-
-    Outside `checking` (a check run on its own) it is simply computed; the memo ends with the
-    block, so a document changed between runs is never answered from an earlier one.
-    """
-    memo = _MEMO.get()
-    if memo is None or _DOC.get() is not doc:
-        return compute(doc)
-    try:
-        return memo[compute]
-    except KeyError:
-        value = memo[compute] = compute(doc)
-        return value
+    def ran_out(self, pattern: str) -> None:
+        """Note that a search of `pattern` ran out of time."""
+        problem = self.limits.problem("regex_timeout", f"pattern {pattern[:50]!r} ran out of time")
+        if problem not in self.problems:
+            self.problems.append(problem)
 
 
 class UserPattern:
-    """A compiled rule pattern whose searches stop at the current document's regex_timeout."""
+    """A compiled rule pattern whose searches stop at the run's regex_timeout (see `Searches`)."""
 
     def __init__(self, compiled: regex.Pattern[str], tests: Tests = ()) -> None:
         self.compiled = compiled
@@ -71,20 +52,21 @@ class UserPattern:
         self.tests = tests  # prefilter.needles: characters without which no match is possible
         self._seen: dict[str, tuple[bool, float]] = {}  # found(): short text -> (answer, seconds it took)
 
-    def search(self, text: str, *args: Any) -> Any:
+    def search(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""
-        return self._call(self.compiled.search, text, *args)
+        return self._call(self.compiled.search, searches, text, *args)
 
-    def found(self, text: str) -> bool:
+    def found(self, text: str, searches: Searches) -> bool:
         """Whether search finds a match; False when the time runs out.
 
         Short texts (hosts, URLs, anchor texts) recur across mail, so their answers are kept
         with the time the search took, and given again only to a search allowed that long.
+        This memo is a pure function of (pattern, text), bounded (MEMO_SIZE, then cleared) and
+        holds no document: kept because link rules ask about the same hosts in every message.
         """
         if len(text) > MEMO_TEXT:
-            return self.search(text) is not None
-        doc = _DOC.get()
-        limit = _timeout(doc)
+            return self.search(text, searches) is not None
+        limit = searches.timeout
         seen = self._seen.get(text)
         if seen is not None and seen[1] < limit:
             return seen[0]
@@ -94,22 +76,22 @@ class UserPattern:
         try:
             answer = self.compiled.search(text, timeout=limit) is not None
         except TimeoutError:
-            self._note(doc)
+            searches.ran_out(self.pattern)
             return False
         if len(self._seen) >= MEMO_SIZE:
             self._seen.clear()
         self._seen[text] = (answer, time.perf_counter() - start)
         return answer
 
-    def match(self, text: str, *args: Any) -> Any:
+    def match(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex match; None when the time runs out."""
-        return self._call(self.compiled.match, text, *args)
+        return self._call(self.compiled.match, searches, text, *args)
 
-    def fullmatch(self, text: str, *args: Any) -> Any:
+    def fullmatch(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex fullmatch; None when the time runs out."""
-        return self._call(self.compiled.fullmatch, text, *args)
+        return self._call(self.compiled.fullmatch, searches, text, *args)
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
+    def finditer(self, text: str, searches: Searches, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         """Like regex finditer; stops early when one search runs out of time.
 
         One timed search per match rather than regex's finditer, whose clock keeps running
@@ -119,35 +101,28 @@ class UserPattern:
         if self.tests and cannot_match(text, self.tests):
             return
         while pos <= end:
-            m = self._timed(self.compiled.search, text, pos, end)  # the text passed the prefilter above
+            m = self._timed(self.compiled.search, searches, text, pos, end)  # the text passed the prefilter above
             if m is None:
                 return
             yield m
             pos = m.end() if m.end() > m.start() else m.end() + 1
 
-    def findall(self, text: str, *args: Any) -> list[Any]:
+    def findall(self, text: str, searches: Searches, *args: Any) -> list[Any]:
         """Like regex findall; what was found before the time ran out."""
         return [m.group() if self.compiled.groups == 0 else m.groups() if self.compiled.groups > 1 else m.group(1)
-                for m in self.finditer(text, *args)]
+                for m in self.finditer(text, searches, *args)]
 
-    def _call(self, method: Any, text: str, *args: Any) -> Any:
+    def _call(self, method: Any, searches: Searches, text: str, *args: Any) -> Any:
         if self.tests and cannot_match(text, self.tests):
             return None  # a sure "no match" needs no timed search
-        return self._timed(method, text, *args)
+        return self._timed(method, searches, text, *args)
 
-    def _timed(self, method: Any, text: str, *args: Any) -> Any:
-        doc = _DOC.get()
+    def _timed(self, method: Any, searches: Searches, text: str, *args: Any) -> Any:
         try:
-            return method(text, *args, timeout=_timeout(doc))
+            return method(text, *args, timeout=searches.timeout)
         except TimeoutError:
-            self._note(doc)
+            searches.ran_out(self.pattern)
             return None
-
-    def _note(self, doc: Any) -> None:
-        limits = doc.limits if doc is not None else DEFAULT_LIMITS
-        problem = limits.problem("regex_timeout", f"pattern {self.pattern[:50]!r} ran out of time")
-        if doc is not None and problem not in doc.problems:
-            doc.problems.append(problem)
 
 
 def user_pattern(pattern: str, flags: int = 0) -> UserPattern:
@@ -216,6 +191,3 @@ def _class_end(pattern: str, i: int) -> int:
         j += 2 if pattern[j] == "\\" else 1
     return j + 1
 
-
-def _timeout(doc: Any) -> float:
-    return (doc.limits if doc is not None else DEFAULT_LIMITS).regex_timeout

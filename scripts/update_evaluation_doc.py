@@ -3,6 +3,9 @@
 
     python scripts/update_evaluation_doc.py [--jobs N]
 
+The rules run once per file: every command shares one hit cache (.cache/evaluate.jsonl, reused
+while rules and code are unchanged, whatever the points), so the runs after the first only score.
+
 Run from anywhere; the commands run from the repository root with the corpus at
 ../shared/corpus, exactly as printed in the doc. Only the text between each
 `<!-- eval:NAME:start -->` and `<!-- eval:NAME:end -->` marker pair is replaced.
@@ -21,28 +24,29 @@ REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "evaluation.md"
 SA = "../shared/corpus/spamassassin"
 SA_HAM = [f"{SA}/easy_ham", f"{SA}/easy_ham_2", f"{SA}/hard_ham"]
-NEWSLETTERS = ["../shared/corpus/html_newsletters/real", "../shared/corpus/html_newsletters/templates"]
-# marker name -> (ham folders, spam folders)
+CACHE = ".cache/evaluate.jsonl"
+# marker name -> the evaluate options after the common ones, as pairs shown one per line
 RUNS = {
-    "spamassassin": (SA_HAM, [f"{SA}/spam", f"{SA}/spam_2"]),
-    "phishing": (SA_HAM, ["../shared/corpus/phishing_pot"]),
-    "all": (SA_HAM + NEWSLETTERS, [f"{SA}/spam", f"{SA}/spam_2", "../shared/corpus/phishing_pot"]),
+    "sources": [("--corpus", "../shared/corpus"), ("--loso", "")],
+    "spamassassin": [*(("--ham", h) for h in SA_HAM), ("--spam", f"{SA}/spam"), ("--spam", f"{SA}/spam_2")],
+    "phishing": [*(("--ham", h) for h in SA_HAM), ("--spam", "../shared/corpus/phishing_pot")],
 }
 
 
-def command(ham: list[str], spam: list[str], jobs: int) -> list[str]:
-    """The evaluate command line for these folders."""
-    args = ["spamlint", "evaluate", "--format", "markdown", "--jobs", str(jobs)]
-    return args + [a for h in ham for a in ("--ham", h)] + [a for s in spam for a in ("--spam", s)]
+def command(pairs: list[tuple[str, str]], jobs: int) -> tuple[list[str], str]:
+    """The evaluate argv for one run, and the same command as the doc shows it."""
+    head = ["spamlint", "evaluate", "--format", "markdown", "--jobs", str(jobs), "--cache", CACHE]
+    argv = head + [x for pair in pairs for x in pair if x]
+    shown = " \\\n    ".join([" ".join(head)] + [f"{a} {b}".strip() for a, b in pairs])
+    return argv, shown
 
 
 def block(name: str, jobs: int) -> str:
     """The doc block for one run: the command, then its Markdown output."""
-    ham, spam = RUNS[name]
-    argv = command(ham, spam, jobs)
+    argv, shown = command(RUNS[name], jobs)
+    (REPO / CACHE).parent.mkdir(exist_ok=True)
     out = subprocess.run([sys.executable, "-m", "spamlint", *argv[1:]], cwd=REPO, check=True,
                          capture_output=True, text=True).stdout
-    shown = " \\\n    ".join([" ".join(argv[:6])] + [f"{a} {b}" for a, b in zip(argv[6::2], argv[7::2])])
     return f"```sh\n{shown}\n```\n\n{out}\n{_stamp()}\n"
 
 

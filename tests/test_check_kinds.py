@@ -139,6 +139,18 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
      "From: a@shop.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
      "--b\nContent-Type: text/plain\n\nDear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.\n"
      "--b\nContent-Type: text/html\n\n<p>Dear member, the garden club meets on Saturday morning at the community hall to plan spring planting and compost workshops.</p>\n--b--\n"),
+    ("attachment-lure", "message", {"extensions": ["zip"], "body_pattern": r"password\W+\w+"},
+     mixed(("Content-Type: text/plain", "The password is 1234."),
+           ('Content-Type: application/zip\nContent-Disposition: attachment; filename="a.zip"', "UEsD")), None,
+     mixed(("Content-Type: text/plain", "The password is 1234."),
+           ('Content-Type: application/pdf\nContent-Disposition: attachment; filename="a.pdf"', "JVBE"))),
+    ("brand-claim", "message", {"brands": {"PayPal": ["paypal.com"]}, "speaker_words": ["support"]},
+     "From: x@mailer.example\nSubject: PayPal Support notice\n\nhi", "2:10",
+     "From: service@paypal.com\nSubject: PayPal Support notice\n\nhi"),
+    ("merge-tag", "message", {"pattern": r"\*\|[A-Z_]+\|\*"}, "From: a@shop.example\nSubject: Hi *|FNAME|*\n\nDeal.", None,
+     "From: a@shop.example\nSubject: Hi Ana\n\nDeal."),
+    ("link-shape", "links", {"pattern": "^[hH][tT]{2}[pP][sS]?:(?!//)|^(?!http)[hH][tT]{2}[pP]"},
+     '<p>See <a href="hTTp://example.org/x">this</a></p>', "1:8", '<p>See <a href="http://example.org/x">this</a></p>'),
     ("unused-suppression", "message", {}, "<p>Hi</p>\n<!-- spamlint-disable-file no-such-rule -->\n<p>x</p>", "2:1",
      "<!-- a comment -->\n<p>Hi</p>"),
 ]

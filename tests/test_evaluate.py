@@ -11,7 +11,8 @@ from click.testing import CliRunner
 import spamlint
 from spamlint.cli import main
 from spamlint.engine.rules import builtin_rules
-from spamlint.evaluation.evaluate import Sample, collect, evaluate, lint_items, rule_rates
+from spamlint.evaluation.evaluate import Sample, collect, collect_corpus, evaluate, lint_items, rule_rates, source_rows
+from spamlint.evaluation.hits import lint_hits
 from spamlint.evaluation.metrics import confusion, recall_at_fpr, roc_auc
 
 F, T = False, True
@@ -154,3 +155,67 @@ def test_corpus_slice_lints_without_errors_in_any_job_count() -> None:
     samples = lint_items(items, 5.0, jobs=2)
     assert samples == lint_items(items, 5.0, jobs=1)
     assert not [s.error for s in samples if s.error]
+
+
+def _layout(root: Path) -> Path:
+    """A corpus in the shared layout, with a folder the table does not know and a licence folder."""
+    files = {"spamassassin/easy_ham/1.eml": HAM[0], "spamassassin/spam/1.eml": SPAM[0],
+             "ham_modern/list_a/1.eml": HAM[0], "ham_modern/list_b/1.eml": HAM[1],
+             "phishing_pot/1.eml": SPAM[1], "phishing_pot/_source/x/README.eml": SPAM[1],
+             "html_newsletters/real/1.html": HAM[1], "unknown_set/1.eml": HAM[0],
+             "spamassassin/other/1.eml": HAM[0]}
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+def test_collect_corpus_labels_sources_from_the_table(tmp_path: Path) -> None:
+    items, problems = collect_corpus(_layout(tmp_path))
+    got = sorted((i.folder, i.spam, i.newsletter) for i in items)
+    assert got == [("ham_modern/list_a", F, F), ("ham_modern/list_b", F, F), ("html_newsletters/real", F, T),
+                   ("phishing_pot", T, F), ("spamassassin/easy_ham", F, F), ("spamassassin/spam", T, F)]
+    assert any("unknown_set" in p for p in problems) and any("spamassassin/other" in p for p in problems)
+
+
+def test_source_rows_measure_each_source_against_the_pooled_other_class() -> None:
+    folders = ["h1"] * 100 + ["h2"] * 2 + ["s1"] * 4 + ["s2"] * 2
+    spam = [F] * 102 + [T] * 6
+    scores = list(range(100)) + [200, 0] + [150, 99.5, 1, 250] + [-1, -2]
+    rows = {r.folder: r for r in source_rows(folders, spam, scores, 100.0)}
+    assert (rows["h2"].failed, rows["s1"].failed, rows["s2"].failed) == (1, 2, 0)
+    # one of 102 ham (the 200) may fail: the cut lies just above the next ham (99), at 99.5: 3 of s1 fail
+    assert rows["s1"].recall == pytest.approx(0.75) and rows["h1"].recall is None
+    # s1 against 102 ham: 150 beats 101, 99.5 beats 101, 1 beats the two 0s and ties 1, 250 beats all
+    assert rows["s2"].auc == pytest.approx(0.0) and rows["s1"].auc == pytest.approx((101 + 101 + 2.5 + 102) / 408)
+    # h2 (200, 0) against all 6 spam: only 250 is above 200; 150, 99.5, 1 and 250 are above 0
+    assert rows["h2"].auc == pytest.approx(5 / 12)
+
+
+def test_cli_corpus_per_source_and_leave_one_out(tmp_path: Path) -> None:
+    root = _layout(tmp_path / "corpus")
+    cache = tmp_path / "hits.jsonl"
+    args = ["evaluate", "--corpus", str(root), "--format", "json", "--cache", str(cache), "--loso"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [f["folder"] for f in data["folders"]] == [
+        "spamassassin/easy_ham", "spamassassin/spam", "phishing_pot", "html_newsletters/real",
+        "ham_modern/list_a", "ham_modern/list_b"]
+    assert [f["folder"] for f in data["leave_one_source_out"]] == [f["folder"] for f in data["folders"]]
+    assert "unknown_set" in result.stderr and cache.is_file()
+    again = CliRunner().invoke(main, args)
+    assert json.loads(again.stdout) == data  # from the cache, the same figures
+    text = CliRunner().invoke(main, ["evaluate", "--corpus", str(root), "--loso"]).stdout
+    assert "left-out source" in text and "recall at 1% FPR" in text
+
+
+def test_cache_is_ignored_when_rules_change(tmp_path: Path) -> None:
+    root = _layout(tmp_path / "corpus")
+    items, _ = collect_corpus(root)
+    cache = tmp_path / "hits.jsonl"
+    rules = builtin_rules()
+    first = lint_hits(items, rules, cache=cache)
+    assert lint_hits(items, rules, cache=cache) == first
+    fewer = [r for r in rules if r.id != "exclamation-subject"]
+    assert all("exclamation-subject" not in dict(v.hits) for v in lint_hits(items, fewer, cache=cache))

@@ -8,11 +8,12 @@ import pytest
 import regex
 
 from spamlint.checks import disguise, hashbusting
+from spamlint.model.segment import Segment
+from spamlint.text import normalize
+from spamlint.text.facts import SegmentFacts
 from spamlint.text.index import PhraseIndex
 from spamlint.text.normalize import _GAP_CORE, _GAPPED, line_windows, tokens, word_windows
-from spamlint.text.facts import SegmentFacts
-from spamlint.model.segment import Segment
-from spamlint.text.words import phrase_pattern
+from spamlint.text.words import _plain_phrase_pattern, phrase_pattern
 
 TEXTS = [
     "",
@@ -101,3 +102,34 @@ def test_nonsense_hints_start_the_same_runs(text: str) -> None:
 
 def test_no_foreign_letter_before_greek() -> None:
     assert not [c for c in map(chr, range(0x370)) if hashbusting._FOREIGN.match(c)]
+
+
+# drifts the property tests (test_fast_path_properties.py) found between a fast path and its plain definition
+@pytest.mark.parametrize(("raw", "text"), [
+    ("Big $.a.l.e today", "Big sale today"),  # the gap pre-scan took no $ or @ for a spread-out letter
+    ("Big 5.a.l.e today", "Big sale today"),
+    ("pay @.b.c.d now", "pay abcd now"),
+    ("\u0558!free", "\u0558ifree"),  # a letter newer than the stdlib's Unicode tables (the regex module knows it)
+])
+def test_canonical_drifts(raw: str, text: str) -> None:
+    assert normalize.canonical(raw).text == normalize._plain_canonical(raw).text == text
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("send c.@.$.h now", [(5, 12)]),  # the punctuation hint took no $ or @ for a letter
+    ("send c.@.$.h n\u00f6w", [(5, 12)]),
+    ("f r e_x", [(0, 5)]),  # the space hint refused a run before "_", which the pattern takes
+])
+def test_gapped_word_drifts(text: str, spans: list[tuple[int, int]]) -> None:
+    assert list(hashbusting.GappedWordCheck._candidates(text)) == hashbusting._plain_candidates(text) == spans
+
+
+def test_loose_phrase_pattern_prefers_the_longest_phrase() -> None:
+    # the trie tried "i" before "l", so "ai" won over the longer "al." that [il] also matches
+    assert [m.group() for m in phrase_pattern(["ai", "al."], loose=True, lowered=True).finditer("ai. x")] == ["ai."]
+
+
+def test_lowered_pattern_with_an_empty_phrase_matches_where_the_plain_one_does() -> None:
+    pattern = phrase_pattern(["free", " "], lowered=True)
+    assert [m.span() for m in pattern.finditer(" x")] == [m.span() for m in _plain_phrase_pattern(
+        ["free", " "], lowered=True).finditer(" x")] == [(0, 0)]

@@ -1,4 +1,4 @@
-"""The points fitter: rule-file rewriting byte-for-byte, bounds, the constrained fit, the script end to end."""
+"""The points fitter: rule-file rewriting byte-for-byte, bounds, the logistic fit, the script end to end."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from spamlint.engine.rules import builtin_rules
-from spamlint.evaluation.evaluate import collect, lint_items, unit_rules
-from spamlint.evaluation.fitting import (
+from spamlint.evaluation.corpus import collect_corpus
+from spamlint.evaluation.fitting import Limits, build_problem, replace_points, upper_bound
+from spamlint.evaluation.hits import lint_hits
+from spamlint.evaluation.logistic import (
     STEP,
-    Example,
     FitConfig,
-    Limits,
-    Model,
+    Problem,
+    constraints_met,
+    example_weights,
     fit,
-    fold_of,
-    objective,
-    replace_points,
+    fit_continuous,
+    leave_one_out,
+    messages,
     scores,
-    upper_bound,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,7 +60,7 @@ def test_write_points_keeps_real_rule_files_byte_for_byte(tmp_path: Path) -> Non
     for r in rules:
         shutil.copy(REPO / "rules" / f"{r.id}.yaml", tmp_path)
     steps = [(i % 30) + 1 for i in range(len(rules))]
-    assert fit_points.write_points(rules, steps, tmp_path)[1] == []
+    assert fit_points.write_points(rules, [q * STEP for q in steps], tmp_path)[1] == []
     for r, q in zip(rules, steps):
         old = (REPO / "rules" / f"{r.id}.yaml").read_bytes().splitlines(keepends=True)
         new = (tmp_path / f"{r.id}.yaml").read_bytes().splitlines(keepends=True)
@@ -79,7 +81,7 @@ BOUND_CASES = [("pattern", {}, 4.0, 4.0), ("phrases", PHRASES, 4.0, 1.0), ("phra
 def test_write_points_reports_a_missing_file_and_goes_on(tmp_path: Path) -> None:
     rules = [r for r in builtin_rules() if r.points > 0][:2]
     shutil.copy(REPO / "rules" / f"{rules[1].id}.yaml", tmp_path)
-    written, problems = fit_points.write_points(rules, [1, 49], tmp_path)
+    written, problems = fit_points.write_points(rules, [0.1, 4.9], tmp_path)
     assert written == [tmp_path / f"{rules[1].id}.yaml"] and len(problems) == 1 and rules[0].id in problems[0]
 
 
@@ -88,91 +90,135 @@ def test_upper_bound(check: str, options: dict, cap: float, expected: float) -> 
     assert upper_bound(check, options, cap, LIMITS) == expected
 
 
-def _toy() -> tuple[list[Example], Model]:
-    """Rule 0 (category cap 3) and rule 2 mark spam, but both also hit one protected newsletter;
-    rule 1 fires on ham only."""
-    spam = [Example(((0, 1.0), (2, 1.0)), "spam", True) for _ in range(20)]
-    mixed = [Example(((1, 1.0),), "ham", False) for _ in range(20)]
-    ham = [Example((), "ham", False) for _ in range(20)]
-    news = [Example(((0, 1.0), (2, 1.0)), "newsletters", False, protected=True)]
-    return spam + mixed + ham + news, Model(categories=(0, 1, 1), caps=(3.0, 4.0), lower=(1, 1, 1), upper=(30, 40, 40))
+def _problem(rows: list[tuple[tuple[float, ...], bool, str]], categories: tuple[int, ...] = (0, 1, 1),
+             caps: tuple[float, ...] = (3.0, 4.0), upper: float = 4.0, newsletter: str = "news") -> Problem:
+    """A hand-made fit input: rows of (hit weights per rule, spam?, source)."""
+    n = len(rows[0][0])
+    x = np.array([r[0] for r in rows], dtype=float)
+    source = np.array([r[2] for r in rows], dtype=object)
+    return Problem(tuple(f"r{i}" for i in range(n)), np.array(categories), np.array(caps), np.full(n, 0.1),
+                   np.full(n, upper), np.ones(n), x, np.array([r[1] for r in rows]),
+                   source == newsletter, np.zeros(len(rows), dtype=bool), source)
 
 
-def test_fit_keeps_protected_mail_below_the_margin_and_bounds() -> None:
-    examples, model = _toy()
-    cfg = FitConfig(threshold=5.0, protect_margin=0.5, group_weights={"newsletters": 0.01})
-    steps = fit(examples, model, [10, 10, 10], cfg)
-    assert all(lo <= q <= hi for q, lo, hi in zip(steps, model.lower, model.upper))
-    news_score = scores(examples[-1:], model, steps)[0]
-    assert news_score < 4.5 and news_score >= 4.0  # uses the room, never crosses the margin
-    assert steps[1] == model.lower[1]  # a rule that only hits ham gets the floor
-    assert objective(examples, model, steps, cfg) < objective(examples, model, [10, 10, 10], cfg)
-    assert fit(examples, model, [10, 10, 10], cfg) == steps  # deterministic
+def _toy() -> Problem:
+    """r0 and r2 mark spam (r0 also hits a newsletter); r1 fires on ham of a large source only."""
+    rows = [((1.0, 0.0, 1.0), True, "spam") for _ in range(20)]
+    rows += [((0.0, 1.0, 0.0), False, "big-ham") for _ in range(200)] + [((0.0,) * 3, False, "big-ham")] * 200
+    rows += [((0.0,) * 3, False, "small-ham")] * 5 + [((1.0, 0.0, 0.0), False, "news")]
+    return _problem(rows)
 
 
-def test_fit_repairs_a_start_that_breaks_the_constraint() -> None:
-    examples, model = _toy()
-    steps = fit(examples, model, [30, 1, 40], FitConfig())
-    assert scores(examples[-1:], model, steps)[0] < 4.5
+def test_fit_respects_bounds_grid_and_constraints() -> None:
+    problem, cfg = _toy(), FitConfig()
+    points, scale = fit(problem, cfg)
+    assert np.all(points >= problem.lower - 1e-9) and np.all(points <= problem.upper + 1e-9)
+    assert np.allclose(points / STEP, np.round(points / STEP))  # readable: multiples of 0.1
+    assert points[1] == pytest.approx(0.1)  # a rule that only hits ham stays at the floor
+    assert points[0] + points[2] > 3.0 and points[2] > points[0]  # the separating rules earn weight
+    assert constraints_met(problem, points, np.arange(len(problem.spam)), cfg)
+    assert scores(problem, points)[-1] < cfg.threshold  # the newsletter passes
+    assert 0 < scale <= 2.0
+    again, _ = fit(problem, cfg)
+    assert np.array_equal(points, again)  # deterministic
 
 
-def test_fold_of_is_stable_and_spread() -> None:
-    folds = [fold_of(f"ham/{i:05d}.eml", 5) for i in range(500)]
-    assert folds == [fold_of(f"ham/{i:05d}.eml", 5) for i in range(500)]
-    assert all(60 <= folds.count(f) <= 140 for f in range(5))
+def test_category_cap_bounds_the_score() -> None:
+    problem = _problem([((1.0, 1.0, 0.0), True, "spam"), ((0.0, 0.0, 0.0), False, "ham")], categories=(0, 0, 1),
+                       caps=(1.5, 4.0))
+    assert scores(problem, np.array([4.0, 4.0, 4.0]))[0] == pytest.approx(1.5)
 
 
-def _write_corpus(root: Path) -> dict[str, Path]:
+def test_sources_weigh_equally_whatever_their_size() -> None:
+    """A rule firing on a small ham source is held down as hard as one firing on a large source."""
+    rows = [((1.0, 1.0, 0.0), True, "spam")] * 50
+    rows += [((1.0, 0.0, 0.0), False, "large")] * 20 + [((0.0, 0.0, 0.0), False, "large")] * 1980
+    rows += [((0.0, 1.0, 0.0), False, "small")] * 2 + [((0.0, 0.0, 0.0), False, "small")] * 18
+    problem = _problem(rows, categories=(0, 1, 1), newsletter="none")
+    p = fit_continuous(problem, np.arange(len(rows)), FitConfig())
+    assert p[1] < p[0]  # fires on 10% of the small source vs 1% of the large one
+
+
+def test_a_newsletter_is_never_failed_by_the_fit() -> None:
+    rows = [((3.0, 3.0, 0.0), True, "spam")] * 30 + [((0.0,) * 3, False, "ham")] * 30
+    rows += [((3.0, 3.0, 0.0), False, "news")]  # looks exactly like the spam
+    problem = _problem(rows, caps=(9.0, 9.0), upper=3.0)
+    points, _ = fit(problem, FitConfig())
+    assert scores(problem, points)[-1] < 5.0
+
+
+def test_leave_one_out_fits_without_the_source() -> None:
+    problem = _toy()
+    held = leave_one_out(problem, FitConfig(), ["spam"])
+    # without any spam to learn from, nothing pushes points up: every message passes
+    assert np.all(held["spam"][problem.spam[messages(problem)]] < 5.0)
+    assert held["spam"].shape == (len(messages(problem)),)
+
+
+def _write_corpus(root: Path) -> Path:
+    """A corpus in the shared layout: SpamAssassin ham and spam, a newsletter, phishing."""
     texts = {
-        "ham": [b"Subject: lunch\n\nShall we meet for lunch on Tuesday?\n", b"Subject: notes\n\nMinutes attached.\n"],
-        "newsletters": [b"<html><body><h1>News</h1><p>Our club met on Monday.</p></body></html>\n"],
-        "spam": [b"Subject: FREE CASH!!!\n\nBuy now, free cash bonus, act now, claim your prize!!!\n"],
-        "phishing": [b"Subject: Account suspended\n\nVerify within 24 hours: <a href='http://192.0.2.7/'>click here</a>\n"],
+        "spamassassin/easy_ham": [b"Subject: lunch\n\nShall we meet for lunch on Tuesday?\n",
+                                  b"Subject: notes\n\nMinutes attached.\n"],
+        "html_newsletters/real": [b"<html><body><h1>News</h1><p>Our club met on Monday.</p></body></html>\n"],
+        "spamassassin/spam": [b"Subject: FREE CASH!!!\n\nBuy now, free cash bonus, act now, claim your prize!!!\n"],
+        "phishing_pot": [b"Subject: Account suspended\nX-Spam-Flag: YES\n\n"
+                         b"Verify within 24 hours: <a href='http://192.0.2.7/'>click here</a>\n"],
     }
-    for group, items in texts.items():
-        (root / group).mkdir()
+    for folder, items in texts.items():
+        (root / folder).mkdir(parents=True)
         for i, text in enumerate(items):
-            (root / group / f"{i}.eml").write_bytes(text)
-    return {g: root / g for g in texts}
+            (root / folder / f"{i}.eml").write_bytes(text)
+    return root
 
 
-def test_model_scores_match_the_engine(tmp_path: Path) -> None:
-    folders = _write_corpus(tmp_path)
-    rules = tuple(r for r in builtin_rules() if r.points > 0)
-    items = collect([str(folders["ham"])], [str(folders["spam"]), str(folders["phishing"])])
-    real = lint_items(items, 5.0)
-    unit = lint_items(items, 5.0, rules=unit_rules(rules))
-    index = {r.id: i for i, r in enumerate(rules)}
-    examples = [Example(tuple((index[rid], w) for rid, w in s.hits), "x", s.spam) for s in unit]
-    model = fit_points.build_model(rules, LIMITS)
-    fitted = scores(examples, model, [round(r.points / STEP) for r in rules])
-    assert fitted == pytest.approx([s.score for s in real], abs=0.05)
-    assert max(s.score for s in real) > 0
+def test_problem_scores_match_the_engine(tmp_path: Path) -> None:
+    import spamlint
+    items, _ = collect_corpus(_write_corpus(tmp_path / "corpus"))
+    rules = builtin_rules()
+    problem = build_problem(lint_hits(items, rules), rules, Limits(), min_support=0)
+    current = np.array([r.points for r in rules if r.enabled and r.points > 0])
+    expected = [spamlint.lint(item.source.path).score for item in items]
+    assert scores(problem, current, messages(problem)) == pytest.approx(expected, abs=0.011)
+    assert max(expected) > 0
+    twins = problem.x[problem.twin]
+    header_rules = [i for i, r in enumerate(problem.rules) if set(next(x for x in rules if x.id == r).scope)
+                    <= {"headers", "message"}]
+    assert not twins[:, header_rules].any()  # a twin is its message as a template: no header rules
 
 
 def test_script_end_to_end_writes_only_points_and_is_idempotent(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    folders = _write_corpus(tmp_path)
+    corpus = _write_corpus(tmp_path / "corpus")
     rules_dir = tmp_path / "rules"
     shutil.copytree(REPO / "rules", rules_dir)
     before = {p.name: p.read_bytes() for p in rules_dir.glob("*.yaml")}
-    args = [a for g, p in folders.items() for a in (f"--{g}", str(p))]
-    args += ["--folds", "2", "--jobs", "1", "--min-support", "1", "--write", "--rules-dir", str(rules_dir)]
+    args = ["--corpus", str(corpus), "--jobs", "1", "--min-support", "1", "--cache", str(tmp_path / "c.jsonl"),
+            "--write", "--rules-dir", str(rules_dir), "--loso"]
     assert fit_points.main(args) == 0
     out = capsys.readouterr().out
-    assert "SpamAssassin AUC" in out and "newsletters failed" in out and "wrote" in out
+    assert "phishing_pot (spam)" in out and "leave-one-out" in out and "wrote" in out
     for p in rules_dir.glob("*.yaml"):
         old, new = before[p.name].splitlines(), p.read_bytes().splitlines()
         assert len(old) == len(new) and all(a.startswith(b"points:") for a, b in zip(old, new) if a != b)
-    assert fit_points.main(args) == 0
+    assert (tmp_path / "c.jsonl").is_file()
+    assert fit_points.main(args) == 0  # the second run reads the cache
     assert "wrote" not in capsys.readouterr().out  # a refit of what it wrote changes nothing
 
 
-def test_template_twins_drop_header_and_mime_rules_and_keep_the_fold() -> None:
-    by_id = {r.id: r for r in builtin_rules()}
-    rules = [by_id["missing-date"], by_id["risky-words"], by_id["html-only"], by_id["shortened-link"]]
-    examples = [Example(((0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)), "spam", True),
-                Example(((1, 1.0),), "newsletters", False, protected=True)]
-    twins, folds = fit_points.template_twins(rules, examples, [3, 4])
-    assert [(t.hits, t.group, t.spam) for t in twins] == [(((1, 1.0), (3, 1.0)), "spam-template", True)]
-    assert folds == [3]
+@pytest.mark.parametrize(("by_set", "expected"), [
+    # by set: the two spam sets share the spam class equally, and a's three sources share a's half
+    (True, {"a/1": 1 / 6, "a/2": 1 / 6, "a/3": 1 / 6, "b": 1 / 2}),
+    # by source: each of the four spam sources a quarter, however they group into sets
+    (False, {"a/1": 1 / 4, "a/2": 1 / 4, "a/3": 1 / 4, "b": 1 / 4}),
+])
+def test_spam_weight_is_shared_by_set_then_source(by_set: bool, expected: dict[str, float]) -> None:
+    rows = [((1.0, 0.0, 0.0), True, s) for s in ("a/1", "a/2", "a/2", "a/3", "b", "b", "b")]
+    rows += [((0.0, 1.0, 0.0), False, "ham")]
+    problem = _problem(rows)
+    w = example_weights(problem, np.arange(len(rows)), FitConfig(by_set=by_set))
+    per_source: dict[str, float] = {}
+    for (_, spam, source), weight in zip(rows, w):
+        if spam:
+            per_source[source] = per_source.get(source, 0.0) + weight
+    assert per_source == pytest.approx(expected)

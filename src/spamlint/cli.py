@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, NoReturn
+from typing import TYPE_CHECKING, Iterable, NoReturn, Sequence
 
 import click
 
@@ -19,6 +20,11 @@ from spamlint.formatters import FORMATTERS, format_statistics
 from spamlint.formatters.escape import clean
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from spamlint.engine.rules import Rule
+    from spamlint.evaluation.evaluate import FolderRow
+    from spamlint.evaluation.hits import HitVector
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
@@ -177,7 +183,8 @@ def rules_cmd(rule_id: str | None) -> None:
 
 
 def _describe(rule) -> str:
-    lines = [f"{rule.id}  ({rule.category}, {rule.points:g} points, {rule.severity.value}, check {rule.check_name})",
+    language = f", language {rule.language}" if rule.language else ""
+    lines = [f"{rule.id}  ({rule.category}, {rule.points:g} points, {rule.severity.value}, check {rule.check_name}{language})",
              "", "Why:", _indent(rule.why), "", "Fix:", _indent(rule.fix), "", "Hits:"]
     lines += [_indent(e.rstrip()) + "\n" for e in rule.examples_hit]
     lines += ["Does not hit:"] + [_indent(e.rstrip()) + "\n" for e in rule.examples_miss]
@@ -191,20 +198,44 @@ def _indent(text: str) -> str:
 @main.command("evaluate")
 @click.option("--ham", "ham", multiple=True, metavar="DIR", help="folder or file of legitimate mail (repeatable)")
 @click.option("--spam", "spam", multiple=True, metavar="DIR", help="folder or file of spam (repeatable)")
+@click.option("--corpus", "corpus", multiple=True, metavar="DIR",
+              help="corpus folder laid out like ../shared/corpus: labels and sources from the evaluation's table")
+@click.option("--loso", is_flag=True, help="also fit points without each source and measure on it (needs numpy)")
+@click.option("--cache", metavar="FILE", help="keep per-file rule hits here; unchanged files are not linted again")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="worker processes")
-def evaluate_cmd(ham: tuple[str, ...], spam: tuple[str, ...], fmt: str, threshold: float, jobs: int) -> None:
-    """Score labelled corpora: ROC AUC, recall at low false-positive rates, per-rule hit rates."""
-    from spamlint.evaluation.evaluate import collect, evaluate, lint_items
+def evaluate_cmd(ham: tuple[str, ...], spam: tuple[str, ...], corpus: tuple[str, ...], loso: bool,
+                 cache: str | None, fmt: str, threshold: float, jobs: int) -> None:
+    """Score labelled corpora: ROC AUC, recall at low false-positive rates, per source and per rule."""
+    from spamlint.evaluation.evaluate import collect, collect_corpus, evaluate, to_samples
+    from spamlint.evaluation.hits import lint_hits
     from spamlint.evaluation.report import EVAL_FORMATS  # imported here: only this command needs them
     rules = _engine().rules
     items = collect(list(ham), list(spam))
+    for root in corpus:
+        found, problems = collect_corpus(root)
+        items += found
+        for problem in problems:
+            click.echo(f"spamlint: {problem}", err=True)
     if not items:
-        click.echo("spamlint: evaluate needs messages: give --ham and --spam folders", err=True)
+        click.echo("spamlint: evaluate needs messages: give --corpus, or --ham and --spam folders", err=True)
         sys.exit(EXIT_ERROR)
-    samples = lint_items(items, threshold, jobs=jobs)
-    result = evaluate(samples, threshold, rules)
+    vectors = lint_hits(items, rules, jobs=jobs, cache=cache)
+    result = evaluate(to_samples(vectors, rules), threshold, rules)
+    if loso:
+        result = dataclasses.replace(result, loso=tuple(_loso(vectors, rules, threshold)))
     for _, error in result.errors:  # unreadable inputs are counted, shown and left out of the metrics
         click.echo(f"spamlint: {error}", err=True)
     click.echo(EVAL_FORMATS[fmt](result), nl=False)
+
+
+def _loso(vectors: Sequence[HitVector], rules: Sequence[Rule], threshold: float) -> list[FolderRow]:
+    """Leave-one-source-out rows, or a one-line error when the fit's numpy is missing."""
+    try:
+        from spamlint.evaluation.logistic import FitConfig
+        from spamlint.evaluation.loso import loso_rows
+    except ImportError as exc:  # numpy is an extra: pip install 'spamlint[fit]'
+        click.echo(f"spamlint: --loso needs numpy ({exc}); install spamlint[fit]", err=True)
+        sys.exit(EXIT_ERROR)
+    return loso_rows(vectors, rules, FitConfig(threshold=threshold))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from spamlint.checks.attachments import AttachmentLureCheck
 from spamlint.checks.base import Check, Option
+from spamlint.checks.brand import BrandClaimCheck
 from spamlint.checks.caps import AllCapsCheck, CapsWordsCheck
 from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
 from spamlint.checks.exclamation import ExclamationCheck
@@ -16,6 +18,8 @@ from spamlint.checks.headers import (
 from spamlint.checks.hidden import HiddenTextCheck
 from spamlint.checks.images import AltTextCheck, ImageAreaCheck, ImageOnlyCheck, MissingAltCheck
 from spamlint.checks.links import AnchorMismatchCheck, LinkDomainsCheck, LinkPatternCheck
+from spamlint.checks.linkshape import LinkShapeCheck
+from spamlint.checks.mergetags import MergeTagCheck
 from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
@@ -41,15 +45,15 @@ CHECKS: dict[str, type[Check]] = {
         PhrasesCheck, PhraseDensityCheck, PatternCheck, AllCapsCheck, CapsWordsCheck, ExclamationCheck,
         GappedWordCheck, DisguisedWordCheck, NonsenseCheck, MixedScriptCheck, MojibakeCheck,
         # links, images, HTML
-        LinkPatternCheck, AnchorMismatchCheck, LinkDomainsCheck, LookalikeDomainCheck,
+        LinkPatternCheck, LinkShapeCheck, AnchorMismatchCheck, LinkDomainsCheck, LookalikeDomainCheck,
         ImageOnlyCheck, ImageAreaCheck, MissingAltCheck, AltTextCheck, ImageHostCheck,
         HiddenTextCheck, HtmlTagsCheck, HtmlSkeletonCheck, HtmlSourcePatternCheck, HtmlSizeCheck, ClippedLinkCheck,
         # headers and the subject line
         MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
-        SenderDomainCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck,
+        SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck,
         # the message as a whole
         SizeCheck, HtmlOnlyCheck, EmptyBodyCheck, AlternativesDifferCheck, AttachmentCheck,
-        ParseProblemCheck,
+        AttachmentLureCheck, MergeTagCheck, ParseProblemCheck,
     )
 }
 

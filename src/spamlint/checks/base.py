@@ -14,7 +14,7 @@ from spamlint.text.facts import Context
 class Option:
     """One option a check accepts: its type name, default and a one-line description."""
 
-    kind: str  # "int", "float", "str", "bool", "list", "weights", "choice"
+    kind: str  # "int", "float", "str", "bool", "list", "weights", "choice", "table" (name -> list)
     default: Any = None
     doc: str = ""
     choices: tuple[str, ...] = ()
@@ -37,6 +37,9 @@ class Check:
     looks_at: ClassVar[tuple[str, ...]] = ()
     max_hits: ClassVar[int | None] = None  # hits a rule of this kind reports unless it says; None: all
     options: ClassVar[dict[str, Option]] = {}
+    # checks that honour a rule's `language:` field say so; the loader refuses it for the rest
+    by_language: ClassVar[bool] = False
+    language: str | None = None  # set by the loader from the rule's `language:` field
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.opts = options

@@ -65,19 +65,52 @@ def looks_random(token: str) -> bool:
     """True for a letter string unlike any word: no vowels, long consonant runs, three of q x z j.
 
     Capitalised acronyms and camelCase names are never random; callers pass pure ASCII letters.
+    Technical text is not random either: hex values (ffffffffffffffda), stretched letters
+    (Rrrrriiight), the alphabet in order; nor are long compounds whose consonant runs are
+    made of pairs that European languages join (German "Verschuldungsstruktur": n-g-s-s-t-r).
     """
-    if token.isupper() or not (token.islower() or token[1:].islower()):
+    if token.isupper() or not (token.islower() or token[1:].islower()) or _technical(token.lower()):
         return False
     vowels = sum(c in _VOWELS for c in token)
     if vowels == 0:
         return len(token) >= 6
     run = best = 0
-    for c in token:
+    for c in _CLUSTERS.sub("C", token.lower()):
         run = 0 if c in _VOWELS else run + 1
         best = max(best, run)
     if best >= 6 or (best >= 5 and len(token) >= 10 and vowels / len(token) < 0.2):
-        return True
+        return not _pronounceable(token.lower())
     return len(_RARE.intersection(token.lower())) >= 3
+
+
+# letter groups that stand for one sound, so "durchschnittlich" has no six-consonant run
+_CLUSTERS = re.compile(r"sch|ch|ck|ph|th|sh")
+_HEX = frozenset("abcdef")
+_STRETCH = re.compile(r"([a-z])\1{3}")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+# consonant pairs common inside and between the syllables of English, German, Dutch and the
+# Romance languages; random letters soon pair two that no word joins (x-k, n-b, t-j, q-w)
+_COMMON_PAIRS = frozenset("""
+    bl br bs bt ch ck cl cr cs ct dl dr ds dt dw fl fr fs ft ff fn gh gl gn gr gs gt hl hm hn hr hs ht hw
+    kl kn kr ks kt lb lc ld lf lg lh lk ll lm ln lp ls lt lv lz mb mm mn mp ms mt nc nd nf ng nh nk nl nn
+    nr ns nt nv nw nz pf ph pl pp pr ps pt rb rc rd rf rg rh rk rl rm rn rp rr rs rt rv rw rz sb sc sd sf
+    sg sh sk sl sm sn sp ss st sw sz th tl tm tn tr ts tt tw tz vr wn wr ws wt zt zw
+""".split())
+_CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xz]{4,}")
+
+
+def _pronounceable(lower: str) -> bool:
+    """True when every long consonant run of a word is made of commonly joined pairs."""
+    return all(all(run[i:i + 2] in _COMMON_PAIRS for i in range(len(run) - 1))
+               for run in _CONSONANT_RUN.findall(lower))
+
+
+def _technical(lower: str) -> bool:
+    """A lower-case token that is a hex value, a stretched word or a stretch of the alphabet."""
+    return (set(lower) <= _HEX or _STRETCH.search(lower) is not None
+            or (len(lower) >= 6 and lower in _ALPHABET))
 
 
 class NonsenseCheck(Check):
@@ -124,6 +157,11 @@ def _random_tokens(text: str) -> list[tuple[int, int]]:
         if m is not None and looks_random(m.group()):
             out.append(m.span())
     return out
+
+
+def _plain_random_tokens(text: str) -> list[tuple[int, int]]:
+    """_random_tokens written plainly: every token, judged: the reference it must equal."""
+    return [m.span() for m in _TOKEN.finditer(text) if looks_random(m.group())]
 
 
 def _hinted_runs(text: str) -> Iterator[int]:

@@ -11,37 +11,43 @@ from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
-from spamlint.text.normalize import _merge, word_windows
+from spamlint.text.normalize import ANY_LETTER, GAP_SYMBOLS, LEET, _merge, char_class, word_windows
 
-# letters (or leet digits) in three or more groups of at most three, joined by one or two separator marks
+# the marks that may break up a word here: wider than the canonical text's gap marks, and up to
+# two of them between groups of up to three letters
+_PUNCT_MARKS = ".-_*|!:\u2022\u00b7~+/\\'^,"
+_MARKS = char_class(_PUNCT_MARKS)
+_LETTER = rf"[\p{{L}}0-9{char_class(GAP_SYMBOLS)}]"  # a letter, a digit, or a symbol that reads as one
+# letters (or leet digits) in three or more groups of at most three, joined by one or two marks
 _PUNCT_GAPPED = regex.compile(
-    r"(?<![\p{L}\p{N}])[\p{L}0-9@$]{1,3}(?:[.\-_*|!:\u2022\u00b7~+/\\'^,]{1,2}[\p{L}0-9@$]{1,3}){2,20}"
-    r"(?![\p{L}\p{N}])"
+    rf"(?<![\p{{L}}\p{{N}}]){_LETTER}{{1,3}}(?:[{_MARKS}]{{1,2}}{_LETTER}{{1,3}}){{2,20}}(?![\p{{L}}\p{{N}}])"
 )
 # single letters separated by single spaces: "f r e e"
-_SPACE_GAPPED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:[ \u00a0]\p{L}){2,30}(?![\p{L}\p{N}])")
-# cheap necessary conditions (stdlib re): two separators around a short group; three spaced letters.
-# The first separator is written [..][..]? rather than [..]{1,2}: the same matches, but a pattern
-# that starts with a plain character class lets the engine skip ahead to the next candidate
-_PUNCT_HINT = re.compile(r"[.\-_*|!:\u2022\u00b7~+/\\'^,][.\-_*|!:\u2022\u00b7~+/\\'^,]?[^\W_]{1,3}[.\-_*|!:\u2022\u00b7~+/\\'^,]")
-_SPACE_HINT = re.compile(r"[ \u00a0][^\W\d_][ \u00a0][^\W\d_](?!\w)")  # starts at a space: quick to scan
-# in ASCII text the space hint is sought in the text's shape (a letter, 0 other word character,
-# . anything else): a pattern that starts with a fixed string is found far faster
-_SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isalnum() or chr(i) == "_"
-                        else chr(i) if chr(i) == " " else "." for i in range(128)})
+_SPACES = " \u00a0"
+_SPACE_GAPPED = regex.compile(rf"(?<![\p{{L}}\p{{N}}])\p{{L}}(?:[{_SPACES}]\p{{L}}){{2,30}}(?![\p{{L}}\p{{N}}])")
+# cheap necessary conditions (stdlib re): two marks around a short group; three spaced letters,
+# the last not before a letter or digit.  The first mark is written [..][..]? rather than
+# [..]{1,2}: the same matches, but a pattern that starts with a plain character class lets the
+# engine skip ahead to the next candidate.  Any non-ASCII character may be a letter (ANY_LETTER).
+_PUNCT_HINT = re.compile(rf"[{_MARKS}][{_MARKS}]?{ANY_LETTER[:-1]}0-9{char_class(GAP_SYMBOLS)}]{{1,3}}[{_MARKS}]")
+_SPACE_HINT = re.compile(rf"[{_SPACES}]{ANY_LETTER}[{_SPACES}]{ANY_LETTER}(?![^\W_])")  # starts at a space: quick to scan
+# in ASCII text the space hint is sought in the text's shape (a letter, 0 a digit, . anything
+# else): a pattern that starts with a fixed string is found far faster
+_SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isdigit()
+                        else chr(i) if chr(i) in _SPACES else "." for i in range(128)})
 _SPACE_HINT_SHAPE = re.compile(r" a a(?![a0])")
-# the punctuation hint and gaps in the same way: s separator, a letter or digit, d @ or $, white
-# space (where word windows cut: space, line break, tab) as a space, # the rest; the patterns are
-# the ones above, letter for class
-_PUNCT_SHAPE = str.maketrans({chr(i): "s" if chr(i) in ".-_*|!:~+/\\'^," else "a" if chr(i).isalnum()
-                              else "d" if chr(i) in "@$" else " " if chr(i) in " \n\t" else "#"
+# the punctuation hint and gaps in the same way: s a mark, a a letter or digit, d a symbol that
+# reads as a letter, white space (where word windows cut: space, line break, tab) as a space,
+# # the rest; the patterns are the ones above, letter for class
+_PUNCT_SHAPE = str.maketrans({chr(i): "s" if chr(i) in _PUNCT_MARKS else "a" if chr(i).isalnum()
+                              else "d" if chr(i) in GAP_SYMBOLS else " " if chr(i) in " \n\t" else "#"
                               for i in range(128)})
-_PUNCT_HINT_SHAPE = re.compile(r"ss?a{1,3}s")
+_PUNCT_HINT_SHAPE = re.compile(r"ss?[ad]{1,3}s")
 _PUNCT_GAPPED_SHAPE = re.compile(r"(?<!a)[ad]{1,3}(?:s{1,2}[ad]{1,3}){2,20}(?!a)")
 # what every space-gapped run holds (two letters after spaces), and no run crosses a line break
-_SPACE_CORE = regex.compile(r"[ \u00a0]\p{L}[ \u00a0]\p{L}")
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-# separators that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
+_SPACE_CORE = regex.compile(rf"[{_SPACES}]\p{{L}}[{_SPACES}]\p{{L}}")
+# the leet letters, and marks that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
+_LEET = {c: v for c, v in LEET.items() if c not in "|!"}
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
              str.maketrans({**_LEET, "!": "i", "|": "l"}))
 _NOT_LETTER = regex.compile(r"[^\p{L}]")
@@ -89,6 +95,11 @@ class GappedWordCheck(Check):
             if joined in self.words and len(token) > len(joined):
                 return joined
         return None
+
+
+def _plain_candidates(text: str) -> list[tuple[int, int]]:
+    """GappedWordCheck._candidates written plainly, both patterns over the whole text: the reference."""
+    return [m.span() for m in _PUNCT_GAPPED.finditer(text)] + [m.span() for m in _SPACE_GAPPED.finditer(text)]
 
 
 def _punct_gapped(text: str) -> Iterator[tuple[int, int]]:
@@ -155,6 +166,14 @@ class MixedScriptCheck(Check):
                 if not _LATIN.search(word):
                     continue
                 yield Hit(**seg.hit(start, end, word=word))
+
+
+_WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
+
+
+def _plain_foreign_words(text: str) -> list[tuple[int, int]]:
+    """_foreign_words written plainly: every word of two or more letters and marks, kept if one is foreign."""
+    return [m.span() for m in _WORD.finditer(text) if _FOREIGN.search(m.group())]
 
 
 def _foreign_words(text: str) -> Iterator[tuple[int, int]]:

@@ -12,11 +12,19 @@ from spamlint.text.facts import Context
 from spamlint.text.words import letter_count, phrase_pattern
 
 _ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
+# the end of a quoted message's header: "On 9 May, Ana wrote:" or Outlook's "Subject: ..." block.
+# A forwarded or quoted newsletter keeps its preheader, and Outlook writes a hidden 1pt preview
+# line of the message it quotes; both come right after such a header.
+_QUOTE_HEADER = re.compile(
+    r"(?:\b(?:wrote|writes|schrieb|a\s+écrit|escribió|escreveu|scrisse|napisał)\s*:"
+    r"|(?:^|\n)[ \t]*(?:Subject|Betreff|Objet|Asunto|Assunto|Oggetto|Onderwerp)\s*:[^\n]*)\s*$",
+    re.IGNORECASE)
 
 
 class HiddenTextCheck(Check):
     """Text hidden by CSS or colour, ignoring short preheaders before any real text of the body
-    (templates often carry the preheader twice, for different clients)."""
+    (templates often carry the preheader twice, for different clients) or right after the header
+    of a quoted or forwarded message."""
 
     name = "hidden-text"
     looks_at = ("html",)
@@ -40,15 +48,19 @@ class HiddenTextCheck(Check):
             return self.opts["risky_weight"]
         return 1.0
 
+    def _preheader(self, text: str, offset: int) -> bool:
+        """A short hidden run at the top of the body, or at the top of a message quoted in it."""
+        if letter_count(text[:offset]) <= self.opts["preheader_offset"]:
+            return True
+        return _QUOTE_HEADER.search(text[max(0, offset - 300):offset]) is not None
+
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             for hidden in part.hidden:
                 letters = letter_count(hidden.text)
                 if letters < self.opts["min_letters"]:
                     continue
-                if letters <= self.opts["preheader_letters"] and (
-                    letter_count(part.text.text[: hidden.offset]) <= self.opts["preheader_offset"]
-                ):
+                if letters <= self.opts["preheader_letters"] and self._preheader(part.text.text, hidden.offset):
                     continue
                 text = " ".join(hidden.text.split())
                 yield Hit(part=hidden.part, line=hidden.line, column=hidden.column, excerpt=text[:80],

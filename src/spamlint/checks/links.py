@@ -14,7 +14,7 @@ from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.patterns import Searches, UserPattern, user_pattern
-from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, registrable_domain
+from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, is_local_address, registrable_domain
 
 
 def _compile(pattern: str) -> UserPattern | None:
@@ -24,7 +24,12 @@ def _compile(pattern: str) -> UserPattern | None:
 class LinkPatternCheck(Check):
     """Links that meet every criterion given: the host is one of `domains` (or a subdomain), the
     host is an IP address (`ip_host`), the URL, host and anchor text match their patterns; links
-    to `ignore_domains` are never reported."""
+    to `ignore_domains` and URLs that `ignore_url_pattern` finds are never reported.
+
+    With `skip_local`, addresses nobody outside the reader's own machine or network can serve
+    (loopback, unspecified, private and link-local ranges) are left alone: technical mail
+    points at http://127.0.0.1:8080/ or a router's 192.168.1.1, phishing needs a public host.
+    """
 
     name = "link-pattern"
     looks_at = ("links",)
@@ -36,6 +41,8 @@ class LinkPatternCheck(Check):
         "host_pattern": Option("regex", "", "searched in the host name"),
         "text_pattern": Option("regex", "", "searched in the visible anchor text"),
         "ignore_domains": Option("list", [], "domains never reported; subdomains match too"),
+        "ignore_url_pattern": Option("regex", "", "URLs it finds are never reported (share dialogs, say)"),
+        "skip_local": Option("bool", False, "leave loopback, unspecified, private and link-local addresses alone"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -45,11 +52,14 @@ class LinkPatternCheck(Check):
         self.tests = [(i, p) for i, p in enumerate((_compile(options["url_pattern"]),
                       _compile(options["host_pattern"]), _compile(options["text_pattern"]))) if p is not None]
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
+        self.ignore_url = _compile(options["ignore_url_pattern"])
 
     def _matches(self, link: Link, host: str, searches: Searches) -> bool:
         if self.domains and not domain_matches(host, self.domains):
             return False
         if self.opts["ip_host"] and not is_ip_host(host):
+            return False
+        if self.opts["skip_local"] and is_local_address(host):
             return False
         values = (link.url, host, link.text)
         for i, pattern in self.tests:
@@ -59,8 +69,11 @@ class LinkPatternCheck(Check):
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for link, host, _domain in ctx.facts.web_links:
-            if self._matches(link, host, ctx.searches) and not (self.ignore and domain_matches(host, self.ignore)):
-                yield link_hit(link, host=host, text=" ".join(link.text.split())[:60])
+            if not self._matches(link, host, ctx.searches) or (self.ignore and domain_matches(host, self.ignore)):
+                continue
+            if self.ignore_url is not None and self.ignore_url.found(link.url, ctx.searches):
+                continue
+            yield link_hit(link, host=host, text=" ".join(link.text.split())[:60])
 
 
 # anchor text that presents an address: a scheme, www., or nothing but a domain (and path)

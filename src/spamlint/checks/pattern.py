@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Iterable
 
 import regex
@@ -19,6 +20,7 @@ class PatternCheck(Check):
     name = "pattern"
     scopes = TEXT_SCOPES
     max_hits = 5
+    by_language = True
     options = {
         "pattern": Option("regex", required=True, doc="a regular expression (the `regex` module's syntax)"),
         "ignore_case": Option("bool", False, "match without regard to case"),
@@ -31,5 +33,12 @@ class PatternCheck(Check):
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for seg in ctx.facts.segments(scope):
-            for m in self.pattern.finditer(seg.text, ctx.searches):
+            found = self.pattern.finditer(seg.text, ctx.searches)
+            if self.language is not None:
+                # the language identifier runs only on segments with a match, so it is rarely loaded
+                first = next(found, None)
+                if first is None or ctx.facts.language_of(seg) != self.language:
+                    continue
+                found = chain((first,), found)
+            for m in found:
                 yield Hit(**seg.hit(m.start(), m.end(), match=m.group()))

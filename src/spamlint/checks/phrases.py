@@ -18,6 +18,15 @@ from spamlint.text.index import PhraseIndex
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
+_WORD = re.compile(r"\w+(?:'\w+)?")
+_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
+
+
+def _apostrophes(text: str) -> str:
+    """Typographic apostrophes as plain ones, so "don’t" is "don't"."""
+    return text.replace("\u2019", "'")
+
+
 class Match(NamedTuple):
     """One phrase found: where in the raw text, which listed phrase, and its disguise if any."""
 
@@ -36,13 +45,21 @@ class Match(NamedTuple):
 
 class PhrasesCheck(Check):
     """One hit per distinct phrase found, weighted by its weight: word-bounded, case-insensitive
-    phrases, in the raw and (with `canonical`) the normalised text."""
+    phrases, in the raw and (with `canonical`) the normalised text.
+
+    A match with one of the `not_after` words among the `not_after_words` words before it, in
+    the same clause, does not count: a negation ("we do not sell lists", "no action
+    required") or a word that gives the phrase its everyday sense ("needs to be removed").
+    """
 
     name = "phrases"
     scopes = TEXT_SCOPES
+    by_language = True
     options = {
         "phrases": Option("weights", required=True, doc="phrases, or {phrase: weight}"),
         "canonical": Option("bool", True, "also match the normalised text (disguised words)"),
+        "not_after": Option("list", [], "words that cancel a match when they stand just before it"),
+        "not_after_words": Option("int", 3, "how many words before a match `not_after` looks at"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -59,6 +76,7 @@ class PhrasesCheck(Check):
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
         self.needs = PhraseIndex([*self.weights, *self.aliases])
         self.loose_needs = PhraseIndex(self.by_folded)
+        self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -79,13 +97,31 @@ class PhrasesCheck(Check):
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
-        """Every match in the scoped segments, in order."""
-        return [m for seg in ctx.facts.segments(scope) for m in self.matches(seg)]
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> tuple[tuple[SegmentFacts, ...], list[Match]]:
+        """The scoped segments the rule reads, and every match in them that no `not_after` word cancels.
+
+        A rule with a `language:` reads only the segments in that language; the identifier runs
+        only when a segment has a candidate match, so mail no word list matches never loads it.
+        """
+        segments = ctx.facts.segments(scope)
+        found = [m for seg in segments for m in self.matches(seg)]
+        if self.language is not None and found:
+            segments = tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
+            found = [m for m in found if any(m.seg is seg for seg in segments)]
+        return segments, [m for m in found if not self._cancelled(m)] if self.cancel else found
+
+    def _cancelled(self, m: Match) -> bool:
+        """Whether a `not_after` word stands among the few words before the match, in its clause."""
+        # a clause, not SegmentFacts.sentence_at: that splits at every line break, and wrapped
+        # plain text ("we will never\nsell email lists") would lose its negation
+        before = m.seg.text[max(0, m.start - 120):m.start]
+        before = _CLAUSE_BREAK.split(before)[-1]
+        words = _WORD.findall(_apostrophes(before.lower()))[-self.opts["not_after_words"]:]
+        return not self.cancel.isdisjoint(words)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seen: set[str] = set()
-        for m in self.found(ctx, scope):
+        for m in self.found(ctx, scope)[1]:
             if m.key in seen:
                 continue
             seen.add(m.key)
@@ -104,8 +140,7 @@ class PhraseDensityCheck(PhrasesCheck):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = self.found(ctx, scope)
-        segments = ctx.facts.segments(scope)
+        segments, found = self.found(ctx, scope)
         if len(found) < self.opts["min_hits"]:
             return
         words = sum(seg.word_count for seg in segments) or 1

@@ -12,7 +12,7 @@ from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
-from spamlint.text.patterns import user_pattern
+from spamlint.text.patterns import UserPattern, user_pattern
 
 
 class ParseProblemCheck(Check):
@@ -116,17 +116,49 @@ class HtmlTagsCheck(Check):
 
 
 class HtmlSkeletonCheck(Check):
-    """An HTML message body without its <html> or <body> element (markup pasted together by a script)."""
+    """An HTML message body without its <html> or <body> element (markup pasted together by a script).
+
+    Mail clients write fragments too: Gmail, Outlook on the web and Yahoo send a bare
+    `<div dir="ltr">` with a text/plain twin, and so does the web composer of mailing-list
+    software.  A fragment with a text/plain alternative that carries one of `client_markers`,
+    or whose Message-ID matches one of `client_message_ids`, was written by a person in a
+    client, not pasted by a script, and is left alone.
+    """
 
     name = "html-skeleton"
     looks_at = ("html",)
-    options = {"elements": Option("list", ["html", "body"], "elements every HTML body should have")}
+    options = {
+        "elements": Option("list", ["html", "body"], "elements every HTML body should have"),
+        "client_markers": Option("list", [], "patterns (any case) in the HTML source that mail clients write "
+                                             "in the fragments they send"),
+        "client_message_ids": Option("list", [], "patterns (any case) of the Message-IDs that web composers "
+                                                 "of clients and mailing lists write"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.client = _any_of(options["client_markers"])
+        self.client_ids = _any_of(options["client_message_ids"])
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for part in doc.html_parts:
             missing = [t for t in self.opts["elements"] if not part.tag_counts.get(t)]
-            if missing:
+            if missing and not self._from_client(doc, ctx, part.source):
                 yield Hit(part=part.part, detail={"missing": ", ".join(f"<{t}>" for t in missing)})
+
+    def _from_client(self, doc: Document, ctx: Context, source: str) -> bool:
+        """A received fragment with a mail client's markup and a text/plain twin."""
+        if not doc.is_message or not any(not s.part.startswith("text/html") for s in ctx.facts.bodies):
+            return False
+        if self.client is not None and self.client.found(source[:200_000], ctx.searches):
+            return True
+        mid = doc.header("Message-ID")
+        return self.client_ids is not None and mid is not None and self.client_ids.found(mid.value[:998], ctx.searches)
+
+
+def _any_of(patterns: list[str]) -> UserPattern | None:
+    """One case-insensitive pattern that finds any of `patterns`; None for none."""
+    return user_pattern("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE) if patterns else None
 
 
 class AttachmentCheck(Check):

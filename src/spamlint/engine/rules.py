@@ -24,7 +24,7 @@ MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no ve
 MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
 MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
 _REQUIRED = ("id", "category", "check", "points", "severity", "message", "why", "fix", "examples")
-_OPTIONAL = ("scope", "max_hits", "options", "enabled")  # scope: required exactly when the check takes one
+_OPTIONAL = ("scope", "max_hits", "options", "enabled", "language")  # scope: required exactly when the check takes one
 # check kinds that were split or merged, so an old rule file is told what to write instead
 _RENAMED = {
     "caps": "'all-caps' (modes sentence and whole; whole is 'per: segment') or 'caps-words' (mode words)",
@@ -41,6 +41,7 @@ _MOVED_OPTIONS = {
 # implement (unused-suppression belongs to suppression, which runs after every check).
 Kind = type[Check] | type[suppress.UnusedSuppression]
 KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
+_LANGUAGE = regex.compile(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Rule:
     # per hit example, the (line, column) its first finding must have, when the example states `at`
     examples_at: tuple[tuple[int, int] | None, ...] = ()
     max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
+    language: str | None = None  # the rule only reads text detected as this language
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -119,16 +121,18 @@ def parse_rule(source: str, text: str) -> Rule:
     max_hits = _max_hits(data, check_cls, where)
     options = validate_options(check_cls, data.get("options") or {}, where)
     hit, miss, at = _examples(data["examples"], where)
+    language = _language(data.get("language"), check_cls, where)
     try:
         check = check_cls(options)
     except regex.error as exc:
         raise RuleError(f"{where}: field 'options': invalid pattern: {exc}") from None
+    check.language = language
     return Rule(
         id=rid, category=data["category"], check_name=data["check"], scope=scope,
         points=float(data["points"]), severity=Severity(data["severity"]), message=_message(data, where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
-        enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits,
+        enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits, language=language,
     )
 
 
@@ -191,6 +195,17 @@ def _max_hits(data: dict[str, Any], check_cls: Kind, where: str) -> int | None:
     value = data["max_hits"]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {brief(value)}")
+    return value
+
+
+def _language(value: Any, check_cls: Kind, where: str) -> str | None:
+    """A rule's `language:` code, refused for checks that cannot honour it."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise RuleError(f"{where}: field 'language': must be a lower-case ISO 639-1 code like 'de', got {value!r}")
+    if not getattr(check_cls, "by_language", False):
+        raise RuleError(f"{where}: field 'language': check {check_cls.name!r} does not read text by language")
     return value
 
 
@@ -307,7 +322,12 @@ def _coerce(opt: Option, value: Any, where: str) -> Any:
         return value
     if kind == "weights":
         return _weights(value, where)
+    if kind == "table" and isinstance(value, dict) and value and all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(i, str) for i in v)
+            for k, v in value.items()):
+        return value
     expected = {"choice": "one of " + ", ".join(opt.choices), "list": "a list of strings",
+                "table": "a mapping of names to non-empty lists of strings",
                 "regex": "a regular expression string"}.get(kind, f"a {kind}")
     raise RuleError(f"{where}: must be {expected}, got {brief(value)}")
 

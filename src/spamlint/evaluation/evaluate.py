@@ -5,32 +5,17 @@ The library half of `spamlint evaluate`: it returns data; cli.py and evaluation/
 
 from __future__ import annotations
 
-import dataclasses
-import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from spamlint.engine.rules import Rule, builtin_rules
-from spamlint.engine.run import Engine
-from spamlint.engine.scoring import score
-from spamlint.errors import SpamlintError
+from spamlint.evaluation.corpus import Item, collect, collect_corpus  # noqa: F401  (the evaluation's inputs)
+from spamlint.evaluation.hits import HitVector, lint_hits, score_of
 from spamlint.evaluation.metrics import Confusion, OperatingPoint, confusion, recall_at_fpr, roc_auc
-from spamlint.inputs import mime
-from spamlint.inputs.sources import Source, expand
 
 FPR_LIMITS = (0.01, 0.001)
-# Corpus folders keep licences and READMEs of their origin in `_source/`; they are not mail.
-SKIP_FOLDERS = frozenset({"_source"})
-
-
-@dataclass(frozen=True)
-class Item:
-    """One labelled input: where it came from on the command line and whether it is spam."""
-
-    source: Source
-    folder: str
-    spam: bool
+SOURCE_FPR = 0.01  # a spam source's recall is read where at most 1% of the pooled ham fails
 
 
 @dataclass(frozen=True)
@@ -66,7 +51,11 @@ class RuleRate:
 
 @dataclass(frozen=True)
 class FolderRow:
-    """Pass/fail counts for the messages of one command-line folder."""
+    """Figures for the messages of one source (a corpus source or a command-line folder).
+
+    `auc`: a spam source against the pooled ham, a ham source against the pooled spam;
+    `recall`: a spam source's recall where at most 1% of the pooled ham fails (None for ham).
+    """
 
     folder: str
     spam: bool
@@ -74,6 +63,8 @@ class FolderRow:
     failed: int
     errors: int
     mean_score: float
+    auc: float | None = None
+    recall: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,62 +80,25 @@ class Evaluation:
     rules: tuple[RuleRate, ...]
     folders: tuple[FolderRow, ...]
     errors: tuple[tuple[str, str], ...]
+    loso: tuple[FolderRow, ...] = ()
 
 
-def collect(ham: Sequence[str], spam: Sequence[str]) -> list[Item]:
-    """Labelled inputs from folders or files, walked the way `spamlint check` walks them."""
-    items: list[Item] = []
-    for paths, is_spam in ((ham, False), (spam, True)):
-        for path in paths:
-            items.extend(Item(src, path, is_spam) for src in expand([path]) if not _skipped(src))
-    return items
-
-
-def _skipped(source: Source) -> bool:
-    return source.path is not None and not SKIP_FOLDERS.isdisjoint(source.path.parts[:-1])
-
-
-def unit_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
-    """The rules with 1 point each, so a finding's points are its hit weight (features for fitting)."""
-    return tuple(dataclasses.replace(r, points=1.0) for r in rules)
-
-
-# Per-process state for workers: built once per process, never shared between processes.
-_STATE: dict[str, object] = {}
-
-
-def _init(rules: tuple[Rule, ...] | None, threshold: float) -> None:
-    _STATE["engine"] = Engine(builtin_rules() if rules is None else rules)
-    _STATE["threshold"] = threshold
-
-
-def _lint_item(item: Item) -> Sample:
-    engine = _STATE["engine"]
-    assert isinstance(engine, Engine)
-    name = item.source.name
-    try:
-        doc = mime.load(item.source.read(), name, item.source.ext)
-        report = score(doc.name, engine.run(doc), float(_STATE["threshold"]))  # what spamlint.lint_document does
-    except SpamlintError as exc:
-        return Sample(name, item.folder, item.spam, error=str(exc))
-    except Exception as exc:  # a bug in a check must not end a corpus run; it is counted and shown
-        return Sample(name, item.folder, item.spam, error=f"{name}: internal error ({type(exc).__name__}: {exc})")
-    hits: dict[str, float] = {}
-    for f in report.findings:
-        hits[f.rule] = hits.get(f.rule, 0.0) + f.points
-    return Sample(name, item.folder, item.spam, report.score, tuple(sorted(hits.items())))
+def to_samples(vectors: Sequence[HitVector], rules: Sequence[Rule]) -> list[Sample]:
+    """Samples scored with the rules' own points, from hit vectors."""
+    points = {r.id: r.points for r in rules if r.enabled}
+    cats = {r.id: r.category for r in rules}
+    return [Sample(v.name, v.folder, v.spam, error=v.error) if v.error else
+            Sample(v.name, v.folder, v.spam, score_of(v, points, cats),
+                   tuple((rid, round(sum(round(points.get(rid, 0.0) * w, 2) for w in ws), 2)) for rid, ws in v.hits))
+            for v in vectors]
 
 
 def lint_items(items: Sequence[Item], threshold: float, rules: Sequence[Rule] | None = None,
-               jobs: int = 1) -> list[Sample]:
-    """Lint every item with one Engine per process; results come back in input order for any `jobs`."""
-    args = (None if rules is None else tuple(rules), threshold)
-    if jobs <= 1:
-        _init(*args)
-        return [_lint_item(item) for item in items]
-    ctx = multiprocessing.get_context("fork")  # workers inherit the loaded rule pack
-    with ctx.Pool(jobs, initializer=_init, initargs=args) as pool:
-        return list(pool.imap(_lint_item, items, chunksize=16))
+               jobs: int = 1, cache: str | None = None) -> list[Sample]:
+    """Lint every item (verdict headers removed); results come back in input order for any `jobs`."""
+    del threshold  # scores do not depend on it; kept for callers that pass it
+    rules = builtin_rules() if rules is None else rules
+    return to_samples(lint_hits(items, rules, jobs=jobs, cache=cache), rules)
 
 
 def evaluate(samples: Sequence[Sample], threshold: float, rules: Sequence[Rule]) -> Evaluation:
@@ -185,17 +139,41 @@ def _rate_order(row: RuleRate) -> tuple[int, float, float, str]:
 
 
 def folder_rows(samples: Sequence[Sample], threshold: float) -> list[FolderRow]:
-    """One row per command-line folder, in the order the folders were given."""
-    groups: dict[str, list[Sample]] = {}
+    """One row per source, in the order the sources came."""
+    good = [s for s in samples if not s.error]
+    errors: dict[str, int] = {}
     for s in samples:
-        groups.setdefault(s.folder, []).append(s)
+        errors[s.folder] = errors.get(s.folder, 0) + bool(s.error)
+    return source_rows([s.folder for s in good], [s.spam for s in good], [s.score for s in good],
+                       threshold, errors)
+
+
+def source_rows(folders: Sequence[str], spam: Sequence[bool], scores: Sequence[float], threshold: float,
+                errors: dict[str, int] | None = None) -> list[FolderRow]:
+    """Per source: count, failed, mean score, AUC against the pooled other class, spam recall at 1% FPR."""
+    errors = errors or {}
+    order = list(dict.fromkeys([*errors, *folders]))
+    ham = [sc for sc, y in zip(scores, spam) if not y]
+    all_spam = [sc for sc, y in zip(scores, spam) if y]
     rows = []
-    for folder, group in groups.items():
-        good = [s for s in group if not s.error]
-        mean = sum(s.score for s in good) / len(good) if good else 0.0
-        rows.append(FolderRow(folder, group[0].spam, len(good), sum(1 for s in good if s.score >= threshold),
-                              len(group) - len(good), round(mean, 2)))
+    for folder in order:
+        mine = [(sc, y) for f, sc, y in zip(folders, scores, spam) if f == folder]
+        own = [sc for sc, _ in mine]
+        is_spam = mine[0][1] if mine else False
+        rows.append(FolderRow(folder, is_spam, len(own), sum(1 for sc in own if sc >= threshold),
+                              errors.get(folder, 0), round(sum(own) / len(own), 2) if own else 0.0,
+                              *_separation(own, is_spam, ham, all_spam)))
     return rows
+
+
+def _separation(own: list[float], is_spam: bool, ham: list[float], spam: list[float]) -> tuple[float | None, float | None]:
+    other = ham if is_spam else spam
+    if not own or not other:
+        return None, None
+    labels = [is_spam] * len(own) + [not is_spam] * len(other)
+    auc = roc_auc(own + other, labels)
+    recall = recall_at_fpr(own + ham, [True] * len(own) + [False] * len(ham), SOURCE_FPR).recall if is_spam else None
+    return auc, recall
 
 
 def display_folder(path: str) -> str:

@@ -31,19 +31,48 @@ def sheet_rules(sheet: str) -> dict[str, str]:
 
 def _sheet_rules(sheet: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    responsive: set[str] = set()
     for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.content is not None:
-            text = tinycss2.serialize(rule.content)
-            responsive.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
-            responsive.update("." + m.lower() for m in _CLASS_ATTR.findall(text))  # td[class*="hide-x"]
-        elif rule.type == "qualified-rule":
+        if rule.type == "qualified-rule":
             body = tinycss2.serialize(rule.content)
             for selector in tinycss2.serialize(rule.prelude).split(","):
                 selector = selector.strip().lower()
                 if _SIMPLE_SELECTOR.match(selector):
                     out[selector] = out.get(selector, "") + ";" + body
-    return {k: v for k, v in out.items() if not any(part in responsive for part in re.findall(r"[.#][\w-]+", k))}
+    responsive = restyled(sheet, False)
+    return {k: v for k, v in out.items() if not responsive_selector(k, responsive)}
+
+
+@lru_cache(maxsize=256)
+def restyled(sheet: str, conditional: bool) -> frozenset[str]:
+    """The classes and ids (".x", "#y") a sheet styles only under a condition: inside its @media
+    and other at-rules, or anywhere in it when the whole sheet is conditional (<style media="...">).
+
+    What a condition styles again was hidden for some screens only: responsive design.
+    """
+    found: set[str] = set()
+    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.content is not None:
+            text = tinycss2.serialize(rule.content)
+        elif conditional and rule.type == "qualified-rule":
+            text = tinycss2.serialize(rule.prelude)
+        else:
+            continue
+        found.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
+        found.update("." + m.lower() for m in _CLASS_ATTR.findall(text))  # td[class*="hide-x"]
+    return frozenset(found)
+
+
+def responsive_selector(selector: str, responsive: frozenset[str] | set[str]) -> bool:
+    """True when a simple selector names a class or id in `responsive`."""
+    return any(part in responsive for part in re.findall(r"[.#][\w-]+", selector))
+
+
+_UNCONDITIONAL_MEDIA = frozenset({"", "all", "screen", "only screen"})
+
+
+def conditional_media(media: str | None) -> bool:
+    """True for a <style media="..."> that applies to some screens only (a media query)."""
+    return media is not None and " ".join(media.lower().split()) not in _UNCONDITIONAL_MEDIA
 
 
 @lru_cache(maxsize=4096)
@@ -73,18 +102,23 @@ def parse_color(value: str) -> RGB | None:
     return (color.red, color.green, color.blue)
 
 
+# a colour inside a CSS value: a function such as rgb(253, 253, 253), #hex or a colour name;
+# bare numbers are never colours here (split naively, "rgb(253," "253" read as #253 was hex)
+_HEX_WORD = re.compile(r"[a-f]+$", re.IGNORECASE)
+_CSS_COLOR_TOKEN = re.compile(r"[a-z-]+\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+", re.IGNORECASE)
+
+
 def background_of(decls: dict[str, str]) -> RGB | None:
     """The background colour a style declares, from background-color or the background shorthand."""
     for prop in ("background-color", "background"):
         value = decls.get(prop)
         if value:
-            for token in value.replace(",", " ").split():
+            for token in _CSS_COLOR_TOKEN.findall(value):
+                if token.isalpha() and _HEX_WORD.match(token):
+                    continue  # "bad" or "fade" as a word: parse_color would take it for old bgcolor hex
                 rgb = parse_color(token)
                 if rgb is not None:
                     return rgb
-            rgb = parse_color(value)
-            if rgb is not None:
-                return rgb
     return None
 
 

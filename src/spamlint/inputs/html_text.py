@@ -31,10 +31,16 @@ _BLOCK = frozenset({"p", "div", "br", "td", "th", "tr", "li", "ul", "ol", "table
                     "center", "pre", "dd", "dt", "form", "tbody", "thead", "body", "html"})
 _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "input", "html", "body",
                       "head", "img", "a", "style", "meta", "frameset", "frame", "base", "link", "button"})
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
+# Attributes as browsers and Python's html.parser tokenize them: a quote opens a value only
+# right after `=`; anywhere else it is part of an attribute name.  So in
+# `<a href="x/ target="_blank">` the tag ends at the first `>` after `_blank"`, as a browser
+# ends it, instead of pairing that quote with one in the text that follows.
+_ATTRS = (r"""(?:[\s/]*+(?:(?<=['"\s/])[^\s/>][^\s/=>]*+"""
+          r"""(?:\s*+=++\s*+(?:'[^']*+'|"[^"]*+"|(?!['"])[^>\s]*+)\s*+)?(?:\s|/(?!>))*+)*+)?\s*+""")
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)(" + _ATTRS + "/?)>")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")  # a tag _TAG cannot parse still starts like this
-_TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+")  # how far _TAG looked
-_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looked
+_ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
@@ -164,10 +170,10 @@ class _Walker:
         return self.stray_quote_tag(lt)
 
     def stray_quote_tag(self, lt: int) -> int:
-        """A tag _TAG cannot match, like `<td valign="top" ">`: as in browsers it ends at the next `>`.
+        """A tag _TAG cannot match, like `<a href='x>` whose quote never closes: it ends at the next `>`.
 
-        _TAG reads quotes anywhere as quoted text, so one stray quote sends it to the end of the
-        file; a document full of them gets its tags cut at `>` once _scan_budget is spent.
+        Browsers would read to the end of the file; cutting at `>` keeps the rest of the text, and a
+        document full of such tags gets its tags cut at `>` once _scan_budget is spent.
         """
         src = self.src
         start = _TAG_NAME.match(src, lt)
@@ -252,7 +258,7 @@ class _Walker:
         if name in _COUNTED:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
-            return self.raw_text(name, gt)
+            return self.raw_text(name, gt, attr_text)
         closed = name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))
         if name in _SKIP:
             if not closed:
@@ -315,15 +321,25 @@ class _Walker:
         if len(self.stack) > self.max_depth:
             self.max_depth = len(self.stack)
 
-    def raw_text(self, name: str, gt: int) -> int:
+    def raw_text(self, name: str, gt: int, attr_text: str = "") -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
         m = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.src, gt)
         end = m.start() if m else len(self.src)
         if name == "style":
-            self.styles.append(self.src[gt:end])
-            for selector, body in css.sheet_rules(self.src[gt:end]).items():
-                self.sheet[selector] = self.sheet.get(selector, "") + body
+            self.style_sheet(self.src[gt:end], _attrs(attr_text).get("media") if attr_text else None)
         return m.end() if m else len(self.src)
+
+    def style_sheet(self, sheet: str, media: str | None) -> None:
+        """Add a sheet's rules; what a media query (in this sheet or a later one) styles again is
+        responsive design, so earlier rules for it do not hide anything."""
+        self.styles.append(sheet)
+        conditional = css.conditional_media(media)
+        if not conditional:
+            for selector, body in css.sheet_rules(sheet).items():
+                self.sheet[selector] = self.sheet.get(selector, "") + body
+        shown = css.restyled(sheet, conditional)
+        if shown and self.sheet:
+            self.sheet = {k: v for k, v in self.sheet.items() if not css.responsive_selector(k, shown)}
 
     def end_tag(self, name: str) -> None:
         if name in ("a", "area"):
@@ -360,8 +376,6 @@ class _Walker:
             hidden = css.hiding_reason(style) if style else None
             if hidden is None and "hidden" in a:
                 hidden = "hidden attribute"
-            if hidden is None and tag == "font" and a.get("size", "").strip() in ("0", "-7"):
-                hidden = "font-size:0"
             if hidden is None and color and background and css.contrast(color, background) < _LOW_CONTRAST:
                 hidden = "text colour matches background"
         return _Frame(tag, hidden, color, background)
@@ -434,8 +448,8 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
         return True  # recomputed from this element's own inherited colours
     if reason == "font-size:0":
         size = css.font_size_px(decls["font-size"]) if "font-size" in decls else None
-        if tag == "font" and "size" in a:
-            return a["size"].strip() not in ("0", "-7")
+        if tag == "font" and a.get("size", "").strip():
+            return True  # browsers clamp a legacy size to 1..7: even size="0" or "-7" is readable x-small text
         return size is not None and size > 1
     if reason == "visibility:hidden":
         return decls.get("visibility", "").startswith("visible")

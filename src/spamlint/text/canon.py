@@ -7,11 +7,12 @@ import re
 import unicodedata
 from typing import Iterator
 
-from spamlint.text.normalize import Canonical, is_invisible
 from spamlint.text.facts import SegmentFacts
+from spamlint.text.normalize import GAP_MARKS, LEET, Canonical, char_class, is_invisible
 
-_GAP = re.compile(r"(?<![^\W_])\w[ .\-_*\u00b7\u2022]\w(?![^\W_])")
-_LEET = re.compile(r"[0-9@$|!]")
+# a single letter, a gap mark and a single letter; any digit or leet symbol (from normalize's alphabets)
+_GAP = re.compile(rf"(?<![^\W_])\w[{char_class(GAP_MARKS)}]\w(?![^\W_])")
+_LEET = re.compile(rf"[0-9{char_class(''.join(c for c in LEET if not c.isdigit()))}]")
 
 
 def disguise(raw: str) -> str | None:
@@ -44,6 +45,20 @@ def canonical_only(seg: SegmentFacts, loose: re.Pattern[str],
         rs, re_ = canon.raw_span(m.start(), m.end())
         i = bisect.bisect_right(starts, re_ - 1) - 1  # the last raw match starting before this one ends
         if i >= 0 and raw_spans[i][1] > rs:
+            continue
+        how = disguise(seg.text[rs:re_])
+        if how is not None:
+            out.append((rs, re_, m.group(), how))
+    return out
+
+
+def _plain_canonical_only(seg: SegmentFacts, loose: re.Pattern[str],
+                          raw_spans: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """canonical_only written plainly, the loose pattern over the whole canonical text: the reference."""
+    canon, out = seg.canonical, []
+    for m in loose.finditer(canon.lower):
+        rs, re_ = canon.raw_span(m.start(), m.end())
+        if any(a < re_ and rs < b for a, b in raw_spans):
             continue
         how = disguise(seg.text[rs:re_])
         if how is not None:

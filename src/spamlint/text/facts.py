@@ -20,6 +20,7 @@ from typing import Iterable, NamedTuple
 
 from spamlint.model.document import Document, Header, Link, pick_segments
 from spamlint.model.segment import Segment, line_starts
+from spamlint.text.language import SAMPLE_CHARS, detect
 from spamlint.text.normalize import Canonical, LowerWords, canonical
 from spamlint.text.patterns import Searches
 from spamlint.text.segment import sentence_around, sentences, word_starts
@@ -75,6 +76,11 @@ class SegmentFacts(LowerWords):
     def capitals_shape(self) -> str:
         """An ASCII text with each capital as A and anything else as "."; "" for other text."""
         return self.text.translate(_CAPITALS_SHAPE) if self.is_ascii else ""
+
+    @cached_property
+    def language(self) -> str | None:
+        """ISO 639-1 code of the text's language, or None when too short to tell (loads the identifier)."""
+        return detect(self.text)
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -150,6 +156,18 @@ class Facts:
         if found is None:
             found = self._segments[key] = tuple(pick_segments(key, self.subject, self.bodies))
         return found
+
+    def language_of(self, seg: SegmentFacts) -> str | None:
+        """A segment's language; a subject, too short to tell alone, is read with the body after it."""
+        return self.subject_language if seg is self.subject else seg.language
+
+    @cached_property
+    def subject_language(self) -> str | None:
+        """The subject's language, told from the subject and the start of the primary body."""
+        if self.subject is None:
+            return None
+        body = next((b.text for b in self.bodies if b.primary), "")
+        return detect(self.subject.text + "\n" + body[:SAMPLE_CHARS])
 
     @cached_property
     def web_links(self) -> tuple[WebLink, ...]:

@@ -3,12 +3,15 @@
 Steps, in order: Unicode compatibility decomposition (NFKD, so full-width and mathematical
 letters become plain ones) with combining marks dropped; zero-width characters and soft
 hyphens removed; look-alike letters folded to their Latin skeleton with the Unicode
-confusables data shipped by `confusable-homoglyphs`; single letters spread out with dots,
-dashes or spaces joined up (F.r.e.e, f r e e); leetspeak read as letters (fr33 -> free).
+confusables data shipped by `confusable-homoglyphs`; single letters (a digit, $ or @ among
+them) spread out with dots, dashes or spaces joined up (F.r.e.e, f r e e, $.a.l.e -> $ale);
+leetspeak read as letters (fr33 -> free, $ale -> sale).
 
 The canonical text keeps a map back to the raw text, so a match found there still points at
 the right line and column.  Pure-ASCII text with nothing to undo takes a fast path and the
-canonical text is the raw text itself.
+canonical text is the raw text itself; each step searches only where a cheap pre-scan finds
+something to do.  `_plain_canonical` is the same steps without any of that: the reference that
+tests/test_fast_path_properties.py holds `canonical` to.
 """
 
 from __future__ import annotations
@@ -25,50 +28,90 @@ import regex
 _TOKEN = re.compile(r"\w+")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064")
+
+# The disguise alphabets, each written once: every leet and gap pattern below, and the ones the
+# disguise checks use, is built from these, so the fast spellings cannot drift from the plain ones.
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l", "!": "i"}
+LEET_DIGITS = "".join(c for c in LEET if c.isdigit())  # 013457
+# leet characters that may start a word (before two letters): digits and the letter-like symbols
+LEET_SYMBOLS = "@$"
+GAP_MARKS = " .-_*\u00b7\u2022"  # what spreads single letters out: F.r.e.e, f r e e, F-R-E-E
+GAP_SYMBOLS = LEET_SYMBOLS  # symbols that may stand for one of the spread-out letters: $.a.l.e
+
+
+def char_class(chars: str) -> str:
+    """The body of a character class holding exactly `chars` (escaped alike for re and regex)."""
+    return "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+
+
+_SYMBOLS = char_class("".join(c for c in LEET if not c.isdigit() and c != "@"))  # $|! : letters inside a word
+_IN_WORD = char_class(LEET_DIGITS) + _SYMBOLS  # leet between letters; an @ only if no domain follows
+_STARTS = char_class(LEET_DIGITS + LEET_SYMBOLS)  # leet that may start a word
+_DIGITS = char_class(LEET_DIGITS)
+_NOT_DOMAIN = r"(?![\w-]*\.\w)"  # an @ that starts an address's domain is no letter
+_MARK = char_class(GAP_MARKS)
+_ASCII_MARK = char_class("".join(c for c in GAP_MARKS if c.isascii()))
+_GAP_LETTER = rf"[\p{{L}}0-9{char_class(GAP_SYMBOLS)}]"  # a spread-out letter: a letter, a digit, $ or @
+
+
+def _ascii(source: str) -> str:
+    r"""A Unicode (regex) pattern for ASCII text, for stdlib re: \p{L} is A-Za-z there, \p{N} is 0-9."""
+    return source.replace(r"\p{L}", "A-Za-z").replace(r"\p{N}", "0-9")
+
+
 # four or more single letters (or leet digits) spread out by one kind of gap: F.r.e.e, f r e e, F-R-E-E
-_GAPPED = regex.compile(
-    r"(?<![\p{L}\p{N}@$])[\p{L}0-9@$](?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$]"
-    r"(?:(?P=sep)[\p{L}0-9@$]){2,30}(?![\p{L}\p{N}])"
+_GAPPED_SOURCE = (
+    rf"(?<![\p{{L}}\p{{N}}{char_class(GAP_SYMBOLS)}]){_GAP_LETTER}(?P<sep>[{_MARK}]){_GAP_LETTER}"
+    rf"(?:(?P=sep){_GAP_LETTER}){{2,30}}(?![\p{{L}}\p{{N}}])"
 )
-# a word of letters and leet characters; an @ that starts an address's domain is no letter
-_LEET_WORD = regex.compile(
-    r"(?<![\p{L}\p{N}@$|!])(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*"
-    r"(?:\p{L}(?:[013457$|!]|@(?![\w-]*\.\w))\p{L}|\p{L}{2}[013457]{2}(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[013457@$]\p{L}{2})"
-    r"(?:[\p{L}0-9$|!]|@(?![\w-]*\.\w))*(?![\p{L}\p{N}])"
+_GAPPED = regex.compile(_GAPPED_SOURCE)
+# a word of letters and leet characters with a leet character between two letters, two leet
+# digits after two letters, or a leet character starting it before two letters
+_LEET_WORD_SOURCE = (
+    rf"(?<![\p{{L}}\p{{N}}@{_SYMBOLS}])(?:[\p{{L}}0-9{_SYMBOLS}]|@{_NOT_DOMAIN})*"
+    rf"(?:[\p{{L}}](?:[{_IN_WORD}]|@{_NOT_DOMAIN})[\p{{L}}]|[\p{{L}}]{{2}}[{_DIGITS}]{{2}}(?![\p{{L}}\p{{N}}])"
+    rf"|(?<![\p{{L}}\p{{N}}])[{_STARTS}][\p{{L}}]{{2}})"
+    rf"(?:[\p{{L}}0-9{_SYMBOLS}]|@{_NOT_DOMAIN})*(?![\p{{L}}\p{{N}}])"
 )
-# _LEET_WORD for ASCII text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re runs it faster
-_LEET_WORD_ASCII = re.compile(
-    r"(?<![A-Za-z0-9@$|!])(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*"
-    r"(?:[A-Za-z](?:[013457$|!]|@(?![\w-]*\.\w))[A-Za-z]|[A-Za-z]{2}[013457]{2}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[013457@$][A-Za-z]{2})"
-    r"(?:[A-Za-z0-9$|!]|@(?![\w-]*\.\w))*(?![A-Za-z0-9])"
-)
+_LEET_WORD = regex.compile(_LEET_WORD_SOURCE)
+# _LEET_WORD for ASCII text: stdlib re runs it faster
+_LEET_WORD_ASCII = re.compile(_ascii(_LEET_WORD_SOURCE))
 _ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
-# the same disguises in ASCII text: without any of them the canonical text is the raw text.
-# Stdlib `re`, and each pattern starts with a plain character class (the leet character, or the
-# gap's separator) that the engine skips ahead to; what comes before it is checked afterwards by
+
+# Pre-scans: what every match of the patterns above holds, so the patterns run only near one.
+# Stdlib `re`, and each starts with a plain character class (the leet character, or the gap's
+# mark) that the engine skips ahead to; what comes before it is checked afterwards by
 # look-behinds.  Written the obvious way, with a look-around first, the engine tries every offset.
-# Gaps: a letter, then three times the same separator and a letter, as _GAPPED needs at least.
-_GAP_ASCII = re.compile(
-    r"([ .\-_*])[A-Za-z0-9@$]\1[A-Za-z0-9@$]\1[A-Za-z0-9@$](?![A-Za-z0-9])"
-    r"(?<=[A-Za-z0-9@$][\s\S]{6})(?<![A-Za-z0-9][\s\S]{7})"
-)
-# leet: a leet character between letters (an @ not starting an address's domain), two leet
-# digits after two letters, or a leet character starting a word before two letters
-_LEET_ASCII = re.compile(
-    r"[013457$|!@](?:(?<=[A-Za-z][013457$|!])(?=[A-Za-z])|(?<=[A-Za-z]@)(?![\w-]*\.\w)(?=[A-Za-z])"
-    r"|(?<=[A-Za-z]{2}[013457])[013457](?![A-Za-z0-9])|(?<=[013457@$])(?<![A-Za-z0-9][013457@$])(?=[A-Za-z]{2}))"
-)
-# where a leet word or a gapped run could be, in any script; the exact patterns run only there.
-# _LEET_CORE's matches are the leet character (two for the digit pair): word_windows uses them.
-_LEET_CORE = re.compile(
-    r"[013457$|!@](?:(?<=[^\W\d_][013457$|!])(?=[^\W\d_])|(?<=[^\W\d_]@)(?![\w-]*\.\w)(?=[^\W\d_])"
-    r"|(?<=[^\W\d_]{2}[013457])[013457](?![^\W_])|(?<=[013457@$])(?<![^\W_][013457@$])(?=[^\W\d_]{2}))"
-)
-_GAP_HINT = re.compile(r"([ .\-_*\u00b7\u2022])[^\W_]\1[^\W_]\1[^\W_](?<=[^\W_][\s\S]{6})")
+# Each is built for ASCII text ([A-Za-z] letters, [A-Za-z0-9] letters or digits) and for any
+# script.  There the regex module's Unicode tables are newer than the stdlib's, which knows
+# fewer letters: where a pre-scan needs a letter, any non-ASCII character may be one (ANY_LETTER:
+# a pre-scan may find too much, never too little); where it needs none, [^\W_] (no letter or
+# digit the stdlib knows) is the narrower test.
+ANY_LETTER = r"[A-Za-z\x80-\U0010ffff]"
+
+
+def _leet_core(letter: str, alnum: str) -> re.Pattern[str]:
+    """A leet character in one of _LEET_WORD's three places (the second of a digit pair)."""
+    return re.compile(
+        rf"[{_IN_WORD}@](?:(?<={letter}[{_IN_WORD}])(?={letter})|(?<={letter}@){_NOT_DOMAIN}(?={letter})"
+        rf"|(?<={letter}{{2}}[{_DIGITS}])[{_DIGITS}](?!{alnum})|(?<=[{_STARTS}])(?<!{alnum}[{_STARTS}])(?={letter}{{2}}))"
+    )
+
+
+def _gap_core(letter: str, prev: str, marks: str) -> re.Pattern[str]:
+    """A mark and three spread-out letters after it, the letter before the first mark checked after."""
+    return re.compile(rf"([{marks}]){letter}\1{letter}\1{letter}(?<={letter}[\s\S]{{6}})" + prev)
+
+
+_LEET_ASCII = _leet_core("[A-Za-z]", "[A-Za-z0-9]")
+# its matches are the leet characters (two for a digit pair): word_windows uses them
+_LEET_CORE = _leet_core(ANY_LETTER, r"[^\W_]")
+# the same in ASCII text, where no gapped run ends before a letter or digit or starts after one
+_GAP_ASCII = _gap_core(_ascii(_GAP_LETTER), r"(?![A-Za-z0-9])(?<![A-Za-z0-9][\s\S]{7})", _ASCII_MARK)
+_GAP_HINT = _gap_core(ANY_LETTER[:-1] + "0-9" + char_class(GAP_SYMBOLS) + "]", "", _MARK)
 # what every _GAPPED run holds (letters between three equal gaps); no run crosses a line break
-_GAP_CORE = regex.compile(r"(?P<sep>[ .\-_*\u00b7\u2022])[\p{L}0-9@$](?P=sep)[\p{L}0-9@$](?P=sep)")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
-                       "@": "a", "$": "s", "|": "l", "!": "i"})
+_GAP_CORE = regex.compile(rf"(?P<sep>[{_MARK}]){_GAP_LETTER}(?P=sep){_GAP_LETTER}(?P=sep)")
+_LEET = str.maketrans(LEET)
 _LETTER = regex.compile(r"\p{L}")
 _WORD_GAP = re.compile(r"[ \n\t]")  # what separates the words of word_windows
 
@@ -217,11 +260,18 @@ def _read_leet(token: str) -> str:
 
 
 def lower_text(text: str) -> str:
-    """text in lower case with every offset kept (the few characters that lower to two stay as they are)."""
+    """text.lower() with every offset kept: the few characters that lower to two (İ) stay as they are."""
     low = text.lower()
     if len(low) == len(text):
         return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    # the rest read from the whole text's lowering, not one character at a time: a capital sigma
+    # lowers by its context (final ς or σ), as in text.lower() and the phrases' own lowering
+    out, i = [], 0
+    for c in text:
+        n = len(c.lower())
+        out.append(low[i] if n == 1 else c)
+        i += n
+    return "".join(out)
 
 
 # ASCII characters that \w does not match, as spaces: then str.split finds the \w+ tokens
@@ -251,6 +301,21 @@ class LowerWords:
         return tokens(self.lower)
 
 
+# how far a window reaches from a change: characters besides white space, which a phrase
+# pattern's \s+ may stretch (one more than the longest phrase it is exact for)
+WINDOW_REACH = 65
+
+
+def _reach(pad: int) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """Patterns for `pad` characters besides white space: backwards (match to an end) and onwards."""
+    # onwards takes the white space after its last character too: a change followed only by white
+    # space then reaches the text's end, and a match ending there is not mistaken for one cut off
+    return regex.compile(rf"(?:\S\s*){{0,{pad}}}", regex.REVERSE), regex.compile(rf"(?:\s*\S){{0,{pad}}}\s*")
+
+
+_REACH_BACK, _REACH_ON = _reach(WINDOW_REACH)
+
+
 class Canonical(LowerWords):
     """The canonical text of a raw text, and the way back to raw offsets."""
 
@@ -258,7 +323,7 @@ class Canonical(LowerWords):
         self.raw = raw
         self.text = text
         self._maps = maps  # innermost (closest to raw) first
-        self._windows: list[tuple[int, int]] | None = None
+        self._windows: dict[int, list[tuple[int, int]]] = {}  # by pad
 
     @cached_property
     def loose_words(self) -> frozenset[str]:
@@ -276,17 +341,27 @@ class Canonical(LowerWords):
         """True when the canonical text differs from the raw text."""
         return bool(self._maps)
 
-    def windows(self, pad: int = 64) -> list[tuple[int, int]]:
-        """Spans of the canonical text around every change, `pad` characters wide on each side."""
-        if self._windows is None:
-            spans = []
+    def windows(self, pad: int = WINDOW_REACH) -> list[tuple[int, int]]:
+        """Spans of the canonical text around every change, `pad` characters besides white space each side.
+
+        A phrase match that touches a change and has fewer characters than that besides white
+        space lies inside one, however much white space it spans.
+        """
+        found = self._windows.get(pad)
+        if found is None:
+            changes = []
             for k, omap in enumerate(self._maps):
                 for start, end in omap.changed:
                     for later in self._maps[k + 1:]:
                         start, end = later.forward(start), later.forward(end)
-                    spans.append((max(start - pad, 0), min(end + pad, len(self.text))))
-            self._windows = _merge(sorted(spans))
-        return self._windows
+                    changes.append((start, end))
+            # changes closer than twice the pad share a window: its reach is sought once per group
+            groups = _merge([(start, end + 2 * pad) for start, end in sorted(changes)])
+            back, on = (_REACH_BACK, _REACH_ON) if pad == WINDOW_REACH else _reach(pad)
+            text = self.text
+            found = self._windows[pad] = _merge([(back.match(text, 0, start).start(),
+                                                  on.match(text, end - 2 * pad).end()) for start, end in groups])
+        return found
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw (start, end) of the canonical span text[start:end]."""
@@ -311,21 +386,43 @@ def canonical(raw: str) -> Canonical:
         return Canonical(raw, raw, ())
     maps = []
     text = raw
-    for pattern, repl in ((_NON_ASCII, _fold_run), (_GAPPED, _join_gaps), (_LEET_WORD, _read_leet)):
-        windows = None
-        if pattern is _NON_ASCII and text.isascii() or pattern is _GAPPED and not _GAP_HINT.search(text):
-            continue
-        if pattern is _LEET_WORD:
-            windows = word_windows(text, _LEET_CORE)
-            if not windows:
-                continue
-            pattern = _LEET_WORD_ASCII if text.isascii() else _AsciiFirst(_LEET_WORD_ASCII, pattern)
-        if pattern is _GAPPED:
-            windows = line_windows(text, _GAP_CORE)
-        text, omap = substitute(text, pattern, repl, windows)
+    for step in (_fold_step, _gap_step, _leet_step):
+        text, omap = step(text)
         if omap is not None:
             maps.append(omap)
     return Canonical(raw, text, tuple(maps))
+
+
+def _plain_canonical(raw: str) -> Canonical:
+    """canonical() by the documented steps alone, each pattern over the whole text: the reference it must equal."""
+    maps = []
+    text = raw
+    for pattern, repl in ((_NON_ASCII, _fold_run), (_GAPPED, _join_gaps), (_LEET_WORD, _read_leet)):
+        text, omap = substitute(text, pattern, repl)
+        if omap is not None:
+            maps.append(omap)
+    return Canonical(raw, text, tuple(maps))
+
+
+def _fold_step(text: str) -> tuple[str, OffsetMap | None]:
+    """substitute(text, _NON_ASCII, _fold_run)."""
+    return (text, None) if text.isascii() else substitute(text, _NON_ASCII, _fold_run)
+
+
+def _gap_step(text: str) -> tuple[str, OffsetMap | None]:
+    """substitute(text, _GAPPED, _join_gaps), searched only in the lines that can hold a gapped run."""
+    if not _GAP_HINT.search(text):
+        return text, None
+    return substitute(text, _GAPPED, _join_gaps, line_windows(text, _GAP_CORE))
+
+
+def _leet_step(text: str) -> tuple[str, OffsetMap | None]:
+    """substitute(text, _LEET_WORD, _read_leet), searched only in the words around a leet character."""
+    windows = word_windows(text, _LEET_CORE)
+    if not windows:
+        return text, None
+    pattern = _LEET_WORD_ASCII if text.isascii() else _AsciiFirst(_LEET_WORD_ASCII, _LEET_WORD)
+    return substitute(text, pattern, _read_leet, windows)
 
 
 def line_windows(text: str, core: regex.Pattern[str]) -> list[tuple[int, int]]:

@@ -98,6 +98,23 @@ def is_ip_host(host: str) -> bool:
     return False
 
 
+_LOCAL_NETS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
+    "::/128", "::1/128", "fe80::/10", "fc00::/7"))
+
+
+def is_local_address(host: str) -> bool:
+    """True for a dotted or IPv6 address in a loopback, unspecified, private or link-local range.
+
+    Integer and hex encodings (http://2130706433/) are never local here: only a disguise writes them.
+    """
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in _LOCAL_NETS)
+
+
 def domain_in_text(text: str) -> str | None:
     """The domain an anchor text shows (as in 'www.bank.com' or 'https://bank.com/login'), if any."""
     m = _DOMAIN_IN_TEXT.search(text)

@@ -36,7 +36,9 @@ def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = Fals
     trie: dict = {}
     for phrase in phrases:
         node = trie
-        for ch in " ".join(phrase.lower().split()):
+        # loose phrases go in with l written as i: one [il] branch, so the longest phrase wins as in
+        # an alternation, not the one whose letter sorts first
+        for ch in fold_il(phrase) if loose else " ".join(phrase.lower().split()):
             node = node.setdefault(ch, {})
         node[""] = {}
     body = _trie_pattern(trie, loose) if trie else "(?!)"
@@ -45,9 +47,16 @@ def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = Fals
     first = {c for c in trie if c}
     if loose and first & {"i", "l"}:
         first |= {"i", "l"}
-    lead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first else ""
+    # a look-ahead for the first characters lets the engine skip ahead; an empty phrase starts anywhere
+    lead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first and "" not in trie else ""
     return re.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)")
 
+
+def _plain_phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:
+    """phrase_pattern written plainly, the longest phrase first in one alternation: the reference it must equal."""
+    alts = sorted({" ".join(p.lower().split()) for p in phrases}, key=lambda p: (-len(p), p))
+    body = "|".join("".join(_char(ch, loose) for ch in p) for p in alts) if alts else "(?!)"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", 0 if lowered else re.IGNORECASE)
 
 
 def _trie_pattern(node: dict, loose: bool = False) -> str:
@@ -79,5 +88,10 @@ def strip_accents(text: str) -> str:
 
 
 def letter_count(text: str) -> int:
-    """Number of letters (any script) in text."""
+    """Number of letters (any script) in text (the letter runs cut out: faster than counting letters)."""
     return len(text) - len(_LETTER_RUNS.sub("", text))
+
+
+def _plain_letter_count(text: str) -> int:
+    """letter_count written plainly: the reference it must equal."""
+    return len(_LETTERS.findall(text))

@@ -1,0 +1,115 @@
+"""Brand spoofing: mail that claims to come from a brand, sent and linked from other domains.
+
+A claim is a From display name that starts with a brand, or a brand name used the way only
+the brand itself writes it, in the subject or body ("your PayPal account", "Dear Netflix
+member", "Apple Support").  The rule's options hold a small table of brands and their official registrable
+domains; a claim counts when the From domain is none of them and the message links to
+some other domain (or to nothing): a genuine notice forwarded by hand links to the brand.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from spamlint.checks.base import Check, Option
+from spamlint.model.document import Document, Header
+from spamlint.model.findings import Hit
+from spamlint.text.facts import Context
+from spamlint.text.urls import registrable_domain
+
+CLAIMS = ("display-name", "subject", "body")
+
+
+def _alternation(names: Iterable[str]) -> str:
+    """Brand names as one alternation, longest first; all-capital names (UPS, DHL) keep their case."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        escaped = regex.escape(name).replace("\\ ", r"\s+")
+        parts.append(f"(?-i:{escaped})" if name.isupper() else escaped)
+    return "|".join(parts) or "(?!)"
+
+
+def _words(words: list[str]) -> str:
+    """Words as one alternation in which a space matches any run of white space."""
+    return "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+
+
+class BrandClaimCheck(Check):
+    """A brand of `brands` (name -> official domains) claimed where `claims` says, while the From
+    address is on none of the brand's domains and not every link goes to them."""
+
+    name = "brand-claim"
+    max_hits = 1  # one claim of a brand from elsewhere is the finding; more repeat it
+    looks_at = ("headers", "subject", "body", "links")
+    options = {
+        "brands": Option("table", required=True, doc="brand name -> its official registrable domains"),
+        "claims": Option("list", list(CLAIMS), "where a claim counts: display-name, subject, body"),
+        "owner_words": Option("list", [], "words before a brand that, with an object word after it, make "
+                                          "a claim: your (PayPal account)"),
+        "object_words": Option("list", [], "what a brand gives its customers: account, ID, wallet ..."),
+        "greeting_words": Option("list", [], "salutations before a brand: dear (Netflix member)"),
+        "speaker_words": Option("list", [], "words after a brand that speak as it: team, support, security ..."),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        self.domains = {name.lower(): frozenset(d.lower() for d in ds) for name, ds in options["brands"].items()}
+        # a domain counts as the brand's when its registrable part's first label is the brand's
+        # (paypal.de, amazon.com.br): brands own their name under most top-level domains
+        self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
+        brand = _alternation(options["brands"])
+        words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
+                                                         "speaker_words")}
+        # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
+        self.claim_re = regex.compile(
+            rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
+            rf"|(?:{words['greeting_words']})\s+({brand})(?![\w-])"
+            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
+            regex.IGNORECASE)
+        # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
+        self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
+        for claim in options["claims"]:
+            if claim not in CLAIMS:
+                raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
+
+    def _official(self, brand: str, reg: str) -> bool:
+        """Whether a registrable domain is one of the brand's."""
+        return reg in self.domains[brand] or reg.split(".")[0] in self.labels[brand]
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        sender = ctx.facts.sender
+        if sender is None or not sender.domain:
+            return
+        field, name, domain = sender
+        reg = registrable_domain(domain)
+        for where, brand, place in self._claims(ctx, name, field):
+            if self._official(brand, reg):
+                continue
+            links = ctx.facts.web_links
+            if links and all(self._official(brand, w.domain) for w in links):
+                continue  # a genuine notice, forwarded or quoted
+            place["detail"] = {"brand": brand, "where": where, "domain": domain}
+            yield Hit(**place)
+
+    def _claims(self, ctx: Context, name: str, field: Header) -> Iterable[tuple[str, str, dict]]:
+        """(where, brand key, Hit position) for each claim, display name first."""
+        claims = self.opts["claims"]
+        if "display-name" in claims and name:
+            m = self.name_re.search(name)
+            if m:
+                yield "display name", self._key(m.group(1)), {
+                    "part": f"header:{field.name}", "line": field.line, "column": 1,
+                    "excerpt": f"{field.name}: {field.value}"[:120]}
+        wanted = tuple(s for s in ("subject", "body") if s in claims)
+        for seg in ctx.facts.segments(wanted) if wanted else ():
+            m = self.claim_re.search(seg.text)
+            if m:
+                matched = next(g for g in m.groups() if g)
+                yield seg.part, self._key(matched), seg.hit(m.start(), m.end())
+
+    def _key(self, matched: str) -> str:
+        """The table key a matched name belongs to (names match whatever their case or spacing)."""
+        folded = " ".join(matched.lower().split())
+        return folded if folded in self.domains else next(k for k in self.domains if k.replace(" ", "") == folded.replace(" ", ""))

@@ -49,6 +49,13 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
     What a condition styles again was hidden for some screens only: responsive design.
     """
+    try:
+        return _restyled(sheet, conditional)
+    except (RecursionError, ValueError):  # as in sheet_rules: a sheet tinycss2 cannot read restyles nothing
+        return frozenset()
+
+
+def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
     found: set[str] = set()
     for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.content is not None:

@@ -47,7 +47,7 @@ def test_json_keeps_its_shape_exactly() -> None:
     (_finding(), "::warning file=dir/a b.html,line=3,col=5,title=spamlint caps-words::m (+1)"),
     (_finding(line=None, severity=Severity.ERROR), "::error file=dir/a b.html,title=spamlint caps-words::m (+1)"),
     (_finding(severity=Severity.INFO, points=0), "::notice file=dir/a b.html,line=3,col=5,title=spamlint caps-words::m (+0)"),
-    (_finding(message="50% off\nnow"), "::warning file=dir/a b.html,line=3,col=5,title=spamlint caps-words::50%25 off%0Anow (+1)"),
+    (_finding(message="50% off\nnow"), "::warning file=dir/a b.html,line=3,col=5,title=spamlint caps-words::50%25 off\\x0anow (+1)"),
 ])
 def test_github_annotations(finding: Finding, expected: str) -> None:
     report = score("dir/a b.html", [finding], threshold=100)

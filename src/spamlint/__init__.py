@@ -9,7 +9,9 @@ Public API::
 
 from __future__ import annotations
 
+import email.header
 import email.message
+import math
 import os
 import threading
 from pathlib import Path
@@ -19,7 +21,7 @@ from spamlint._version import __version__
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
-from spamlint.errors import ConfigError, InputError, RuleError, SpamlintError
+from spamlint.errors import ConfigError, InputError, RuleError, SpamlintError, brief
 from spamlint.inputs import mime
 from spamlint.inputs.sources import read_file
 from spamlint.limits import DEFAULT_LIMITS, Limits
@@ -52,8 +54,9 @@ def load_document(source: Source, name: str | None = None, limits: Limits | None
     os.PathLike) is a file to read; an email.message.Message is used as parsed.  Raises
     InputError for what cannot be read; anything in the content itself gives a Document.
     """
-    limits = limits or DEFAULT_LIMITS
+    limits = _checked_limits(limits)
     if isinstance(source, email.message.Message):
+        _check_header_values(source, name or "-")
         return mime.from_message(source, name or "-", limits=limits)
     if isinstance(source, os.PathLike):
         path = Path(source)
@@ -61,12 +64,48 @@ def load_document(source: Source, name: str | None = None, limits: Limits | None
             data = read_file(path, limits.max_input_bytes)
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except ValueError as exc:  # a NUL in the path
+            raise InputError(f"{brief(str(path))}: cannot read: {exc}") from None
         return mime.load(data, name or str(path), path.suffix, limits=limits)
     if isinstance(source, str):
         return mime.load(_encode(source), name or "-", limits=limits)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return mime.load(bytes(source), name or "-", limits=limits)
     raise InputError(f"cannot lint a {type(source).__name__}: pass bytes, str, a path or an email.message.Message")
+
+
+def _checked_limits(limits: object) -> Limits:
+    if limits is None:
+        return DEFAULT_LIMITS
+    if not isinstance(limits, Limits):
+        raise ConfigError(f"limits: must be a spamlint.Limits, got {type(limits).__name__}")
+    return limits
+
+
+def _check_header_values(msg: email.message.Message, name: str) -> None:
+    """A Message built in code can hold a header set to None or a number, which no parser would make."""
+    for key, value in msg.raw_items():
+        if not isinstance(value, (str, email.header.Header)):
+            raise InputError(f"{name}: header {brief(key)} is a {type(value).__name__}, not text")
+
+
+def _checked_threshold(threshold: object) -> float | None:
+    """The CLI's rule for --threshold: a number above 0 (the same ConfigError as a config file's)."""
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold) \
+            or threshold <= 0:
+        raise ConfigError(f"threshold: must be a number above 0, got {brief(threshold)}")
+    return float(threshold)
+
+
+def _checked_rules(rules: object) -> Sequence[Rule] | None:
+    if rules is None:
+        return None
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence) or \
+            not all(isinstance(r, Rule) for r in rules):
+        raise ConfigError("rules: must be a sequence of spamlint.Rule (from spamlint.builtin_rules() or your own)")
+    return rules
 
 
 def _encode(text: str) -> bytes:
@@ -94,12 +133,16 @@ def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule
     Raises only SpamlintError subclasses (InputError, RuleError, ConfigError); any other
     exception is a bug.  Safe to call from several threads at once.
     """
+    from spamlint.config import Config, load_config  # only a call with config= pays for the import
+
+    threshold, rules = _checked_threshold(threshold), _checked_rules(rules)
+    if config is not None and not isinstance(config, (str, os.PathLike, Config)):
+        raise ConfigError(f"config: must be a path or a spamlint.config.Config, got {type(config).__name__}")
     if config is None:
         engine = Engine(rules) if rules is not None else None
         return lint_document(load_document(source, name, limits), threshold=threshold, engine=engine)
     if rules is not None:
         raise ConfigError("pass rules= or config=, not both")
-    from spamlint.config import Config, load_config
     from spamlint.engine.batch import engine_for
 
     cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())

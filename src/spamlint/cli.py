@@ -17,6 +17,7 @@ from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
 from spamlint.formatters import FORMATTERS, format_statistics
+from spamlint.formatters.escape import clean
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
 
@@ -42,6 +43,15 @@ class _DefaultGroup(click.Group):
 @click.version_option(package_name="spamlint")
 def main() -> None:
     """Find what makes an email or newsletter template look like spam."""
+    _tolerant_output()
+
+
+def _tolerant_output() -> None:
+    """Print what the terminal's encoding cannot show as escapes instead of failing (cp1252 consoles)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            reconfigure(errors="backslashreplace")
 
 
 def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -93,7 +103,7 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     except SpamlintError as exc:
         _fail(str(exc))
     if not sources:  # like ruff: say so rather than print an empty report
-        click.echo(f"spamlint: warning: no files to lint under {', '.join(paths)}", err=True)
+        click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
     if statistics:
         click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
@@ -120,7 +130,7 @@ def _collect(sources: list[Source], options: Options, jobs: int, progress: bool)
             if result.fatal:
                 _fail(result.message)
             errors += 1
-            click.echo(f"spamlint: {result.message}", err=True)
+            click.echo(f"spamlint: {clean(result.message)}", err=True)
     return reports, errors
 
 
@@ -145,7 +155,7 @@ def _show_progress(fmt: str, count: int) -> bool:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"spamlint: {message}", err=True)
+    click.echo(f"spamlint: {clean(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from spamlint.errors import ConfigError
+from spamlint.errors import ConfigError, brief
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.limits import Limits, parse_limits
 
 CONFIG_FILE = ".spamlint.yaml"
@@ -99,6 +100,8 @@ def _load_config(path: Path, mtime_ns: int, size: int) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     data = _pyproject_table(path, text) if path.name == PYPROJECT else _yaml_mapping(path, text)
     return parse_config(data, str(path), path.parent.resolve())
 
@@ -107,7 +110,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
     """Validate a mapping of config keys; errors name the file and the key."""
     for key in data:
         if key not in KEYS:
-            raise ConfigError(f"{source}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            raise ConfigError(f"{source}: unknown key {brief(key)} (known: {', '.join(KEYS)})")
     return Config(
         threshold=_threshold(data, source),
         select=_selectors(data, "select", source) if "select" in data else None,
@@ -138,7 +141,11 @@ def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:
 
 def _yaml_mapping(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlTooLarge as exc:
+        raise ConfigError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: refused: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -157,18 +164,23 @@ def _pyproject_table(path: Path, text: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    table = data.get("tool", {}).get("spamlint", {})
+    tool = data.get("tool", {})
+    table = tool.get("spamlint", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.spamlint] must be a table")
     return table
 
 
 def _has_tool_table(path: Path) -> bool:
+    """A cheap test on the bytes (any encoding, even a broken one); load_config validates properly.
+
+    A pyproject.toml without a spamlint table is another tool's business: it is never decoded here.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError:
         return False
-    return "[tool.spamlint" in text  # a cheap test first; load_config validates properly
+    return b"[tool.spamlint" in data or b"tool.spamlint" in data.replace(b" ", b"")
 
 
 def _threshold(data: dict[str, Any], source: str) -> float | None:
@@ -176,7 +188,7 @@ def _threshold(data: dict[str, Any], source: str) -> float | None:
         return None
     value = data["threshold"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"{source}: key 'threshold': must be a number above 0, got {value!r}")
+        raise ConfigError(f"{source}: key 'threshold': must be a number above 0, got {brief(value)}")
     return float(value)
 
 
@@ -185,7 +197,7 @@ def _strings(data: dict[str, Any], key: str, source: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{source}: key {key!r}: must be a list of names, got {value!r}")
+        raise ConfigError(f"{source}: key {brief(key)}: must be a list of names, got {brief(value)}")
     return tuple(v.strip() for v in value)
 
 
@@ -211,7 +223,7 @@ def _points(data: dict[str, Any], source: str) -> tuple[tuple[str, float], ...]:
         raise ConfigError(f"{source}: key 'points': must map a rule id to a number")
     for rule, pts in value.items():
         if isinstance(pts, bool) or not isinstance(pts, (int, float)) or not math.isfinite(pts) or pts < 0:
-            raise ConfigError(f"{source}: key 'points.{rule}': must be a number >= 0, got {pts!r}")
+            raise ConfigError(f"{source}: key 'points.{rule}': must be a number >= 0, got {brief(pts)}")
     return tuple((str(k), float(v)) for k, v in value.items())
 
 

@@ -9,6 +9,18 @@ report it") and goes on with the next input.
 
 from __future__ import annotations
 
+import reprlib
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring = _BRIEF.maxother = 60
+_BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxdict = _BRIEF.maxset = 4
+_BRIEF.maxlevel = 2
+
+
+def brief(value: object) -> str:
+    """A bounded repr for error messages: a huge or deeply nested value never fills a message."""
+    return _BRIEF.repr(value)
+
 
 class SpamlintError(Exception):
     """Base class of every error spamlint raises for input, rules or config it refuses."""

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any
 
-from spamlint.errors import ConfigError
+from spamlint.errors import ConfigError, brief
 
 MIB = 1024 * 1024
 
@@ -32,12 +32,14 @@ class Limits:
     max_links: int = 10_000  # links per message handed to the link checks (a real digest had 3,134)
     max_images: int = 5_000  # images per message handed to the image checks
 
+    def __post_init__(self) -> None:
+        for f in fields(self):  # a Limits built in code is checked like one read from a config file
+            _positive(getattr(self, f.name), f.type == "float", f"Limits.{f.name}")
+
     def problem(self, name: str, what: str) -> tuple[str, str]:
         """A document problem saying which limit was passed and what was left out."""
         return ("limit", f"{what} (limit {name}={getattr(self, name)})")
 
-
-DEFAULT_LIMITS = Limits()
 
 
 def parse_limits(data: Any, source: str) -> Limits:
@@ -58,5 +60,8 @@ def _positive(value: Any, is_float: bool, where: str) -> int | float:
     ok_type = (int, float) if is_float else (int,)
     if isinstance(value, bool) or not isinstance(value, ok_type) or not math.isfinite(value) or value <= 0:
         kind = "a number" if is_float else "a whole number"
-        raise ConfigError(f"{where}: must be {kind} above 0, got {value!r}")
+        raise ConfigError(f"{where}: must be {kind} above 0, got {brief(value)}")
     return float(value) if is_float else value
+
+
+DEFAULT_LIMITS = Limits()

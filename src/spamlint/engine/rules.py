@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,13 +14,15 @@ import yaml
 
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.engine import suppress
-from spamlint.errors import RuleError
+from spamlint.errors import RuleError, brief
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.findings import CATEGORIES, Severity
 
-# libyaml's safe loader when present (several times faster start-up); both build plain data only
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _AT = regex.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
+MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no verdict can compare
+MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
+MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
 _REQUIRED = ("id", "category", "check", "points", "severity", "message", "why", "fix", "examples")
 _OPTIONAL = ("scope", "max_hits", "options", "enabled", "language")  # scope: required exactly when the check takes one
 # check kinds that were split or merged, so an old rule file is told what to write instead
@@ -83,13 +86,26 @@ def load_rule_dir(path: Path) -> list[Rule]:
     """Every *.yaml rule in a folder of the user's own rules."""
     if not path.is_dir():
         raise RuleError(f"{path}: rule path is not a folder")
-    return [parse_rule(str(p), p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.yaml"))]
+    return [parse_rule(str(p), _read_rule_file(p)) for p in sorted(path.glob("*.yaml")) if p.is_file()]
+
+
+def _read_rule_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def parse_rule(source: str, text: str) -> Rule:
     """Parse and validate one rule file's text; raise RuleError naming file, rule and field."""
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
+        data = load_yaml(text)
+    except YamlTooLarge as exc:
+        raise RuleError(f"{source}: refused: {exc}") from None
+    except RecursionError:
+        raise RuleError(f"{source}: refused: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -97,7 +113,7 @@ def parse_rule(source: str, text: str) -> Rule:
     if not isinstance(data, dict):
         raise RuleError(f"{source}: a rule file must be a mapping of fields")
     rid = data.get("id")
-    where = f"{source}: rule {rid!r}"
+    where = f"{source}: rule {brief(rid)}"
     _check_fields(data, where)
     _check_identity(data, source, where)
     check_cls = KINDS[data["check"]]
@@ -113,7 +129,7 @@ def parse_rule(source: str, text: str) -> Rule:
     check.language = language
     return Rule(
         id=rid, category=data["category"], check_name=data["check"], scope=scope,
-        points=float(data["points"]), severity=Severity(data["severity"]), message=_text(data, "message", where),
+        points=float(data["points"]), severity=Severity(data["severity"]), message=_message(data, where),
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
         enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits, language=language,
@@ -123,10 +139,10 @@ def parse_rule(source: str, text: str) -> Rule:
 def _check_fields(data: dict[str, Any], where: str) -> None:
     for key in _REQUIRED:
         if key not in data:
-            raise RuleError(f"{where}: missing field {key!r}")
+            raise RuleError(f"{where}: missing field {brief(key)}")
     for key in data:
         if key not in _REQUIRED and key not in _OPTIONAL:
-            raise RuleError(f"{where}: unknown field {key!r}")
+            raise RuleError(f"{where}: unknown field {brief(key)}")
 
 
 def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
@@ -137,16 +153,18 @@ def _check_identity(data: dict[str, Any], source: str, where: str) -> None:
     if stem != rid:
         raise RuleError(f"{where}: field 'id': must equal the file name {stem!r}")
     if data["category"] not in CATEGORIES:
-        raise RuleError(f"{where}: field 'category': {data['category']!r} is not one of {', '.join(CATEGORIES)}")
+        raise RuleError(f"{where}: field 'category': {brief(data['category'])} is not one of {', '.join(CATEGORIES)}")
+    if not isinstance(data["check"], str):
+        raise RuleError(f"{where}: field 'check': must be the name of a check kind, got {brief(data['check'])}")
     if data["check"] in _RENAMED:
-        raise RuleError(f"{where}: field 'check': check {data['check']!r} is now {_RENAMED[data['check']]}")
+        raise RuleError(f"{where}: field 'check': check {brief(data['check'])} is now {_RENAMED[data['check']]}")
     if data["check"] not in KINDS:
-        raise RuleError(f"{where}: field 'check': unknown check {data['check']!r}; known: {', '.join(sorted(KINDS))}")
+        raise RuleError(f"{where}: field 'check': unknown check {brief(data['check'])}; known: {', '.join(sorted(KINDS))}")
     points = data["points"]
-    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-        raise RuleError(f"{where}: field 'points': must be a number >= 0, got {points!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points <= MAX_POINTS:
+        raise RuleError(f"{where}: field 'points': must be a number from 0 to {MAX_POINTS}, got {brief(points)}")
     if data["severity"] not in [s.value for s in Severity]:
-        raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {data['severity']!r}")
+        raise RuleError(f"{where}: field 'severity': must be info, warning or error, got {brief(data['severity'])}")
 
 
 def _scope(data: dict[str, Any], check_cls: Kind, where: str) -> tuple[str, ...]:
@@ -165,7 +183,7 @@ def _scope(data: dict[str, Any], check_cls: Kind, where: str) -> tuple[str, ...]
         raise RuleError(f"{where}: field 'scope': must be a scope name or a list of them")
     bad = [s for s in items if s not in check_cls.scopes]
     if bad:
-        raise RuleError(f"{where}: field 'scope': {bad[0]!r} is not a scope of check "
+        raise RuleError(f"{where}: field 'scope': {brief(bad[0])} is not a scope of check "
                         f"{check_cls.name!r} (allowed: {', '.join(sorted(check_cls.scopes))})")
     return tuple(items)
 
@@ -176,7 +194,7 @@ def _max_hits(data: dict[str, Any], check_cls: Kind, where: str) -> int | None:
         return check_cls.max_hits
     value = data["max_hits"]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {value!r}")
+        raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {brief(value)}")
     return value
 
 
@@ -194,8 +212,26 @@ def _language(value: Any, check_cls: Kind, where: str) -> str | None:
 def _text(data: dict[str, Any], key: str, where: str) -> str:
     value = data[key]
     if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"{where}: field {key!r}: must be non-empty text")
+        raise RuleError(f"{where}: field {brief(key)}: must be non-empty text")
     return value.strip()
+
+
+def _message(data: dict[str, Any], where: str) -> str:
+    """The message text; its placeholders are plain `{name}` fields a check's facts fill in.
+
+    Positional (`{0}`), indexed or attribute fields and format specs (`{match:>999999999}`)
+    are refused: a message describes a finding, and a spec could make it any size.
+    """
+    text = _text(data, "message", where)
+    try:
+        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:  # a lone { or }
+        raise RuleError(f"{where}: field 'message': {exc} (write {{{{ and }}}} for literal braces)") from None
+    for name, conv, spec in fields:
+        if not name.isidentifier() or conv or spec:
+            raise RuleError(f"{where}: field 'message': placeholder {brief('{' + name + '}')} must be a plain "
+                            "{name} (no position, index, conversion or format spec)")
+    return text
 
 
 def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[int, int] | None, ...]]:
@@ -210,7 +246,7 @@ def _examples(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...],
         out.append([_example(item, f"{where}: field 'examples.{kind}'", kind == "hit") for item in items])
     extra = set(value) - {"hit", "miss"}
     if extra:
-        raise RuleError(f"{where}: field 'examples': unknown key {sorted(extra)[0]!r}")
+        raise RuleError(f"{where}: field 'examples': unknown key {brief(sorted(extra)[0])}")
     hits, misses = out
     return tuple(t for t, _ in hits), tuple(t for t, _ in misses), tuple(at for _, at in hits)
 
@@ -227,6 +263,8 @@ def _example(item: Any, where: str, is_hit: bool) -> tuple[str, tuple[int, int] 
     repeat = item.get("repeat", 1)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 1_000_000:
         raise RuleError(f"{where}: 'repeat' must be a whole number from 1 to 1000000")
+    if len(item["text"]) * repeat > MAX_EXAMPLE_CHARS:
+        raise RuleError(f"{where}: 'text' repeated {repeat} times is longer than {MAX_EXAMPLE_CHARS} characters")
     text = str(item.get("before", "")) + item["text"] * repeat + str(item.get("after", ""))
     return text, _position(item.get("at"), where, is_hit)
 
@@ -239,7 +277,7 @@ def _position(at: Any, where: str, is_hit: bool) -> tuple[int, int] | None:
         raise RuleError(f"{where}: 'at' belongs to hit examples; a miss has no position")
     m = _AT.match(at) if isinstance(at, str) else None
     if m is None:
-        raise RuleError(f"{where}: 'at' must be \"LINE:COLUMN\" with numbers from 1, got {at!r}")
+        raise RuleError(f"{where}: 'at' must be \"LINE:COLUMN\" with numbers from 1, got {brief(at)}")
     return int(m.group(1)), int(m.group(2))
 
 
@@ -291,7 +329,7 @@ def _coerce(opt: Option, value: Any, where: str) -> Any:
     expected = {"choice": "one of " + ", ".join(opt.choices), "list": "a list of strings",
                 "table": "a mapping of names to non-empty lists of strings",
                 "regex": "a regular expression string"}.get(kind, f"a {kind}")
-    raise RuleError(f"{where}: must be {expected}, got {value!r}")
+    raise RuleError(f"{where}: must be {expected}, got {brief(value)}")
 
 
 def _weights(value: Any, where: str) -> dict[str, float]:
@@ -307,10 +345,16 @@ def _weights(value: Any, where: str) -> dict[str, float]:
         elif isinstance(item, dict) and len(item) == 1:
             (k, v), = item.items()
             if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise RuleError(f"{where}: entry {item!r} must be 'phrase: weight'")
+                raise RuleError(f"{where}: entry {brief(item)} must be 'phrase: weight'")
             out[k] = float(v)
         else:
-            raise RuleError(f"{where}: entry {item!r} must be a phrase or 'phrase: weight'")
+            raise RuleError(f"{where}: entry {brief(item)} must be a phrase or 'phrase: weight'")
     if not out:
         raise RuleError(f"{where}: must not be empty")
+    long = next((p for p in out if len(p) > MAX_PHRASE_CHARS), None)
+    if long is not None:
+        raise RuleError(f"{where}: phrase {brief(long)} is longer than {MAX_PHRASE_CHARS} characters")
+    bad = next((w for w in out.values() if not 0 <= w <= MAX_POINTS), None)
+    if bad is not None:
+        raise RuleError(f"{where}: weight {brief(bad)} must be a number from 0 to {MAX_POINTS}")
     return out

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
+from spamlint.formatters.escape import clean
 from spamlint.model.findings import Severity
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -15,11 +16,11 @@ def format_github(reports: Sequence[Report], color: bool = False, rules: Sequenc
     """GitHub Actions workflow commands: an annotation per finding, an error per failing file."""
     out = []
     for report in reports:
-        path = _github_path(report.path)
+        path = clean(_github_path(report.path))
         for f in report.findings:
             where = f"file={_prop(path)}" + (f",line={f.line},col={f.column or 1}" if f.line is not None else "")
             out.append(f"::{_GITHUB_LEVEL[f.severity]} {where},title={_prop('spamlint ' + f.rule)}::"
-                       f"{_data(f'{f.message} (+{f.points:g})')}")
+                       f"{_data(f'{clean(f.message)} (+{f.points:g})')}")
         if not report.passed:
             out.append(f"::error file={_prop(path)},title=spamlint::"
                        f"{_data(f'spam score {report.score:g} reaches the threshold {report.threshold:g}')}")

@@ -7,13 +7,14 @@ from typing import Sequence
 
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
+from spamlint.formatters.escape import clean, clean_or_none
 from spamlint.model.findings import Finding
 
 
 def report_dict(report: Report) -> dict:
     """The JSON shape of one report."""
     return {
-        "path": report.path,
+        "path": clean(report.path),
         "score": report.score,
         "threshold": report.threshold,
         "verdict": report.verdict,
@@ -26,8 +27,8 @@ def finding_dict(f: Finding) -> dict:
     """The JSON shape of one finding."""
     return {
         "rule": f.rule, "category": f.category, "points": f.points, "severity": f.severity.value,
-        "message": f.message, "line": f.line, "column": f.column, "part": f.part,
-        "excerpt": f.excerpt, "fix": f.fix,
+        "message": clean(f.message), "line": f.line, "column": f.column, "part": clean(f.part),
+        "excerpt": clean_or_none(f.excerpt), "fix": f.fix,
     }
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from spamlint._version import __version__
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
+from spamlint.formatters.escape import clean
 from spamlint.model.findings import Finding, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,13 +62,13 @@ def _result(report: Report, f: Finding, rule_index: int) -> dict:
     if f.line is not None and f.column:
         region["startColumn"] = f.column
     if f.excerpt:
-        region["snippet"] = {"text": f.excerpt}
-    location = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(report.path)}, "region": region}}
+        region["snippet"] = {"text": clean(f.excerpt)}
+    location = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(clean(report.path))}, "region": region}}
     return {
         "ruleId": f.rule, "ruleIndex": rule_index, "level": _LEVEL[f.severity],
-        "message": {"text": f"{f.message} (+{f.points:g} points). Fix: {' '.join(f.fix.split())}"},
+        "message": {"text": f"{clean(f.message)} (+{f.points:g} points). Fix: {' '.join(f.fix.split())}"},
         "locations": [location],
-        "properties": {"points": f.points, "category": f.category, "part": f.part, "input": report.path,
+        "properties": {"points": f.points, "category": f.category, "part": clean(f.part), "input": clean(report.path),
                        "positioned": f.line is not None},
     }
 

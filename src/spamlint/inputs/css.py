@@ -23,6 +23,13 @@ def sheet_rules(sheet: str) -> dict[str, str]:
     also styles: `.mobile {display:none}` shown again by a media query is responsive design,
     not hiding.
     """
+    try:
+        return _sheet_rules(sheet)
+    except (RecursionError, ValueError):  # nested past what tinycss2 can recurse into, or a number int()
+        return {}                         # refuses (thousands of digits): read as no rules
+
+
+def _sheet_rules(sheet: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
@@ -42,6 +49,13 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
     What a condition styles again was hidden for some screens only: responsive design.
     """
+    try:
+        return _restyled(sheet, conditional)
+    except (RecursionError, ValueError):  # as in sheet_rules: a sheet tinycss2 cannot read restyles nothing
+        return frozenset()
+
+
+def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
     found: set[str] = set()
     for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.content is not None:
@@ -72,9 +86,12 @@ def conditional_media(media: str | None) -> bool:
 def declarations(style: str) -> dict[str, str]:
     """Parse a style attribute into {property: value}, lower-cased, last one winning."""
     out: dict[str, str] = {}
-    for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
-        if decl.type == "declaration":
-            out[decl.lower_name] = tinycss2.serialize(decl.value).strip().lower()
+    try:
+        for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
+            if decl.type == "declaration":
+                out[decl.lower_name] = tinycss2.serialize(decl.value).strip().lower()
+    except (RecursionError, ValueError):  # as in sheet_rules: keep what was read so far
+        pass
     return out
 
 

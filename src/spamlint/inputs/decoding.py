@@ -48,13 +48,24 @@ def fallback_charset(data: bytes, is_html: bool) -> str:
         from bs4.dammit import EncodingDetector  # reads the declaration only
 
         declared = EncodingDetector.find_declared_encoding(data, is_html=True)
-        try:
-            name = codecs.lookup(declared).name if declared else ""
-        except (LookupError, ValueError):  # an unknown name, or one with a NUL in it
-            name = ""
+        name = text_codec(declared) if declared else None
         if name and not name.startswith(("utf-16", "utf-32")):  # browsers ignore those in a <meta>
             return name
     return "cp1252"
+
+
+def text_codec(name: str) -> str | None:
+    """The codec's canonical name if `name` is a text encoding that decodes any bytes with
+    errors='replace'; None for unknown names and for codecs like rot13, base64, hex, punycode
+    or idna, which are not charsets and raise on ordinary 8-bit text."""
+    try:
+        info = codecs.lookup(name)
+        if not getattr(info, "_is_text_encoding", True):  # what bytes.decode itself refuses
+            return None
+        b"ab\xff\x80".decode(info.name, "replace")
+    except (LookupError, ValueError, TypeError, UnicodeError):
+        return None
+    return info.name
 
 
 def decode_header_value(raw: object, parse: Parse | None = None) -> str:

@@ -488,4 +488,7 @@ def _dimension(value: str | None) -> int | None:
     if not value:
         return None
     m = _INT.match(value)
-    return int(m.group(1)) if m else None
+    if not m:
+        return None
+    digits = m.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9  # int() refuses thousands of digits; any such size is huge

@@ -19,9 +19,29 @@ _KNOWN_HEADERS = frozenset({
     b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
     b"dkim-signature", b"authentication-results", b"envelope-to", b"x-original-to", b"arc-seal",
 })
-HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b",
-                        re.IGNORECASE | re.DOTALL)
+# the first tag of an HTML document or fragment, matched where starts_like_html has skipped
+# leading white space and comments (a loop, not a repeated group: `(<!--.*?-->\s*)*` backtracks
+# exponentially over a run of comments)
+_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b", re.IGNORECASE)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: Outlook .msg, old Office files
+
+
+def starts_like_html(head: bytes) -> bool:
+    """True when `head`, after white space and comments, opens with an HTML tag; linear in its length."""
+    i = 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n\x0b\x0c":
+            i += 1
+        if not head.startswith(b"<!--", i):
+            return _HTML_TAG.match(head, i) is not None
+        i += 4
+        if head.startswith(b">", i) or head.startswith(b"->", i):  # <!--> and <!---> end at once (HTML5)
+            i += 1 if head.startswith(b">", i) else 2
+            continue
+        end = head.find(b"-->", i)
+        if end == -1:
+            return False
+        i = end + 3
 
 
 def _looks_like_headers(head: bytes) -> bool:
@@ -63,7 +83,7 @@ KINDS: tuple[InputKind, ...] = (
               refusal="Outlook .msg files are not supported; save the message as .eml"),
     InputKind("mbox", frozenset({".mbox"}), "message", lambda head: False),  # sources split it into messages
     InputKind("message", frozenset({".eml", ".mail"}), "message", _looks_like_headers),
-    InputKind("html", frozenset({".html", ".htm", ".xhtml"}), "html", HTML_START.match),
+    InputKind("html", frozenset({".html", ".htm", ".xhtml"}), "html", starts_like_html),
     InputKind("text", frozenset({".txt"}), "text", lambda head: True, decides=False),
 )
 EXTENSIONS: frozenset[str] = frozenset().union(*(k.extensions for k in KINDS))

@@ -25,8 +25,7 @@ from spamlint.inputs.decoding import (
 )
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
-from spamlint.inputs.kinds import HTML_START as _HTML_START
-from spamlint.inputs.kinds import sniff
+from spamlint.inputs.kinds import sniff, starts_like_html
 from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
 from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import (
@@ -87,7 +86,7 @@ def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
 def _template(parse: Parse, text: str, name: str, kind: str, fields: dict[str, str] | None) -> str:
     """Gather a template's body and front-matter headers into parse; the kind, which front matter may change."""
     found, text = template_fields(text, name, fields)
-    if found and kind == "text" and _HTML_START.match(text[:4096].encode("utf-8", "surrogatepass")):
+    if found and kind == "text" and starts_like_html(text[:4096].encode("utf-8", "surrogatepass")):
         kind = "html"  # the front matter hid the leading tag from sniff()
     _add_body(parse, text, "text/html" if kind == "html" else "text/plain", primary=True)
     add_template_headers(parse, found)

@@ -12,8 +12,9 @@ from typing import Iterator
 
 import yaml
 
-from spamlint.errors import InputError
+from spamlint.errors import InputError, brief
 from spamlint.inputs.parse import Parse
+from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.document import Header
 from spamlint.model.segment import Segment
 
@@ -122,7 +123,9 @@ def front_matter(text: str) -> tuple[dict[str, Field], str]:
     if len(m.group(1)) > MAX_FRONT_MATTER:  # pure-Python YAML takes seconds per megabyte
         raise InputError(f"front matter is longer than {MAX_FRONT_MATTER} characters")
     try:
-        data = yaml.safe_load(m.group(1))
+        data = load_yaml(m.group(1))
+    except YamlTooLarge as exc:
+        raise InputError(f"front matter refused: {exc}") from None
     except RecursionError:
         raise InputError("front matter is nested too deeply") from None
     except yaml.YAMLError as exc:
@@ -153,7 +156,7 @@ def template_fields(text: str, name: str, given: dict[str, str] | None = None) -
         raise InputError(f"{name}: {exc}") from None
     for key, value in (given or {}).items():
         if key not in FRONT_MATTER_KEYS:
-            raise InputError(f"{key!r} is not a template field (known: {', '.join(FRONT_MATTER_KEYS)})")
+            raise InputError(f"{brief(key)} is not a template field (known: {', '.join(FRONT_MATTER_KEYS)})")
         if value:
             fields[key] = Field(value)
     return fields, text

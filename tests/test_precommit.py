@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPAMMY = """<html><body>
 <p>CONGRATULATIONS WINNER!!! You have been SELECTED for a FREE PRIZE!!!</p>
 <p>Act now, 100% free, risk free, guaranteed. Click here to claim your cash bonus!!!</p>
+<p>Dear friend, you have been selected: claim your prize within 24 hours, this exclusive deal expires tonight.</p>
 <p><a href="https://bit.ly/3xYz">www.mybank.com</a></p>
 </body></html>
 """

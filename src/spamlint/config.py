@@ -13,10 +13,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from spamlint.errors import ConfigError, brief
-from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
+from spamlint.inputs.yaml_data import load_named
 from spamlint.limits import Limits, parse_limits
 
 CONFIG_FILE = ".spamlint.yaml"
@@ -140,16 +138,7 @@ def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:
 
 
 def _yaml_mapping(path: Path, text: str) -> dict[str, Any]:
-    try:
-        data = load_yaml(text)
-    except YamlTooLarge as exc:
-        raise ConfigError(f"{path}: refused: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: refused: nested too deeply") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = load_named(text, str(path), ConfigError)
     if data is None:
         return {}
     if not isinstance(data, dict):

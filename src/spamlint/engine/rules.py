@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import regex
-import yaml
 
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.engine import suppress
 from spamlint.errors import RuleError, brief
-from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
+from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 
 _ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -100,16 +99,7 @@ def _read_rule_file(path: Path) -> str:
 
 def parse_rule(source: str, text: str) -> Rule:
     """Parse and validate one rule file's text; raise RuleError naming file, rule and field."""
-    try:
-        data = load_yaml(text)
-    except YamlTooLarge as exc:
-        raise RuleError(f"{source}: refused: {exc}") from None
-    except RecursionError:
-        raise RuleError(f"{source}: refused: nested too deeply") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise RuleError(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = load_named(text, str(source), RuleError)
     if not isinstance(data, dict):
         raise RuleError(f"{source}: a rule file must be a mapping of fields")
     rid = data.get("id")

@@ -39,6 +39,20 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
 
 
+def load_named(text: str, source: str, error: type[Exception]) -> Any:
+    """load_yaml, with every refusal raised as `error` naming `source` (and the line where known)."""
+    try:
+        return load_yaml(text)
+    except YamlTooLarge as exc:
+        raise error(f"{source}: refused: {exc}") from None
+    except RecursionError:
+        raise error(f"{source}: refused: nested too deeply") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise error(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     """Nodes in the value with every alias expanded, computed once per distinct node."""
     known = sizes.get(id(node))

@@ -150,6 +150,8 @@ def test_phrase_trie_matches_as_the_plain_alternation(phrases: list[str], text: 
 @given(phrase_lists, texts)
 @example(["big sale"], "Big $.a.l.e today")
 @example(["sale"], "$.a.l.e" + " " * 70)  # a change followed only by white space reaches the end
+@example(["1l"], "1i")  # i/l looseness alone, where nothing changed, is no disguise
+@example(["1l"], "$.a.l.e" + " x" * 80 + " 1i")  # nor far from the change there is
 @example(["big sale"], "Big" + " " * 80 + "$.a.l.e today")  # \s+ stretches a phrase past a 64-character pad
 @example(["big summer sale"], "Big \n\n" + "\t" * 70 + "summer  5ale")
 def test_canonical_only_finds_near_changes_what_the_whole_text_gives(phrases: list[str], text: str) -> None:
@@ -208,3 +210,37 @@ def test_fast_paths_over_the_corpus() -> None:
                     or canon.canonical_only(seg, loose, raw) != canon._plain_canonical_only(seg, loose, raw):
                 differ.append(f"{path}: {text[:60]!r}")
     assert differ == []
+
+
+# -- text/segment.py: sentence ends found by a loop, against the single pattern they replace ----------------
+_STOPS = ".!?\u3002\uff01\uff1f"
+_PLAIN_SENTENCE_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))((?:[^\S\n]*\n)*)")
+_PLAIN_NEXT_END = re.compile(rf"[{_STOPS}\n](?:(?<=\n)|(?<=[{_STOPS}])[{_STOPS}]*(?=\s|$))")
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _PLAIN_SENTENCE_END.finditer(text):
+        end = m.start(1)
+        if not text[start:end].isspace() and end > start:
+            spans.append((start, end))
+        start = m.end()
+    if start < len(text) and not text[start:].isspace():
+        spans.append((start, len(text)))
+    return spans
+
+
+@given(st.text(st.sampled_from("ab .!?\u3002\n\t x"), max_size=40))
+def test_sentences_match_the_pattern_they_replace(text: str) -> None:
+    from spamlint.text import segment
+    assert segment.sentences(text) == _plain_sentences(text)
+    for offset in range(len(text) + 1):
+        m = _PLAIN_NEXT_END.search(text, offset)
+        assert segment.next_end(text, offset) == (None if m is None else m.end())
+
+
+@given(texts, st.integers(0, 60), st.integers(0, 60))
+def test_touches_change_is_the_plain_overlap_test(text: str, start: int, length: int) -> None:
+    canon = normalize.canonical(text)
+    end = start + length
+    assert canon.touches_change(start, end) == any(a <= end and b >= start for a, b in canon.changes)

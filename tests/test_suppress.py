@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spamlint
 from spamlint import load_document
+from spamlint.engine import suppress
 from spamlint.engine.suppress import parse
 
 LOUD = "<p>BUY CHEAP PILLS TODAY</p>"  # caps-words and all-caps-sentence (category all-caps)
@@ -99,3 +102,33 @@ def test_suppressions_in_an_html_part_of_a_message() -> None:
     msg = ("From: a@example.org\nTo: b@example.org\nSubject: hi\nContent-Type: text/html\n\n"
            + _html("<!-- spamlint-disable-file caps-words -->", LOUD))
     assert "caps-words" not in {f.rule for f in spamlint.lint(msg).findings}
+
+
+def _plain_spans(directives):  # the definition _spans must keep: the first later enable that closes each disable
+    out = []
+    for i, d in enumerate(directives):
+        if d.kind != "disable":
+            continue
+        end = suppress._END
+        for e in directives[i + 1:]:
+            if e.kind == "enable" and e.part == d.part and (not e.names or set(d.names) & set(e.names)):
+                end = (e.line, e.column)
+                break
+        out.append((d, end))
+    return out
+
+
+_DIRECTIVE = st.builds(
+    lambda kind, names, part: (kind, names, part),
+    st.sampled_from(["disable", "enable", "disable-next-line"]),
+    st.lists(st.sampled_from(["caps-words", "links", "x"]), max_size=2, unique=True).map(tuple),
+    st.sampled_from(["text/html", "text/plain"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DIRECTIVE, max_size=12))
+def test_spans_close_each_disable_where_the_plain_search_does(rows) -> None:
+    directives = [suppress.Directive(kind, names, part, n + 1, 1, n + 1, "<!-- -->")
+                  for n, (kind, names, part) in enumerate(rows)]
+    assert suppress._spans(directives) == _plain_spans(directives)

@@ -56,7 +56,9 @@ _VOWELS = frozenset("aeiouyAEIOUY")
 # than one alternation; ASCII text is first mapped to its letter shape (c consonant, v vowel,
 # space for anything else) where str.find looks for five consonants faster still
 _CONSONANTS = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ][b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4}")
-_RARE_LETTERS = re.compile(r"[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ][a-zA-Z]*[qxzjQXZJ]")
+# three rare letters in one run of letters; each atomic step reaches only the next rare letter, so
+# a long run that lacks the third is given up in one pass instead of backtracked over (quadratic)
+_RARE_LETTERS = re.compile(r"[qxzjQXZJ](?>[a-zA-Z]*?[qxzjQXZJ])(?>[a-zA-Z]*?[qxzjQXZJ])")
 _SHAPE = str.maketrans({chr(i): "v" if chr(i) in _VOWELS else "c" if chr(i).isalpha() else " " for i in range(128)})
 _RARE = frozenset("qxzj")
 
@@ -149,6 +151,9 @@ class NonsenseCheck(Check):
             i += 1
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]*")
+
+
 def _random_tokens(text: str) -> list[tuple[int, int]]:
     """Spans of random-looking tokens; only tokens with a consonant cluster or rare letters are judged."""
     out: list[tuple[int, int]] = []
@@ -166,11 +171,9 @@ def _plain_random_tokens(text: str) -> list[tuple[int, int]]:
 
 def _hinted_runs(text: str) -> Iterator[int]:
     """Where the runs of ASCII letters that hold five consonants in a row or three rare letters start."""
-    for hint in _RARE_LETTERS.finditer(text):
-        yield _run_start(text, hint.start())
+    yield from _run_starts(text, _RARE_LETTERS.finditer(text))
     if not text.isascii():
-        for hint in _CONSONANTS.finditer(text):
-            yield _run_start(text, hint.start())
+        yield from _run_starts(text, _CONSONANTS.finditer(text))
         return
     shape = text.translate(_SHAPE)
     i = shape.find("ccccc")
@@ -178,6 +181,18 @@ def _hinted_runs(text: str) -> Iterator[int]:
         yield shape.rfind(" ", 0, i) + 1
         end = shape.find(" ", i)
         i = shape.find("ccccc", end) if end != -1 else -1
+
+
+def _run_starts(text: str, hints: Iterable[re.Match[str]]) -> Iterator[int]:
+    """The start of the run of ASCII letters around each hint, once per run: walking back from
+    every hint of one long run would be quadratic ('é ' + 'bcdfg' * 16000 took 77 s)."""
+    end = -1
+    for hint in hints:
+        i = hint.start()
+        if i < end:
+            continue  # inside the run just yielded
+        yield _run_start(text, i)
+        end = _ASCII_LETTERS.match(text, i).end()
 
 
 def _run_start(text: str, i: int) -> int:

@@ -21,9 +21,20 @@ class _Details(dict):
         return "{" + key + "}"
 
 
+MAX_QUOTE = 200  # characters of a matched text a message quotes ('!' * 10_000_000 is one match)
+
+
+def _brief(value: object) -> object:
+    """A detail as a message quotes it: text longer than MAX_QUOTE is cut, with an ellipsis."""
+    if isinstance(value, str) and len(value) > MAX_QUOTE:
+        return value[:MAX_QUOTE - 1] + "…"
+    return value
+
+
 def stamp(rule: Rule, hit: Hit) -> Finding:
     """Turn a check's Hit into a Finding of this rule."""
-    message = rule.message.format_map(_Details(hit.detail or {})) if hit.detail else rule.message
+    message = rule.message.format_map(_Details({k: _brief(v) for k, v in hit.detail.items()})) \
+        if hit.detail else rule.message
     message = " ".join(message.split())  # a matched phrase may span a line break; a message is one line
     return Finding(
         rule=rule.id, category=rule.category, points=round(rule.points * hit.weight, 2),
@@ -80,7 +91,8 @@ class Engine:
             findings = suppress.apply(directives, findings)
             for rule in self._unused:
                 if wanted is None or rule.id in wanted:
-                    findings.extend(stamp(rule, h) for h in rule.check.report(directives, self.known))
+                    hits = rule.check.report(directives, self.known)
+                    findings.extend(stamp(rule, h) for h in islice(hits, rule.max_hits))
         return sort_findings(findings)
 
 

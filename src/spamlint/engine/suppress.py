@@ -119,17 +119,24 @@ def _use(d: Directive, f: Finding) -> bool:
 
 
 def _spans(directives: Sequence[Directive]) -> list[tuple[Directive, tuple[int, int]]]:
-    """Each disable directive with the position where a later enable (or the end) closes it."""
+    """Each disable directive with the position where the first later enable that names one of its
+    names (or names none) closes it, or the end; one pass from the back, not a search per disable
+    (quadratic: 50,000 disable comments took 50 s)."""
     out = []
-    for i, d in enumerate(directives):
-        if d.kind != "disable":
-            continue
-        end = _END
-        for e in directives[i + 1:]:
-            if e.kind == "enable" and e.part == d.part and (not e.names or set(d.names) & set(e.names)):
-                end = (e.line, e.column)
-                break
-        out.append((d, end))
+    nameless: dict[str, int] = {}  # part -> index of the nearest later enable naming nothing
+    named: dict[tuple[str, str], int] = {}  # (part, name) -> index of the nearest later enable naming it
+    for i in range(len(directives) - 1, -1, -1):
+        d = directives[i]
+        if d.kind == "enable":
+            if d.names:
+                named.update(((d.part, n), i) for n in d.names)
+            else:
+                nameless[d.part] = i
+        elif d.kind == "disable":
+            later = [nameless.get(d.part), *(named.get((d.part, n)) for n in d.names)]
+            closer = min((j for j in later if j is not None), default=None)
+            out.append((d, _END if closer is None else (directives[closer].line, directives[closer].column)))
+    out.reverse()
     return out
 
 
@@ -143,7 +150,7 @@ class UnusedSuppression:
     name: ClassVar[str] = "unused-suppression"
     scopes: ClassVar[frozenset[str]] = frozenset()  # takes no scope: it reads the suppression comments
     looks_at: ClassVar[tuple[str, ...]] = ("message",)
-    max_hits: ClassVar[int | None] = None
+    max_hits: ClassVar[int | None] = 20  # a file of 50,000 stray comments gets 20 findings, not 50,000
     options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, options: dict[str, Any]) -> None:

@@ -42,6 +42,8 @@ def canonical_only(seg: SegmentFacts, loose: re.Pattern[str],
     starts = [a for a, _ in raw_spans]
     out = []
     for m in _near_changes(canon, loose):
+        if not canon.touches_change(m.start(), m.end()):  # i/l looseness alone is no disguise
+            continue
         rs, re_ = canon.raw_span(m.start(), m.end())
         i = bisect.bisect_right(starts, re_ - 1) - 1  # the last raw match starting before this one ends
         if i >= 0 and raw_spans[i][1] > rs:
@@ -57,6 +59,8 @@ def _plain_canonical_only(seg: SegmentFacts, loose: re.Pattern[str],
     """canonical_only written plainly, the loose pattern over the whole canonical text: the reference."""
     canon, out = seg.canonical, []
     for m in loose.finditer(canon.lower):
+        if not any(a <= m.end() and b >= m.start() for a, b in canon.changes):  # no disguise where nothing changed
+            continue
         rs, re_ = canon.raw_span(m.start(), m.end())
         if any(a < re_ and rs < b for a, b in raw_spans):
             continue

@@ -341,6 +341,34 @@ class Canonical(LowerWords):
         """True when the canonical text differs from the raw text."""
         return bool(self._maps)
 
+    @cached_property
+    def changes(self) -> list[tuple[int, int]]:
+        """Sorted (start, end) spans of the canonical text that differ from the raw text (empty for a deletion)."""
+        out = []
+        for k, omap in enumerate(self._maps):
+            for start, end in omap.changed:
+                for later in self._maps[k + 1:]:
+                    start, end = later.forward(start), later.forward(end)
+                out.append((start, end))
+        return sorted(out)
+
+    @cached_property
+    def _change_index(self) -> tuple[list[int], list[int]]:
+        """Starts of the changes, and the furthest end among the changes up to each one."""
+        starts, reach, far = [], [], -1
+        for a, b in self.changes:
+            far = max(far, b)
+            starts.append(a)
+            reach.append(far)
+        return starts, reach
+
+    def touches_change(self, start: int, end: int) -> bool:
+        """True when canonical text[start:end] holds or borders a change: the plain test
+        `any(a <= end and b >= start for a, b in changes)`, by bisection."""
+        starts, reach = self._change_index
+        i = bisect.bisect_right(starts, end)  # the changes that start at or before end
+        return i > 0 and reach[i - 1] >= start
+
     def windows(self, pad: int = WINDOW_REACH) -> list[tuple[int, int]]:
         """Spans of the canonical text around every change, `pad` characters besides white space each side.
 
@@ -349,14 +377,8 @@ class Canonical(LowerWords):
         """
         found = self._windows.get(pad)
         if found is None:
-            changes = []
-            for k, omap in enumerate(self._maps):
-                for start, end in omap.changed:
-                    for later in self._maps[k + 1:]:
-                        start, end = later.forward(start), later.forward(end)
-                    changes.append((start, end))
             # changes closer than twice the pad share a window: its reach is sought once per group
-            groups = _merge([(start, end + 2 * pad) for start, end in sorted(changes)])
+            groups = _merge([(start, end + 2 * pad) for start, end in self.changes])
             back, on = (_REACH_BACK, _REACH_ON) if pad == WINDOW_REACH else _reach(pad)
             text = self.text
             found = self._windows[pad] = _merge([(back.match(text, 0, start).start(),

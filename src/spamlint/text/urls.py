@@ -123,9 +123,15 @@ def domain_in_text(text: str) -> str | None:
     return m.group(1).lower()
 
 
+MAX_DOMAIN = 253  # characters in a DNS name (RFC 1035)
+
+
 def domain_matches(host: str, domains: frozenset[str]) -> bool:
     """True if host is one of domains or a subdomain of one."""
     suffix = host.lower()
+    if len(suffix) > MAX_DOMAIN:  # no listed domain is longer than a DNS name can be: skip to the last 253
+        dot = suffix.find(".", len(suffix) - MAX_DOMAIN - 1)  # characters at once instead of one label
+        suffix = suffix[dot + 1:] if dot != -1 else ""        # at a time (quadratic for 'www.' * 500000)
     while suffix not in domains:  # host, then what follows each dot in turn
         dot = suffix.find(".")
         if dot == -1:

@@ -1,28 +1,14 @@
-"""Text helpers shared by the text checks: sentences, word patterns."""
+"""Text helpers shared by the text checks: word patterns and letter counts."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator
 
 import regex
 
-_SENTENCE_END = regex.compile(r"[.!?\u3002]+(?=\s|$)|\n")
 _LETTERS = regex.compile(r"\p{L}")
 _LETTER_RUNS = regex.compile(r"\p{L}+")
-
-
-def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of each non-blank sentence: split at . ! ? and at line breaks."""
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end()
-        if text[start:end].strip():
-            yield start, end
-        start = end
-    if text[start:].strip():
-        yield start, len(text)
 
 
 def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:

@@ -76,7 +76,7 @@ def test_a_newline_in_a_file_name_cannot_inject_a_line(tmp_path: Path, fmt: str)
 def test_a_lone_surrogate_does_not_cost_the_batch_its_output(tmp_path: Path, fmt: str) -> None:
     (tmp_path / "s.eml").write_bytes(b"Subject: =?utf-7?q?+2AA-_act_now?=\n\nhi\n")
     (tmp_path / "b.html").write_text("<p>FREE!!! You have been SELECTED, act now!!!</p>")
-    run = _lint(tmp_path, "--format", fmt, "s.eml", "b.html")
+    run = _lint(tmp_path, "--format", fmt, "--show-passing", "s.eml", "b.html")
     assert run.returncode in (0, 1), run.stderr
     out = run.stdout.decode("utf-8")
     assert "b.html" in out and "s.eml" in out

@@ -16,7 +16,8 @@ from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
-from spamlint.formatters import FORMATTERS, format_statistics
+from spamlint.formatters import FORMATTERS, format_statistics, format_text
+from spamlint.formatters.levels import gate
 from spamlint.formatters.escape import clean
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
+RULE_FORMATS = ("sarif",)  # formats that describe every rule, not only those that fired
 
 
 class _DefaultGroup(click.Group):
@@ -76,24 +78,44 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--statistics", is_flag=True, help="print how often each rule fired instead of the findings")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="worker processes; 0 means one per CPU")
+@click.option("-q", "--quiet", is_flag=True, help="text: print only failing files and their findings")
+@click.option("--show-passing", is_flag=True, help="text: also list passing files in a batch")
+@click.option("--exit-zero", is_flag=True, help="exit 0 even when files fail (2 still means an error)")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="error: exit 1 when a file fails; warning: also when a passing file has a warning finding")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write the report to this file (UTF-8) instead of standard output")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
-          statistics: bool, jobs: int) -> None:
+          statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
+          output_file: Path | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
     flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
+    view = _View(quiet, show_passing, fail_on, output_file)
     try:
-        sys.exit(_check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1))
+        status = _check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1, view)
+        sys.exit(EXIT_PASS if exit_zero and status == EXIT_FAIL else status)
     except KeyboardInterrupt:
         _fail("interrupted")
     except Exception as exc:  # a bug: one line, never a traceback
         _fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int) -> int:
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """How the results are shown and gated: the flags that do not change what is linted."""
+
+    quiet: bool = False
+    show_passing: bool = False
+    fail_on: str = "error"
+    output_file: Path | None = None
+
+
+def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
     """Lint, print the chosen output, and return the exit status."""
     try:
         check_flags(options)
@@ -106,14 +128,30 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
         click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
     if statistics:
-        click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
+        _emit(format_statistics(reports, as_json=fmt == "json"), view.output_file)
     else:
-        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        rules = rules_for([s.name for s in sources], options) if fmt == "sarif" else ()
-        click.echo(FORMATTERS[fmt](reports, color, rules), nl=False)
+        color = fmt == "text" and view.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        rules = rules_for([s.name for s in sources], options) if fmt in RULE_FORMATS else ()
+        if fmt == "text":
+            text = format_text(reports, color, rules, quiet=view.quiet,
+                               show_passing=True if view.show_passing else None)
+        else:
+            text = FORMATTERS[fmt](reports, color, rules)
+        _emit(text, view.output_file)
     if errors:
         return EXIT_ERROR
-    return EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS
+    return EXIT_FAIL if any(gate(r, view.fail_on) for r in reports) else EXIT_PASS
+
+
+def _emit(text: str, output_file: Path | None) -> None:
+    """Print the report, or write it to --output-file as UTF-8 (escaping what cannot be encoded)."""
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output_file.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:

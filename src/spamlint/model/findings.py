@@ -62,8 +62,13 @@ class Finding:
     fix: str
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
-        """Order: by part (headers, subject, bodies), then line, column and rule id."""
-        return (part_rank(self.part), self.line or 0, self.column or 0, 0, self.rule)
+        """Order: findings without a position first (by part), then by line, column, part and rule id.
+
+        Position comes before part so a file reads top to bottom even when a message's plain-text
+        part sits below its HTML part."""
+        if self.line is None:
+            return (0, part_rank(self.part), 0, 0, self.rule)
+        return (1, self.line, self.column or 0, part_rank(self.part), self.rule)
 
 
 _PART_ORDER = {"message": 0, "headers": 1, "subject": 2, "text/plain": 4, "text/html": 5}

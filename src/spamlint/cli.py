@@ -66,7 +66,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
-              help="text for people, json or sarif for tools, github for workflow annotations")
+              help="text for people; json, sarif, gitlab (Code Quality) or junit for tools; github for workflow annotations")
 @click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"score at which a file fails [default: config, else {DEFAULT_THRESHOLD}]")
 @click.option("--select", multiple=True, callback=_names, help="only these rule ids or categories (comma-separated)")
@@ -189,7 +189,7 @@ class _Plain:
 
 def _show_progress(fmt: str, count: int) -> bool:
     """A bar only for long batches, only on a terminal, never with machine-readable output."""
-    return count >= PROGRESS_MIN and fmt not in ("json", "sarif") and sys.stderr.isatty()
+    return count >= PROGRESS_MIN and fmt in ("text", "github") and sys.stderr.isatty()
 
 
 def _fail(message: str) -> NoReturn:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable, NoReturn, Sequence
 import click
 
 from spamlint.config import Config
+from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
 from spamlint.engine.batch import Options, Outcome, check_flags, rules_for, run
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
@@ -83,19 +84,24 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when files fail (2 still means an error)")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="error: exit 1 when a file fails; warning: also when a passing file has a warning finding")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="report only findings not recorded in this file (written when it does not exist)")
+@click.option("--update-baseline", is_flag=True, help="with --baseline: record today's findings again")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the report to this file (UTF-8) instead of standard output")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
           statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
-          output_file: Path | None) -> None:
+          baseline: Path | None, update_baseline: bool, output_file: Path | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
     flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
-    view = _View(quiet, show_passing, fail_on, output_file)
+    if update_baseline and baseline is None:
+        _fail("--update-baseline needs --baseline FILE")
+    view = _View(quiet, show_passing, fail_on, output_file, baseline, update_baseline)
     try:
         status = _check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1, view)
         sys.exit(EXIT_PASS if exit_zero and status == EXIT_FAIL else status)
@@ -113,6 +119,8 @@ class _View:
     show_passing: bool = False
     fail_on: str = "error"
     output_file: Path | None = None
+    baseline: Path | None = None
+    update_baseline: bool = False
 
 
 def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
@@ -127,6 +135,8 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if not sources:  # like ruff: say so rather than print an empty report
         click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
+    if view.baseline is not None:
+        reports = _baselined(reports, view)
     if statistics:
         _emit(format_statistics(reports, as_json=fmt == "json"), view.output_file)
     else:
@@ -141,6 +151,20 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if errors:
         return EXIT_ERROR
     return EXIT_FAIL if any(gate(r, view.fail_on) for r in reports) else EXIT_PASS
+
+
+def _baselined(reports: list[Report], view: _View) -> list[Report]:
+    """Write the baseline (new file or --update-baseline), else drop the findings it records."""
+    assert view.baseline is not None
+    try:
+        if view.update_baseline or not view.baseline.exists():
+            write_baseline(view.baseline, reports)
+            count = sum(len(r.findings) for r in reports)
+            click.echo(f"spamlint: recorded {count} finding{'' if count == 1 else 's'} in {clean(str(view.baseline))}",
+                       err=True)
+        return apply_baseline(reports, load_baseline(view.baseline))
+    except SpamlintError as exc:
+        _fail(str(exc))
 
 
 def _emit(text: str, output_file: Path | None) -> None:

@@ -16,23 +16,10 @@ from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.escape import clean
 from spamlint.formatters.levels import shown_level
-from spamlint.model.findings import Finding, Severity
+from spamlint.model.findings import Severity, finding_content
 
 # GitLab's levels: info, minor, major, critical, blocker
 _GITLAB_LEVEL = {Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERROR: "major"}
-
-
-CONTENT_CHARS = 12  # how much of the excerpt's end identifies a finding
-
-
-def finding_content(f: Finding) -> str:
-    """What a finding is about, without its position: the end of its excerpt, else the message.
-
-    An excerpt is up to 15 characters of context followed by the match, so its end is the match
-    itself (for matches this long): text added earlier in the file changes the context, not this.
-    """
-    excerpt = " ".join(f.excerpt.lstrip("…").split())
-    return excerpt[-CONTENT_CHARS:] if excerpt else " ".join(f.message.split())
 
 
 def fingerprint(rule: str, path: str, content: str, occurrence: int = 0) -> str:

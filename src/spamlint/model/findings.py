@@ -81,6 +81,20 @@ def part_rank(part: str) -> int:
     return _PART_ORDER.get(part.split("#", 1)[0], 6)
 
 
+CONTENT_CHARS = 12  # how much of the excerpt's end identifies a finding
+
+
+def finding_content(f: Finding) -> str:
+    """What a finding is about, without its position: the end of its excerpt, else the message.
+
+    An excerpt is up to 15 characters of context followed by the match, so its end is the match
+    itself: text added earlier in the file changes the context and the line, not this.  Baselines
+    and Code Quality fingerprints identify a finding by rule, file and this.
+    """
+    excerpt = " ".join(f.excerpt.lstrip("…").split())
+    return excerpt[-CONTENT_CHARS:] if excerpt else " ".join(f.message.split())
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """The one place findings are sorted."""
     return sorted(findings, key=Finding.sort_key)

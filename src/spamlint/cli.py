@@ -12,7 +12,7 @@ import click
 
 from spamlint.config import Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
-from spamlint.engine.batch import Options, Outcome, check_flags, rules_for, run
+from spamlint.engine.batch import Options, Outcome, check_flags, include_for, rules_for, run
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
@@ -129,7 +129,7 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
         check_flags(options)
         # like files, standard input is read only up to one byte past the input limit
         stdin = sys.stdin.buffer.read(DEFAULT_LIMITS.max_input_bytes + 1) if "-" in paths else None
-        sources = list(expand(paths, stdin))
+        sources = list(expand(paths, stdin, lambda folder: include_for(folder, options)))
     except SpamlintError as exc:
         _fail(str(exc))
     if not sources:  # like ruff: say so rather than print an empty report

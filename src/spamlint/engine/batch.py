@@ -14,7 +14,7 @@ from spamlint.engine.run import Engine, select_rules
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
-from spamlint.inputs.sources import Source
+from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 
 
@@ -45,6 +45,12 @@ def config_for(path: str, options: Options) -> Config:
     folder = os.path.dirname(path.split("#", 1)[0]) if path != "-" else "."
     found = _config_in(folder)
     return _effective(load_config(found) if found else None, options.flags)
+
+
+def include_for(folder: Path, options: Options) -> Include:
+    """Which files a walk of `folder` lists: `include`/`extend-include` of the config for that folder."""
+    cfg = config_for(str(folder / "_"), options)
+    return Include(cfg.include, cfg.extend_include)
 
 
 _effective = lru_cache(maxsize=256)(effective)  # Config is frozen and hashable

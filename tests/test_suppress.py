@@ -99,3 +99,14 @@ def test_suppressions_in_an_html_part_of_a_message() -> None:
     msg = ("From: a@example.org\nTo: b@example.org\nSubject: hi\nContent-Type: text/html\n\n"
            + _html("<!-- spamlint-disable-file caps-words -->", LOUD))
     assert "caps-words" not in {f.rule for f in spamlint.lint(msg).findings}
+
+
+def test_disable_next_line_suppresses_that_line_only() -> None:
+    import spamlint
+
+    html = ("<html><body>\n<!-- spamlint-disable-next-line prize-claim -->\n<p>Claim your prize today.</p>\n"
+            "<p>Some other text here.</p>\n<p>Claim your prize tomorrow.</p>\n</body></html>\n")
+    found = [(f.rule, f.line) for f in spamlint.lint(html).findings if f.rule in ("prize-claim", "unused-suppression")]
+    assert found == [("prize-claim", 5)]
+    text = "Hello,\n<!-- spamlint-disable-next-line prize-claim -->\nClaim your prize today.\nClaim your prize again.\n"
+    assert [(f.rule, f.line) for f in spamlint.lint(text).findings if f.rule == "prize-claim"] == [("prize-claim", 4)]

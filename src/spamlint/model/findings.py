@@ -44,6 +44,9 @@ class Hit:
     excerpt: str = ""
     detail: dict[str, object] | None = None
     weight: float = 1.0
+    # one finding per key: the engine keeps the first hit with this key that no suppression
+    # switches off, so suppressing one line never hides the same phrase further down
+    once: str | None = None
 
 
 @dataclass(frozen=True)

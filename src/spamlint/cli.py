@@ -76,6 +76,8 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
               help="use this .spamlint.yaml or pyproject.toml instead of searching for one")
 @click.option("--subject", default=None, help="subject line for templates (overrides front matter)")
 @click.option("--from", "sender", default=None, help="From address for templates (overrides front matter)")
+@click.option("--draft", is_flag=True, default=None,
+              help="messages not yet submitted: do not expect the Date and Message-ID a server adds")
 @click.option("--statistics", is_flag=True, help="print how often each rule fired instead of the findings")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="worker processes; 0 means one per CPU")
@@ -91,12 +93,13 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
               help="write the report to this file (UTF-8) instead of standard output")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
-          statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
+          draft: bool | None, statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
           baseline: Path | None, update_baseline: bool, output_file: Path | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
-    flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
+    flags = Config(threshold=threshold, select=select, ignore=ignore or (), draft=draft or None,
+                   source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
     if update_baseline and baseline is None:

@@ -36,6 +36,8 @@ class Failure:
 
 
 Outcome = Union[Report, Failure]
+# what the submission server adds to a message (RFC 6409 section 8): a draft is not judged on them
+DRAFT_IGNORES = ("missing-date", "missing-message-id")
 
 
 def config_for(path: str, options: Options) -> Config:
@@ -79,6 +81,8 @@ def _all_rules(rule_paths: tuple[Path, ...], source: str) -> tuple[Rule, ...]:
 def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     """A compiled engine for these settings; cached, so a batch builds each one once."""
     rules = _all_rules(cfg.rule_paths, cfg.source)
+    if cfg.draft:
+        extra_ignore += DRAFT_IGNORES
     chosen = select_rules(rules, cfg.select, cfg.ignore + extra_ignore, cfg.extend_select,
                           dict(cfg.points), source=cfg.source)
     return Engine(chosen, cfg.sender_domains, known={r.id for r in rules},

@@ -170,7 +170,7 @@ def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule
         cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
     if draft is not None:
         cfg = replace(cfg, draft=draft)
-    doc = load_document(source, name, limits or cfg.limits)
+    doc = load_document(source, name, limits if limits is not None else cfg.limits)
     limit = threshold if threshold is not None else cfg.threshold
     if cfg == Config():  # nothing configured: the shared default engine
         return lint_document(doc, threshold=limit)

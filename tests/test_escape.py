@@ -16,7 +16,7 @@ from spamlint.formatters.escape import clean
 from spamlint.inputs.kinds import starts_like_html
 
 CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 # what must never reach the output raw: C0 (but the formats' own line breaks), DEL, C1, bidi, lone surrogates
 _RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 

@@ -119,3 +119,13 @@ def test_every_formatter_handles_no_reports_and_no_findings() -> None:
     for name, fmt in FORMATTERS.items():
         assert isinstance(fmt([], False, ()), str), name
         assert isinstance(fmt([clean], False, ()), str), name
+
+
+def test_counts_in_messages_read_naturally() -> None:
+    from spamlint.engine.run import Count
+
+    assert f"{Count(1):image}" == "1 image" and f"{Count(3):image}" == "3 images"
+    assert f"{Count(1):has|have}" == "has" and f"{Count(2):has|have}" == "have" and f"{Count(5):>3}" == "  5"
+    report = spamlint.lint("<html><body><p>Our garden club news for March.</p><img src='https://example.org/a.png'>"
+                           "</body></html>", name="a.html")
+    assert any(f.message == "1 of 1 image has no alt text" for f in report.findings)

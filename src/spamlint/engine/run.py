@@ -15,10 +15,26 @@ from spamlint.text.facts import Context
 from spamlint.text.received import parse_networks
 
 class _Details(dict):
-    """Message placeholders: a missing key shows as itself instead of failing."""
+    """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+    def __getitem__(self, key: str) -> object:
+        value = super().__getitem__(key)
+        return Count(value) if type(value) is int else value
+
+
+class Count(int):
+    """A whole number in a rule message: `{n:image}` reads "1 image" / "3 images", `{n:has|have}` picks a word."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self == 1 else many
+        if len(spec) > 1 and spec.isalpha():
+            return f"{int(self)} {spec}" if self == 1 else f"{int(self)} {spec}s"
+        return format(int(self), spec)
 
 
 def stamp(rule: Rule, hit: Hit) -> Finding:

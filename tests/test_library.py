@@ -123,3 +123,19 @@ def test_draft_does_not_expect_date_or_message_id(tmp_path: Path) -> None:
         spamlint.lint(msg, config=cfg)
     with pytest.raises(spamlint.ConfigError, match="threshold"):
         spamlint.lint(msg, threshold=-1)
+
+
+@pytest.mark.parametrize("sample", sorted((Path(__file__).resolve().parents[1] / "samples").iterdir()),
+                         ids=lambda p: p.name)
+def test_library_and_cli_agree_on_the_samples(sample: Path) -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    [cli] = _json.loads(CliRunner().invoke(main, ["--format", "json", str(sample)]).stdout)["results"]
+    report = spamlint.lint(sample)
+    assert (report.score, report.threshold, report.verdict) == (cli["score"], cli["threshold"], cli["verdict"])
+    assert [(f.rule, f.line, f.column, f.message) for f in report.findings] == [
+        (f["rule"], f["line"], f["column"], f["message"]) for f in cli["findings"]]

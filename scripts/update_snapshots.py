@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = {"txt": ["--format", "text"], "json": ["--format", "json"], "github": ["--format", "github"]}
+FORMATS = {"txt": ["--format", "text"], "json": ["--format", "json"], "github": ["--format", "github"],
+           "gitlab": ["--format", "gitlab"], "junit": ["--format", "junit"]}
 # SARIF carries every rule's metadata (~150 kB), so it is snapshotted once, over the whole folder
 FOLDER_FORMATS = {"sarif": ["--format", "sarif"]}
 

@@ -162,3 +162,39 @@ def test_a_folder_with_nothing_to_lint_says_so(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# not a template\n")
     code, out, err = _invoke(str(tmp_path))
     assert code == 0 and out == "" and err.startswith("spamlint: warning: no files to lint")
+
+
+def test_batch_lists_failing_files_and_a_closing_summary(files: Path) -> None:
+    code, out, _ = _invoke(str(files / "clean.html"), str(files / "spam.html"))
+    assert code == 1 and "clean.html" not in out and "spam.html: score" in out
+    assert out.splitlines()[-1].startswith("2 files checked, 1 failed, ")
+    assert "help: " in out
+    _, shown, _ = _invoke("--show-passing", str(files / "clean.html"), str(files / "spam.html"))
+    assert "clean.html: score" in shown
+    _, single, _ = _invoke(str(files / "clean.html"))
+    assert "clean.html: score" in single and single.splitlines()[-1].startswith("1 file checked, 0 failed")
+
+
+def test_quiet_prints_only_failing_files(files: Path) -> None:
+    code, out, _ = _invoke("-q", str(files / "clean.html"), str(files / "spam.html"))
+    assert code == 1 and "clean.html" not in out and "spam.html" in out and "checked" not in out
+    assert _invoke("--quiet", str(files / "clean.html"))[1] == ""
+
+
+def test_exit_zero_and_fail_on(files: Path, tmp_path: Path) -> None:
+    assert _invoke("--exit-zero", str(files / "spam.html"))[0] == 0
+    assert _invoke("--exit-zero", str(files / "missing.html"))[0] == 2  # errors still count
+    warned = tmp_path / "warn.html"  # passes, with warning-level findings (a run of exclamation marks)
+    warned.write_text("<html><body><p>Hello!!! The gardening club meets on Tuesday at seven.</p></body></html>\n")
+    code, out, _ = _invoke("--format", "json", str(warned))
+    assert code == 0 and any(f["severity"] == "warning" for f in json.loads(out)["results"][0]["findings"])
+    assert _invoke("--fail-on", "warning", str(warned))[0] == 1
+    assert _invoke("--fail-on", "warning", str(files / "clean.html"))[0] == 0
+
+
+def test_output_file_gets_the_report(files: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    code, out, _ = _invoke("--format", "json", "-o", str(target), str(files / "spam.html"))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["results"][0]["verdict"] == "fail"

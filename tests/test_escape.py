@@ -16,7 +16,7 @@ from spamlint.formatters.escape import clean
 from spamlint.inputs.kinds import starts_like_html
 
 CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 # what must never reach the output raw: C0 (but the formats' own line breaks), DEL, C1, bidi, lone surrogates
 _RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -76,7 +76,7 @@ def test_a_newline_in_a_file_name_cannot_inject_a_line(tmp_path: Path, fmt: str)
 def test_a_lone_surrogate_does_not_cost_the_batch_its_output(tmp_path: Path, fmt: str) -> None:
     (tmp_path / "s.eml").write_bytes(b"Subject: =?utf-7?q?+2AA-_act_now?=\n\nhi\n")
     (tmp_path / "b.html").write_text("<p>FREE!!! You have been SELECTED, act now!!!</p>")
-    run = _lint(tmp_path, "--format", fmt, "s.eml", "b.html")
+    run = _lint(tmp_path, "--format", fmt, "--show-passing", "s.eml", "b.html")
     assert run.returncode in (0, 1), run.stderr
     out = run.stdout.decode("utf-8")
     assert "b.html" in out and "s.eml" in out

@@ -69,3 +69,73 @@ def test_suite_example_fails_when_a_template_passes_the_limit(tmp_path: Path, te
     if code:
         assert "templates/promo/sale.html" in proc.stdout and "spam score" in proc.stdout
         assert "1 failed, 1 passed" in proc.stdout
+
+
+def test_library_and_cli_agree_on_real_files_with_a_config(tmp_path: Path) -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    (tmp_path / ".spamlint.yaml").write_text("threshold: 3\nignore: [exclamation]\nsender-domains: [bit.ly]\n")
+    sub = tmp_path / "emails"
+    sub.mkdir()
+    page = sub / "promo.html"
+    page.write_text("<html><body><p>Claim your prize now!!! Visit <a href='https://bit.ly/x'>our page</a>.</p>"
+                    "</body></html>\n")
+    out = CliRunner().invoke(main, ["--format", "json", str(page)]).stdout
+    [cli] = _json.loads(out)["results"]
+    report = spamlint.lint(page)
+    assert report.threshold == cli["threshold"] == 3
+    assert [(f.rule, f.line, f.column) for f in report.findings] == [
+        (f["rule"], f["line"], f["column"]) for f in cli["findings"]]
+    assert report.score == cli["score"] and not any(f.category == "exclamation" for f in report.findings)
+    defaults = spamlint.lint(page, config=False)
+    assert defaults.threshold == 5.0 and any(f.category == "exclamation" for f in defaults.findings)
+
+
+def test_a_str_naming_a_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.html").write_text("<p>Hello</p>")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(spamlint.InputError, match=r"pathlib\.Path\('a\.html'\)"):
+        spamlint.lint("a.html")
+    assert spamlint.lint(Path("a.html")).path == "a.html"
+    assert spamlint.lint("b.html").passed  # no such file: it is content
+
+
+def test_draft_does_not_expect_date_or_message_id(tmp_path: Path) -> None:
+    msg = EmailMessage()
+    msg["From"] = "news@garden.example"
+    msg["To"] = "member@example.org"
+    msg["Subject"] = "The March meeting"
+    msg.set_content("Hello, we meet on Tuesday at seven in the hall.\n")
+    rules = {f.rule for f in spamlint.lint(msg).findings}
+    assert {"missing-date", "missing-message-id"} <= rules
+    assert not {"missing-date", "missing-message-id"} & {f.rule for f in spamlint.lint(msg, draft=True).findings}
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("draft: true\n")
+    assert not {"missing-date", "missing-message-id"} & {f.rule for f in spamlint.lint(msg, config=cfg).findings}
+    with pytest.raises(spamlint.ConfigError):
+        spamlint.lint(msg, draft="yes")  # type: ignore[arg-type]
+    cfg.write_text("draft: maybe\n")
+    with pytest.raises(spamlint.ConfigError, match="draft"):
+        spamlint.lint(msg, config=cfg)
+    with pytest.raises(spamlint.ConfigError, match="threshold"):
+        spamlint.lint(msg, threshold=-1)
+
+
+@pytest.mark.parametrize("sample", sorted((Path(__file__).resolve().parents[1] / "samples").iterdir()),
+                         ids=lambda p: p.name)
+def test_library_and_cli_agree_on_the_samples(sample: Path) -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    [cli] = _json.loads(CliRunner().invoke(main, ["--format", "json", str(sample)]).stdout)["results"]
+    report = spamlint.lint(sample)
+    assert (report.score, report.threshold, report.verdict) == (cli["score"], cli["threshold"], cli["verdict"])
+    assert [(f.rule, f.line, f.column, f.message) for f in report.findings] == [
+        (f["rule"], f["line"], f["column"], f["message"]) for f in cli["findings"]]

@@ -271,7 +271,7 @@ def test_cli_refuses_one_input_and_lints_the_others(tmp_path: Path) -> None:
     deep.write_bytes(deep_multipart(300))
     good = tmp_path / "good.html"
     good.write_text("<html><body><p>Thanks for your order.</p></body></html>")
-    result = CliRunner().invoke(main, [str(bad), str(deep), str(good)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--show-passing", str(bad), str(deep), str(good)], catch_exceptions=False)
     assert result.exit_code == 2
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith("spamlint: ") and "bad.html" in errors[0]

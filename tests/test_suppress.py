@@ -132,3 +132,14 @@ def test_spans_close_each_disable_where_the_plain_search_does(rows) -> None:
     directives = [suppress.Directive(kind, names, part, n + 1, 1, n + 1, "<!-- -->")
                   for n, (kind, names, part) in enumerate(rows)]
     assert suppress._spans(directives) == _plain_spans(directives)
+
+
+def test_disable_next_line_suppresses_that_line_only() -> None:
+    import spamlint
+
+    html = ("<html><body>\n<!-- spamlint-disable-next-line prize-claim -->\n<p>Claim your prize today.</p>\n"
+            "<p>Some other text here.</p>\n<p>Claim your prize tomorrow.</p>\n</body></html>\n")
+    found = [(f.rule, f.line) for f in spamlint.lint(html).findings if f.rule in ("prize-claim", "unused-suppression")]
+    assert found == [("prize-claim", 5)]
+    text = "Hello,\n<!-- spamlint-disable-next-line prize-claim -->\nClaim your prize today.\nClaim your prize again.\n"
+    assert [(f.rule, f.line) for f in spamlint.lint(text).findings if f.rule == "prize-claim"] == [("prize-claim", 4)]

@@ -68,10 +68,18 @@ def load_document(source: Source, name: str | None = None, limits: Limits | None
             raise InputError(f"{brief(str(path))}: cannot read: {exc}") from None
         return mime.load(data, name or str(path), path.suffix, limits=limits)
     if isinstance(source, str):
+        _not_a_file_name(source)
         return mime.load(_encode(source), name or "-", limits=limits)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return mime.load(bytes(source), name or "-", limits=limits)
     raise InputError(f"cannot lint a {type(source).__name__}: pass bytes, str, a path or an email.message.Message")
+
+
+def _not_a_file_name(text: str) -> None:
+    """A str is content; one that names an existing file was almost surely meant as the file."""
+    if len(text) < 4096 and "\n" not in text and text.strip() and os.path.isfile(text):
+        raise InputError(f"{brief(text)} names a file, but a str is linted as the message itself: "
+                         f"pass pathlib.Path({brief(text)}) to lint the file, or its bytes")
 
 
 def _checked_limits(limits: object) -> Limits:
@@ -123,29 +131,47 @@ def lint_document(doc: Document, *, threshold: float | None = None, engine: Engi
 
 
 def lint(source: Source, *, threshold: float | None = None, rules: Sequence[Rule] | None = None,
-         name: str | None = None, config: Union[str, os.PathLike, "Config", None] = None,
-         limits: Limits | None = None) -> Report:
+         name: str | None = None, config: Union[str, os.PathLike, "Config", bool, None] = None,
+         limits: Limits | None = None, draft: bool | None = None) -> Report:
     """Lint one message or template and return its Report; never prints or exits.
 
-    `config` is a .spamlint.yaml or pyproject.toml path (or a spamlint.config.Config): its
-    selection, points, sender-domains and threshold apply; an explicit `threshold` still wins.
+    Configuration as the CLI finds it: for a `pathlib.Path` the nearest `.spamlint.yaml` or
+    `pyproject.toml` with `[tool.spamlint]`, walking up from the file's folder, applies (its
+    selection, points, sender-domains, threshold, per-file-ignores, rule-paths, limits, draft);
+    bytes, str and Message use the defaults.  `config` is a config file path (or a
+    spamlint.config.Config) to use instead, or False for the defaults; an explicit `threshold`
+    still wins.  `draft=True` says the message is not yet submitted: the Date and Message-ID
+    that the submission server adds are not expected (config key `draft`).
     `limits` bound what is read (spamlint.Limits; passing one gives a `limit-reached` finding).
     Raises only SpamlintError subclasses (InputError, RuleError, ConfigError); any other
     exception is a bug.  Safe to call from several threads at once.
     """
-    from spamlint.config import Config, load_config  # only a call with config= pays for the import
+    from dataclasses import replace
+
+    from spamlint.config import Config, load_config  # only a call with config pays for the import
+    from spamlint.engine.batch import DRAFT_IGNORES, Options, config_for, engine_for
 
     threshold, rules = _checked_threshold(threshold), _checked_rules(rules)
-    if config is not None and not isinstance(config, (str, os.PathLike, Config)):
-        raise ConfigError(f"config: must be a path or a spamlint.config.Config, got {type(config).__name__}")
-    if config is None:
-        engine = Engine(rules) if rules is not None else None
-        return lint_document(load_document(source, name, limits), threshold=threshold, engine=engine)
+    if config is True or (config is not None and not isinstance(config, (bool, str, os.PathLike, Config))):
+        raise ConfigError(f"config: must be a path, a spamlint.config.Config or False, got {brief(config)}")
+    if draft is not None and not isinstance(draft, bool):
+        raise ConfigError(f"draft: must be True or False, got {brief(draft)}")
     if rules is not None:
-        raise ConfigError("pass rules= or config=, not both")
-    from spamlint.engine.batch import engine_for
-
-    cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
-    doc = load_document(source, name, limits or cfg.limits)
+        if config not in (None, False):
+            raise ConfigError("pass rules= or config=, not both")
+        chosen = [r for r in rules if not (draft and r.id in DRAFT_IGNORES)]
+        return lint_document(load_document(source, name, limits), threshold=threshold, engine=Engine(chosen))
+    if config is False:
+        cfg = Config()
+    elif config is None:
+        # like the CLI: the config nearest the file; content without a file uses the defaults
+        cfg = config_for(str(source), Options()) if isinstance(source, os.PathLike) else Config()
+    else:
+        cfg = config if isinstance(config, Config) else load_config(Path(config).resolve())
+    if draft is not None:
+        cfg = replace(cfg, draft=draft)
+    doc = load_document(source, name, limits if limits is not None else cfg.limits)
     limit = threshold if threshold is not None else cfg.threshold
+    if cfg == Config():  # nothing configured: the shared default engine
+        return lint_document(doc, threshold=limit)
     return lint_document(doc, threshold=limit, engine=engine_for(cfg, cfg.ignored_for(doc.name)))

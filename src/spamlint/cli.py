@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Iterable, NoReturn, Sequence
 import click
 
 from spamlint.config import Config
-from spamlint.engine.batch import Options, Outcome, check_flags, rules_for, run
+from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
+from spamlint.engine.batch import Options, Outcome, check_flags, include_for, rules_for, run
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
-from spamlint.formatters import FORMATTERS, format_statistics
+from spamlint.formatters import FORMATTERS, format_statistics, format_text
+from spamlint.formatters.levels import gate
 from spamlint.formatters.escape import clean
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
+RULE_FORMATS = ("sarif",)  # formats that describe every rule, not only those that fired
 
 
 class _DefaultGroup(click.Group):
@@ -64,7 +67,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
-              help="text for people, json or sarif for tools, github for workflow annotations")
+              help="text for people; json, sarif, gitlab (Code Quality) or junit for tools; github for workflow annotations")
 @click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"score at which a file fails [default: config, else {DEFAULT_THRESHOLD}]")
 @click.option("--select", multiple=True, callback=_names, help="only these rule ids or categories (comma-separated)")
@@ -73,47 +76,109 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
               help="use this .spamlint.yaml or pyproject.toml instead of searching for one")
 @click.option("--subject", default=None, help="subject line for templates (overrides front matter)")
 @click.option("--from", "sender", default=None, help="From address for templates (overrides front matter)")
+@click.option("--draft", is_flag=True, default=None,
+              help="messages not yet submitted: do not expect the Date and Message-ID a server adds")
 @click.option("--statistics", is_flag=True, help="print how often each rule fired instead of the findings")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="worker processes; 0 means one per CPU")
+@click.option("-q", "--quiet", is_flag=True, help="text: print only failing files and their findings")
+@click.option("--show-passing", is_flag=True, help="text: also list passing files in a batch")
+@click.option("--exit-zero", is_flag=True, help="exit 0 even when files fail (2 still means an error)")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="error: exit 1 when a file fails; warning: also when a passing file has a warning finding")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="report only findings not recorded in this file (written when it does not exist)")
+@click.option("--update-baseline", is_flag=True, help="with --baseline: record today's findings again")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write the report to this file (UTF-8) instead of standard output")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
-          statistics: bool, jobs: int) -> None:
+          draft: bool | None, statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
+          baseline: Path | None, update_baseline: bool, output_file: Path | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
-    flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
+    flags = Config(threshold=threshold, select=select, ignore=ignore or (), draft=draft or None,
+                   source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
+    if update_baseline and baseline is None:
+        _fail("--update-baseline needs --baseline FILE")
+    view = _View(quiet, show_passing, fail_on, output_file, baseline, update_baseline)
     try:
-        sys.exit(_check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1))
+        status = _check(list(paths), fmt, options, statistics, jobs or os.cpu_count() or 1, view)
+        sys.exit(EXIT_PASS if exit_zero and status == EXIT_FAIL else status)
     except KeyboardInterrupt:
         _fail("interrupted")
     except Exception as exc:  # a bug: one line, never a traceback
         _fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int) -> int:
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """How the results are shown and gated: the flags that do not change what is linted."""
+
+    quiet: bool = False
+    show_passing: bool = False
+    fail_on: str = "error"
+    output_file: Path | None = None
+    baseline: Path | None = None
+    update_baseline: bool = False
+
+
+def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
     """Lint, print the chosen output, and return the exit status."""
     try:
         check_flags(options)
         # like files, standard input is read only up to one byte past the input limit
         stdin = sys.stdin.buffer.read(DEFAULT_LIMITS.max_input_bytes + 1) if "-" in paths else None
-        sources = list(expand(paths, stdin))
+        sources = list(expand(paths, stdin, lambda folder: include_for(folder, options)))
     except SpamlintError as exc:
         _fail(str(exc))
     if not sources:  # like ruff: say so rather than print an empty report
         click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
+    if view.baseline is not None:
+        reports = _baselined(reports, view)
     if statistics:
-        click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
+        _emit(format_statistics(reports, as_json=fmt == "json"), view.output_file)
     else:
-        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        rules = rules_for([s.name for s in sources], options) if fmt == "sarif" else ()
-        click.echo(FORMATTERS[fmt](reports, color, rules), nl=False)
+        color = fmt == "text" and view.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        rules = rules_for([s.name for s in sources], options) if fmt in RULE_FORMATS else ()
+        if fmt == "text":
+            text = format_text(reports, color, rules, quiet=view.quiet,
+                               show_passing=True if view.show_passing else None)
+        else:
+            text = FORMATTERS[fmt](reports, color, rules)
+        _emit(text, view.output_file)
     if errors:
         return EXIT_ERROR
-    return EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS
+    return EXIT_FAIL if any(gate(r, view.fail_on) for r in reports) else EXIT_PASS
+
+
+def _baselined(reports: list[Report], view: _View) -> list[Report]:
+    """Write the baseline (new file or --update-baseline), else drop the findings it records."""
+    assert view.baseline is not None
+    try:
+        if view.update_baseline or not view.baseline.exists():
+            write_baseline(view.baseline, reports)
+            count = sum(len(r.findings) for r in reports)
+            click.echo(f"spamlint: recorded {count} finding{'' if count == 1 else 's'} in {clean(str(view.baseline))}",
+                       err=True)
+        return apply_baseline(reports, load_baseline(view.baseline))
+    except SpamlintError as exc:
+        _fail(str(exc))
+
+
+def _emit(text: str, output_file: Path | None) -> None:
+    """Print the report, or write it to --output-file as UTF-8 (escaping what cannot be encoded)."""
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output_file.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:
@@ -151,7 +216,7 @@ class _Plain:
 
 def _show_progress(fmt: str, count: int) -> bool:
     """A bar only for long batches, only on a terminal, never with machine-readable output."""
-    return count >= PROGRESS_MIN and fmt not in ("json", "sarif") and sys.stderr.isatty()
+    return count >= PROGRESS_MIN and fmt in ("text", "github") and sys.stderr.isatty()
 
 
 def _fail(message: str) -> NoReturn:
@@ -168,23 +233,54 @@ def _engine() -> Engine:
 
 @main.command("rules")
 @click.argument("rule_id", required=False)
-def rules_cmd(rule_id: str | None) -> None:
-    """List the rules, or show one rule's why, fix and examples."""
-    rules = _engine().rules
+@click.option("--test", "test", is_flag=True,
+              help="run the examples of your own rules (rule-paths), or of RULE_ID; exit 1 naming each that fails")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="use this .spamlint.yaml or pyproject.toml instead of searching from the current folder")
+def rules_cmd(rule_id: str | None, test: bool, config_path: Path | None) -> None:
+    """List the rules (built-in and your rule-paths), show one rule's why, fix and examples, or --test examples."""
+    options = Options(Config(source="command line"), config_path.resolve() if config_path else None)
+    try:
+        rules = rules_for([str(Path.cwd() / "-")], options)
+    except SpamlintError as exc:
+        _fail(str(exc))
+    builtin = {r.id for r in _engine().rules}
+    by_id = {r.id: r for r in rules}
+    if rule_id is not None and rule_id not in by_id:
+        click.echo(f"spamlint: no rule {clean(rule_id)!r}; 'spamlint rules' lists them", err=True)
+        sys.exit(EXIT_ERROR)
+    if test:
+        chosen = [by_id[rule_id]] if rule_id else [r for r in rules if r.id not in builtin]
+        sys.exit(_test_examples(chosen))
     if rule_id is None:
         for r in sorted(rules, key=lambda r: (r.category, r.id)):
-            click.echo(f"{r.id:<28} {r.category:<18} {r.points:>5g}  {r.severity.value}")
+            mine = "" if r.id in builtin else f"  ({clean(r.source)})"
+            click.echo(f"{r.id:<28} {r.category:<18} {r.points:>5g}  {r.severity.value}{mine}")
         return
-    by_id = {r.id: r for r in rules}
-    if rule_id not in by_id:
-        click.echo(f"spamlint: no rule {rule_id!r}; 'spamlint rules' lists them", err=True)
-        sys.exit(EXIT_ERROR)
     click.echo(_describe(by_id[rule_id]))
+
+
+def _test_examples(rules: Sequence[Rule]) -> int:
+    """Run the rules' examples; one line per failing example; the exit status."""
+    from spamlint.engine.examples import check_examples
+
+    if not rules:
+        click.echo("spamlint: no rules of your own to test: name folders in the config's rule-paths", err=True)
+        return EXIT_PASS
+    failures = [f for r in rules for f in check_examples(r)]
+    for failure in failures:
+        click.echo(clean(str(failure)))
+    examples = sum(len(r.examples_hit) + len(r.examples_miss) for r in rules)
+    click.echo(f"{examples} example{'' if examples == 1 else 's'} of {len(rules)} rule{'' if len(rules) == 1 else 's'}"
+               f" checked, {len(failures)} failed")
+    return EXIT_FAIL if failures else EXIT_PASS
 
 
 def _describe(rule) -> str:
     language = f", language {rule.language}" if rule.language else ""
-    lines = [f"{rule.id}  ({rule.category}, {rule.points:g} points, {rule.severity.value}, check {rule.check_name}{language})",
+    points = f"{rule.points:g} point{'' if rule.points == 1 else 's'}"
+    lines = [f"{rule.id}  ({rule.category}, {points}, {rule.severity.value}, check {rule.check_name}{language})",
+             f"Defined in: {clean(rule.source)}",
              "", "Why:", _indent(rule.why), "", "Fix:", _indent(rule.fix), "", "Hits:"]
     lines += [_indent(e.rstrip()) + "\n" for e in rule.examples_hit]
     lines += ["Does not hit:"] + [_indent(e.rstrip()) + "\n" for e in rule.examples_miss]

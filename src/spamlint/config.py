@@ -20,7 +20,7 @@ from spamlint.limits import Limits, parse_limits
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids")
+        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "include", "extend-include", "draft")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class Config:
     limits: Limits | None = None  # `limits: {max_input_bytes: ...}`; None: spamlint.limits defaults
     trusted_networks: tuple[str, ...] = ()  # CIDRs of the receiver's own relays (normalised)
     trusted_authserv_ids: tuple[str, ...] | None = None  # None: inferred from the Received trail
+    draft: bool | None = None  # messages before submission: Date and Message-ID are not yet expected
+    include: tuple[str, ...] | None = None  # globs a folder walk lists instead of the known extensions
+    extend_include: tuple[str, ...] = ()  # globs a folder walk lists as well
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -67,6 +70,7 @@ def effective(file_config: Config | None, flags: Config) -> Config:
         threshold=flags.threshold if flags.threshold is not None else base.threshold,
         select=flags.select if flags.select is not None else base.select,
         ignore=base.ignore + flags.ignore,
+        draft=flags.draft if flags.draft is not None else base.draft,
     )
 
 
@@ -122,8 +126,19 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         trusted_networks=_networks(data, source),
         trusted_authserv_ids=(tuple(a.lower().strip(".") for a in _strings(data, "trusted-authserv-ids", source))
                               if "trusted-authserv-ids" in data else None),
+        draft=_bool(data, "draft", source),
+        include=_strings(data, "include", source) if "include" in data else None,
+        extend_include=_strings(data, "extend-include", source),
         root=root, source=source,
     )
+
+
+def _bool(data: dict[str, Any], key: str, source: str) -> bool | None:
+    if key not in data:
+        return None
+    if not isinstance(data[key], bool):
+        raise ConfigError(f"{source}: key {key!r}: must be true or false, got {brief(data[key])}")
+    return data[key]
 
 
 def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:

@@ -120,12 +120,10 @@ class PhrasesCheck(Check):
         return not self.cancel.isdisjoint(words)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        seen: set[str] = set()
+        # every match, each marked with its phrase: the engine keeps the first of each phrase that
+        # no suppression switches off (a suppressed line must not hide the phrase further down)
         for m in self.found(ctx, scope)[1]:
-            if m.key in seen:
-                continue
-            seen.add(m.key)
-            yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0))
+            yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0), once=m.key)
 
 
 class PhraseDensityCheck(PhrasesCheck):

@@ -14,7 +14,7 @@ from spamlint.engine.run import Engine, select_rules
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
-from spamlint.inputs.sources import Source
+from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 
 
@@ -36,6 +36,8 @@ class Failure:
 
 
 Outcome = Union[Report, Failure]
+# what the submission server adds to a message (RFC 6409 section 8): a draft is not judged on them
+DRAFT_IGNORES = ("missing-date", "missing-message-id")
 
 
 def config_for(path: str, options: Options) -> Config:
@@ -45,6 +47,12 @@ def config_for(path: str, options: Options) -> Config:
     folder = os.path.dirname(path.split("#", 1)[0]) if path != "-" else "."
     found = _config_in(folder)
     return _effective(load_config(found) if found else None, options.flags)
+
+
+def include_for(folder: Path, options: Options) -> Include:
+    """Which files a walk of `folder` lists: `include`/`extend-include` of the config for that folder."""
+    cfg = config_for(str(folder / "_"), options)
+    return Include(cfg.include, cfg.extend_include)
 
 
 _effective = lru_cache(maxsize=256)(effective)  # Config is frozen and hashable
@@ -73,6 +81,8 @@ def _all_rules(rule_paths: tuple[Path, ...], source: str) -> tuple[Rule, ...]:
 def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     """A compiled engine for these settings; cached, so a batch builds each one once."""
     rules = _all_rules(cfg.rule_paths, cfg.source)
+    if cfg.draft:
+        extra_ignore += DRAFT_IGNORES
     chosen = select_rules(rules, cfg.select, cfg.ignore + extra_ignore, cfg.extend_select,
                           dict(cfg.points), source=cfg.source)
     return Engine(chosen, cfg.sender_domains, known={r.id for r in rules},

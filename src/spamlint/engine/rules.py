@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,11 +207,18 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
+# a count's noun ("{total:image}" -> "1 image", "3 images") or its two forms ("{n:has|have}"): short
+# words only, so a spec can never make a message any size
+_PLURAL_SPEC = re.compile(r"[a-z]{2,20}|[a-z ]{1,20}\|[a-z ]{1,20}")
+
+
 def _message(data: dict[str, Any], where: str) -> str:
     """The message text; its placeholders are plain `{name}` fields a check's facts fill in.
 
     Positional (`{0}`), indexed or attribute fields and format specs (`{match:>999999999}`)
-    are refused: a message describes a finding, and a spec could make it any size.
+    are refused: a message describes a finding, and a spec could make it any size.  The one
+    spec allowed names a count's noun: `{total:image}` reads "1 image" or "3 images", and
+    `{count:has|have}` picks the word for the count.
     """
     text = _text(data, "message", where)
     try:
@@ -218,9 +226,10 @@ def _message(data: dict[str, Any], where: str) -> str:
     except ValueError as exc:  # a lone { or }
         raise RuleError(f"{where}: field 'message': {exc} (write {{{{ and }}}} for literal braces)") from None
     for name, conv, spec in fields:
-        if not name.isidentifier() or conv or spec:
+        if not name.isidentifier() or conv or (spec and not _PLURAL_SPEC.fullmatch(spec)):
             raise RuleError(f"{where}: field 'message': placeholder {brief('{' + name + '}')} must be a plain "
-                            "{name} (no position, index, conversion or format spec)")
+                            "{name} or a count with its noun, {name:image} or {name:has|have} (no position, "
+                            "index, conversion or other format spec)")
     return text
 
 

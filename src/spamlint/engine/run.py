@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import islice
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from spamlint.engine import suppress
 from spamlint.engine.rules import Rule, builtin_rules
@@ -15,10 +15,26 @@ from spamlint.text.facts import Context
 from spamlint.text.received import parse_networks
 
 class _Details(dict):
-    """Message placeholders: a missing key shows as itself instead of failing."""
+    """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+    def __getitem__(self, key: str) -> object:
+        value = super().__getitem__(key)
+        return Count(value) if type(value) is int else value
+
+
+class Count(int):
+    """A whole number in a rule message: `{n:image}` reads "1 image" / "3 images", `{n:has|have}` picks a word."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self == 1 else many
+        if len(spec) > 1 and spec.isalpha():
+            return f"{int(self)} {spec}" if self == 1 else f"{int(self)} {spec}s"
+        return format(int(self), spec)
 
 
 MAX_QUOTE = 200  # characters of a matched text a message quotes ('!' * 10_000_000 is one match)
@@ -41,6 +57,20 @@ def stamp(rule: Rule, hit: Hit) -> Finding:
         severity=rule.severity, message=message, part=hit.part, line=hit.line, column=hit.column,
         excerpt=hit.excerpt, fix=rule.fix,
     )
+
+
+def _kept(rule: Rule, hits: Iterable[Hit], keep: suppress.Filter | None) -> Iterator[Finding]:
+    """The rule's findings that no suppression switches off, the first per `once` key."""
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.once is not None and hit.once in seen:
+            continue
+        finding = stamp(rule, hit)
+        if keep is not None and not keep(finding):
+            continue
+        if hit.once is not None:
+            seen.add(hit.once)
+        yield finding
 
 
 class Engine:
@@ -80,15 +110,16 @@ class Engine:
         wanted = set(only) if only is not None else None
         ctx = self.context(doc)
         findings: list[Finding] = []
+        directives = suppress.parse(doc)
+        keep = suppress.Filter(directives) if directives else None
         for rule in self._checked:
             if wanted is not None and rule.id not in wanted:
                 continue
-            # the rule's max_hits: stop pulling hits from the check once it has reported that many
-            for hit in islice(rule.check.run(doc, ctx, rule.scope), rule.max_hits):
-                findings.append(stamp(rule, hit))
-        directives = suppress.parse(doc)
+            # suppressions apply before max_hits and a check's one-per-key, so a suppressed line
+            # neither uses up the rule's findings nor hides the same phrase further down;
+            # max_hits then stops pulling hits from the check once it has reported that many
+            findings.extend(islice(_kept(rule, rule.check.run(doc, ctx, rule.scope), keep), rule.max_hits))
         if directives:
-            findings = suppress.apply(directives, findings)
             for rule in self._unused:
                 if wanted is None or rule.id in wanted:
                     hits = rule.check.report(directives, self.known)

@@ -84,14 +84,21 @@ def _add(out: list[Directive], text: str, part: str, line: int, col: int) -> Non
 
 def apply(directives: Sequence[Directive], findings: Iterable[Finding]) -> list[Finding]:
     """The findings no directive switches off; marks on each directive which names it used."""
-    spans = _spans(directives)
-    files = [d for d in directives if d.kind == "disable-file"]
-    nexts = [d for d in directives if d.kind == "disable-next-line"]
-    kept = []
-    for f in findings:
-        if not _suppressed(f, files, nexts, spans):
-            kept.append(f)
-    return kept
+    keep = Filter(directives)
+    return [f for f in findings if keep(f)]
+
+
+class Filter:
+    """A document's directives, prepared once: call it with a finding to learn whether it stays."""
+
+    def __init__(self, directives: Sequence[Directive]) -> None:
+        self.spans = _spans(directives)
+        self.files = [d for d in directives if d.kind == "disable-file"]
+        self.nexts = [d for d in directives if d.kind == "disable-next-line"]
+
+    def __call__(self, f: Finding) -> bool:
+        """True when no directive switches f off (marking the directives that do as used)."""
+        return not _suppressed(f, self.files, self.nexts, self.spans)
 
 
 def _suppressed(f: Finding, files: list[Directive], nexts: list[Directive],

@@ -1,4 +1,7 @@
-"""GitHub Actions workflow commands: an annotation per finding, an error per failing file."""
+"""GitHub Actions workflow commands: an annotation per finding, an error per failing file.
+
+A finding in a passing file is never an `::error` (see levels.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Sequence
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.escape import clean
+from spamlint.formatters.levels import shown_level
 from spamlint.model.findings import Severity
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -19,7 +23,7 @@ def format_github(reports: Sequence[Report], color: bool = False, rules: Sequenc
         path = clean(_github_path(report.path))
         for f in report.findings:
             where = f"file={_prop(path)}" + (f",line={f.line},col={f.column or 1}" if f.line is not None else "")
-            out.append(f"::{_GITHUB_LEVEL[f.severity]} {where},title={_prop('spamlint ' + f.rule)}::"
+            out.append(f"::{_GITHUB_LEVEL[shown_level(report, f)]} {where},title={_prop('spamlint ' + f.rule)}::"
                        f"{_data(f'{clean(f.message)} (+{f.points:g})')}")
         if not report.passed:
             out.append(f"::error file={_prop(path)},title=spamlint::"

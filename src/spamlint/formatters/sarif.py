@@ -11,6 +11,7 @@ from spamlint._version import __version__
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.escape import clean
+from spamlint.formatters.levels import shown_level
 from spamlint.model.findings import Finding, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -65,7 +66,7 @@ def _result(report: Report, f: Finding, rule_index: int) -> dict:
         region["snippet"] = {"text": clean(f.excerpt)}
     location = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(clean(report.path))}, "region": region}}
     return {
-        "ruleId": f.rule, "ruleIndex": rule_index, "level": _LEVEL[f.severity],
+        "ruleId": f.rule, "ruleIndex": rule_index, "level": _LEVEL[shown_level(report, f)],
         "message": {"text": f"{clean(f.message)} (+{f.points:g} points). Fix: {' '.join(f.fix.split())}"},
         "locations": [location],
         "properties": {"points": f.points, "category": f.category, "part": clean(f.part), "input": clean(report.path),

@@ -44,6 +44,22 @@ def starts_like_html(head: bytes) -> bool:
         i = end + 3
 
 
+# somewhere in a template's head, an HTML tag: a Jinja or Handlebars file often opens with
+# `{% extends %}` or `{{!-- --}}` before its first tag
+_ANY_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|tr|td|div|p|br|center|meta|style|span|a|img|h[1-6]|ul|li)\b",
+                           re.IGNORECASE)
+TEMPLATE_EXTENSIONS = frozenset({".hbs", ".handlebars", ".mustache", ".njk", ".j2", ".jinja", ".liquid", ".twig"})
+
+
+def _has_html_tag(head: bytes) -> bool:
+    return _ANY_HTML_TAG.search(head) is not None
+
+
+def looks_like_message(head: bytes) -> bool:
+    """True when `head` opens with mail headers (or an mbox 'From ' line): a message with no extension."""
+    return _looks_like_headers(head.lstrip(b"\xef\xbb\xbf"))
+
+
 def _looks_like_headers(head: bytes) -> bool:
     lines = head.lstrip(b"\r\n").splitlines()
     if lines and lines[0].startswith(b"From "):
@@ -64,8 +80,9 @@ class InputKind:
     """One kind of input: the extensions that name it, how its content is recognised, its parser.
 
     `parser` is what mime.load builds: "message" (RFC 822 / MIME), "html" or "text" (a bare
-    template).  `decides` says the extension alone settles the kind; otherwise the content is
-    sniffed (a .txt file may hold a whole message).  A kind with a `refusal` is recognised
+    template; "mjml" is HTML once MJML's tags are read as HTML's).  `decides` says the
+    extension alone settles the kind; otherwise the content is sniffed (a .txt file may hold a
+    whole message), and `own_only` keeps a kind's sniffing to files with its extensions.  A kind with a `refusal` is recognised
     only to be refused with that one-line reason.
     """
 
@@ -75,6 +92,7 @@ class InputKind:
     looks_like: Callable[[bytes], object]
     decides: bool = True
     refusal: str = ""
+    own_only: bool = False  # sniffed only for its own extensions, never for other files
 
 
 # Sniffing order: the first kind whose `looks_like` accepts the head of the input wins.
@@ -84,6 +102,10 @@ KINDS: tuple[InputKind, ...] = (
     InputKind("mbox", frozenset({".mbox"}), "message", lambda head: False),  # sources split it into messages
     InputKind("message", frozenset({".eml", ".mail"}), "message", _looks_like_headers),
     InputKind("html", frozenset({".html", ".htm", ".xhtml"}), "html", starts_like_html),
+    InputKind("mjml", frozenset({".mjml"}), "mjml", lambda head: False),
+    # a template language's file is HTML when an HTML tag shows in its head, else (falling
+    # through to the last kind) a text template
+    InputKind("template", TEMPLATE_EXTENSIONS, "html", _has_html_tag, decides=False, own_only=True),
     InputKind("text", frozenset({".txt"}), "text", lambda head: True, decides=False),
 )
 EXTENSIONS: frozenset[str] = frozenset().union(*(k.extensions for k in KINDS))
@@ -98,11 +120,12 @@ def kind_of(data: bytes, ext: str = "") -> InputKind:
     if kind is not None:
         return kind
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    return next(k for k in KINDS if k.looks_like(head))
+    ext = ext.lower()
+    return next(k for k in KINDS if (not k.own_only or ext in k.extensions) and k.looks_like(head))
 
 
 def sniff(data: bytes, ext: str = "", name: str = "-") -> str:
-    """The parser for an input: 'message', 'html' or 'text'; InputError naming it for a refused kind."""
+    """The parser for an input: 'message', 'html', 'mjml' or 'text'; InputError naming it for a refused kind."""
     kind = kind_of(data, ext)
     if kind.refusal:
         raise InputError(f"{name}: {kind.refusal}")

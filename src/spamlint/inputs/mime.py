@@ -26,6 +26,7 @@ from spamlint.inputs.decoding import (
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
 from spamlint.inputs.kinds import sniff, starts_like_html
+from spamlint.inputs.mjml import mjml_as_html
 from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
 from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import (
@@ -60,6 +61,8 @@ def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | N
         data = cut(data, limits.max_input_bytes)
         parse.limit("max_input_bytes", f"input is larger than {limits.max_input_bytes} bytes; the rest was not read")
     kind = sniff(data, ext, name)  # the input kinds registry (kinds.py); refused kinds raise InputError
+    if kind == "mjml":
+        data, kind = mjml_as_html(data), "html"
     if kind == "message":
         _bytes_message(parse, data)
     else:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from spamlint.errors import InputError
-from spamlint.inputs.kinds import EXTENSIONS
+from spamlint.inputs.kinds import EXTENSIONS, looks_like_message
 from spamlint.limits import DEFAULT_LIMITS
 
 # A folder walk lists the extensions the input kinds registry claims (kinds.py; a refused kind
 # too, so its error says why the file was not linted), plus files with no extension or a hash
-# for one, whose content is sniffed.
+# for one whose head looks like a message (a LICENSE or Makefile is not an email).
 LINTABLE_EXTS = EXTENSIONS
 _CHUNK = 1024 * 1024  # read size once a file turns out longer than its stat size
 
@@ -61,22 +62,43 @@ def read_file(path: Path, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> by
         return b"".join(chunks)
 
 
-def expand(paths: list[str], stdin: bytes | None = None) -> Iterator[Source]:
-    """Sources for command-line paths: files as given, folders walked, '-' for standard input."""
+@dataclass(frozen=True)
+class Include:
+    """Which files a folder walk lists: `only` globs replace the known extensions, `extra` add to them.
+
+    A glob matches a file's name or its path relative to the walked folder (fnmatch: `*` crosses `/`).
+    """
+
+    only: tuple[str, ...] | None = None
+    extra: tuple[str, ...] = ()
+
+    def listed(self, rel: str, known: Callable[[], bool]) -> bool:
+        """True when the walk lists the file at `rel`; `known` says the registry would list it."""
+        name = rel.rsplit("/", 1)[-1]
+        if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in (self.only or ()) + self.extra):
+            return True
+        return self.only is None and known()
+
+
+def expand(paths: list[str], stdin: bytes | None = None,
+           include: Callable[[Path], Include] | None = None) -> Iterator[Source]:
+    """Sources for command-line paths: files as given, folders walked, '-' for standard input.
+
+    `include(folder)` says which files a walk of that folder lists (default: the registry's)."""
     for p in paths:
         if p == "-":
             yield Source("-", "", data=stdin if stdin is not None else b"")
             continue
         path = Path(p)
         if path.is_dir():
-            yield from _maildir(path) if is_maildir(path) else _walk(path)
+            yield from _maildir(path) if is_maildir(path) else _walk(path, include(path) if include else Include())
         elif path.suffix.lower() == ".mbox":
             yield from _mbox(path, p)
         else:
             yield Source(p, path.suffix.lower(), path=path)
 
 
-def _walk(root: Path) -> Iterator[Source]:
+def _walk(root: Path, include: Include) -> Iterator[Source]:
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         if is_maildir(here):
@@ -90,9 +112,21 @@ def _walk(root: Path) -> Iterator[Source]:
             ext = os.path.splitext(fname)[1].lower()
             if ext == ".mbox":
                 yield from _mbox(here / fname, str(here / fname))
-            elif ext in LINTABLE_EXTS or ext == "" or _numbered(ext):
+            else:
                 path = here / fname
-                yield Source(str(path), ext, path=path)
+                rel = path.relative_to(root).as_posix()
+                if include.listed(rel, lambda: ext in LINTABLE_EXTS or ((ext == "" or _numbered(ext))
+                                                                        and _message_head(path))):
+                    yield Source(str(path), ext, path=path)
+
+
+def _message_head(path: Path) -> bool:
+    """True when a file without an extension starts like a mail message (headers or an mbox line)."""
+    try:
+        with open(path, "rb") as f:
+            return looks_like_message(f.read(4096))
+    except OSError:
+        return True  # list it: reading it again reports why it cannot be read
 
 
 def is_maildir(path: Path) -> bool:

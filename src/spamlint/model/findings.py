@@ -44,6 +44,9 @@ class Hit:
     excerpt: str = ""
     detail: dict[str, object] | None = None
     weight: float = 1.0
+    # one finding per key: the engine keeps the first hit with this key that no suppression
+    # switches off, so suppressing one line never hides the same phrase further down
+    once: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,13 @@ class Finding:
     fix: str
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
-        """Order: by part (headers, subject, bodies), then line, column and rule id."""
-        return (part_rank(self.part), self.line or 0, self.column or 0, 0, self.rule)
+        """Order: findings without a position first (by part), then by line, column, part and rule id.
+
+        Position comes before part so a file reads top to bottom even when a message's plain-text
+        part sits below its HTML part."""
+        if self.line is None:
+            return (0, part_rank(self.part), 0, 0, self.rule)
+        return (1, self.line, self.column or 0, part_rank(self.part), self.rule)
 
 
 _PART_ORDER = {"message": 0, "headers": 1, "subject": 2, "text/plain": 4, "text/html": 5}
@@ -74,6 +82,20 @@ def part_rank(part: str) -> int:
     if part.startswith("header:"):
         return 1
     return _PART_ORDER.get(part.split("#", 1)[0], 6)
+
+
+CONTENT_CHARS = 12  # how much of the excerpt's end identifies a finding
+
+
+def finding_content(f: Finding) -> str:
+    """What a finding is about, without its position: the end of its excerpt, else the message.
+
+    An excerpt is up to 15 characters of context followed by the match, so its end is the match
+    itself: text added earlier in the file changes the context and the line, not this.  Baselines
+    and Code Quality fingerprints identify a finding by rule, file and this.
+    """
+    excerpt = " ".join(f.excerpt.lstrip("…").split())
+    return excerpt[-CONTENT_CHARS:] if excerpt else " ".join(f.message.split())
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

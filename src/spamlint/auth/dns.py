@@ -108,14 +108,22 @@ class Resolver:
 
 
 class ZoneLookup:
-    """Answers from a zone written as text (master-file format, absolute names): rule examples, offline."""
+    """Answers from a zone written as text (master-file format, absolute names): rule examples, offline.
+
+    A comment line `; servfail: NAME` says the servers for NAME and the names below it fail
+    (a broken delegation), so a rule's example can show what a "could not check" looks like.
+    """
 
     def __init__(self, text: str) -> None:
         self.zone = dns.zone.from_text(text, origin=dns.name.root, relativize=False, check_origin=False)
+        self.failing = [dns.name.from_text(line.split(":", 1)[1].strip()) for line in text.splitlines()
+                        if line.startswith("; servfail:")]
 
     def query(self, name: str, rdtype: str) -> Answer:
         """The zone's records for name and type (nxdomain when the name has none at all)."""
         qname = dns.name.from_text(name)
+        if any(qname.is_subdomain(bad) for bad in self.failing):
+            return Answer("error", reason="server said SERVFAIL")
         node = self.zone.get_node(qname)
         if node is None:
             return Answer("nxdomain")

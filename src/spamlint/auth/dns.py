@@ -21,6 +21,7 @@ import dns.reversename
 import dns.zone
 
 DEFAULT_TIMEOUT = 3.0  # seconds per query; a slow server is "could not check", not a hang
+MAX_SILENT = 2  # timeouts in a row after which the server counts as down for the rest of the run
 DEFAULT_BUDGET = 60  # queries per run: SPF's own limit is 10 per record, and a run checks a handful
 
 
@@ -80,6 +81,7 @@ class Resolver:
         self.host, self.port = parse_server(server) if server else (_system_server(), 53)
         self.timeout, self.budget = timeout, budget
         self.asked = 0
+        self.silent = 0  # timeouts in a row: a server that stopped answering is not waited on again
         self.cache: dict[tuple[str, str], Answer] = {}
 
     def query(self, name: str, rdtype: str) -> Answer:
@@ -92,15 +94,19 @@ class Resolver:
     def _ask(self, name: str, rdtype: str) -> Answer:
         if self.asked >= self.budget:
             return Answer("error", reason=f"query budget of {self.budget} used up")
+        if self.silent >= MAX_SILENT:
+            return Answer("error", reason=f"{self.host}:{self.port} stopped answering")
         self.asked += 1
         try:
             qname = dns.name.from_text(name)
             msg = dns.message.make_query(qname, rdtype, flags=dns.flags.RD)
             reply, _ = dns.query.udp_with_fallback(msg, self.host, timeout=self.timeout, port=self.port)
         except dns.exception.Timeout:
+            self.silent += 1
             return Answer("error", reason=f"no answer from {self.host}:{self.port} within {self.timeout:g}s")
         except (dns.exception.DNSException, OSError, ValueError) as exc:
             return Answer("error", reason=f"{type(exc).__name__}: {exc}")
+        self.silent = 0
         rcode = reply.rcode()
         if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             return Answer("error", reason=f"server said {dns.rcode.to_text(rcode)}")

@@ -55,6 +55,8 @@ def dkim_keys(lookup: Lookup, domain: str, selectors: list[str]) -> list[DnsProb
         answer = lookup.query(name, "TXT")
         if answer.failed:
             out.append(DnsProblem("dkim-unchecked", f"{name} TXT", "", {"name": name, "reason": answer.reason}))
+            if not selectors:
+                break  # guessing selectors on a server that fails would only repeat the same line
             continue
         records = [r for r in answer.records if "p=" in r]
         if not records:

@@ -80,13 +80,17 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--statistics", is_flag=True, help="print how often each rule fired instead of the findings")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="worker processes; 0 means one per CPU")
+@click.option("--online/--offline", default=None,
+              help="verify DKIM, SPF, DMARC alignment and reverse DNS of messages live over DNS [default: config, else offline]")
+@click.option("--resolver", metavar="HOST[:PORT]", default=None, help="DNS server --online asks [default: config, else the system's]")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
-          statistics: bool, jobs: int) -> None:
+          statistics: bool, jobs: int, online: bool | None, resolver: str | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
-    flags = Config(threshold=threshold, select=select, ignore=ignore or (), source="command line")
+    flags = Config(threshold=threshold, select=select, ignore=ignore or (), online=online, resolver=resolver,
+                   source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
     try:

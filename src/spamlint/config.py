@@ -20,7 +20,7 @@ from spamlint.limits import Limits, parse_limits
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids")
+        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "online", "resolver")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Config:
     limits: Limits | None = None  # `limits: {max_input_bytes: ...}`; None: spamlint.limits defaults
     trusted_networks: tuple[str, ...] = ()  # CIDRs of the receiver's own relays (normalised)
     trusted_authserv_ids: tuple[str, ...] | None = None  # None: inferred from the Received trail
+    online: bool | None = None  # check DKIM/SPF/DMARC/PTR live over DNS; None: not set (off)
+    resolver: str | None = None  # HOST[:PORT] of the DNS server --online asks; None: the system's
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -67,6 +69,8 @@ def effective(file_config: Config | None, flags: Config) -> Config:
         threshold=flags.threshold if flags.threshold is not None else base.threshold,
         select=flags.select if flags.select is not None else base.select,
         ignore=base.ignore + flags.ignore,
+        online=flags.online if flags.online is not None else base.online,
+        resolver=flags.resolver if flags.resolver is not None else base.resolver,
     )
 
 
@@ -122,8 +126,25 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         trusted_networks=_networks(data, source),
         trusted_authserv_ids=(tuple(a.lower().strip(".") for a in _strings(data, "trusted-authserv-ids", source))
                               if "trusted-authserv-ids" in data else None),
+        online=_flag(data, "online", source), resolver=_resolver(data, source),
         root=root, source=source,
     )
+
+
+def _flag(data: dict[str, Any], key: str, source: str) -> bool | None:
+    if key not in data:
+        return None
+    if not isinstance(data[key], bool):
+        raise ConfigError(f"{source}: key {brief(key)}: must be true or false, got {brief(data[key])}")
+    return data[key]
+
+
+def _resolver(data: dict[str, Any], source: str) -> str | None:
+    """`resolver`: HOST or HOST:PORT of the DNS server `online` asks (checked when the run goes online)."""
+    value = data.get("resolver")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{source}: key 'resolver': must be HOST or HOST:PORT, got {brief(value)}")
+    return value.strip() if value else None
 
 
 def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:

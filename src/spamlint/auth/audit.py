@@ -6,8 +6,10 @@ import ipaddress
 
 from spamlint.auth import records, spf
 from spamlint.auth.dns import Lookup, ZoneLookup
+from spamlint.auth.message import audit_message
 from spamlint.model.domain import DnsProblem
 
+MESSAGE_MARKER = "; message:\n"
 EXAMPLE_DOMAIN = "example.com"  # the domain a rule example's zone describes
 
 
@@ -36,8 +38,13 @@ def audit_example(zone: str) -> list[DnsProblem]:
     """What `spamlint domain example.com` finds in a rule example's zone.
 
     The example is a zone in master-file format with absolute names; comment lines
-    `; ip: ADDRESS` and `; selector: NAME` stand for the command's --ip and --selector.
+    `; ip: ADDRESS` and `; selector: NAME` stand for the command's --ip and --selector.  After a
+    line `; message:` comes a message, checked as `--online` would (`; ip:` is its sending IP).
     """
+    zone, marker, message = zone.partition(MESSAGE_MARKER)
     ips = [line.split(":", 1)[1].strip() for line in zone.splitlines() if line.startswith("; ip:")]
+    if marker:  # an --online example: the zone, then a message to check against it
+        raw = message.lstrip("\n").replace("\n", "\r\n").encode("utf-8")
+        return audit_message(ZoneLookup(zone), raw, ips[0] if ips else None)
     sels = [line.split(":", 1)[1].strip() for line in zone.splitlines() if line.startswith("; selector:")]
     return audit_domain(ZoneLookup(zone), EXAMPLE_DOMAIN, ips, sels)

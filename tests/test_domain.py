@@ -171,3 +171,13 @@ def test_cli_text_and_json(server: str) -> None:
 def test_bad_arguments_are_one_line_errors(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_profile_bulk_for_a_domain(server: str) -> None:
+    ok = CliRunner().invoke(main, ["domain", "good.test", "--resolver", server, "--selector", "s1",
+                                   "--ip", "192.0.2.10", "--profile", "bulk"])
+    assert ok.exit_code == 0, ok.output
+    assert "PASS  Forward and reverse DNS of the sending IP" in ok.output
+    assert "----  From domain aligned with SPF or DKIM [needs a message checked with --online]" in ok.output
+    bad = CliRunner().invoke(main, ["domain", "nodmarc.test", "--resolver", server, "--selector", "s1", "--profile", "bulk"])
+    assert bad.exit_code == 1 and "FAIL  DMARC record (at least p=none) (dmarc-missing)" in bad.output

@@ -148,3 +148,30 @@ def test_nothing_touches_the_network_without_online(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", NO_NETWORK, str(path)], capture_output=True, text=True,
                             timeout=120, check=False)
     assert "offline ok" in result.stdout, result.stdout + result.stderr
+
+
+def test_profile_bulk_for_a_message(server: str, tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    raw = message().replace(b"Subject:", b"List-Unsubscribe: <https://shop.test/u/1>\r\n"
+                            b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nSubject:")
+    path.write_bytes(signed(raw))
+    ok = CliRunner().invoke(main, ["check", str(path), "--online", "--resolver", server, "--profile", "bulk"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.count("PASS  ") == 6 and "NOTE  Spam complaint rate" in ok.output
+    path.write_bytes(signed(message(ip=OTHER_IP), domain="other.test"))  # no one-click, unaligned, no FCrDNS
+    bad = CliRunner().invoke(main, ["check", str(path), "--online", "--resolver", server, "--profile", "bulk",
+                                    "--format", "json"])
+    assert bad.exit_code == 1
+    lines = {r["requirement"].split(" (")[0]: r["status"] for r in json.loads(bad.output)["profiles"][0]["requirements"]}
+    assert lines["From domain aligned with SPF or DKIM"] == "fail"
+    assert lines["SPF record valid"] == "fail"
+    assert lines["Forward and reverse DNS of the sending IP"] == "fail"
+    assert lines["DKIM signing with a valid key"] == "pass"
+
+
+def test_profile_bulk_offline_says_what_it_could_not_see(tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(message())
+    result = CliRunner().invoke(main, ["check", str(path), "--profile", "bulk"])
+    assert "----  DKIM signing with a valid key [needs spamlint domain or --online]" in result.output
+    assert result.exit_code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import sys
@@ -12,7 +13,11 @@ from typing import TYPE_CHECKING, Iterable, NoReturn, Sequence
 import click
 
 from spamlint.config import Config
-from spamlint.engine.batch import Options, Outcome, check_flags, rules_for, run
+from spamlint.config import PROFILES
+from spamlint.engine.batch import Options, Outcome, check_flags, config_for, rules_for, run
+from spamlint.engine.profile import as_dict as profile_dict
+from spamlint.engine.profile import bulk_lines, format_lines
+from spamlint.engine.profile import passed as profile_passed
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
@@ -83,14 +88,16 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--online/--offline", default=None,
               help="verify DKIM, SPF, DMARC alignment and reverse DNS of messages live over DNS [default: config, else offline]")
 @click.option("--resolver", metavar="HOST[:PORT]", default=None, help="DNS server --online asks [default: config, else the system's]")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="print a checklist instead of findings: bulk = the Gmail/Yahoo bulk-sender requirements")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
-          statistics: bool, jobs: int, online: bool | None, resolver: str | None) -> None:
+          statistics: bool, jobs: int, online: bool | None, resolver: str | None, profile: str | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
     flags = Config(threshold=threshold, select=select, ignore=ignore or (), online=online, resolver=resolver,
-                   source="command line")
+                   profile=profile, source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
     try:
@@ -113,6 +120,12 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if not sources:  # like ruff: say so rather than print an empty report
         click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
+    profiled = [r for r in reports if config_for(r.path, options).profile == "bulk"]
+    if profiled and not statistics:
+        checks = [(r.path, bulk_lines(r, "online" if config_for(r.path, options).online else "message")) for r in profiled]
+        _print_profile(checks, fmt)
+        failed = any(not profile_passed(lines) for _, lines in checks)
+        return EXIT_ERROR if errors else EXIT_FAIL if failed else EXIT_PASS
     if statistics:
         click.echo(format_statistics(reports, as_json=fmt == "json"), nl=False)
     else:
@@ -122,6 +135,16 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if errors:
         return EXIT_ERROR
     return EXIT_FAIL if any(not r.passed for r in reports) else EXIT_PASS
+
+
+def _print_profile(checks: Sequence[tuple[str, list]], fmt: str) -> None:
+    """The bulk-sender checklists: text lines, or one JSON document ({"profiles": [...]}) for json."""
+    if fmt == "json":
+        click.echo(json.dumps({"profiles": [profile_dict(p, lines) for p, lines in checks]}, ensure_ascii=False))
+        return
+    if fmt != "text":
+        _fail(f"--profile prints text or json, not {fmt}")
+    click.echo("".join(clean(line) + "\n" for p, lines in checks for line in format_lines(p, lines).splitlines()), nl=False)
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:
@@ -184,9 +207,11 @@ def _engine() -> Engine:
               help="seconds to wait for each DNS answer")
 @click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=DOMAIN_THRESHOLD, show_default=True,
               help="score at which the domain fails (every error and every could-not-check is worth at least this)")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="print a checklist instead of findings: bulk = the Gmail/Yahoo bulk-sender requirements")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True)
 def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], resolver: str | None,
-               timeout: float, threshold: float, fmt: str) -> None:
+               timeout: float, threshold: float, profile: str | None, fmt: str) -> None:
     """Check a sending domain's SPF, DKIM keys, DMARC, MX and the sending IPs' reverse DNS, live."""
     from spamlint.auth.audit import check_ip
     from spamlint.auth.dns import Resolver
@@ -200,6 +225,10 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
         _fail(f"{domain!r} is not a domain name")
     rules = _engine().rules
     report = lint_domain(lookup, domain, rules, addresses, selectors, threshold)
+    if profile == "bulk":
+        lines = bulk_lines(report, "domain-ip" if addresses else "domain")
+        _print_profile([(domain, lines)], fmt)
+        sys.exit(EXIT_PASS if profile_passed(lines) else EXIT_FAIL)
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(FORMATTERS[fmt]([report], color, domain_rules(rules) if fmt == "sarif" else ()), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)

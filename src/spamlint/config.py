@@ -20,7 +20,7 @@ from spamlint.limits import Limits, parse_limits
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "online", "resolver")
+        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "online", "resolver", "profile")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Config:
     trusted_networks: tuple[str, ...] = ()  # CIDRs of the receiver's own relays (normalised)
     trusted_authserv_ids: tuple[str, ...] | None = None  # None: inferred from the Received trail
     online: bool | None = None  # check DKIM/SPF/DMARC/PTR live over DNS; None: not set (off)
+    profile: str | None = None  # "bulk": print the Gmail/Yahoo bulk-sender checklist instead of findings
     resolver: str | None = None  # HOST[:PORT] of the DNS server --online asks; None: the system's
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
@@ -71,6 +72,7 @@ def effective(file_config: Config | None, flags: Config) -> Config:
         ignore=base.ignore + flags.ignore,
         online=flags.online if flags.online is not None else base.online,
         resolver=flags.resolver if flags.resolver is not None else base.resolver,
+        profile=flags.profile if flags.profile is not None else base.profile,
     )
 
 
@@ -126,7 +128,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         trusted_networks=_networks(data, source),
         trusted_authserv_ids=(tuple(a.lower().strip(".") for a in _strings(data, "trusted-authserv-ids", source))
                               if "trusted-authserv-ids" in data else None),
-        online=_flag(data, "online", source), resolver=_resolver(data, source),
+        online=_flag(data, "online", source), resolver=_resolver(data, source), profile=_profile(data, source),
         root=root, source=source,
     )
 
@@ -137,6 +139,16 @@ def _flag(data: dict[str, Any], key: str, source: str) -> bool | None:
     if not isinstance(data[key], bool):
         raise ConfigError(f"{source}: key {brief(key)}: must be true or false, got {brief(data[key])}")
     return data[key]
+
+
+PROFILES = ("bulk",)
+
+
+def _profile(data: dict[str, Any], source: str) -> str | None:
+    value = data.get("profile")
+    if value is not None and value not in PROFILES:
+        raise ConfigError(f"{source}: key 'profile': must be one of {', '.join(PROFILES)}, got {brief(value)}")
+    return value
 
 
 def _resolver(data: dict[str, Any], source: str) -> str | None:

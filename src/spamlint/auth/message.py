@@ -45,6 +45,8 @@ def verify_dkim(lookup: Lookup, raw: bytes) -> tuple[list[str], list[DnsProblem]
 
     signatures = _headers(raw).get_all("DKIM-Signature") or []
     passed, out = [], []
+    if not signatures:
+        return passed, [DnsProblem("dkim-unsigned", "headers", "", {})]
     for idx, value in enumerate(signatures[:MAX_SIGNATURES]):
         t = _sig_tags(value)
         d, s = t.get("d", "").lower(), t.get("s", "")

@@ -39,12 +39,14 @@ def audit_example(zone: str) -> list[DnsProblem]:
 
     The example is a zone in master-file format with absolute names; comment lines
     `; ip: ADDRESS` and `; selector: NAME` stand for the command's --ip and --selector.  After a
-    line `; message:` comes a message, checked as `--online` would (`; ip:` is its sending IP).
+    line `; message:` comes a message, checked as `--online` would (`; ip:` and `; helo:` are the
+    sending host's address and HELO name, which a real run reads from the Received trail).
     """
     zone, marker, message = zone.partition(MESSAGE_MARKER)
     ips = [line.split(":", 1)[1].strip() for line in zone.splitlines() if line.startswith("; ip:")]
     if marker:  # an --online example: the zone, then a message to check against it
         raw = message.lstrip("\n").replace("\n", "\r\n").encode("utf-8")
-        return audit_message(ZoneLookup(zone), raw, ips[0] if ips else None)
+        helo = next((line.split(":", 1)[1].strip() for line in zone.splitlines() if line.startswith("; helo:")), None)
+        return audit_message(ZoneLookup(zone), raw, ips[0] if ips else None, helo)
     sels = [line.split(":", 1)[1].strip() for line in zone.splitlines() if line.startswith("; selector:")]
     return audit_domain(ZoneLookup(zone), EXAMPLE_DOMAIN, ips, sels)

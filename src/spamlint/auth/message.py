@@ -107,7 +107,20 @@ def audit_message(lookup: Lookup, raw: bytes, ip: str | None, helo: str | None =
         out += _alignment(lookup, from_domain, dkim_pass + spf_pass)
     if public:
         out += records.ptr(lookup, ip)
+        out += _helo(lookup, ip, helo)
     return out
+
+
+def _helo(lookup: Lookup, ip: str, helo: str | None) -> list[DnsProblem]:
+    """ptr-helo-not-confirmed when the name the sender gave in HELO/EHLO does not resolve to its IP."""
+    if not helo or "." not in helo or helo.startswith("["):
+        return []
+    answer = lookup.query(helo, "A" if ipaddress.ip_address(ip).version == 4 else "AAAA")
+    if answer.failed:
+        return [DnsProblem("ptr-unchecked", f"{helo} A", "", {"ip": ip, "reason": answer.reason})]
+    if ipaddress.ip_address(ip).compressed in {records.normal_ip(r) for r in answer.records}:
+        return []
+    return [DnsProblem("ptr-helo-not-confirmed", f"{helo} A", helo, {"ip": ip, "helo": helo})]
 
 
 def _alignment(lookup: Lookup, from_domain: str, passing: list[str]) -> list[DnsProblem]:

@@ -177,14 +177,15 @@ def ptr(lookup: Lookup, ip: str) -> list[DnsProblem]:
     forward = lookup.query(host, "A" if ipaddress.ip_address(ip).version == 4 else "AAAA")
     if forward.failed:
         out.append(DnsProblem("ptr-unchecked", f"{host} A", "", {"ip": ip, "reason": forward.reason}))
-    elif ipaddress.ip_address(ip).compressed not in {_norm(r) for r in forward.records}:
+    elif ipaddress.ip_address(ip).compressed not in {normal_ip(r) for r in forward.records}:
         out.append(DnsProblem("ptr-not-confirmed", where, host, {"ip": ip, "host": host}))
     if _DYNAMIC.search(host):
         out.append(DnsProblem("ptr-dynamic", where, host, {"ip": ip, "host": host}))
     return out
 
 
-def _norm(text: str) -> str:
+def normal_ip(text: str) -> str:
+    """An address in its compressed form (the text unchanged when it is not one)."""
     try:
         return ipaddress.ip_address(text).compressed
     except ValueError:

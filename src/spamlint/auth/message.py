@@ -61,20 +61,26 @@ def verify_dkim(lookup: Lookup, raw: bytes) -> tuple[list[str], list[DnsProblem]
         def dnsfunc(qname: bytes, timeout: int = 5, _keys: list[str] = keys) -> bytes:
             return _keys[0].encode() if _keys else b""
 
-        try:
-            ok = dkim.DKIM(raw, logger=_LOG).verify(idx=idx, dnsfunc=dnsfunc)
-            reason = "" if ok else "the signed headers do not match the signature"
-        except dkim.DKIMException as exc:
-            ok, reason = False, _reason(str(exc), keys)
         if not keys:
             ok, reason = False, "no key is published for the selector"
         elif (records.tags(keys[0]) or {}).get("p") == "":
-            ok, reason = False, "the key is revoked (empty p=)"  # RFC 6376 3.6.1; dkimpy reports it as a mismatch
+            ok, reason = False, "the key is revoked (empty p=)"  # RFC 6376 3.6.1; dkimpy calls it a mismatch
+        else:
+            ok, reason = _verify(dkim, raw, idx, dnsfunc, keys)
         if ok:
             passed.append(d)
         else:
             out.append(DnsProblem("dkim-signature-fail", "header:DKIM-Signature", value[:120], {**detail, "reason": reason}))
     return passed, out
+
+
+def _verify(dkim, raw: bytes, idx: int, dnsfunc, keys: list[str]) -> tuple[bool, str]:  # noqa: ANN001
+    """dkimpy's verdict on signature idx, and why it failed ('' when it passed)."""
+    try:
+        ok = dkim.DKIM(raw, logger=_LOG).verify(idx=idx, dnsfunc=dnsfunc)
+    except dkim.DKIMException as exc:
+        return False, _reason(str(exc), keys)
+    return ok, "" if ok else "the signed headers do not match the signature"
 
 
 def _reason(text: str, keys: list[str]) -> str:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from spamlint import Engine, load_document
+from spamlint.auth.audit import audit_example
 from spamlint.engine.rules import KINDS, Rule, parse_rule
 
 MIME_HEAD = 'From: a@shop.example\nSubject: hi\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
@@ -37,7 +38,9 @@ def make_rule(kind: str, scope: Any, options: dict[str, Any], hit: str = "x", mi
 
 
 def findings(rule: Rule, text: str) -> list:
-    """The rule's findings on a text, as the engine reports them."""
+    """The rule's findings on a text, as the engine reports them (a domain-problem rule's text is a zone)."""
+    if rule.check_name == "domain-problem":
+        return Engine([rule]).run(load_document("", name="t"), dns_problems=audit_example(text))
     return Engine([rule]).run(load_document(text, name="t"))
 
 
@@ -115,6 +118,8 @@ CASES: list[tuple[str, Any, dict[str, Any], str, str | None, str]] = [
            ('Content-Type: application/pdf\nContent-Disposition: attachment; filename="setup.pdf"', "JVBE"))),
     ("empty-body", "message", {}, "From: a@shop.example\nSubject: hi\n\n", None,
      "From: a@shop.example\nSubject: hi\n\nHello there, the garden club meets on Saturday."),
+    ("domain-problem", None, {"problem": "spf-pass-all"}, 'example.com. 60 IN TXT "v=spf1 mx +all"', None,
+     'example.com. 60 IN TXT "v=spf1 mx -all"'),
     ("parse-problem", "message", {"kinds": ["charset"]},
      "From: a@example.org\nSubject: hi\nContent-Type: text/plain; charset=x-no-such-charset\n\nhello", None,
      "From: a@example.org\nSubject: hi\nContent-Type: text/plain; charset=utf-8\n\nhello"),

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NoReturn, Sequence
 
 import click
 
-from spamlint.config import Config
+from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
-from spamlint.engine.batch import Options, Outcome, check_flags, include_for, rules_for, run
+from spamlint.engine.batch import Options, Outcome, check_flags, config_for, include_for, rules_for, run
+from spamlint.engine.profile import as_dict as profile_dict
+from spamlint.engine.profile import bulk_lines, format_lines
+from spamlint.engine.profile import passed as profile_passed
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
 from spamlint.formatters import FORMATTERS, format_statistics, format_text
-from spamlint.formatters.levels import gate
 from spamlint.formatters.escape import clean
+from spamlint.formatters.levels import gate
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
 
@@ -29,6 +34,9 @@ if TYPE_CHECKING:
     from spamlint.evaluation.hits import HitVector
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+# A domain fails on any error or could-not-check (each worth at least 1.5 points), or on warnings
+# that add up to as much; info findings (0.5: p=none, pct under 100) alone never fail it.
+DOMAIN_THRESHOLD = 1.5
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
 RULE_FORMATS = ("sarif",)  # formats that describe every rule, not only those that fired
 
@@ -91,15 +99,21 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--update-baseline", is_flag=True, help="with --baseline: record today's findings again")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the report to this file (UTF-8) instead of standard output")
+@click.option("--online/--offline", default=None,
+              help="verify DKIM, SPF, DMARC alignment and reverse DNS of messages live over DNS [default: config, else offline]")
+@click.option("--resolver", metavar="HOST[:PORT]", default=None, help="DNS server --online asks [default: config, else the system's]")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="print a checklist instead of findings: bulk = the Gmail/Yahoo bulk-sender requirements")
 def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tuple[str, ...] | None,
           ignore: tuple[str, ...] | None, config_path: Path | None, subject: str | None, sender: str | None,
           draft: bool | None, statistics: bool, jobs: int, quiet: bool, show_passing: bool, exit_zero: bool, fail_on: str,
-          baseline: Path | None, update_baseline: bool, output_file: Path | None) -> None:
+          baseline: Path | None, update_baseline: bool, output_file: Path | None, online: bool | None,
+          resolver: str | None, profile: str | None) -> None:
     """Lint messages (.eml, .mbox, maildir), templates (.html, .txt), folders, or - for standard input."""
     if statistics and fmt not in ("text", "json"):
         _fail(f"--statistics prints text or json, not {fmt}")
-    flags = Config(threshold=threshold, select=select, ignore=ignore or (), draft=draft or None,
-                   source="command line")
+    flags = Config(threshold=threshold, select=select, ignore=ignore or (), draft=draft or None, online=online,
+                   resolver=resolver, profile=profile, source="command line")
     fields = tuple((k, v) for k, v in (("subject", subject), ("from", sender)) if v)
     options = Options(flags, config_path.resolve() if config_path else None, fields)
     if update_baseline and baseline is None:
@@ -138,6 +152,12 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if not sources:  # like ruff: say so rather than print an empty report
         click.echo(f"spamlint: warning: no files to lint under {clean(', '.join(paths))}", err=True)
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
+    profiled = [r for r in reports if config_for(r.path, options).profile == "bulk"]
+    if profiled and not statistics:
+        checks = [(r.path, bulk_lines(r, "online" if config_for(r.path, options).online else "message")) for r in profiled]
+        _print_profile(checks, fmt)
+        failed = any(not profile_passed(lines) for _, lines in checks)
+        return EXIT_ERROR if errors else EXIT_FAIL if failed else EXIT_PASS
     if view.baseline is not None:
         reports = _baselined(reports, view)
     if statistics:
@@ -179,6 +199,16 @@ def _emit(text: str, output_file: Path | None) -> None:
         output_file.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
+
+
+def _print_profile(checks: Sequence[tuple[str, list]], fmt: str) -> None:
+    """The bulk-sender checklists: text lines, or one JSON document ({"profiles": [...]}) for json."""
+    if fmt == "json":
+        click.echo(json.dumps({"profiles": [profile_dict(p, lines) for p, lines in checks]}, ensure_ascii=False))
+        return
+    if fmt != "text":
+        _fail(f"--profile prints text or json, not {fmt}")
+    click.echo("".join(clean(line) + "\n" for p, lines in checks for line in format_lines(p, lines).splitlines()), nl=False)
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:
@@ -229,6 +259,46 @@ def _engine() -> Engine:
         return Engine(builtin_rules())
     except SpamlintError as exc:
         _fail(str(exc))
+
+
+@main.command("domain")
+@click.argument("domain")
+@click.option("--ip", "ips", multiple=True, metavar="IP", help="a sending IP: SPF is evaluated and its reverse DNS checked (repeatable)")
+@click.option("--selector", "selectors", multiple=True, metavar="S",
+              help="a DKIM selector to check (repeatable) [default: common selectors are tried]")
+@click.option("--resolver", metavar="HOST[:PORT]", default=None, help="DNS server to ask [default: the system's]")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=30), default=3.0, show_default=True,
+              help="seconds to wait for each DNS answer")
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=DOMAIN_THRESHOLD, show_default=True,
+              help="score at which the domain fails (every error and every could-not-check is worth at least this)")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="print a checklist instead of findings: bulk = the Gmail/Yahoo bulk-sender requirements")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True)
+def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], resolver: str | None,
+               timeout: float, threshold: float, profile: str | None, fmt: str) -> None:
+    """Check a sending domain's SPF, DKIM keys, DMARC, MX and the sending IPs' reverse DNS, live."""
+    from spamlint.auth.audit import check_ip
+    from spamlint.auth.dns import Resolver
+    from spamlint.engine.domain import domain_rules, lint_domain  # only this command goes online
+    try:
+        lookup = Resolver(resolver, timeout=timeout)
+        addresses = [check_ip(ip) for ip in ips]
+    except ValueError as exc:
+        _fail(str(exc))
+    if not _DOMAIN.match(domain):
+        _fail(f"{domain!r} is not a domain name")
+    rules = _engine().rules
+    report = lint_domain(lookup, domain, rules, addresses, selectors, threshold)
+    if profile == "bulk":
+        lines = bulk_lines(report, "domain-ip" if addresses else "domain")
+        _print_profile([(domain, lines)], fmt)
+        sys.exit(EXIT_PASS if profile_passed(lines) else EXIT_FAIL)
+    color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(FORMATTERS[fmt]([report], color, domain_rules(rules) if fmt == "sarif" else ()), nl=False)
+    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}\.?$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$")
 
 
 @main.command("rules")

@@ -20,7 +20,8 @@ from spamlint.limits import Limits, parse_limits
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
-        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "include", "extend-include", "draft")
+        "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "include", "extend-include", "draft",
+        "online", "resolver", "profile")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Config:
     draft: bool | None = None  # messages before submission: Date and Message-ID are not yet expected
     include: tuple[str, ...] | None = None  # globs a folder walk lists instead of the known extensions
     extend_include: tuple[str, ...] = ()  # globs a folder walk lists as well
+    online: bool | None = None  # check DKIM/SPF/DMARC/PTR live over DNS; None: not set (off)
+    profile: str | None = None  # "bulk": print the Gmail/Yahoo bulk-sender checklist instead of findings
+    resolver: str | None = None  # HOST[:PORT] of the DNS server --online asks; None: the system's
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -71,6 +75,9 @@ def effective(file_config: Config | None, flags: Config) -> Config:
         select=flags.select if flags.select is not None else base.select,
         ignore=base.ignore + flags.ignore,
         draft=flags.draft if flags.draft is not None else base.draft,
+        online=flags.online if flags.online is not None else base.online,
+        resolver=flags.resolver if flags.resolver is not None else base.resolver,
+        profile=flags.profile if flags.profile is not None else base.profile,
     )
 
 
@@ -129,6 +136,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         draft=_bool(data, "draft", source),
         include=_strings(data, "include", source) if "include" in data else None,
         extend_include=_strings(data, "extend-include", source),
+        online=_bool(data, "online", source), resolver=_resolver(data, source), profile=_profile(data, source),
         root=root, source=source,
     )
 
@@ -139,6 +147,24 @@ def _bool(data: dict[str, Any], key: str, source: str) -> bool | None:
     if not isinstance(data[key], bool):
         raise ConfigError(f"{source}: key {key!r}: must be true or false, got {brief(data[key])}")
     return data[key]
+
+
+PROFILES = ("bulk",)
+
+
+def _profile(data: dict[str, Any], source: str) -> str | None:
+    value = data.get("profile")
+    if value is not None and value not in PROFILES:
+        raise ConfigError(f"{source}: key 'profile': must be one of {', '.join(PROFILES)}, got {brief(value)}")
+    return value
+
+
+def _resolver(data: dict[str, Any], source: str) -> str | None:
+    """`resolver`: HOST or HOST:PORT of the DNS server `online` asks (checked when the run goes online)."""
+    value = data.get("resolver")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{source}: key 'resolver': must be HOST or HOST:PORT, got {brief(value)}")
+    return value.strip() if value else None
 
 
 def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
 from spamlint.checks.received import ReceivedCheck, ReceivedDateCheck
 from spamlint.checks.senders import DisplayNameAddressCheck, DisplayNameBrandCheck, SenderDomainCheck
+from spamlint.checks.domain import DomainProblemCheck
 from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
 from spamlint.checks.structure import (
     AlternativesDifferCheck,
@@ -56,6 +57,8 @@ CHECKS: dict[str, type[Check]] = {
         SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck, HeaderPairCheck,
         # how the message travelled: the Received trail and the receiver's authentication results
         ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
+        # the sender's DNS setup, gathered live before the run (spamlint domain, --online)
+        DomainProblemCheck,
         # the message as a whole
         SizeCheck, HtmlOnlyCheck, EmptyBodyCheck, AlternativesDifferCheck, AttachmentCheck,
         AttachmentLureCheck, MergeTagCheck, ParseProblemCheck,

@@ -11,6 +11,8 @@ from typing import Iterable, Iterator, Union
 from spamlint.config import Config, effective, find_config, load_config
 from spamlint.engine.rules import Rule, builtin_rules, load_rule_dir
 from spamlint.engine.run import Engine, select_rules
+from spamlint.model.document import Document
+from spamlint.model.domain import DnsProblem
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
@@ -95,9 +97,24 @@ def lint_source(source: Source, options: Options) -> Report:
     cfg = config_for(source.name, options)
     engine = engine_for(cfg, cfg.ignored_for(source.name))
     limits = cfg.limits or DEFAULT_LIMITS
-    doc = mime.load(source.read(limits.max_input_bytes), source.name, source.ext, dict(options.fields) or None, limits)
+    data = source.read(limits.max_input_bytes)
+    doc = mime.load(data, source.name, source.ext, dict(options.fields) or None, limits)
     threshold = cfg.threshold if cfg.threshold is not None else DEFAULT_THRESHOLD
-    return score(doc.name, engine.run(doc), threshold)
+    problems = online_problems(engine, doc, data, cfg.resolver) if cfg.online and doc.is_message else ()
+    return score(doc.name, engine.run(doc, dns_problems=problems), threshold)
+
+
+def online_problems(engine: Engine, doc: Document, data: bytes, resolver: str | None) -> list[DnsProblem]:
+    """What --online finds for a message: its DKIM signatures, SPF of the IP it entered from, alignment, PTR."""
+    from spamlint.auth.dns import Resolver  # the network stays unimported unless a run goes online
+    from spamlint.auth.message import audit_message
+
+    try:
+        lookup = Resolver(resolver)
+    except ValueError as exc:
+        raise ConfigError(f"resolver: {exc}") from None
+    entry = engine.context(doc).facts.trail.entry
+    return audit_message(lookup, data, entry.ip if entry else None, entry.helo if entry else None)
 
 
 def outcome(source: Source, options: Options) -> Outcome:

@@ -10,6 +10,7 @@ from spamlint.engine import suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
 from spamlint.model.document import Document
+from spamlint.model.domain import DnsProblem
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
 from spamlint.text.received import parse_networks
@@ -101,14 +102,18 @@ class Engine:
         self._unused = tuple(r for r in self.rules if isinstance(r.check, suppress.UnusedSuppression))
         self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
 
-    def context(self, doc: Document) -> Context:
+    def context(self, doc: Document, dns_problems: Sequence[DnsProblem] = ()) -> Context:
         """A fresh run context for doc: its facts, this engine's settings, and the run's problems."""
-        return Context(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids)
+        return Context(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids, dns_problems)
 
-    def run(self, doc: Document, only: Iterable[str] | None = None) -> list[Finding]:
-        """All findings for one document after suppressions, sorted by position."""
+    def run(self, doc: Document, only: Iterable[str] | None = None,
+            dns_problems: Sequence[DnsProblem] = ()) -> list[Finding]:
+        """All findings for one document after suppressions, sorted by position.
+
+        `dns_problems` are what a live DNS audit found before the run (auth/); offline runs have none.
+        """
         wanted = set(only) if only is not None else None
-        ctx = self.context(doc)
+        ctx = self.context(doc, dns_problems)
         findings: list[Finding] = []
         directives = suppress.parse(doc)
         keep = suppress.Filter(directives) if directives else None

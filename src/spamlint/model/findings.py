@@ -22,6 +22,7 @@ CATEGORY_CAPS: dict[str, float] = {
     "structure": 3.0,
     "headers": 3.0,
     "origin": 3.0,  # the Received trail and the receiver's authentication results
+    "authentication": 4.0,  # the sender's own DNS setup, checked live (spamlint domain, --online)
 }
 CATEGORIES: tuple[str, ...] = tuple(CATEGORY_CAPS)
 

@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Iterable, NamedTuple, Sequence
 
 from spamlint.model.document import Document, Header, Link, pick_segments
+from spamlint.model.domain import DnsProblem
 from spamlint.model.segment import Segment, line_starts
 from spamlint.text.authres import AuthResult, trusted_results
 from spamlint.text.language import SAMPLE_CHARS, detect
@@ -226,8 +227,9 @@ class Context:
     the problems met while checking (pattern timeouts).  Made by the engine, read by checks."""
 
     def __init__(self, doc: Document, sender_domains: Iterable[str] = (), trusted_networks: Sequence[Network] = (),
-                 trusted_authserv_ids: Iterable[str] | None = None) -> None:
+                 trusted_authserv_ids: Iterable[str] | None = None, dns_problems: Sequence[DnsProblem] = ()) -> None:
         self.doc = doc
+        self.dns_problems = tuple(dns_problems)  # what a live DNS audit found (only with `domain` / --online)
         self.sender_domains = frozenset(sender_domains)
         self.trusted_networks = tuple(trusted_networks)
         self.trusted_authserv_ids = None if trusted_authserv_ids is None else frozenset(trusted_authserv_ids)

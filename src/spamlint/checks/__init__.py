@@ -26,7 +26,12 @@ from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
 from spamlint.checks.received import ReceivedCheck, ReceivedDateCheck
-from spamlint.checks.senders import DisplayNameAddressCheck, DisplayNameBrandCheck, SenderDomainCheck
+from spamlint.checks.senders import (
+    DisplayNameAddressCheck,
+    DisplayNameBrandCheck,
+    RecipientEchoCheck,
+    SenderDomainCheck,
+)
 from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
 from spamlint.checks.structure import (
     AlternativesDifferCheck,
@@ -54,6 +59,7 @@ CHECKS: dict[str, type[Check]] = {
         # headers and the subject line
         MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
         SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck, HeaderPairCheck,
+        RecipientEchoCheck,
         # how the message travelled: the Received trail and the receiver's authentication results
         ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
         # the message as a whole

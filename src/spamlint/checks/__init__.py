@@ -30,6 +30,7 @@ from spamlint.checks.senders import (
     DisplayNameAddressCheck,
     DisplayNameBrandCheck,
     RecipientEchoCheck,
+    RecipientGreetingCheck,
     SenderDomainCheck,
 )
 from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
@@ -59,7 +60,7 @@ CHECKS: dict[str, type[Check]] = {
         # headers and the subject line
         MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
         SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck, HeaderPairCheck,
-        RecipientEchoCheck,
+        RecipientEchoCheck, RecipientGreetingCheck,
         # how the message travelled: the Received trail and the receiver's authentication results
         ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
         # the message as a whole

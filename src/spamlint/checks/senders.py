@@ -147,3 +147,47 @@ class RecipientEchoCheck(Check):
         shown = next(iter(sorted(_shown_domains(name) & theirs)), None)
         if shown and shown != registrable_domain(domain):
             yield _hit(field, shown=shown, domain=domain)
+
+
+def _echoed_names(address: str) -> list[str]:
+    """What of a recipient address a greeting can echo: the address, and the local part when it
+    is not a plain word (a first name like "jane" is how people greet, "osst-users" is not)."""
+    local = address.rsplit("@", 1)[0]
+    names = [address]
+    if len(local) >= 3 and not local.isalpha():
+        names.append(local)
+    return names
+
+
+_GREETINGS = ("dear", "hello", "hi", "hey", "greetings", "attention", "welcome", "good day",
+              "good morning", "good afternoon", "good evening", "olá", "ola", "bem vindo", "bem-vindo",
+              "prezado", "prezada", "hola", "estimado", "estimada", "hallo", "liebe", "lieber",
+              "bonjour", "cher", "chère", "ciao", "gentile")
+
+
+class RecipientGreetingCheck(Check):
+    """A greeting in the opening `within` characters of a body that addresses the reader by their
+    own address, or by its local part where that is not a plain word ("Dear osst-users")."""
+
+    name = "recipient-greeting"
+    scopes = frozenset({"body", "text", "html"})
+    options = {
+        "within": Option("int", 200, "how many characters from the start of a body are read"),
+        "greetings": Option("list", list(_GREETINGS), "words that open a greeting"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        words = sorted((w.lower() for w in options["greetings"]), key=len, reverse=True)
+        self.greeting = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        names = [n for a in _recipients(doc) for n in _echoed_names(a)]
+        if not names:
+            return
+        alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*({alts})(?![\w-]|\.\w)", re.IGNORECASE)
+        for seg in ctx.facts.segments(scope):
+            m = pattern.search(seg.text, 0, self.opts["within"])
+            if m:
+                yield Hit(**seg.hit(m.start(1), m.end(1), shown=m.group(1)))

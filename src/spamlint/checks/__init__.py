@@ -8,6 +8,7 @@ from spamlint.checks.base import Check, Option
 from spamlint.checks.brand import BrandClaimCheck
 from spamlint.checks.caps import AllCapsCheck, CapsWordsCheck
 from spamlint.checks.disguise import DisguisedWordCheck, NonsenseCheck
+from spamlint.checks.domain import DomainProblemCheck
 from spamlint.checks.exclamation import ExclamationCheck
 from spamlint.checks.hashbusting import GappedWordCheck, MixedScriptCheck
 from spamlint.checks.headers import (
@@ -26,8 +27,13 @@ from spamlint.checks.mojibake import MojibakeCheck
 from spamlint.checks.pattern import PatternCheck
 from spamlint.checks.phrases import PhraseDensityCheck, PhrasesCheck
 from spamlint.checks.received import ReceivedCheck, ReceivedDateCheck
-from spamlint.checks.senders import DisplayNameAddressCheck, DisplayNameBrandCheck, SenderDomainCheck
-from spamlint.checks.domain import DomainProblemCheck
+from spamlint.checks.senders import (
+    DisplayNameAddressCheck,
+    DisplayNameBrandCheck,
+    RecipientEchoCheck,
+    RecipientGreetingCheck,
+    SenderDomainCheck,
+)
 from spamlint.checks.size import ClippedLinkCheck, HtmlSizeCheck, SizeCheck
 from spamlint.checks.structure import (
     AlternativesDifferCheck,
@@ -55,6 +61,7 @@ CHECKS: dict[str, type[Check]] = {
         # headers and the subject line
         MissingHeaderCheck, HeaderPatternCheck, DisplayNameAddressCheck, DisplayNameBrandCheck,
         SenderDomainCheck, BrandClaimCheck, OneClickUnsubscribeCheck, ReplyToDomainCheck, FakeReplyCheck, HeaderPairCheck,
+        RecipientEchoCheck, RecipientGreetingCheck,
         # how the message travelled: the Received trail and the receiver's authentication results
         ReceivedCheck, ReceivedDateCheck, AuthFailCheck, FromAlignmentCheck,
         # the sender's DNS setup, gathered live before the run (spamlint domain, --online)

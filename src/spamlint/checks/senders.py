@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from email.utils import getaddresses
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, Sender
-from spamlint.text.urls import domain_matches, registrable_domain
+from spamlint.text.urls import domain_matches, known_registrable_domain, registrable_domain
 
 _ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
+# a host name shown on its own ("lists.example.org"); letters may run on after it ("example.orgPlanner")
+_HOST = re.compile(r"(?<![\w@.-])((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
@@ -91,3 +94,100 @@ class SenderDomainCheck(Check):
         if self.opts["bulk_only"] and (not ctx.facts.looks_bulk or doc.header("List-Post") is not None):
             return
         yield _hit(found[0], domain=found[2])
+
+
+def _recipients(doc: Document) -> list[str]:
+    """The lower-cased addresses the To header names."""
+    field = doc.header("To")
+    if field is None:
+        return []
+    return [a.lower() for _, a in getaddresses([field.value]) if "@" in a]
+
+
+def _shown_domains(text: str) -> set[str]:
+    """Registrable domains of the host names text shows, where the suffix is a known one."""
+    found = set()
+    for m in _HOST.finditer(text):
+        host = m.group(1).lower()
+        # "example.orgplanner": the longest ending that is a real suffix
+        for cut in range(len(host), host.rfind(".") + 1, -1):
+            domain = known_registrable_domain(host[:cut])
+            if domain:
+                found.add(domain)
+                break
+    return found
+
+
+class RecipientEchoCheck(Check):
+    """The recipient's own address in the Subject (`field: subject`), or the recipient's own mail
+    domain as the From display name while the address is on another domain (`field: from-name`)."""
+
+    name = "recipient-echo"
+    looks_at = ("headers",)
+    options = {
+        "field": Option("choice", "subject", "'subject' or 'from-name'", choices=("subject", "from-name")),
+    }
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        recipients = _recipients(doc)
+        if not recipients:
+            return
+        if self.opts["field"] == "subject":
+            field = doc.header("Subject")
+            value = field.value.lower() if field is not None else ""
+            shown = next((a for a in recipients if a in value), None)
+            if shown:
+                yield _hit(field, shown=shown)
+            return
+        found = _named_sender(ctx)
+        if found is None:
+            return
+        field, name, domain = found
+        theirs = {registrable_domain(a.rsplit("@", 1)[1]) for a in recipients}
+        shown = next(iter(sorted(_shown_domains(name) & theirs)), None)
+        if shown and shown != registrable_domain(domain):
+            yield _hit(field, shown=shown, domain=domain)
+
+
+def _echoed_names(address: str) -> list[str]:
+    """What of a recipient address a greeting can echo: the address, and the local part when it
+    is not a plain word (a first name like "jane" is how people greet, "osst-users" is not)."""
+    local = address.rsplit("@", 1)[0]
+    names = [address]
+    if len(local) >= 3 and not local.isalpha():
+        names.append(local)
+    return names
+
+
+_GREETINGS = ("dear", "hello", "hi", "hey", "greetings", "attention", "welcome", "good day",
+              "good morning", "good afternoon", "good evening", "olá", "ola", "bem vindo", "bem-vindo",
+              "prezado", "prezada", "hola", "estimado", "estimada", "hallo", "liebe", "lieber",
+              "bonjour", "cher", "chère", "ciao", "gentile")
+
+
+class RecipientGreetingCheck(Check):
+    """A greeting in the opening `within` characters of a body that addresses the reader by their
+    own address, or by its local part where that is not a plain word ("Dear osst-users")."""
+
+    name = "recipient-greeting"
+    scopes = frozenset({"body", "text", "html"})
+    options = {
+        "within": Option("int", 200, "how many characters from the start of a body are read"),
+        "greetings": Option("list", list(_GREETINGS), "words that open a greeting"),
+    }
+
+    def __init__(self, options: dict) -> None:
+        super().__init__(options)
+        words = sorted((w.lower() for w in options["greetings"]), key=len, reverse=True)
+        self.greeting = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+
+    def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        names = [n for a in _recipients(doc) for n in _echoed_names(a)]
+        if not names:
+            return
+        alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*({alts})(?![\w-]|\.\w)", re.IGNORECASE)
+        for seg in ctx.facts.segments(scope):
+            m = pattern.search(seg.text, 0, self.opts["within"])
+            if m:
+                yield Hit(**seg.hit(m.start(1), m.end(1), shown=m.group(1)))

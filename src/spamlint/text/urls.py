@@ -84,6 +84,14 @@ def registrable_domain(host: str) -> str:
     return _psl("xn--" in host).privatesuffix(host) or host
 
 
+@lru_cache(maxsize=4096)
+def known_registrable_domain(host: str) -> str | None:
+    """The registrable domain of host when its suffix is on the Public Suffix List, else None."""
+    if is_ip_host(host) or not host.isascii():
+        return None
+    return _psl(False).privatesuffix(host.lower(), accept_unknown=False)
+
+
 @lru_cache(maxsize=8192)
 def is_ip_host(host: str) -> bool:
     """True for dotted IPv4, IPv6, and integer/hex/octal encodings of an IPv4 address."""

@@ -12,6 +12,7 @@ from spamlint.engine.rules import builtin_rules, parse_rule
 from spamlint.inputs import mime
 from spamlint.inputs.parse import Parse
 from spamlint.text.facts import Context, Facts
+from test_robustness import RUNAWAY_RULE  # one catastrophic-pattern rule for both files
 
 RULES = {r.id: r for r in builtin_rules()}
 
@@ -106,17 +107,3 @@ def test_a_pattern_timeout_belongs_to_the_run_not_the_document() -> None:
     list(runaway.check.run(doc, ctx, runaway.scope))
     assert [kind for kind, _ in ctx.problems] == ["limit"]
 
-
-RUNAWAY_RULE = """
-id: runaway
-category: risky-words
-check: pattern
-scope: body
-points: 1
-severity: info
-message: m
-why: w
-fix: f
-options: {pattern: "(a|aa)+$"}
-examples: {hit: [aa], miss: [b]}
-"""

@@ -35,3 +35,17 @@ def test_pathological_text_is_linted_in_bounded_time_and_output(tmp_path: Path, 
     result = json.loads(run.stdout)["results"][0]
     assert len(result["findings"]) <= 200
     assert all(len(f["message"]) <= 400 for f in result["findings"])
+
+
+def test_stdin_is_read_up_to_a_raised_input_limit(tmp_path: Path) -> None:
+    """Standard input used to be cut at the default 32 MiB whatever the config said, silently."""
+    (tmp_path / ".spamlint.yaml").write_text("limits:\n  max_input_bytes: 41943040\n")  # 40 MiB
+    big = (b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n" * 520_000)  # 34 MiB
+    data = (b'Subject: files\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+            b"--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + big +
+            b"--b\nContent-Type: text/plain\n\nCongratulations, you have been selected. Claim your prize.\n--b--\n")
+    run = subprocess.run([*CLI, "--format", "json", "-"], input=data, capture_output=True, cwd=tmp_path,
+                         timeout=120, check=False)
+    assert run.returncode in (0, 1), run.stderr
+    rules = [f["rule"] for f in json.loads(run.stdout)["results"][0]["findings"]]
+    assert "prize-claim" in rules  # the part after the 32nd MiB was read

@@ -145,7 +145,7 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     try:
         check_flags(options)
         # like files, standard input is read only up to one byte past the input limit
-        stdin = sys.stdin.buffer.read(DEFAULT_LIMITS.max_input_bytes + 1) if "-" in paths else None
+        stdin = _read_stdin(options) if "-" in paths else None
         sources = list(expand(paths, stdin, lambda folder: include_for(folder, options)))
     except SpamlintError as exc:
         _fail(str(exc))
@@ -174,6 +174,13 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     if errors:
         return EXIT_ERROR
     return EXIT_FAIL if any(gate(r, view.fail_on) for r in reports) else EXIT_PASS
+
+
+def _read_stdin(options: Options) -> bytes:
+    """Standard input, like a file read only up to one byte past its input limit, the limit being
+    the configured one (a raised limit is honoured, and passing it gives a limit-reached finding)."""
+    limits = config_for("-", options).limits or DEFAULT_LIMITS
+    return sys.stdin.buffer.read(limits.max_input_bytes + 1)
 
 
 def _baselined(reports: list[Report], view: _View) -> list[Report]:

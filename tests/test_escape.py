@@ -227,3 +227,13 @@ def test_bad_library_arguments_raise_spamlint_errors(call: object, error: str) -
     with pytest.raises(spamlint.SpamlintError) as err:
         call(spamlint)  # type: ignore[operator]
     assert type(err.value).__name__ == error
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_newline_in_a_file_name_cannot_inject_a_checklist_line(tmp_path: Path, fmt: str) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "x\n  PASS  injected\n.eml").write_bytes(b"From: a@example.org\nSubject: hi\n\nhello\n")
+    run = _lint(tmp_path, "--profile", "bulk", "--format", fmt, "t")
+    out = run.stdout.decode("utf-8")
+    assert "\\x0a" in out and not any(line.lstrip().startswith("PASS  injected") for line in out.splitlines())

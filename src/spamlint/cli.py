@@ -211,11 +211,11 @@ def _emit(text: str, output_file: Path | None) -> None:
 def _print_profile(checks: Sequence[tuple[str, list]], fmt: str) -> None:
     """The bulk-sender checklists: text lines, or one JSON document ({"profiles": [...]}) for json."""
     if fmt == "json":
-        click.echo(json.dumps({"profiles": [profile_dict(p, lines) for p, lines in checks]}, ensure_ascii=False))
+        click.echo(json.dumps({"profiles": [profile_dict(clean(p), lines) for p, lines in checks]}, ensure_ascii=False))
         return
     if fmt != "text":
         _fail(f"--profile prints text or json, not {fmt}")
-    click.echo("".join(clean(line) + "\n" for p, lines in checks for line in format_lines(p, lines).splitlines()), nl=False)
+    click.echo("".join(format_lines(clean(p), lines) for p, lines in checks), nl=False)  # the path escaped before it is a line
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:

@@ -1,0 +1,42 @@
+"""The command line: the only place that prints or exits (0 pass, 1 fail, 2 usage/config/input error).
+
+One module per command (check, domain, rules, evaluate); `common` holds what they share.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from spamlint.cli import check, domain, evaluate, rules
+
+
+class _DefaultGroup(click.Group):
+    """`spamlint PATH...` means `spamlint check PATH...`; subcommands stay available by name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spamlint")
+def main() -> None:
+    """Find what makes an email or newsletter template look like spam."""
+    _tolerant_output()
+
+
+def _tolerant_output() -> None:
+    """Print what the terminal's encoding cannot show as escapes instead of failing (cp1252 consoles)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            reconfigure(errors="backslashreplace")
+
+
+main.add_command(check.check)
+main.add_command(domain.domain_cmd)
+main.add_command(rules.rules_cmd)
+main.add_command(evaluate.evaluate_cmd)

@@ -68,6 +68,7 @@ def _describe(rule) -> str:
     points = f"{rule.points:g} point{'' if rule.points == 1 else 's'}"
     lines = [f"{rule.id}  ({rule.category}, {points}, {rule.severity.value}, check {rule.check_name}{language})",
              f"Defined in: {clean(rule.source)}",
+             *([f"Documentation: {clean(rule.url)}"] if rule.url else []),
              "", "Why:", _indent(rule.why), "", "Fix:", _indent(rule.fix), "", "Hits:"]
     lines += [_indent(e.rstrip()) + "\n" for e in rule.examples_hit]
     lines += ["Does not hit:"] + [_indent(e.rstrip()) + "\n" for e in rule.examples_miss]

@@ -38,6 +38,7 @@ def test_builtin_links_are_the_project_urls_rules_pages() -> None:
     for rule in builtin_rules():
         assert is_web_url(rule.url) and rule.url == BUILTIN_DOCS.format(id=rule.id)
         assert (ROOT / "docs" / "rules" / f"{rule.id}.md").is_file()  # the page the link names exists
+        assert (ROOT / "docs" / "rules" / f"../../{rule.source}").resolve().is_file()  # and its link to the rule file
 
 
 def test_page_escapes_markup_and_fences_any_example() -> None:

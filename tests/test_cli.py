@@ -198,3 +198,12 @@ def test_output_file_gets_the_report(files: Path, tmp_path: Path) -> None:
     code, out, _ = _invoke("--format", "json", "-o", str(target), str(files / "spam.html"))
     assert code == 1 and out == ""
     assert json.loads(target.read_text(encoding="utf-8"))["results"][0]["verdict"] == "fail"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_output_file_gets_the_bulk_checklist(files: Path, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"profile.{fmt}"
+    code, out, _ = _invoke("--profile", "bulk", "--format", fmt, "-o", str(target), str(files / "spam.html"))
+    assert code == 0 and out == ""  # the checklist went to the file, not to standard output (a template: nothing fails)
+    text = target.read_text(encoding="utf-8")
+    assert "bulk-sender requirements" in text if fmt == "text" else json.loads(text)["profiles"][0]["requirements"]

@@ -249,3 +249,14 @@ def test_origin_settings_are_validated(tmp_path: Path, text: str, message: str) 
     cfg.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace(".", r"\.")):
         load_config(cfg)
+
+
+def test_every_config_key_is_a_row_of_the_one_table_in_usage() -> None:
+    """docs/usage.md documents each key in one contiguous Markdown table (a blank line would cut it)."""
+    from spamlint.config import KEYS
+
+    usage = (Path(__file__).resolve().parents[1] / "docs" / "usage.md").read_text(encoding="utf-8")
+    start = usage.index("| key | value | effect |")
+    table = usage[start:usage.index("\n\n", start)]
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]}
+    assert set(KEYS) <= rows, f"missing from the table: {sorted(set(KEYS) - rows)}"

@@ -62,7 +62,7 @@ def test_front_matter_is_blanked_and_keeps_lines() -> None:
     fields, body = front_matter(text)
     assert fields["subject"].value == "Hello" and (fields["subject"].line, fields["subject"].column) == (2, 10)
     assert body.count("\n") == text.count("\n") and body.endswith("<p>Hi</p>\n") and body.strip() == "<p>Hi</p>"
-    assert "layout" not in fields
+    assert fields["layout"].value == "email"  # not a header: it says the template has a layout (layout_of)
 
 
 @pytest.mark.parametrize("text", ["--- not front matter\nHello\n", "---\njust a line\n---\nHello\n", "Hello\n---\nx: 1\n---\n"])
@@ -138,3 +138,46 @@ def test_templates_get_no_origin_findings() -> None:
     from spamlint.text.facts import Context
 
     assert Context(spamlint.load_document(TEMPLATE, name="t.html")).facts.trail.hops == ()
+
+
+# A template rendered inside a layout or with partials has no <html>/<body> of its own by design.
+LAYOUT_TEMPLATES = [
+    ("a.j2", '{% extends "layouts/base.html" %}\n{% block content %}\n<p>Our spring offer</p>\n{% endblock %}\n'),
+    ("b.njk", '{%- extends "base.njk" -%}\n{% block body %}<p>Our spring offer</p>{% endblock %}\n'),
+    ("c.twig", "{% include 'header.twig' %}\n<p>Our spring offer</p>\n{% include 'footer.twig' %}\n"),
+    ("d.liquid", "{% layout 'newsletter' %}\n<p>Our spring offer</p>\n"),
+    ("e.liquid", "{% render 'header' %}\n<p>Our spring offer</p>\n"),
+    ("f.hbs", '{{#> layout title="Offer"}}\n<p>Our spring offer</p>\n{{/layout}}\n'),
+    ("g.mustache", "{{> header}}\n<p>Our spring offer</p>\n{{> footer}}\n"),
+    ("h.html", "---\nsubject: Spring\nlayout: email\n---\n<p>Our spring offer</p>\n"),
+]
+FRAGMENTS = [  # template syntax, but no layout: the skeleton is still missing
+    ("i.liquid", "{% layout none %}\n<p>Our spring offer</p>\n"),
+    ("j.j2", "{% import 'macros.html' as m %}\n<p>{{ m.hello() }} Our spring offer</p>\n"),
+    ("k.html", "---\nsubject: Spring\nlayout: false\n---\n<p>Our spring offer</p>\n"),
+    ("l.hbs", "{{#if vip}}<p>Our spring offer</p>{{/if}}\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), LAYOUT_TEMPLATES + FRAGMENTS, ids=[n for n, _ in LAYOUT_TEMPLATES + FRAGMENTS])
+def test_html_skeleton_spares_templates_that_have_a_layout(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    _, data = _cli(str(tmp_path / name))
+    rules = {f["rule"] for f in data["results"][0]["findings"]}
+    assert ("html-skeleton" in rules) == ((name, text) in FRAGMENTS)
+    doc = spamlint.load_document(tmp_path / name)
+    assert doc.kind == "html" and (doc.layout is None) == ((name, text) in FRAGMENTS)
+
+
+def test_a_layout_statement_does_not_spare_a_received_message() -> None:
+    eml = ("From: deals@shop.example\nTo: b@example.org\nSubject: Offer\nContent-Type: text/html\n\n"
+           '{% extends "base.html" %}<p>Our spring offer</p>\n')
+    assert "html-skeleton" in {f.rule for f in spamlint.lint(eml.encode()).findings}
+
+
+@pytest.mark.parametrize("text", ["{{>" * 90000, "{% extends" + " " * 300000 + "x", "{% include " + "a" * 300000,
+                                  "{{#> " + "b" * 300000, "{%" * 150000])
+def test_layout_search_stays_linear_on_unclosed_statements(text: str) -> None:
+    from spamlint.inputs.templating import layout_of
+
+    assert layout_of(text, {}) is None  # bounded pieces: each start position scans at most ~320 characters

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from spamlint.errors import ConfigError, brief
 from spamlint.inputs.yaml_data import load_named
@@ -21,7 +22,7 @@ CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "rule-paths", "points",
         "sender-domains", "limits", "trusted-networks", "trusted-authserv-ids", "include", "extend-include", "draft",
-        "online", "resolver", "profile")
+        "online", "resolver", "profile", "docs-url")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Config:
     online: bool | None = None  # check DKIM/SPF/DMARC/PTR live over DNS; None: not set (off)
     profile: str | None = None  # "bulk": print the Gmail/Yahoo bulk-sender checklist instead of findings
     resolver: str | None = None  # HOST[:PORT] of the DNS server --online asks; None: the system's
+    docs_url: str | None = None  # where the rule-paths rules are documented: {id} is the rule id, else appended
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
@@ -137,7 +139,7 @@ def parse_config(data: dict[str, Any], source: str, root: Path | None) -> Config
         include=_strings(data, "include", source) if "include" in data else None,
         extend_include=_strings(data, "extend-include", source),
         online=_bool(data, "online", source), resolver=_resolver(data, source), profile=_profile(data, source),
-        root=root, source=source,
+        docs_url=_docs_url(data, source), root=root, source=source,
     )
 
 
@@ -165,6 +167,31 @@ def _resolver(data: dict[str, Any], source: str) -> str | None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ConfigError(f"{source}: key 'resolver': must be HOST or HOST:PORT, got {brief(value)}")
     return value.strip() if value else None
+
+
+def _docs_url(data: dict[str, Any], source: str) -> str | None:
+    """`docs-url`: an http(s) address of the team's rule docs, `{id}` standing for the rule id."""
+    value = data.get("docs-url")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_web_url(docs_address(value, "rule-id")):
+        raise ConfigError(f"{source}: key 'docs-url': must be an http(s) address like "
+                          f"'https://wiki.example.com/mail-rules/{{id}}', got {brief(value)}")
+    return value.strip()
+
+
+def docs_address(template: str, rule_id: str) -> str:
+    """A rule's documentation address from a `docs-url`: `{id}` replaced, or the id appended."""
+    template = template.strip()
+    return template.replace("{id}", rule_id) if "{id}" in template else template + rule_id
+
+
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) address with a host and nothing a link cannot carry (spaces, quotes, controls)."""
+    if len(value) > 2000 or any(c.isspace() or c in '"<>\\^`{|}' or ord(c) < 32 for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _networks(data: dict[str, Any], source: str) -> tuple[str, ...]:

@@ -122,7 +122,8 @@ class HtmlSkeletonCheck(Check):
     `<div dir="ltr">` with a text/plain twin, and so does the web composer of mailing-list
     software.  A fragment with a text/plain alternative that carries one of `client_markers`,
     or whose Message-ID matches one of `client_message_ids`, was written by a person in a
-    client, not pasted by a script, and is left alone.
+    client, not pasted by a script, and is left alone.  So is a template rendered inside a layout
+    or with partials (`{% extends %}`, `{{> layout}}`, front-matter `layout:`: `Document.layout`).
     """
 
     name = "html-skeleton"
@@ -141,6 +142,8 @@ class HtmlSkeletonCheck(Check):
         self.client_ids = _any_of(options["client_message_ids"])
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        if doc.layout is not None and not doc.is_message:
+            return  # the layout or partial it is rendered into holds the document's skeleton
         for part in doc.html_parts:
             missing = [t for t in self.opts["elements"] if not part.tag_counts.get(t)]
             if missing and not self._from_client(doc, ctx, part.source):

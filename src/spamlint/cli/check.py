@@ -10,7 +10,7 @@ from typing import Iterable
 
 import click
 
-from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, print_profile
+from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
 from spamlint.engine.batch import Options, Outcome, check_flags, config_for, include_for, rules_for, run
@@ -118,7 +118,7 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     profiled = [r for r in reports if config_for(r.path, options).profile == "bulk"]
     if profiled and not statistics:
         checks = [(r.path, bulk_lines(r, "online" if config_for(r.path, options).online else "message")) for r in profiled]
-        print_profile(checks, fmt)
+        _emit(profile_text(checks, fmt), view.output_file)  # -o takes the checklist too
         failed = any(not profile_passed(lines) for _, lines in checks)
         return EXIT_ERROR if errors else EXIT_FAIL if failed else EXIT_PASS
     if view.baseline is not None:

@@ -32,11 +32,10 @@ def builtin_engine() -> Engine:
         fail(str(exc))
 
 
-def print_profile(checks: Sequence[tuple[str, list]], fmt: str) -> None:
+def profile_text(checks: Sequence[tuple[str, list]], fmt: str) -> str:
     """The bulk-sender checklists: text lines, or one JSON document ({"profiles": [...]}) for json."""
     if fmt == "json":
-        click.echo(json.dumps({"profiles": [profile_dict(clean(p), lines) for p, lines in checks]}, ensure_ascii=False))
-        return
+        return json.dumps({"profiles": [profile_dict(clean(p), lines) for p, lines in checks]}, ensure_ascii=False) + "\n"
     if fmt != "text":
         fail(f"--profile prints text or json, not {fmt}")
-    click.echo("".join(format_lines(clean(p), lines) for p, lines in checks), nl=False)  # the path escaped before it is a line
+    return "".join(format_lines(clean(p), lines) for p, lines in checks)  # the path escaped before it is a line

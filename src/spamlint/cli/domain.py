@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from spamlint.cli.common import EXIT_FAIL, EXIT_PASS, builtin_engine, fail, print_profile
+from spamlint.cli.common import EXIT_FAIL, EXIT_PASS, builtin_engine, fail, profile_text
 from spamlint.config import PROFILES
 from spamlint.engine.profile import bulk_lines
 from spamlint.engine.profile import passed as profile_passed
@@ -49,7 +49,7 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
     report = lint_domain(lookup, domain, rules, addresses, selectors, threshold)
     if profile == "bulk":
         lines = bulk_lines(report, "domain-ip" if addresses else "domain")
-        print_profile([(domain, lines)], fmt)
+        click.echo(profile_text([(domain, lines)], fmt), nl=False)
         sys.exit(EXIT_PASS if profile_passed(lines) else EXIT_FAIL)
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(FORMATTERS[fmt]([report], color, domain_rules(rules) if fmt == "sarif" else ()), nl=False)

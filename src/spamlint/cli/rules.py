@@ -63,11 +63,13 @@ def _test_examples(rules: Sequence[Rule]) -> int:
     return EXIT_FAIL if failures else EXIT_PASS
 
 
-def _describe(rule) -> str:
+def _describe(rule: Rule) -> str:
+    """One rule as `spamlint rules ID` shows it: identity, source, link, why, fix and examples."""
     language = f", language {rule.language}" if rule.language else ""
     points = f"{rule.points:g} point{'' if rule.points == 1 else 's'}"
     lines = [f"{rule.id}  ({rule.category}, {points}, {rule.severity.value}, check {rule.check_name}{language})",
              f"Defined in: {clean(rule.source)}",
+             *([f"Documentation: {clean(rule.url)}"] if rule.url else []),
              "", "Why:", _indent(rule.why), "", "Fix:", _indent(rule.fix), "", "Hits:"]
     lines += [_indent(e.rstrip()) + "\n" for e in rule.examples_hit]
     lines += ["Does not hit:"] + [_indent(e.rstrip()) + "\n" for e in rule.examples_miss]

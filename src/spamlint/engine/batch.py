@@ -67,11 +67,11 @@ def _config_in(folder: str) -> Path | None:
 
 
 @lru_cache(maxsize=64)
-def _all_rules(rule_paths: tuple[Path, ...], source: str) -> tuple[Rule, ...]:
+def _all_rules(rule_paths: tuple[Path, ...], source: str, docs_url: str | None = None) -> tuple[Rule, ...]:
     rules = list(builtin_rules())
     ids = {r.id for r in rules}
     for folder in rule_paths:
-        for rule in load_rule_dir(folder):
+        for rule in load_rule_dir(folder, docs_url):
             if rule.id in ids:
                 raise ConfigError(f"{source}: rule-paths: {rule.source} redefines rule {rule.id!r}")
             ids.add(rule.id)
@@ -82,7 +82,7 @@ def _all_rules(rule_paths: tuple[Path, ...], source: str) -> tuple[Rule, ...]:
 @lru_cache(maxsize=256)
 def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     """A compiled engine for these settings; cached, so a batch builds each one once."""
-    rules = _all_rules(cfg.rule_paths, cfg.source)
+    rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     if cfg.draft:
         extra_ignore += DRAFT_IGNORES
     chosen = select_rules(rules, cfg.select, cfg.ignore + extra_ignore, cfg.extend_select,
@@ -171,7 +171,7 @@ def rules_for(names: Iterable[str], options: Options) -> list[Rule]:
     """Every rule that exists for these inputs (built-in and users' rule-paths), for rule listings."""
     seen: dict[str, Rule] = {}
     for cfg in {config_for(name, options) for name in names}:
-        for rule in _all_rules(cfg.rule_paths, cfg.source):
+        for rule in _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url):
             seen.setdefault(rule.id, rule)
     return list(seen.values())
 
@@ -179,7 +179,7 @@ def rules_for(names: Iterable[str], options: Options) -> list[Rule]:
 def check_flags(options: Options) -> None:
     """Reject unknown names in command-line flags before any input is read (ConfigError)."""
     cfg = config_for(str(Path.cwd() / "-"), options)
-    rules = _all_rules(cfg.rule_paths, cfg.source)
+    rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     flags = options.flags
     select_rules(rules, flags.select, flags.ignore, source=flags.source)
     engine_for(cfg)

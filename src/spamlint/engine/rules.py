@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import regex
 
 from spamlint.checks import CHECKS, Check, Option
+from spamlint.config import docs_address, is_web_url
 from spamlint.engine import suppress
 from spamlint.errors import RuleError, brief
 from spamlint.inputs.yaml_data import load_named
@@ -24,7 +25,7 @@ MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no ve
 MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
 MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
 _REQUIRED = ("id", "category", "check", "points", "severity", "message", "why", "fix", "examples")
-_OPTIONAL = ("scope", "max_hits", "options", "enabled", "language")  # scope: required exactly when the check takes one
+_OPTIONAL = ("scope", "max_hits", "options", "enabled", "language", "url")  # scope: required exactly when the check takes one
 # check kinds that were split or merged, so an old rule file is told what to write instead
 _RENAMED = {
     "caps": "'all-caps' (modes sentence and whole; whole is 'per: segment') or 'caps-words' (mode words)",
@@ -42,6 +43,9 @@ _MOVED_OPTIONS = {
 Kind = type[Check] | type[suppress.UnusedSuppression]
 KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
 _LANGUAGE = regex.compile(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
+# Where the built-in rules are documented: docs/rules/<id>.md (scripts/rule_docs.py writes it) in the
+# repository that pyproject.toml's [project.urls] names; a test keeps the two equal.
+BUILTIN_DOCS = "https://github.com/spamlint/spamlint/blob/main/docs/rules/{id}.md"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Rule:
     examples_at: tuple[tuple[int, int] | None, ...] = ()
     max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
     language: str | None = None  # the rule only reads text detected as this language
+    url: str = ""  # the rule's documentation: its own `url:`, else where its pack is documented
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -79,14 +84,23 @@ def builtin_rule_files() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
     """The built-in rule pack, loaded and compiled once per process."""
-    return tuple(parse_rule(name, text) for name, text in builtin_rule_files())
+    return tuple(parse_rule(name, text, BUILTIN_DOCS) for name, text in builtin_rule_files())
 
 
-def load_rule_dir(path: Path) -> list[Rule]:
-    """Every *.yaml rule in a folder of the user's own rules."""
+def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
+    """Every *.yaml rule in a folder of the user's own rules.
+
+    A rule without `url:` is documented at the config's `docs-url`, else by its own file (as a
+    file: URI), whose why, fix and examples `spamlint rules ID` shows.
+    """
     if not path.is_dir():
         raise RuleError(f"{path}: rule path is not a folder")
-    return [parse_rule(str(p), _read_rule_file(p)) for p in sorted(path.glob("*.yaml")) if p.is_file()]
+    rules = []
+    for file in sorted(path.glob("*.yaml")):
+        if file.is_file():
+            rule = parse_rule(str(file), _read_rule_file(file), docs_url)
+            rules.append(rule if rule.url else replace(rule, url=file.resolve().as_uri()))
+    return rules
 
 
 def _read_rule_file(path: Path) -> str:
@@ -98,8 +112,11 @@ def _read_rule_file(path: Path) -> str:
         raise RuleError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def parse_rule(source: str, text: str) -> Rule:
-    """Parse and validate one rule file's text; raise RuleError naming file, rule and field."""
+def parse_rule(source: str, text: str, docs_url: str | None = None) -> Rule:
+    """Parse and validate one rule file's text; raise RuleError naming file, rule and field.
+
+    `docs_url` documents a rule that has no `url:` of its own (`{id}` is its id, else it is appended).
+    """
     data = load_named(text, str(source), RuleError)
     if not isinstance(data, dict):
         raise RuleError(f"{source}: a rule file must be a mapping of fields")
@@ -124,6 +141,7 @@ def parse_rule(source: str, text: str) -> Rule:
         why=_text(data, "why", where), fix=_text(data, "fix", where), options=options,
         examples_hit=hit, examples_miss=miss, source=source, check=check,
         enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits, language=language,
+        url=_url(data.get("url"), where) or (docs_address(docs_url, rid) if docs_url else ""),
     )
 
 
@@ -187,6 +205,15 @@ def _max_hits(data: dict[str, Any], check_cls: Kind, where: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RuleError(f"{where}: field 'max_hits': must be a whole number >= 1, got {brief(value)}")
     return value
+
+
+def _url(value: Any, where: str) -> str | None:
+    """A rule's own `url:`: the absolute http(s) address of its documentation."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_web_url(value.strip()):
+        raise RuleError(f"{where}: field 'url': must be an absolute http(s) address, got {brief(value)}")
+    return value.strip()
 
 
 def _language(value: Any, check_cls: Kind, where: str) -> str | None:

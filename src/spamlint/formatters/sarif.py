@@ -47,12 +47,18 @@ def _rule(rid: str, rule: Rule | None) -> dict:
         return {"id": rid, "shortDescription": {"text": rid}}
     why = " ".join(rule.why.split())
     fix = " ".join(rule.fix.split())
+    text, markdown = f"{why}\n\nFix: {fix}", f"**Why:** {why}\n\n**Fix:** {fix}"
+    # the rule's documentation: always absolute (http(s), or a user rule file's file: URI), as helpUri must be
+    link = {"helpUri": rule.url} if rule.url else {}
+    if rule.url:
+        text, markdown = f"{text}\n\nDocumentation: {rule.url}", f"{markdown}\n\n[Documentation]({rule.url})"
     return {
         "id": rid,
         "name": "".join(w.capitalize() for w in rid.split("-")),
         "shortDescription": {"text": why.split(". ")[0].rstrip(".") + "."},
         "fullDescription": {"text": why},
-        "help": {"text": f"{why}\n\nFix: {fix}", "markdown": f"**Why:** {why}\n\n**Fix:** {fix}"},
+        **link,
+        "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"category": rule.category, "points": rule.points, "tags": [rule.category]},
     }

@@ -51,7 +51,8 @@ _ANY_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|tr|td|div|p|br|c
 TEMPLATE_EXTENSIONS = frozenset({".hbs", ".handlebars", ".mustache", ".njk", ".j2", ".jinja", ".liquid", ".twig"})
 
 
-def _has_html_tag(head: bytes) -> bool:
+def has_html_tag(head: bytes) -> bool:
+    """True when an HTML tag appears anywhere in `head` (a template's first 4 KB)."""
     return _ANY_HTML_TAG.search(head) is not None
 
 
@@ -105,7 +106,7 @@ KINDS: tuple[InputKind, ...] = (
     InputKind("mjml", frozenset({".mjml"}), "mjml", lambda head: False),
     # a template language's file is HTML when an HTML tag shows in its head, else (falling
     # through to the last kind) a text template
-    InputKind("template", TEMPLATE_EXTENSIONS, "html", _has_html_tag, decides=False, own_only=True),
+    InputKind("template", TEMPLATE_EXTENSIONS, "html", has_html_tag, decides=False, own_only=True),
     InputKind("text", frozenset({".txt"}), "text", lambda head: True, decides=False),
 )
 EXTENSIONS: frozenset[str] = frozenset().union(*(k.extensions for k in KINDS))

@@ -25,13 +25,14 @@ from spamlint.inputs.decoding import (
 )
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
-from spamlint.inputs.kinds import sniff, starts_like_html
+from spamlint.inputs.kinds import has_html_tag, sniff, starts_like_html
 from spamlint.inputs.mjml import mjml_as_html
 from spamlint.inputs.mimescan import bound_structure, cap_parameters, leaf_parts
 from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import (
     add_template_headers,
     has_placeholder,
+    layout_of,
     mask_placeholders,
     template_fields,
 )
@@ -89,8 +90,10 @@ def from_template(text: str, name: str, kind: str, raw_size: int | None = None,
 def _template(parse: Parse, text: str, name: str, kind: str, fields: dict[str, str] | None) -> str:
     """Gather a template's body and front-matter headers into parse; the kind, which front matter may change."""
     found, text = template_fields(text, name, fields)
-    if found and kind == "text" and starts_like_html(text[:4096].encode("utf-8", "surrogatepass")):
-        kind = "html"  # the front matter hid the leading tag from sniff()
+    parse.layout = layout_of(text, found)
+    head = text[:4096].encode("utf-8", "surrogatepass")
+    if kind == "text" and ((found and starts_like_html(head)) or (parse.layout and has_html_tag(head))):
+        kind = "html"  # the front matter, or a layout statement before the markup, hid the HTML from sniff()
     _add_body(parse, text, "text/html" if kind == "html" else "text/plain", primary=True)
     add_template_headers(parse, found)
     return kind

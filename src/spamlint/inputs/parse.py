@@ -28,6 +28,7 @@ class Parse:
         self.links: list[Link] = []
         self.images: list[Image] = []
         self.attachments: list[Attachment] = []
+        self.layout: str | None = None  # a template's layout or partial statement (templating.layout_of)
 
     def problem(self, kind: str, text: str) -> None:
         """Note something the input could not give as it should (kind: decode, charset, header-encoding...)."""
@@ -50,6 +51,6 @@ class Parse:
             kind=kind, name=name, raw_size=raw_size, headers=tuple(self.headers), subject=self.subject,
             bodies=tuple(self.bodies), html_parts=tuple(self.html_parts), links=tuple(self.links),
             images=tuple(self.images), attachments=tuple(self.attachments), problems=tuple(self.problems),
-            limits=self.limits,
+            limits=self.limits, layout=self.layout,
         )
 

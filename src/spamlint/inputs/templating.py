@@ -95,8 +95,34 @@ def _blank(match: re.Match[str]) -> str:
     return "".join("\n" if ch == "\n" else " " for ch in match.group())
 
 
+# -- Layouts and partials ---------------------------------------------------------------------------
+# A statement that renders the template inside other markup: Jinja, Nunjucks, Twig and Django
+# `{% extends %}` / `{% include %}` / `{% embed %}`, Liquid `{% layout %}` / `{% include %}` /
+# `{% render %}` (Shopify's `{% layout none %}` means no layout), Handlebars and Mustache partials
+# `{{> name}}` and partial blocks `{{#> name}}`.  Bounded pieces, so the search stays linear.
+_LAYOUT_TAG = re.compile(
+    r"\{%-?\s{0,20}(?:extends|include|embed|layout|render)\s{1,20}(?!none\s{0,20}-?%\})[^%\n]{1,300}?-?%\}"
+    r"|\{\{~?#?>\s{0,20}[^{}\n]{1,300}?~?\}\}"
+)
+MAX_LAYOUT_SCAN = 256 * 1024  # a layout statement comes early; a huge template is not searched to its end
+
+
+def layout_of(text: str, fields: dict[str, Field]) -> str | None:
+    """The statement by which a template is rendered inside a layout or with partials, or None.
+
+    Such a template has no `<html>` or `<body>` of its own by design: the layout or partial
+    supplies them.  A front-matter `layout:` (Jekyll, Eleventy) counts as well.
+    """
+    if "layout" in fields:
+        return f"layout: {fields['layout'].value}"
+    m = _LAYOUT_TAG.search(text, 0, MAX_LAYOUT_SCAN)
+    return " ".join(m.group().split()) if m else None
+
+
 # -- YAML front matter ----------------------------------------------------------------------------
 FRONT_MATTER_KEYS = ("subject", "preheader", "from", "reply-to")
+# front-matter values of `layout:` that mean "no layout" (Jekyll's null, Eleventy's false, Shopify's none)
+_NO_LAYOUT = frozenset({"", "none", "null", "false"})
 MAX_FRONT_MATTER = 64 * 1024
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
@@ -136,6 +162,9 @@ def front_matter(text: str) -> tuple[dict[str, Field], str]:
         return {}, text
     fields = {k: Field(str(v).strip(), *_position(m.group(1), k)) for k, v in data.items()
               if k in FRONT_MATTER_KEYS and isinstance(v, (str, int, float)) and str(v).strip()}
+    layout = data.get("layout")
+    if isinstance(layout, str) and layout.strip().lower() not in _NO_LAYOUT:  # site generators' layout
+        fields["layout"] = Field(layout.strip(), *_position(m.group(1), "layout"))
     return fields, _blank(m) + text[m.end():]
 
 
@@ -165,6 +194,8 @@ def template_fields(text: str, name: str, given: dict[str, str] | None = None) -
 def add_template_headers(parse: Parse, fields: dict[str, Field]) -> None:
     """Give a template being parsed the subject, sender and preheader its front matter declares."""
     for key, f in fields.items():
+        if key == "layout":  # not a header: layout_of() reads it
+            continue
         if key == "preheader":  # inbox preview text: read like body text, shown first
             parse.bodies.insert(0, Segment("preheader", mask_placeholders(f.value), f.value,
                                          line_base=f.line, col_base=f.column))

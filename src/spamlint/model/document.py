@@ -107,6 +107,9 @@ class Document:
     attachments: tuple[Attachment, ...] = ()
     problems: tuple[tuple[str, str], ...] = ()
     limits: Limits = DEFAULT_LIMITS  # how much of the input was read; the run's pattern timeout too
+    # a template rendered inside a layout or with partials: the statement that says so
+    # ({% extends "base.html" %}, {{> layout}}, front-matter layout:), whose markup supplies <html> and <body>
+    layout: str | None = None
     # header() index: the first header of each lower-cased name, built with the record
     _first: Mapping[str, Header] = field(init=False, repr=False, compare=False)
 

@@ -212,7 +212,8 @@ def _image(el: etree._Element) -> int:
     parent = el.getparent()
     if parent is not None:
         parent.replace(el, box)
-    return 1 if _REMOTE.match(src) and not src.strip().lower().startswith("cid:") else 0
+    loads = [v for v in (src, el.get("srcset", "")) if _REMOTE.match(v) and not v.strip().lower().startswith("cid:")]
+    return 1 if loads else 0
 
 
 def _size(value: str | None) -> int | None:

@@ -142,6 +142,8 @@ def _wrap(el: etree._Element, index: int, maker: _Maker) -> None:
         return
     span = etree.Element("span")
     maker.label(span, index)
+    if el.tag in ("img", "input"):  # so the mark's outline goes round the image, not under it
+        span.set("style", "display:inline-block")
     span.tail, el.tail = el.tail, None
     parent.replace(el, span)
     span.append(el)

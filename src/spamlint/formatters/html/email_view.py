@@ -44,7 +44,7 @@ FRAME_STYLE = (
     "[data-spamlint-rule]:not(mark){outline:2px dashed #e8590c;outline-offset:1px;cursor:help}"
     ".spamlint-active,.spamlint-active *{background:#ff922b!important;outline:3px solid #c92a2a!important}"
     ".spamlint-img{display:inline-block;box-sizing:border-box;border:1px dashed #868e96;background:#f1f3f5;"
-    "color:#495057;font:12px/1.3 sans-serif;padding:4px;overflow:hidden;vertical-align:top;max-width:100%}"
+    "color:#495057;font:11px/1.25 sans-serif;padding:2px;overflow:hidden;vertical-align:top;max-width:100%;word-break:break-word}"
     ".spamlint-removed{display:inline-block;border:1px dashed #c92a2a;color:#c92a2a;font:12px sans-serif;padding:2px 4px}"
     "pre.spamlint-plain{white-space:pre-wrap;word-wrap:break-word;font:14px/1.45 monospace;margin:12px}"
 )
@@ -198,7 +198,9 @@ def _image(el: etree._Element) -> int:
             if name.lower().startswith("on") or name.lower() in ("srcset", "longdesc", "lowsrc", "dynsrc"):
                 del el.attrib[name]
         return 0
-    width, height = _size(el.get("width")), _size(el.get("height"))
+    style = el.get("style", "")
+    width = _size(el.get("width")) or _size(_css(style, "width"))
+    height = _size(el.get("height")) or _size(_css(style, "height"))
     box = etree.Element("span")
     box.set("class", "spamlint-img")
     style = "".join(f"{k}:{v}px;" for k, v in (("width", width), ("height", height)) if v)
@@ -216,6 +218,11 @@ def _image(el: etree._Element) -> int:
         parent.replace(el, box)
     loads = [v for v in (src, el.get("srcset", "")) if _REMOTE.match(v) and not v.strip().lower().startswith("cid:")]
     return 1 if loads else 0
+
+
+def _css(style: str, name: str) -> str | None:
+    m = re.search(rf"(?:^|;)\s*{name}\s*:\s*(\d+)(?:px)?\s*(?:;|$)", style, re.IGNORECASE)
+    return m.group(1) if m else None
 
 
 def _size(value: str | None) -> int | None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lhtml
 
 import spamlint
@@ -185,3 +187,33 @@ def test_cli_standard_input_is_rendered_too() -> None:
     result = CliRunner().invoke(main, ["--format", "html", "-"], input=(SAMPLES / "spammy-promotion.eml").read_bytes())
     assert result.exit_code == 1
     assert "CONGRATULATIONS" in html.unescape(result.stdout)
+
+
+def test_a_finding_at_a_link_marks_the_link_itself() -> None:
+    page, _ = _page((SAMPLES / "spammy-promotion.eml").read_bytes())
+    doc = lhtml.document_fromstring(_srcdocs(page)[0])
+    tags = {m.get("data-spamlint-rule"): m.tag for m in doc.xpath("//*[@data-spamlint-rule]")}
+    assert tags["click-here-link"] == "a"
+    # two findings at one link: the first is the <a>, the second a span around it
+    assert {tags["anchor-domain-mismatch"], tags["ip-address-link"]} == {"a", "span"}
+
+
+def test_a_mark_tooltip_keeps_its_lines() -> None:
+    page, _ = _page((SAMPLES / "spammy-promotion.eml").read_bytes())
+    (mark,) = lhtml.document_fromstring(page).xpath("//mark[@data-spamlint-rule='reply-to-other-domain']")
+    assert mark.get("title").split("\n")[1].startswith("Why: ")
+
+
+# markup as senders write it, broken or not: tags, entities, comments, stray brackets and phrases rules look for
+_PIECES = ["<p>", "</p>", "<b>", "</b>", "<a href='http://203.0.113.5/x'>", "</a>", "<img src='http://t.example/p.gif'>",
+           "<div style='display:none'>", "</div>", "<!-- c -->", "&amp;", "&nbsp;", "<", ">", "\n", " ",
+           "FREE", "act now", "100% free", "click here", "!!!", "WINNER", "you have been selected", "<script>x</script>",
+           "<table><tr><td>", "</td></tr></table>", "\ue000", "\ue002", "F.R.E.E"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_markup_renders_with_one_mark_per_positioned_finding(pieces: list[str]) -> None:
+    source = "<html><body>" + "".join(pieces) + "</body></html>"
+    page, report = _page(source.encode(), "t.html")
+    assert _marks(page) == sum(f.line is not None for f in report.findings)

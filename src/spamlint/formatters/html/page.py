@@ -4,9 +4,10 @@ escaped here (`esc`) or in the email's srcdoc (email_view.py)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
@@ -64,7 +65,7 @@ def _tip(f: Finding, rules: Mapping[str, Rule]) -> str:
     lines = [f"{f.rule} (+{f.points:g}): {f.message}"]
     lines += [f"Why: {why}"] if why else []
     lines += [f"Fix: {' '.join(f.fix.split())}"] if f.fix.strip() else []
-    return clean("\n".join(lines))[:2000]
+    return "\n".join(clean(line) for line in lines)[:2000]  # each line cleaned: the newlines stay
 
 
 def _top(report: Report, index_href: str | None) -> str:
@@ -106,7 +107,7 @@ def category_bars(categories: Mapping[str, float]) -> str:
     return '<div class="bars">' + ("".join(rows) or '<p class="note">no points</p>') + "</div>"
 
 
-def _where(report: Report, f: Finding) -> str:
+def _where(f: Finding) -> str:
     return f"{f.line}:{f.column or 1}" if f.line is not None else "no position"
 
 
@@ -120,7 +121,7 @@ def _findings_list(report: Report, placement: Placement, views: Sequence[EmailVi
         why = f"<p><b>Why:</b> {esc(' '.join(rule.why.split()))}</p>" if rule is not None and rule.why.strip() else ""
         fix = f"<p><b>Fix:</b> {esc(' '.join(f.fix.split()))}</p>" if f.fix.strip() else ""
         head = (f'<span class="pts">+{f.points:g}</span><span class="rule">{esc(f.rule)}</span> '
-                f'<span class="where">{esc(f.part)} {_where(report, f)}</span><div>{esc(f.message)}</div>')
+                f'<span class="where">{esc(f.part)} {_where(f)}</span><div>{esc(f.message)}</div>')
         tip = (f'<div class="tipbody" hidden><p><b>{esc(f.rule)}</b> (+{f.points:g}, {f.severity.value}, '
                f'{esc(f.category)})</p><p>{esc(f.message)}</p>{why}{fix}</div>')
         items.append(f'<li class="finding sev-{f.severity.value}" data-n="{i}" data-rule="{esc(f.rule)}" '
@@ -145,10 +146,12 @@ def _message_panel(report: Report, doc: Document | None, placement: Placement, v
     return f'<section class="panel message"><h2>Message</h2>{table}{lost}</section>'
 
 
-def _open_mark(report: Report, rules: Mapping[str, Rule]):  # type: ignore[no-untyped-def]
+def _open_mark(report: Report, rules: Mapping[str, Rule]) -> Callable[[int], str]:
+    """Writes the opening <mark> tag of finding i in the page (subject and header rows)."""
     def tag(i: int) -> str:
         f = report.findings[i]
-        return f'<mark data-spamlint-rule="{esc(f.rule)}" data-spamlint-n="{i}" title="{esc(_tip(f, rules))}">'
+        tip = html.escape(_tip(f, rules), quote=True)  # _tip has cleaned it already, keeping its newlines
+        return f'<mark data-spamlint-rule="{esc(f.rule)}" data-spamlint-n="{i}" title="{tip}">'
     return tag
 
 
@@ -215,7 +218,7 @@ def _views(doc: Document, placement: Placement, findings: Sequence[Finding], rul
 
 def _rendered(views: Sequence[EmailView], blocked: int, doc: Document | None) -> str:
     if doc is None:
-        return '<section class="panel"><h2>Rendered</h2><p class="note">The input could not be read again to show it.</p></section>'
+        return '<section class="panel"><h2>Rendered</h2><p class="note">No message content to show here, only its findings.</p></section>'
     if not views:
         return '<section class="panel"><h2>Rendered</h2><p class="note">No text or HTML body.</p></section>'
     note = (f"{blocked} remote image{'' if blocked == 1 else 's'} blocked (shown as placeholders with alt text and size)"
@@ -260,7 +263,6 @@ def source_block(seg: Segment, marks: Sequence[Mark]) -> str:
 
 
 def _row(starts: Sequence[int], offset: int) -> int:
-    import bisect
     return max(bisect.bisect_right(starts, offset) - 1, 0)
 
 

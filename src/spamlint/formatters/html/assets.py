@@ -138,6 +138,9 @@ SCRIPT = """(function () {
       if (done || !d || d.readyState !== 'complete' || d.location.href !== 'about:srcdoc') { return; }
       done = true;
       wire(d, true);
+      // as tall as the email, up to three quarters of the window (then it scrolls)
+      var h = d.documentElement.scrollHeight + 4;
+      f.style.height = Math.min(Math.max(h, 120), Math.round(window.innerHeight * 0.75)) + 'px';
       document.documentElement.setAttribute('data-frames-ready', String(
         (parseInt(document.documentElement.getAttribute('data-frames-ready') || '0', 10)) + 1));
     }

@@ -176,7 +176,10 @@ def _subject_rows(report: Report, doc: Document, placement: Placement, rules: Ma
 def _preview(doc: Document) -> str:
     """The start of the body text an inbox shows after the subject (the preheader)."""
     primary = next((s for s in doc.bodies if s.primary and s.part != "preheader"), None)
-    text = " ".join(primary.text.split()) if primary is not None else ""
+    if primary is None:
+        return ""
+    # an HTML body's visible text; a text body as written, merge tags and all (its text has them masked)
+    text = " ".join((primary.text if primary.anchors is not None else primary.source).split())
     return text[:PREVIEW_CHARS] + ("…" if len(text) > PREVIEW_CHARS else "")
 
 

@@ -23,7 +23,9 @@ from spamlint.engine.rules import builtin_rules
 from spamlint.formatters.html import render_page
 from test_html_report import HOSTILE, SAMPLES
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+# Debian's packages; SPAMLINT_CHROMIUM and SPAMLINT_CHROMEDRIVER point elsewhere
+CHROMIUM = os.environ.get("SPAMLINT_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("SPAMLINT_CHROMEDRIVER", "/usr/bin/chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 _missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
@@ -186,3 +188,22 @@ def test_hovering_a_mark_shows_its_rule(browser, tmp_path: Path) -> None:  # typ
     browser.switch_to.default_content()
     tip = browser.find_element("id", "tip")
     assert tip.is_displayed() and "generic-greeting" in tip.text and "Fix:" in tip.text
+
+
+def test_batch_index_links_to_each_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from spamlint.formatters.html import html_files
+
+    sources = sorted(SAMPLES.iterdir())
+    docs = [spamlint.load_document(p, name=p.name) for p in sources]
+    reports = [spamlint.lint_document(d) for d in docs]
+    for name, page in html_files(reports, docs, builtin_rules()).items():
+        (tmp_path / name).write_text(page, encoding="utf-8")
+    browser.get_log("browser")
+    browser.get((tmp_path / "index.html").as_uri())
+    links = browser.find_elements("css selector", "table.index a")
+    assert [a.text for a in links][0] == "spammy-promotion.eml"  # highest score first
+    links[0].click()
+    assert browser.title == "spamlint: spammy-promotion.eml"
+    browser.find_element("link text", "\u2190 all inputs").click()
+    assert browser.title == "spamlint report"
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []

@@ -217,3 +217,14 @@ def test_any_markup_renders_with_one_mark_per_positioned_finding(pieces: list[st
     source = "<html><body>" + "".join(pieces) + "</body></html>"
     page, report = _page(source.encode(), "t.html")
     assert _marks(page) == sum(f.line is not None for f in report.findings)
+
+
+def test_xhtml_with_an_xml_declaration_is_rendered_as_html() -> None:
+    source = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+              '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+              "<p>You have been selected as our WINNER!!! <a href='http://203.0.113.9/x'>claim</a></p></body></html>\n")
+    message = "From: a@example.org\nSubject: hi\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n" + source
+    page, report = _page(message.encode(), "x.eml")
+    doc = lhtml.document_fromstring(_srcdocs(page)[0])
+    assert not doc.find_class("spamlint-plain") and doc.xpath("//a[@href='#']")
+    assert _marks(page) == sum(f.line is not None for f in report.findings) > 0

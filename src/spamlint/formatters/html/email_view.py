@@ -37,6 +37,7 @@ _LOADING = {"src", "srcset", "background", "poster", "data", "action", "formacti
 _CSS_LOADS = re.compile(r"url\s*\([^)]*\)?|@import[^;]*;?|expression\s*\(|image-set\s*\(|-moz-binding|behavior\s*:",
                         re.IGNORECASE)
 _REMOTE = re.compile(r"^\s*(?:https?:|//|cid:|ftp:)", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FRAME_STYLE = (
     "mark[data-spamlint-rule],mark[data-spamlint-cont]{background:#ffe066;color:inherit;"
@@ -66,11 +67,12 @@ Describe = Callable[[int], tuple[str, str]]  # finding index -> (rule id, toolti
 def build_view(seg: Segment, marks: Sequence[Mark], describe: Describe) -> EmailView:
     """The srcdoc for one body: the HTML made safe, or the text in a <pre>, with every mark made."""
     source = _CONTROLS.sub(" ", seg.source)  # one for one, so offsets still hold
-    marked_source = mark_source(source, seg, marks)
+    source = _XML_DECL.sub(lambda m: " " * len(m.group()), source)  # lxml refuses a str that declares a charset
     maker = _Maker(describe)
-    root = _parse(marked_source) if seg.part.startswith("text/html") else None
-    if root is None:
-        root = _plain(marked_source)
+    root = _parse(mark_source(source, seg, marks)) if seg.part.startswith("text/html") else None
+    if root is None:  # text, or HTML that cannot be parsed: shown as written, a tag's mark on its first character
+        points = [m if m.end is not None else Mark(m.index, m.start, m.start + 1) for m in marks]
+        root = _plain(mark_source(source, None, points))
     make_marks(root, maker.make)
     _tag_marks(root, maker)
     blocked = _sanitise(root, maker)

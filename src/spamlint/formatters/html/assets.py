@@ -87,9 +87,11 @@ SCRIPT = """(function () {
     var marks = marksOf(n);
     activate(n);
     if (!marks.length) { return; }
-    var f = frameOf(marks[0]);
+    var f = frameOf(marks[0]), target = marks[0];
+    // hidden text has no box: scroll to the nearest element around it that the reader sees
+    while (target.parentElement && !target.getClientRects().length) { target = target.parentElement; }
     if (f) { f.scrollIntoView({block: 'nearest'}); }
-    marks[0].scrollIntoView({block: 'center'});
+    target.scrollIntoView({block: 'center'});
   }
   function hideTip() { tip.style.display = 'none'; }
   function showTip(el) {

@@ -75,7 +75,7 @@ def build_view(seg: Segment, marks: Sequence[Mark], describe: Describe) -> Email
         root = _plain(mark_source(source, None, points))
     make_marks(root, maker.make)
     _tag_marks(root, maker)
-    blocked = _sanitise(root, maker)
+    blocked = _sanitise(root)
     _rescue_lost(root, marks, maker)
     _add_head(root)
     body = lhtml.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
@@ -151,7 +151,7 @@ def _wrap(el: etree._Element, index: int, maker: _Maker) -> None:
     span.append(el)
 
 
-def _sanitise(root: etree._Element, maker: _Maker) -> int:
+def _sanitise(root: etree._Element) -> int:
     """Remove what runs or loads; return how many remote or attached images were replaced."""
     blocked = 0
     for el in list(root.iter()):

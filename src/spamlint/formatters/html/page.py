@@ -40,10 +40,10 @@ def render_page(report: Report, doc: Document | None, rules: Mapping[str, Rule],
     blocked = sum(v.blocked_images for v in views)
     body = [
         _top(report, index_href),
-        "<main><aside>", _findings_list(report, placement, views, rules), "</aside><div>",
-        _message_panel(report, doc, placement, views, rules),
+        "<main><aside>", _findings_list(report, rules), "</aside><div>",
+        _message_panel(report, doc, placement, rules),
         _rendered(views, blocked, doc),
-        _sources(doc, placement, findings) if doc is not None else "",
+        _sources(doc, placement) if doc is not None else "",
         "</div></main>", '<div id="tip" role="tooltip"></div>',
         f"<script>{assets.SCRIPT}</script>",
     ]
@@ -111,8 +111,7 @@ def _where(f: Finding) -> str:
     return f"{f.line}:{f.column or 1}" if f.line is not None else "no position"
 
 
-def _findings_list(report: Report, placement: Placement, views: Sequence[EmailView],
-                   rules: Mapping[str, Rule]) -> str:
+def _findings_list(report: Report, rules: Mapping[str, Rule]) -> str:
     if not report.findings:
         return '<section class="panel"><h2>Findings</h2><p>No findings.</p></section>'
     items = []
@@ -129,8 +128,7 @@ def _findings_list(report: Report, placement: Placement, views: Sequence[EmailVi
     return f'<ol id="findings" aria-label="findings">{"".join(items)}</ol>'
 
 
-def _message_panel(report: Report, doc: Document | None, placement: Placement, views: Sequence[EmailView],
-                   rules: Mapping[str, Rule]) -> str:
+def _message_panel(report: Report, doc: Document | None, placement: Placement, rules: Mapping[str, Rule]) -> str:
     """Subject, preheader, the headers that matter, and the findings that have no place in the email."""
     rows = []
     if doc is not None:
@@ -234,7 +232,7 @@ def _rendered(views: Sequence[EmailView], blocked: int, doc: Document | None) ->
             f"{note}; scripts, forms and links do not work here</p>{frames}</section>")
 
 
-def _sources(doc: Document, placement: Placement, findings: Sequence[Finding]) -> str:
+def _sources(doc: Document, placement: Placement) -> str:
     blocks = []
     for seg in doc.bodies:
         if seg.part == "preheader" or seg.line_base is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = {"txt": ["--format", "text"], "json": ["--format", "json"], "github": ["--format", "github"],
-           "gitlab": ["--format", "gitlab"], "junit": ["--format", "junit"]}
+           "gitlab": ["--format", "gitlab"], "junit": ["--format", "junit"], "html": ["--format", "html"]}
 # SARIF carries every rule's metadata (~150 kB), so it is snapshotted once, over the whole folder
 FOLDER_FORMATS = {"sarif": ["--format", "sarif"]}
 

@@ -6,14 +6,14 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import click
 
 from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
-from spamlint.engine.batch import Options, Outcome, check_flags, config_for, include_for, rules_for, run
+from spamlint.engine.batch import Options, Outcome, check_flags, config_for, documents_for, include_for, rules_for, run
 from spamlint.engine.profile import bulk_lines
 from spamlint.engine.profile import passed as profile_passed
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
@@ -24,8 +24,11 @@ from spamlint.formatters.levels import gate
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
 
+if TYPE_CHECKING:
+    from spamlint.engine.rules import Rule
+
 PROGRESS_MIN = 20  # inputs before a batch earns a progress bar
-RULE_FORMATS = ("sarif",)  # formats that describe every rule, not only those that fired
+RULE_FORMATS = ("sarif", "html")  # formats that describe rules (SARIF all of them; html the why of each finding)
 
 
 def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -38,7 +41,8 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
-              help="text for people; json, sarif, gitlab (Code Quality) or junit for tools; github for workflow annotations")
+              help="text for people; html for a page per input with the email rendered and its findings marked; "
+                   "json, sarif, gitlab (Code Quality) or junit for tools; github for workflow annotations")
 @click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"score at which a file fails [default: config, else {DEFAULT_THRESHOLD}]")
 @click.option("--select", multiple=True, callback=_names, help="only these rule ids or categories (comma-separated)")
@@ -60,8 +64,9 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="report only findings not recorded in this file (written when it does not exist)")
 @click.option("--update-baseline", is_flag=True, help="with --baseline: record today's findings again")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="write the report to this file (UTF-8) instead of standard output")
+@click.option("-o", "--output-file", type=click.Path(path_type=Path), default=None,
+              help="write the report to this file (UTF-8) instead of standard output; "
+                   "--format html with several inputs: a folder for index.html and one page per input")
 @click.option("--online/--offline", default=None,
               help="verify DKIM, SPF, DMARC alignment and reverse DNS of messages live over DNS [default: config, else offline]")
 @click.option("--resolver", metavar="HOST[:PORT]", default=None, help="DNS server --online asks [default: config, else the system's]")
@@ -128,12 +133,14 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     else:
         color = fmt == "text" and view.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         rules = rules_for([s.name for s in sources], options) if fmt in RULE_FORMATS else ()
-        if fmt == "text":
+        if fmt == "html":
+            _emit_html(reports, documents_for(reports, sources, options), rules, view.output_file)
+        elif fmt == "text":
             text = format_text(reports, color, rules, quiet=view.quiet,
                                show_passing=True if view.show_passing else None)
+            _emit(text, view.output_file)
         else:
-            text = FORMATTERS[fmt](reports, color, rules)
-        _emit(text, view.output_file)
+            _emit(FORMATTERS[fmt](reports, color, rules), view.output_file)
     if errors:
         return EXIT_ERROR
     return EXIT_FAIL if any(gate(r, view.fail_on) for r in reports) else EXIT_PASS
@@ -169,6 +176,24 @@ def _emit(text: str, output_file: Path | None) -> None:
         output_file.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         fail(f"{output_file}: cannot write: {exc.strerror or exc}")
+
+
+def _emit_html(reports: list[Report], docs: list, rules: Sequence[Rule], output: Path | None) -> None:
+    """--format html: one input's page (stdout or -o FILE); a batch, or -o naming a folder, writes the
+    folder: index.html and one page per input."""
+    from spamlint.formatters.html import format_html, html_files
+
+    if len(reports) == 1 and not (output is not None and output.is_dir()):
+        _emit(format_html(reports, False, rules, documents=docs), output)
+        return
+    if output is None:
+        fail("--format html with several inputs needs -o DIR: a folder for index.html and one page per input")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, page in html_files(reports, docs, rules).items():
+            (output / name).write_text(page, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
 
 
 def _collect(sources: list[Source], options: Options, jobs: int, progress: bool) -> tuple[list[Report], int]:

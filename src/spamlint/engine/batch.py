@@ -96,12 +96,29 @@ def lint_source(source: Source, options: Options) -> Report:
     """Lint one input with the settings that apply to it."""
     cfg = config_for(source.name, options)
     engine = engine_for(cfg, cfg.ignored_for(source.name))
-    limits = cfg.limits or DEFAULT_LIMITS
-    data = source.read(limits.max_input_bytes)
-    doc = mime.load(data, source.name, source.ext, dict(options.fields) or None, limits)
+    data, doc = _load(source, options, cfg)
     threshold = cfg.threshold if cfg.threshold is not None else DEFAULT_THRESHOLD
     problems = online_problems(engine, doc, data, cfg.resolver) if cfg.online and doc.is_message else ()
     return score(doc.name, engine.run(doc, dns_problems=problems), threshold)
+
+
+def _load(source: Source, options: Options, cfg: Config) -> tuple[bytes, Document]:
+    limits = cfg.limits or DEFAULT_LIMITS
+    data = source.read(limits.max_input_bytes)
+    return data, mime.load(data, source.name, source.ext, dict(options.fields) or None, limits)
+
+
+def documents_for(reports: Iterable[Report], sources: Iterable[Source], options: Options) -> list[Document | None]:
+    """The Document of each report's input, parsed again as it was linted (None where it cannot be read)."""
+    by_name = {s.name: s for s in sources}
+    docs: list[Document | None] = []
+    for report in reports:
+        source = by_name.get(report.path)
+        try:
+            docs.append(_load(source, options, config_for(source.name, options))[1] if source else None)
+        except (SpamlintError, RecursionError):
+            docs.append(None)
+    return docs
 
 
 def online_problems(engine: Engine, doc: Document, data: bytes, resolver: str | None) -> list[DnsProblem]:

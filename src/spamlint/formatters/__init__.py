@@ -12,13 +12,14 @@ from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.github import format_github
 from spamlint.formatters.gitlab import format_gitlab
+from spamlint.formatters.html import format_html
 from spamlint.formatters.json_report import finding_dict, format_json, report_dict
 from spamlint.formatters.junit import format_junit
 from spamlint.formatters.sarif import format_sarif
 from spamlint.formatters.statistics import format_statistics, statistics
 from spamlint.formatters.text import format_text
 
-__all__ = ["FORMATTERS", "Formatter", "finding_dict", "format_github", "format_gitlab", "format_json", "format_junit", "format_sarif",
+__all__ = ["FORMATTERS", "Formatter", "finding_dict", "format_github", "format_gitlab", "format_html", "format_json", "format_junit", "format_sarif",
            "format_statistics", "format_text", "report_dict", "statistics"]
 
 # (reports, color, rules) -> text; `rules` describes every rule for formats that list them (SARIF)
@@ -31,4 +32,5 @@ FORMATTERS: dict[str, Formatter] = {
     "github": format_github,
     "gitlab": format_gitlab,
     "junit": format_junit,
+    "html": format_html,
 }

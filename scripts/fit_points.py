@@ -27,7 +27,8 @@ from spamlint.evaluation.corpus import collect_corpus
 from spamlint.evaluation.evaluate import FolderRow, source_rows
 from spamlint.evaluation.fitting import Limits, build_problem, replace_points
 from spamlint.evaluation.hits import lint_hits
-from spamlint.evaluation.logistic import FitConfig, Problem, fit, leave_one_out, messages, scores
+from spamlint.evaluation.logistic import (FitConfig, Problem, fit, leave_one_out, messages, scores,
+                                         template_figures)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -96,6 +97,16 @@ def print_sources(columns: dict[str, list[FolderRow]]) -> None:
         print(f"{label:46}{row.count:6}" + "".join(cells))
 
 
+def print_templates(settings: dict[str, np.ndarray], problem: Problem, threshold: float) -> None:
+    """The header-less twins (messages as bare templates) under each set of points."""
+    print("\ntemplates (header-less twins; spam sources weighted equally)")
+    for name, points in settings.items():
+        t = template_figures(problem, points, threshold)
+        if t is not None:
+            print(f"  {name:24} spam caught {100 * t.spam_caught:5.1f}%  ham failing {100 * t.ham_failed:5.2f}%"
+                  f"  AUC {t.auc:.3f}")
+
+
 def print_rules(problem: Problem, current: np.ndarray, final: np.ndarray) -> None:
     """Old and new points per rule with its ham and spam message counts."""
     real = messages(problem)
@@ -160,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                             for s in sources]
     print(f"fitted in {time.monotonic() - t0:.1f}s; points scaled by {scale:g} to meet the ham constraints")
     print_sources(columns)
+    print_templates({"before (file points)": current, "after (fit)": final}, problem, cfg.threshold)
     print_rules(problem, current, final)
     status = save(fitted, final, problem, args.rules_dir) if args.write else 0
     print(f"done in {time.monotonic() - t0:.1f}s")

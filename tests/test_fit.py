@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import shutil
 import sys
@@ -26,6 +27,7 @@ from spamlint.evaluation.logistic import (
     leave_one_out,
     messages,
     scores,
+    template_figures,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,6 +157,25 @@ def test_leave_one_out_fits_without_the_source() -> None:
     assert held["spam"].shape == (len(messages(problem)),)
 
 
+def test_template_figures_read_only_the_twins_sources_weighted_equally() -> None:
+    rows = [((3.0, 0.0, 0.0), True, "a")] * 2 + [((0.0, 0.0, 0.0), True, "b")] * 8  # the messages
+    rows += [((3.0, 0.0, 0.0), True, "a"), ((0.0, 0.0, 0.0), True, "a")]  # twins of a: one caught
+    rows += [((3.0, 0.0, 0.0), True, "b")] * 3 + [((0.0, 0.0, 0.0), True, "b")]  # twins of b: 3 of 4
+    rows += [((0.0, 0.0, 0.0), False, "ham")] * 3 + [((3.0, 0.0, 0.0), False, "ham")]  # ham twins
+    base = _problem(rows, caps=(9.0, 9.0))
+    twin = np.arange(len(rows)) >= 10
+    problem = dataclasses.replace(base, twin=twin)
+    low = template_figures(problem, np.array([1.0, 0.1, 0.1]), 5.0)  # twins score 0 or 3: none fails
+    assert low is not None and low.spam_caught == 0.0 and low.ham_failed == 0.0
+    t = template_figures(problem, np.array([3.0, 0.1, 0.1]), 5.0)  # twins score 0 or 9
+    assert t is not None
+    assert t.spam_caught == pytest.approx((1 / 2 + 3 / 4) / 2)  # each source counts the same
+    assert t.ham_failed == pytest.approx(1 / 4)
+    # a: spam {9, 0} vs ham {0, 0, 0, 9}: 5 of 8 pairs (ties half) -> 0.625; b: {9, 9, 9, 0}: 12 of 16 -> 0.75
+    assert t.auc == pytest.approx((0.625 + 0.75) / 2)
+    assert template_figures(base, np.array([3.0, 0.1, 0.1]), 5.0) is None  # no twins, no figures
+
+
 def _write_corpus(root: Path) -> Path:
     """A corpus in the shared layout: SpamAssassin ham and spam, a newsletter, phishing."""
     texts = {
@@ -198,6 +219,7 @@ def test_script_end_to_end_writes_only_points_and_is_idempotent(tmp_path: Path,
     assert fit_points.main(args) == 0
     out = capsys.readouterr().out
     assert "phishing_pot (spam)" in out and "leave-one-out" in out and "wrote" in out
+    assert "templates (header-less twins" in out and "after (fit)" in out
     for p in rules_dir.glob("*.yaml"):
         old, new = before[p.name].splitlines(), p.read_bytes().splitlines()
         assert len(old) == len(new) and all(a.startswith(b"points:") for a, b in zip(old, new) if a != b)

@@ -22,6 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
+from spamlint.evaluation.metrics import roc_auc
+
 STEP = 0.1  # readable points are multiples of this
 
 
@@ -178,6 +180,32 @@ def without_source(problem: Problem, source: str) -> np.ndarray:
 def messages(problem: Problem) -> np.ndarray:
     """Row indices of the real messages (no twins)."""
     return np.flatnonzero(~problem.twin)
+
+
+@dataclass(frozen=True)
+class TemplateFigures:
+    """How header-less twins (messages as bare templates) score: what a refit does to templates."""
+
+    spam_caught: float  # mean over spam sources of the share of their twins at or above the threshold
+    ham_failed: float  # share of all ham twins at or above the threshold
+    auc: float  # mean over spam sources of the AUC of their twins against all ham twins
+
+
+def template_figures(problem: Problem, points: np.ndarray, threshold: float) -> TemplateFigures | None:
+    """Twin figures for these points, sources weighted equally; None when there are no twins of both kinds."""
+    rows = np.flatnonzero(problem.twin)
+    spam = problem.spam[rows]
+    if not spam.any() or spam.all():
+        return None
+    values = scores(problem, points, rows)
+    ham = values[~spam]
+    sources = problem.source[rows].astype(str)
+    caught, aucs = [], []
+    for src in np.unique(sources[spam]):
+        mine = values[spam & (sources == src)]
+        caught.append(float((mine >= threshold).mean()))
+        aucs.append(roc_auc(list(np.r_[mine, ham]), [True] * len(mine) + [False] * len(ham)))
+    return TemplateFigures(float(np.mean(caught)), float((ham >= threshold).mean()), float(np.mean(aucs)))
 
 
 def leave_one_out(problem: Problem, cfg: FitConfig, sources: Sequence[str]) -> dict[str, np.ndarray]:

@@ -20,6 +20,9 @@ from spamlint.text.facts import Context
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
+# after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
+# followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
+_END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -51,6 +54,8 @@ class BrandClaimCheck(Check):
         "object_words": Option("list", [], "what a brand gives its customers: account, ID, wallet ..."),
         "greeting_words": Option("list", [], "salutations before a brand: dear (Netflix member)"),
         "speaker_words": Option("list", [], "words after a brand that speak as it: team, support, security ..."),
+        "claim_patterns": Option("list", [], "more claim shapes as patterns in which {brand} stands for a brand "
+                                             "name: 【{brand}】, {brand}をご利用"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -63,13 +68,16 @@ class BrandClaimCheck(Check):
         words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
                                                          "speaker_words")}
         # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
+        # claim_patterns stand outside the word-start look-behind: in Japanese a brand follows
+        # another letter directly ("いつもメルカリをご利用")
         self.claim_re = regex.compile(
             rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
             rf"|(?:{words['greeting_words']})\s+({brand})(?![\w-])"
-            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
+            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))"
+            + "".join(f"|(?:{p.replace('{brand}', f'({brand})')})" for p in options["claim_patterns"]),
             regex.IGNORECASE)
         # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
-        self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
+        self.name_re = regex.compile(rf"^\W*({brand}){_END}", regex.IGNORECASE)
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")

@@ -103,6 +103,9 @@ def test_brand_claims(text: str, fires: bool) -> None:
     ("From: a@notice.example\nSubject: x\n\nいつもPayPayをご利用いただきありがとうございます。", True),
     ("From: a@notice.example\nSubject: x\n\n当店ではPayPayをお使いいただけます。", False),
     ("From: 佐川急便 <info@sagawa-exp.co.jp>\nSubject: x\n\nhttps://www.sagawa-exp.co.jp/", False),
+    # all-capital names match only in capitals, in the quick mention test as in the pattern
+    ("From: a@notice.example\nSubject: x\n\n【ANAマイル】のご案内 https://notice.example/", True),
+    ("From: a@notice.example\nSubject: x\n\n【anaマイル】のご案内 https://notice.example/", False),
 ])
 def test_brand_claims_ja(text: str, fires: bool) -> None:
     assert bool(_findings("brand-impersonation-ja", text)) is fires

@@ -65,6 +65,12 @@ class BrandClaimCheck(Check):
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
         brand = _alternation(options["brands"])
+        # a segment that names no brand (by its first word, lower case) cannot claim one; this
+        # substring test is far cheaper than running the claim pattern over every body
+        # (all-capital names such as ANA or UPS match only in capitals, as the pattern does)
+        firsts = {name.split()[0] for name in options["brands"] if name.split()}
+        self.mentions = tuple(sorted(w.lower() for w in firsts if not w.isupper()))
+        self.mentions_exact = tuple(sorted(w for w in firsts if w.isupper()))
         words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
                                                          "speaker_words")}
         # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
@@ -112,6 +118,8 @@ class BrandClaimCheck(Check):
                     "excerpt": f"{field.name}: {field.value}"[:120]}
         wanted = tuple(s for s in ("subject", "body") if s in claims)
         for seg in ctx.facts.segments(wanted) if wanted else ():
+            if not (any(w in seg.lower for w in self.mentions) or any(w in seg.text for w in self.mentions_exact)):
+                continue
             m = self.claim_re.search(seg.text)
             if m:
                 matched = next(g for g in m.groups() if g)

@@ -94,6 +94,23 @@ def test_brand_claims(text: str, fires: bool) -> None:
     assert bool(_findings("brand-impersonation", text)) is fires
 
 
+@pytest.mark.parametrize(("text", "fires"), [
+    # Japanese runs words together: a brand followed by kana or kanji has ended there
+    ("From: 三井住友カード株式会社 <info@notice.example>\nSubject: x\n\nhttps://notice.example/", True),
+    ("From: MyJCBカード <no-reply@notice.example>\nSubject: x\n\nhttps://notice.example/", True),
+    ("From: JCBX <no-reply@notice.example>\nSubject: x\n\nhttps://notice.example/", False),
+    ("From: a@notice.example\nSubject: 【SBI証券公式】ご案内\n\nhttps://notice.example/", True),
+    ("From: a@notice.example\nSubject: x\n\nいつもPayPayをご利用いただきありがとうございます。", True),
+    ("From: a@notice.example\nSubject: x\n\n当店ではPayPayをお使いいただけます。", False),
+    ("From: 佐川急便 <info@sagawa-exp.co.jp>\nSubject: x\n\nhttps://www.sagawa-exp.co.jp/", False),
+    # all-capital names match only in capitals, in the quick mention test as in the pattern
+    ("From: a@notice.example\nSubject: x\n\n【ANAマイル】のご案内 https://notice.example/", True),
+    ("From: a@notice.example\nSubject: x\n\n【anaマイル】のご案内 https://notice.example/", False),
+])
+def test_brand_claims_ja(text: str, fires: bool) -> None:
+    assert bool(_findings("brand-impersonation-ja", text)) is fires
+
+
 def test_brand_claim_reports_where_and_domain() -> None:
     [f] = _findings("brand-impersonation", "From: x@mailer.example\nSubject: Your Netflix account is on hold\n\nHi.")
     assert f.part == "subject" and "netflix" in f.message and "mailer.example" in f.message

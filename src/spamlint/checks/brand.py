@@ -20,6 +20,9 @@ from spamlint.text.facts import Context
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
+# after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
+# followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
+_END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -51,6 +54,8 @@ class BrandClaimCheck(Check):
         "object_words": Option("list", [], "what a brand gives its customers: account, ID, wallet ..."),
         "greeting_words": Option("list", [], "salutations before a brand: dear (Netflix member)"),
         "speaker_words": Option("list", [], "words after a brand that speak as it: team, support, security ..."),
+        "claim_patterns": Option("list", [], "more claim shapes as patterns in which {brand} stands for a brand "
+                                             "name: 【{brand}】, {brand}をご利用"),
     }
 
     def __init__(self, options: dict) -> None:
@@ -60,16 +65,25 @@ class BrandClaimCheck(Check):
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
         brand = _alternation(options["brands"])
+        # a segment that names no brand (by its first word, lower case) cannot claim one; this
+        # substring test is far cheaper than running the claim pattern over every body
+        # (all-capital names such as ANA or UPS match only in capitals, as the pattern does)
+        firsts = {name.split()[0] for name in options["brands"] if name.split()}
+        self.mentions = tuple(sorted(w.lower() for w in firsts if not w.isupper()))
+        self.mentions_exact = tuple(sorted(w for w in firsts if w.isupper()))
         words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
                                                          "speaker_words")}
         # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
+        # claim_patterns stand outside the word-start look-behind: in Japanese a brand follows
+        # another letter directly ("いつもメルカリをご利用")
         self.claim_re = regex.compile(
             rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
             rf"|(?:{words['greeting_words']})\s+({brand})(?![\w-])"
-            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
+            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))"
+            + "".join(f"|(?:{p.replace('{brand}', f'({brand})')})" for p in options["claim_patterns"]),
             regex.IGNORECASE)
         # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
-        self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
+        self.name_re = regex.compile(rf"^\W*({brand}){_END}", regex.IGNORECASE)
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
@@ -104,6 +118,8 @@ class BrandClaimCheck(Check):
                     "excerpt": f"{field.name}: {field.value}"[:120]}
         wanted = tuple(s for s in ("subject", "body") if s in claims)
         for seg in ctx.facts.segments(wanted) if wanted else ():
+            if not (any(w in seg.lower for w in self.mentions) or any(w in seg.text for w in self.mentions_exact)):
+                continue
             m = self.claim_re.search(seg.text)
             if m:
                 matched = next(g for g in m.groups() if g)

@@ -1,0 +1,35 @@
+"""Issue 15's fast paths give what the plain definitions beside them give."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint import Engine, builtin_rules, load_document
+
+RULES = {r.id: r for r in builtin_rules()}
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- checks/senders.py: recipient-greeting ---------------------------------------------------------
+GREETING_PIECES = ["Dear ", "dear", "Hi", "hello, ", "Good  morning ", "bonjour", "Hey!", " ", ",", ":", "\n",
+                   "jane", "JANE@EXAMPLE.ORG", "dev-list", "dev-list@lists.example.org", "x", "this ", "a.b",
+                   "-", ".com", "\u017f", "ol\u00e1 ", "\u00e9"]
+openings = st.lists(st.sampled_from(GREETING_PIECES), max_size=40).map("".join)
+recipients = st.sampled_from(["jane@example.org", "dev-list@lists.example.org",
+                              "Jane <jane@example.org>, dev-list@lists.example.org", "nobody", ""])
+
+
+@FAST
+@given(openings, openings, recipients)
+@example("Dear JANE@EXAMPLE.ORG, hi", "", "jane@example.org")
+@example("Hi all, hello dev-list: x", "dear dev-list@lists.example.org.", "dev-list@lists.example.org")
+@example("x" * 190 + " Hi jane@example.org", "", "jane@example.org")
+def test_recipient_greeting_is_the_plain_search(text: str, html: str, to: str) -> None:
+    rule = RULES["recipient-address-greeting"]
+    raw = (f"From: a@mailer.example.net\nTo: {to}\nSubject: x\nMIME-Version: 1.0\n"
+           'Content-Type: multipart/alternative; boundary="b"\n\n'
+           f"--b\nContent-Type: text/plain\n\n{text}\n--b\nContent-Type: text/html\n\n<p>{html}</p>\n--b--\n")
+    doc = load_document(raw, name="t")
+    ctx = Engine([rule]).context(doc)
+    fast = list(rule.check.run(doc, ctx, rule.scope))
+    assert fast == list(rule.check._plain_run(doc, ctx, rule.scope))

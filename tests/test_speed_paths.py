@@ -6,6 +6,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
+from spamlint.model.segment import Segment
+from spamlint.text.facts import SegmentFacts
 
 RULES = {r.id: r for r in builtin_rules()}
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -33,3 +35,23 @@ def test_recipient_greeting_is_the_plain_search(text: str, html: str, to: str) -
     ctx = Engine([rule]).context(doc)
     fast = list(rule.check.run(doc, ctx, rule.scope))
     assert fast == list(rule.check._plain_run(doc, ctx, rule.scope))
+
+
+# -- checks/brand.py: brand-impersonation's key words ----------------------------------------------
+BRAND_PIECES = ["your ", "Your  ", "dear ", "PayPal", "PAYPAL", "pay pal", "paypal's", " account", " Team", "-",
+                "Bank of\nAmerica", "bank of america", "UPS", "ups", "Ups", "groups", " support", "Apple ID",
+                "Booking.com", "booking com", "\u0130", "\u017f", "Micro\u017foft", "M\u0130CROSOFT", "\u00b2",
+                "\u00e9", "caf\u00e9 ", "x", " ", "\n", "@", ".", "IRS", "theirs "]
+brand_texts = st.lists(st.sampled_from(BRAND_PIECES), max_size=25).map("".join)
+
+
+@FAST
+@given(brand_texts)
+@example("Dear M\u0130CROSOFT customer")
+@example("your Micro\u017foft account")
+@example("Dear PAYPAL\u00b2 caf\u00e9")
+@example("Dear PayPal member")
+def test_brand_key_words_never_skip_a_claim(text: str) -> None:
+    check = RULES["brand-impersonation"].check
+    seg = SegmentFacts(Segment("body", text))
+    assert check.may_claim(seg) or check.claim_re.search(text) is None

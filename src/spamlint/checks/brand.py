@@ -9,6 +9,7 @@ some other domain (or to nothing): a genuine notice forwarded by hand links to t
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import regex
@@ -16,10 +17,11 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.facts import Context
+from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
+_WORD = re.compile(r"[a-z0-9_]+")
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -34,6 +36,17 @@ def _alternation(names: Iterable[str]) -> str:
 def _words(words: list[str]) -> str:
     """Words as one alternation in which a space matches any run of white space."""
     return "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+
+
+def _key_words(names: Iterable[str]) -> frozenset[str] | None:
+    """The longest word of each brand name, lower case; None (no shortcut) unless every name is ASCII with a word."""
+    keys = set()
+    for name in names:
+        words = _WORD.findall(name.lower())
+        if not words or not name.isascii():
+            return None
+        keys.add(max(words, key=len))
+    return frozenset(keys)
 
 
 class BrandClaimCheck(Check):
@@ -70,6 +83,8 @@ class BrandClaimCheck(Check):
             regex.IGNORECASE)
         # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
         self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
+        # a word of each brand that any claim of it shows whole: texts with none are not searched
+        self.keys = _key_words(options["brands"])
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
@@ -104,10 +119,27 @@ class BrandClaimCheck(Check):
                     "excerpt": f"{field.name}: {field.value}"[:120]}
         wanted = tuple(s for s in ("subject", "body") if s in claims)
         for seg in ctx.facts.segments(wanted) if wanted else ():
-            m = self.claim_re.search(seg.text)
+            m = self.claim_re.search(seg.text) if self.may_claim(seg) else None
             if m:
                 matched = next(g for g in m.groups() if g)
                 yield seg.part, self._key(matched), seg.hit(m.start(), m.end())
+
+    def may_claim(self, seg: SegmentFacts) -> bool:
+        """False only when claim_re cannot match seg.text: the text lacks a key word of every brand.
+
+        In ASCII text a claimed brand's words stand as whole words (the pattern puts white space
+        or a non-word character around the brand), so the text's word set answers; other text is
+        asked for the key word anywhere in its lower case, unless it holds one of the two
+        characters the pattern matches as an ASCII letter that lower() does not give (İ, ſ).
+        """
+        if self.keys is None:
+            return True
+        if seg.is_ascii:
+            return not seg.lower_words.isdisjoint(self.keys)
+        if "\u0130" in seg.text or "\u017f" in seg.text:
+            return True
+        low = seg.lower
+        return any(k in low for k in self.keys)
 
     def _key(self, matched: str) -> str:
         """The table key a matched name belongs to (names match whatever their case or spacing)."""

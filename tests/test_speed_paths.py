@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
+from spamlint.engine import batch, rules
+from spamlint.inputs.sources import Source
 from spamlint.model.segment import Segment
 from spamlint.text.facts import SegmentFacts
 
@@ -55,3 +60,21 @@ def test_brand_key_words_never_skip_a_claim(text: str) -> None:
     check = RULES["brand-impersonation"].check
     seg = SegmentFacts(Segment("body", text))
     assert check.may_claim(seg) or check.claim_re.search(text) is None
+
+
+# -- engine/batch.py: workers inherit the compiled rule pack -----------------------------------------
+def _rules_compiled_in_worker(source: Source) -> int:
+    """What a worker reports instead of a lint: how many times it has compiled the rule pack."""
+    return rules.builtin_rules.cache_info().misses - _PARENT_MISSES[0]
+
+
+_PARENT_MISSES = [0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_workers_inherit_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules.builtin_rules()
+    _PARENT_MISSES[0] = rules.builtin_rules.cache_info().misses
+    monkeypatch.setattr(batch, "_work", _rules_compiled_in_worker)  # a forked worker sees the parent's module
+    sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(4)]
+    assert list(batch.run(sources, batch.Options(), jobs=2)) == [0, 0, 0, 0]

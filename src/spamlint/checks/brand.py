@@ -10,6 +10,7 @@ some other domain (or to nothing): a genuine notice forwarded by hand links to t
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterable
 
 import regex
@@ -72,15 +73,7 @@ class BrandClaimCheck(Check):
         # a domain counts as the brand's when its registrable part's first label is the brand's
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
-        brand = _alternation(options["brands"])
-        words = {key: _words(options[key]) for key in ("owner_words", "object_words", "greeting_words",
-                                                         "speaker_words")}
-        # "your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes
-        self.claim_re = regex.compile(
-            rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
-            rf"|(?:{words['greeting_words']})\s+({brand})(?![\w-])"
-            rf"|({brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
-            regex.IGNORECASE)
+        brand = self.brand = _alternation(options["brands"])
         # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
         self.name_re = regex.compile(rf"^\W*({brand})(?![\w-])", regex.IGNORECASE)
         # a word of each brand that any claim of it shows whole: texts with none are not searched
@@ -88,6 +81,21 @@ class BrandClaimCheck(Check):
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
+
+    @cached_property
+    def claim_re(self) -> regex.Pattern[str]:
+        """"your PayPal account", "Dear Netflix", "Apple Support": the ways only the brand writes.
+
+        Compiled on first use (it is the slowest pattern of the rule pack to compile, and only a
+        text with a brand's key word is searched with it).
+        """
+        words = {key: _words(self.opts[key]) for key in ("owner_words", "object_words", "greeting_words",
+                                                          "speaker_words")}
+        return regex.compile(
+            rf"(?<![\w@.-])(?:(?:{words['owner_words']})\s+({self.brand})(?:'s)?[\s-]+(?:{words['object_words']})(?!\w)"
+            rf"|(?:{words['greeting_words']})\s+({self.brand})(?![\w-])"
+            rf"|({self.brand})[\s-]+(?:{words['speaker_words']})(?!\w))",
+            regex.IGNORECASE)
 
     def _official(self, brand: str, reg: str) -> bool:
         """Whether a registrable domain is one of the brand's."""

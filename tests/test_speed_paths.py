@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import array
+import base64
+import os
+import re
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
-from spamlint.engine import batch, rules
+from spamlint.engine import batch, cache, rules
 from spamlint.inputs.sources import Source
 from spamlint.model.segment import Segment
+from spamlint.text import compiled
 from spamlint.text.facts import SegmentFacts
 
 RULES = {r.id: r for r in builtin_rules()}
@@ -78,3 +85,100 @@ def test_workers_inherit_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(batch, "_work", _rules_compiled_in_worker)  # a forked worker sees the parent's module
     sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(4)]
     assert list(batch.run(sources, batch.Options(), jobs=2)) == [0, 0, 0, 0]
+
+
+# -- text/compiled.py and engine/cache.py: the rule-pack cache -------------------------------------
+def _phrase_sources() -> list[tuple[str, int]]:
+    """Source and flags of every phrase pattern of the built-in rule pack."""
+    out = []
+    for rule in RULES.values():
+        for name in ("pattern", "loose", "risky"):
+            pattern = getattr(rule.check, name, None)
+            if isinstance(pattern, re.Pattern):
+                out.append((pattern.pattern, pattern.flags))
+    return out
+
+
+def test_patterns_from_generated_code_equal_re_compile() -> None:
+    # re.Pattern objects are equal only when source, flags and SRE code are all equal
+    sources = _phrase_sources()
+    assert len(sources) > 80
+    for source, flags in sources:
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+
+
+def test_patterns_rebuilt_from_the_cache_file_equal_re_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(compiled, "_known", {})
+    monkeypatch.setattr(compiled, "made", {})
+    files = rules.builtin_rule_files()
+    where = cache.cache_file(files)
+    assert where is not None and where.parent == tmp_path / "spamlint"
+    for source, flags in _phrase_sources():
+        compiled.compile_pattern(source, flags)
+    data = {name: yaml.safe_load(text) for name, text in files}
+    cache.save(where, data)
+    monkeypatch.setattr(compiled, "made", {})
+    assert cache.load(where) == data
+    for source, flags in _phrase_sources():
+        assert (source, int(flags)) in compiled._known
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+    assert not compiled.made  # every one came from the file
+
+
+def test_rules_built_from_the_cache_equal_rules_built_from_the_files(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    rules.builtin_rules.cache_clear()
+    try:
+        first = rules.builtin_rules()  # no cache yet: parsed from YAML, then written
+        assert list((tmp_path / "spamlint").glob("rulepack-*.json"))
+        rules.builtin_rules.cache_clear()
+        second = rules.builtin_rules()  # read back from the cache
+    finally:
+        rules.builtin_rules.cache_clear()
+    fresh = [rules.parse_rule(name, text) for name, text in rules.builtin_rule_files()]
+    for a, b, c in zip(first, second, fresh, strict=True):
+        assert _fields(a) == _fields(b) == _fields(c)
+
+
+def _fields(rule: rules.Rule) -> dict:
+    return {k: v for k, v in vars(rule).items() if k != "check"}
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="ownership and modes are POSIX")
+def test_a_cache_others_may_write_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    assert where is not None
+    cache.save(where, {"rules/x.yaml": {"id": "x"}})
+    assert cache.load(where) == {"rules/x.yaml": {"id": "x"}}
+    where.chmod(0o666)
+    assert cache.load(where) is None
+    where.chmod(0o600)
+    where.parent.chmod(0o777)
+    assert cache.load(where) is None
+
+
+@pytest.mark.parametrize("junk", ["", "[]", '{"format": 1, "rules": [], "patterns": []}', "{" * 100_000,
+                                  '{"format": 1, "rules": {}, "patterns": [["(a", 0, 32, "!!", 0, {}, []]]}'])
+def test_a_broken_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, junk: str) -> None:
+    monkeypatch.setattr(compiled, "_known", {})
+    where = tmp_path / "rulepack.json"
+    where.write_text(junk)
+    where.chmod(0o600)
+    tmp_path.chmod(0o700)
+    loaded = cache.load(where)
+    assert loaded in (None, {})
+    assert compiled.compile_pattern("(a)", 0) == re.compile("(a)")
+
+
+def test_code_that_re_would_not_generate_falls_back_to_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    bogus = base64.b64encode(array.array("I", [99999, 1, 2]).tobytes()).decode()
+    monkeypatch.setattr(compiled, "_known", {("abc", 0): ("abc", 0, 32, bogus, 0, {}, [None])})
+    assert compiled.compile_pattern("abc") == re.compile("abc")
+
+
+def test_the_cache_is_off_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPAMLINT_NO_CACHE", "1")
+    assert cache.cache_file([]) is None

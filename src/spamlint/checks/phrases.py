@@ -89,6 +89,10 @@ class PhrasesCheck(Check):
         """The unaccented phrases, i and l alike, as one pattern for the canonical text."""
         return phrase_pattern(list(self.by_folded), loose=True, lowered=True)
 
+    def warm(self) -> None:
+        """Compile both phrase patterns now."""
+        self.pattern, self.loose  # noqa: B018 - touching a cached_property compiles it
+
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
         return self.aliases.get(key, key)

@@ -19,7 +19,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -86,6 +85,8 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
     (atomically; errors are ignored)."""
     if path is None:
         return
+    import tempfile  # only the first run of a rule pack writes (tempfile's imports cost start-up)
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(path.parent):

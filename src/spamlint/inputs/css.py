@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
-
-import tinycss2
-import tinycss2.color3
+from typing import Any
 
 RGB = tuple[float, float, float]
 
@@ -31,10 +30,10 @@ def sheet_rules(sheet: str) -> dict[str, str]:
 
 def _sheet_rules(sheet: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
-            body = tinycss2.serialize(rule.content)
-            for selector in tinycss2.serialize(rule.prelude).split(","):
+            body = _tinycss2().serialize(rule.content)
+            for selector in _tinycss2().serialize(rule.prelude).split(","):
                 selector = selector.strip().lower()
                 if _SIMPLE_SELECTOR.match(selector):
                     out[selector] = out.get(selector, "") + ";" + body
@@ -57,11 +56,11 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
 def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
     found: set[str] = set()
-    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.content is not None:
-            text = tinycss2.serialize(rule.content)
+            text = _tinycss2().serialize(rule.content)
         elif conditional and rule.type == "qualified-rule":
-            text = tinycss2.serialize(rule.prelude)
+            text = _tinycss2().serialize(rule.prelude)
         else:
             continue
         found.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
@@ -82,14 +81,21 @@ def conditional_media(media: str | None) -> bool:
     return media is not None and " ".join(media.lower().split()) not in _UNCONDITIONAL_MEDIA
 
 
+
+def _tinycss2() -> Any:
+    """tinycss2 with its colour module, imported on first use: text and plain HTML never need it."""
+    import tinycss2.color3  # imports tinycss2 too
+
+    return sys.modules["tinycss2"]
+
 @lru_cache(maxsize=4096)
 def declarations(style: str) -> dict[str, str]:
     """Parse a style attribute into {property: value}, lower-cased, last one winning."""
     out: dict[str, str] = {}
     try:
-        for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
+        for decl in _tinycss2().parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
             if decl.type == "declaration":
-                out[decl.lower_name] = tinycss2.serialize(decl.value).strip().lower()
+                out[decl.lower_name] = _tinycss2().serialize(decl.value).strip().lower()
     except (RecursionError, ValueError):  # as in sheet_rules: keep what was read so far
         pass
     return out
@@ -103,7 +109,7 @@ def parse_color(value: str) -> RGB | None:
         return None
     if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
         value = "#" + value  # bgcolor="ffffff" as old mail clients accept it
-    color = tinycss2.color3.parse_color(value.split()[0] if value.startswith("#") else value)
+    color = _tinycss2().color3.parse_color(value.split()[0] if value.startswith("#") else value)
     if color is None or isinstance(color, str) or color.alpha < 0.5:
         return None
     return (color.red, color.green, color.blue)

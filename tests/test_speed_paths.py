@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
 from spamlint.engine import batch, cache, rules
+from spamlint.inputs import css
 from spamlint.inputs.sources import Source
 from spamlint.model.segment import Segment
 from spamlint.text import compiled
@@ -182,3 +183,37 @@ def test_code_that_re_would_not_generate_falls_back_to_compiling(monkeypatch: py
 def test_the_cache_is_off_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPAMLINT_NO_CACHE", "1")
     assert cache.cache_file([]) is None
+
+
+# -- inputs/css.py: style attributes of plain words without tinycss2 -----------------------------------
+STYLE_PIECES = ["color", "COLOR", "Red", "PX", "font-size", "-webkit-x", "--x", "_a", "a1", ":", ";", " ", "\t", "\n", "\r", "\f",
+                ",", "#333", "#", "#-", "0", "10px", "-5", "+5", ".5", "5.", "1e3", "1e-3", "1em", "1e-m", "5-3", "1-a",
+                "50%", "%", "-", ".", "a.5", "rgb(1,2,3)", "(", ")", "!important", "/*x*/", "'a b'", '"', "\\",
+                "\u00e9", "u+0-7f", "url(x)", "{", "}", "@x", "<!--"]
+STYLE_WORDS = ["red", "Red", "-a", "a-5", "a1", "#333", "#abc-1", "0", "10px", "-5", "+5", ".5", "5.", "1e3", "1em",
+               "1E3", "1e-m", "5-3", "1-a", "50%", "-", ".", "a.5", "--x", "_a", "rgb(1,2,3)", "!important", "\\31 x",
+               "é", ""]
+STYLE_SEPS = [" ", ",", " , ", "\t", "\n", "", "  ", "\r\n", "\f", "/**/", ":"]
+_values = st.lists(st.tuples(st.sampled_from(STYLE_SEPS), st.sampled_from(STYLE_WORDS)), max_size=4).map(
+    lambda ws: "".join(sep + word for sep, word in ws))
+_declarations = st.tuples(st.sampled_from(["", " ", "\n"]), st.sampled_from(["color", "COLOR", "-x", "--x", "a1", "1a", ""]),
+                          st.sampled_from([":", " : ", "", "::"]), _values, st.sampled_from(["", " ", "\t"])).map("".join)
+_plain_words = st.lists(st.tuples(st.sampled_from([" ", ",", " , ", "\t", "\n", "", "  "]),
+                                  st.sampled_from(STYLE_WORDS[:17])), min_size=1, max_size=4).map(
+    lambda ws: ws[0][1] + "".join(sep + word for sep, word in ws[1:]))
+_plain_styles = st.lists(st.tuples(st.sampled_from(["color", "COLOR", "-x", "a1"]), st.sampled_from([":", " : "]),
+                                   _plain_words).map("".join), max_size=4).map(";".join)
+styles = st.one_of(_plain_styles, st.lists(st.sampled_from(STYLE_PIECES), max_size=20).map("".join),
+                   st.lists(_declarations, max_size=4).map(";".join))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(styles)
+@example("color:#333;font-size:14px")
+@example("x:a .5")
+@example("COLOR: Red  , #ABC")
+@example("color:1e-m")
+@example("padding: 0 10px ; margin:0 ;")
+def test_plain_word_styles_read_as_tinycss2_reads_them(style: str) -> None:
+    simple = css._simple_declarations(style)
+    assert simple is None or simple == css._plain_declarations(style)

@@ -7,6 +7,7 @@ import base64
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,18 @@ styles = st.one_of(_plain_styles, st.lists(st.sampled_from(STYLE_PIECES), max_si
 def test_plain_word_styles_read_as_tinycss2_reads_them(style: str) -> None:
     simple = css._simple_declarations(style)
     assert simple is None or simple == css._plain_declarations(style)
+
+
+def test_saving_forgets_rule_packs_unused_for_a_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    old, recent = (cache.cache_file([(name, "")]) for name in ("old", "recent"))
+    assert old is not None and recent is not None
+    for where in (old, recent):
+        cache.save(where, {})
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (week_ago, week_ago))
+    os.utime(recent, (week_ago, week_ago))
+    assert cache.load(recent) == {}  # reading it marks it as in use
+    new = cache.cache_file([("new", "")])
+    cache.save(new, {})
+    assert not old.exists() and recent.exists() and new.exists()

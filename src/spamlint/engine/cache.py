@@ -19,6 +19,7 @@ import json
 import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -26,6 +27,7 @@ from spamlint._version import __version__
 from spamlint.text import compiled
 
 _FORMAT = 1
+_STALE_SECONDS = 7 * 24 * 3600
 
 
 def cache_dir() -> Path | None:
@@ -66,6 +68,10 @@ def load(path: Path | None) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
     compiled.preload(data.get("patterns"))
+    try:
+        os.utime(path)  # in use: another rule pack's save must not take it for stale
+    except OSError:
+        pass
     return data["rules"]
 
 
@@ -100,8 +106,20 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        _forget_old(path)
     except OSError:
         pass
+
+
+def _forget_old(keep: Path) -> None:
+    """Remove other rule packs' files not used for a week (an upgrade or an edited rule leaves one)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for other in keep.parent.glob("rulepack-*.json"):
+        try:
+            if other != keep and other.stat().st_mtime < cutoff:
+                other.unlink()
+        except OSError:
+            pass
 
 
 def _private(path: Path) -> bool:

@@ -44,6 +44,9 @@ class Check:
     def __init__(self, options: dict[str, Any]) -> None:
         self.opts = options
 
+    def warm(self) -> None:
+        """Compile now what the check otherwise compiles on first use (the rule-pack cache keeps it)."""
+
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         """Yield a Hit for each thing this check finds in the document, lazily (the engine stops at max_hits).
 

@@ -7,6 +7,7 @@ written in disguise (fr33, F.r.e.e, Cyrillic look-alikes) still counts; such a m
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterable, NamedTuple
 
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
@@ -67,16 +68,30 @@ class PhrasesCheck(Check):
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
         # "transacao" for "transação": mail in many languages drops its accents
         self.aliases = {a: k for k in self.weights if (a := strip_accents(k)) != k}
-        self.pattern = phrase_pattern([*self.weights, *self.aliases], lowered=True)
         # the canonical text has no accents: its pattern and lookups use phrases without them
         self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
-        self.loose = phrase_pattern(list(self.by_folded), loose=True, lowered=True)
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
         self.needs = PhraseIndex([*self.weights, *self.aliases])
         self.loose_needs = PhraseIndex(self.by_folded)
         self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
+
+    # the patterns are compiled on first use, not at load: most of a run's start-up went into
+    # compiling phrase lists, and a small input whose words start no phrase never needs them
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The phrases (and their unaccented aliases) as one lower-case pattern."""
+        return phrase_pattern([*self.weights, *self.aliases], lowered=True)
+
+    @cached_property
+    def loose(self) -> re.Pattern[str]:
+        """The unaccented phrases, i and l alike, as one pattern for the canonical text."""
+        return phrase_pattern(list(self.by_folded), loose=True, lowered=True)
+
+    def warm(self) -> None:
+        """Compile both phrase patterns now."""
+        self.pattern, self.loose  # noqa: B018 - touching a cached_property compiles it
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())

@@ -180,13 +180,34 @@ class RecipientGreetingCheck(Check):
         super().__init__(options)
         words = sorted((w.lower() for w in options["greetings"]), key=len, reverse=True)
         self.greeting = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+        # the head of every match: a body with no greeting in its opening is not searched, and
+        # the per-message pattern (which names the recipients) is compiled only for one that has
+        self.opening = re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*", re.IGNORECASE)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        within = self.opts["within"]
+        greeted = [(seg, m.start()) for seg in ctx.facts.segments(scope)
+                   if (m := self.opening.search(seg.text, 0, within))]
+        names = [n for a in _recipients(doc) for n in _echoed_names(a)] if greeted else []
+        if not names:
+            return
+        pattern = self.pattern(names)
+        for seg, first in greeted:  # no match can start before the first greeting
+            m = pattern.search(seg.text, first, within)
+            if m:
+                yield Hit(**seg.hit(m.start(1), m.end(1), shown=m.group(1)))
+
+    def pattern(self, names: list[str]) -> re.Pattern[str]:
+        """A greeting followed by one of these names (the recipients' addresses or local parts)."""
+        alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*({alts})(?![\w-]|\.\w)", re.IGNORECASE)
+
+    def _plain_run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
+        """run written plainly, the whole pattern searched in every segment: the reference it must equal."""
         names = [n for a in _recipients(doc) for n in _echoed_names(a)]
         if not names:
             return
-        alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*({alts})(?![\w-]|\.\w)", re.IGNORECASE)
+        pattern = self.pattern(names)
         for seg in ctx.facts.segments(scope):
             m = pattern.search(seg.text, 0, self.opts["within"])
             if m:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from spamlint.config import Config, effective, find_config, load_config
 from spamlint.engine.rules import Rule, builtin_rules, load_rule_dir
@@ -18,6 +19,9 @@ from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers
+    from multiprocessing.context import BaseContext
 
 
 @dataclass(frozen=True)
@@ -155,10 +159,20 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[
         for source in sources:
             yield outcome(source, options)
         return
+    builtin_rules()  # compiled here once: forked workers inherit it instead of each compiling their own
+    with _pool_context().Pool(jobs, _init_worker, (options,)) as pool:
+        yield from pool.imap(_work, sources, chunksize=16)
+
+
+def _pool_context() -> BaseContext:
+    """Fork where it is safe (Linux): workers start with this process's imports and compiled rules.
+
+    A spawned worker re-imports spamlint and rebuilds the rule pack, which made `-j 2` spend a
+    third more CPU than `-j 1`; elsewhere (macOS, Windows) fork is unsafe or missing, so spawn.
+    """
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(jobs, _init_worker, (options,)) as pool:
-        yield from pool.imap(_work, sources, chunksize=16)
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
 _OPTIONS: Options | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import json
 import re
 import string
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ import regex
 
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.config import docs_address, is_web_url
-from spamlint.engine import suppress
+from spamlint.engine import cache, suppress
 from spamlint.errors import RuleError, brief
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
@@ -83,8 +84,22 @@ def builtin_rule_files() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
-    """The built-in rule pack, loaded and compiled once per process."""
-    return tuple(parse_rule(name, text, BUILTIN_DOCS) for name, text in builtin_rule_files())
+    """The built-in rule pack, loaded and compiled once per process (phrase patterns from the cache)."""
+    files = builtin_rule_files()
+    where = cache.cache_file(files)
+    kept = cache.load(where)
+    if kept is not None:
+        return tuple(rule_from_data(name, kept[name], BUILTIN_DOCS) if name in kept
+                     else parse_rule(name, text, BUILTIN_DOCS) for name, text in files)
+    data = {name: load_named(text, name, RuleError) for name, text in files}
+    plain = {name: json.loads(json.dumps(d)) for name, d in data.items() if cache.plain(d)}  # before any use
+    rules = tuple(rule_from_data(name, d, BUILTIN_DOCS) for name, d in data.items())
+    if where is not None:  # the first run of this rule pack: compile everything, keep it
+        for rule in rules:
+            if isinstance(rule.check, Check):
+                rule.check.warm()
+        cache.save(where, plain)
+    return rules
 
 
 def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
@@ -117,7 +132,11 @@ def parse_rule(source: str, text: str, docs_url: str | None = None) -> Rule:
 
     `docs_url` documents a rule that has no `url:` of its own (`{id}` is its id, else it is appended).
     """
-    data = load_named(text, str(source), RuleError)
+    return rule_from_data(source, load_named(text, str(source), RuleError), docs_url)
+
+
+def rule_from_data(source: str, data: Any, docs_url: str | None = None) -> Rule:
+    """Validate one rule file's parsed YAML and build its rule; raise RuleError naming file, rule and field."""
     if not isinstance(data, dict):
         raise RuleError(f"{source}: a rule file must be a mapping of fields")
     rid = data.get("id")

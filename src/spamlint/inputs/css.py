@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
-
-import tinycss2
-import tinycss2.color3
+from typing import Any
 
 RGB = tuple[float, float, float]
 
@@ -31,10 +30,10 @@ def sheet_rules(sheet: str) -> dict[str, str]:
 
 def _sheet_rules(sheet: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
-            body = tinycss2.serialize(rule.content)
-            for selector in tinycss2.serialize(rule.prelude).split(","):
+            body = _tinycss2().serialize(rule.content)
+            for selector in _tinycss2().serialize(rule.prelude).split(","):
                 selector = selector.strip().lower()
                 if _SIMPLE_SELECTOR.match(selector):
                     out[selector] = out.get(selector, "") + ";" + body
@@ -57,11 +56,11 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
 def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
     found: set[str] = set()
-    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.content is not None:
-            text = tinycss2.serialize(rule.content)
+            text = _tinycss2().serialize(rule.content)
         elif conditional and rule.type == "qualified-rule":
-            text = tinycss2.serialize(rule.prelude)
+            text = _tinycss2().serialize(rule.prelude)
         else:
             continue
         found.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
@@ -82,14 +81,50 @@ def conditional_media(media: str | None) -> bool:
     return media is not None and " ".join(media.lower().split()) not in _UNCONDITIONAL_MEDIA
 
 
+
+def _tinycss2() -> Any:
+    """tinycss2 with its colour module, imported on first use: text and plain HTML never need it."""
+    import tinycss2.color3  # imports tinycss2 too
+
+    return sys.modules["tinycss2"]
+
+# A style attribute made only of `name: value` pairs whose values are idents, hashes, numbers,
+# percentages and dimensions separated by spaces or commas (most of them: "color:#333;
+# padding:0 10px") tokenizes one token per word, and tinycss2 serializes such a value back as
+# written (except a unit e or e-..., which it escapes: 1\\65 -m); anything else (quotes, functions,
+# comments, !important, escapes) goes to tinycss2.
+_WORD = r"(?:-?[a-zA-Z][a-zA-Z0-9-]*|#[a-zA-Z0-9-]+|[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:%|(?![eE](?:-|(?![a-zA-Z-])))[a-zA-Z][a-zA-Z-]*)?)"
+_SIMPLE_DECLARATION = re.compile(
+    rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_WORD}(?:(?:[ \t\n]*,[ \t\n]*|[ \t\n]+){_WORD})*)[ \t\n]*")
+_BLANK = re.compile(r"[ \t\n]*")
+
+
 @lru_cache(maxsize=4096)
 def declarations(style: str) -> dict[str, str]:
     """Parse a style attribute into {property: value}, lower-cased, last one winning."""
+    simple = _simple_declarations(style)
+    return simple if simple is not None else _plain_declarations(style)
+
+
+def _simple_declarations(style: str) -> dict[str, str] | None:
+    """declarations() of a style attribute of plain words only, without tinycss2; None for any other."""
+    out: dict[str, str] = {}
+    for item in style.split(";"):
+        m = _SIMPLE_DECLARATION.fullmatch(item)
+        if m is not None:
+            out[m.group(1).lower()] = m.group(2).lower()
+        elif not _BLANK.fullmatch(item):
+            return None
+    return out
+
+
+def _plain_declarations(style: str) -> dict[str, str]:
+    """declarations() by tinycss2: the reference the plain-words path must equal."""
     out: dict[str, str] = {}
     try:
-        for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
+        for decl in _tinycss2().parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
             if decl.type == "declaration":
-                out[decl.lower_name] = tinycss2.serialize(decl.value).strip().lower()
+                out[decl.lower_name] = _tinycss2().serialize(decl.value).strip().lower()
     except (RecursionError, ValueError):  # as in sheet_rules: keep what was read so far
         pass
     return out
@@ -103,7 +138,7 @@ def parse_color(value: str) -> RGB | None:
         return None
     if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
         value = "#" + value  # bgcolor="ffffff" as old mail clients accept it
-    color = tinycss2.color3.parse_color(value.split()[0] if value.startswith("#") else value)
+    color = _tinycss2().color3.parse_color(value.split()[0] if value.startswith("#") else value)
     if color is None or isinstance(color, str) or color.alpha < 0.5:
         return None
     return (color.red, color.green, color.blue)

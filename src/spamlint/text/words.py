@@ -7,6 +7,8 @@ import unicodedata
 
 import regex
 
+from spamlint.text.compiled import compile_pattern
+
 _LETTERS = regex.compile(r"\p{L}")
 _LETTER_RUNS = regex.compile(r"\p{L}+")
 
@@ -29,13 +31,13 @@ def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = Fals
         node[""] = {}
     body = _trie_pattern(trie, loose) if trie else "(?!)"
     if not lowered:
-        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+        return compile_pattern(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
     first = {c for c in trie if c}
     if loose and first & {"i", "l"}:
         first |= {"i", "l"}
     # a look-ahead for the first characters lets the engine skip ahead; an empty phrase starts anywhere
     lead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first and "" not in trie else ""
-    return re.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)")
+    return compile_pattern(rf"{lead}(?<!\w)(?:{body})(?!\w)")
 
 
 def _plain_phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:

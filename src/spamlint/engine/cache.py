@@ -1,0 +1,133 @@
+"""The rule-pack cache: the built-in rule files as parsed data and their phrase patterns' compiled code.
+
+One JSON file per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
+`~/.cache/spamlint`; `~/Library/Caches/spamlint` on macOS, `%LOCALAPPDATA%\\spamlint` on
+Windows), named by a hash of the rule files' text, spamlint's version and the Python build, so
+an upgrade or an edited rule file starts a new one.  It holds data only, never pickles: each
+rule file's YAML as JSON (only where JSON gives back exactly the same values; the rule is
+still validated and built from it as from the file), and per pattern its source and flags
+with the SRE code `re` generated for it (text/compiled.py), looked up by that source and flags.  On POSIX a file or folder that is not
+the user's own or that others may write is ignored, so nobody else can plant code in it;
+`SPAMLINT_NO_CACHE=1` turns the cache off.  A cache that cannot be read or written is skipped
+silently: it only saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from spamlint._version import __version__
+from spamlint.text import compiled
+
+_FORMAT = 1
+_STALE_SECONDS = 7 * 24 * 3600
+
+
+def cache_dir() -> Path | None:
+    """The folder the rule-pack cache lives in, or None when caching is off."""
+    if os.environ.get("SPAMLINT_NO_CACHE"):
+        return None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "spamlint" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "spamlint"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "spamlint"
+
+
+def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
+    """Where the cache of this rule pack (name, text per rule file) is kept."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or ""):
+        digest.update(part.encode() + b"\0")
+    for name, text in files:
+        digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
+
+
+def load(path: Path | None) -> dict[str, Any] | None:
+    """The parsed rule files kept in `path` (file name -> data), its pattern code handed to
+    text/compiled.py; None when there is no cache to use."""
+    if path is None or not _private(path.parent) or not _private(path):
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
+        return None
+    compiled.preload(data.get("patterns"))
+    try:
+        os.utime(path)  # in use: another rule pack's save must not take it for stale
+    except OSError:
+        pass
+    return data["rules"]
+
+
+def plain(value: Any) -> bool:
+    """Whether value comes back from JSON exactly as it is: str keys, no dates, no infinities."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(plain(v) for v in value)
+    return isinstance(value, dict) and all(isinstance(k, str) and plain(v) for k, v in value.items())
+
+
+def save(path: Path | None, rules: dict[str, Any]) -> None:
+    """Write the parsed rule files (each `plain`) and the pattern code this process has to `path`
+    (atomically; errors are ignored)."""
+    if path is None:
+        return
+    import tempfile  # only the first run of a rule pack writes (tempfile's imports cost start-up)
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(path.parent):
+            return
+        fd, tmp = tempfile.mkstemp(prefix=".rulepack-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"format": _FORMAT, "rules": rules, "patterns": compiled.export()}, out,
+                          separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _forget_old(path)
+    except OSError:
+        pass
+
+
+def _forget_old(keep: Path) -> None:
+    """Remove other rule packs' files not used for a week (an upgrade or an edited rule leaves one)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for other in keep.parent.glob("rulepack-*.json"):
+        try:
+            if other != keep and other.stat().st_mtime < cutoff:
+                other.unlink()
+        except OSError:
+            pass
+
+
+def _private(path: Path) -> bool:
+    """Whether path exists, belongs to this user and only they may write it (always true off POSIX)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022

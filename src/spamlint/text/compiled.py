@@ -1,0 +1,98 @@
+"""Stdlib patterns rebuilt from their compiled code, so start-up skips re's pure-Python compiler.
+
+`re.compile` parses a pattern and generates SRE code in Python, which made compiling the
+phrase lists the largest part of start-up; handing the same code to `_sre.compile` takes
+microseconds.  `compile_pattern` does what `re.compile` does in the same two steps, keeps the
+code it generated (`made`), and reuses code read back from the rule-pack cache (`preload`; the
+engine reads and writes that file, engine/cache.py).  The result is the same Pattern:
+`re.Pattern` objects compare equal only when their source, flags and code are equal, and a
+test holds every phrase pattern of the rule pack to that.  `_sre.compile` validates the code it
+is given and raises on anything malformed; that falls back to the plain compile.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import re
+import sys
+from typing import Any
+
+try:  # the compiler's own steps (CPython 3.11+); without them every pattern takes the plain path
+    import _sre
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+    _STEPS = _sre.CODESIZE == 4 and array.array("I").itemsize == 4 and hasattr(_compiler, "_code")
+except ImportError:  # pragma: no cover - another Python implementation
+    _STEPS = False
+
+Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
+_known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
+made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
+
+
+def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+    """re.compile(source, flags), from cached code when there is some."""
+    key = (source, int(flags))
+    entry = _known.get(key) or made.get(key)
+    if entry is not None:
+        try:
+            return _build(entry)
+        except (RuntimeError, TypeError, ValueError, OverflowError):  # malformed code: compile it afresh
+            _known.pop(key, None)
+    if not _STEPS:
+        return re.compile(source, flags)
+    entry = made[key] = _generate(source, int(flags))
+    return _build(entry)
+
+
+def _generate(source: str, flags: int) -> Entry:
+    """What re._compiler.compile computes before it calls _sre.compile (the code as base64)."""
+    tree = _parser.parse(source, flags)
+    code = _compiler._code(tree, flags)
+    groupindex = dict(tree.state.groupdict)
+    indexgroup: list[str | None] = [None] * tree.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    packed = base64.b64encode(array.array("I", code).tobytes()).decode("ascii")
+    return (source, flags, flags | tree.state.flags, packed, tree.state.groups - 1, groupindex, indexgroup)
+
+
+def _build(entry: Entry) -> re.Pattern[str]:
+    source, _, final_flags, packed, groups, groupindex, indexgroup = entry
+    code = array.array("I")
+    code.frombytes(base64.b64decode(packed, validate=True))
+    if sys.byteorder != "little":  # pragma: no cover - the cache stores little-endian words
+        code.byteswap()
+    return _sre.compile(source, final_flags, code.tolist(), groups, groupindex, tuple(indexgroup))
+
+
+def preload(entries: Any) -> int:
+    """Take code read from the cache (a list of entries as `export` gives); how many were usable."""
+    if not _STEPS or not isinstance(entries, list):
+        return 0
+    count = 0
+    for item in entries:
+        entry = _valid(item)
+        if entry is not None:
+            _known[(entry[0], entry[1])] = entry
+            count += 1
+    return count
+
+
+def export() -> list[list[Any]]:
+    """Every pattern's code this process generated or read, as JSON-ready lists."""
+    return [list(e) for e in {**_known, **made}.values()]
+
+
+def _valid(item: Any) -> Entry | None:
+    """An entry with the expected types (the file is data, so nothing in it is trusted further)."""
+    if not isinstance(item, list) or len(item) != 7:
+        return None
+    source, flags, final_flags, packed, groups, groupindex, indexgroup = item
+    ints = (flags, final_flags, groups)
+    if not (isinstance(source, str) and isinstance(packed, str) and all(type(i) is int for i in ints)
+            and isinstance(groupindex, dict) and isinstance(indexgroup, list)
+            and all(isinstance(k, str) and type(v) is int for k, v in groupindex.items())
+            and all(g is None or isinstance(g, str) for g in indexgroup)):
+        return None
+    return (source, flags, final_flags, packed, groups, groupindex, indexgroup)

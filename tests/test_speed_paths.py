@@ -1,0 +1,235 @@
+"""Issue 15's fast paths give what the plain definitions beside them give."""
+
+from __future__ import annotations
+
+import array
+import base64
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint import Engine, builtin_rules, load_document
+from spamlint.engine import batch, cache, rules
+from spamlint.inputs import css
+from spamlint.inputs.sources import Source
+from spamlint.model.segment import Segment
+from spamlint.text import compiled
+from spamlint.text.facts import SegmentFacts
+
+RULES = {r.id: r for r in builtin_rules()}
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- checks/senders.py: recipient-greeting ---------------------------------------------------------
+GREETING_PIECES = ["Dear ", "dear", "Hi", "hello, ", "Good  morning ", "bonjour", "Hey!", " ", ",", ":", "\n",
+                   "jane", "JANE@EXAMPLE.ORG", "dev-list", "dev-list@lists.example.org", "x", "this ", "a.b",
+                   "-", ".com", "\u017f", "ol\u00e1 ", "\u00e9"]
+openings = st.lists(st.sampled_from(GREETING_PIECES), max_size=40).map("".join)
+recipients = st.sampled_from(["jane@example.org", "dev-list@lists.example.org",
+                              "Jane <jane@example.org>, dev-list@lists.example.org", "nobody", ""])
+
+
+@FAST
+@given(openings, openings, recipients)
+@example("Dear JANE@EXAMPLE.ORG, hi", "", "jane@example.org")
+@example("Hi all, hello dev-list: x", "dear dev-list@lists.example.org.", "dev-list@lists.example.org")
+@example("x" * 190 + " Hi jane@example.org", "", "jane@example.org")
+def test_recipient_greeting_is_the_plain_search(text: str, html: str, to: str) -> None:
+    rule = RULES["recipient-address-greeting"]
+    raw = (f"From: a@mailer.example.net\nTo: {to}\nSubject: x\nMIME-Version: 1.0\n"
+           'Content-Type: multipart/alternative; boundary="b"\n\n'
+           f"--b\nContent-Type: text/plain\n\n{text}\n--b\nContent-Type: text/html\n\n<p>{html}</p>\n--b--\n")
+    doc = load_document(raw, name="t")
+    ctx = Engine([rule]).context(doc)
+    fast = list(rule.check.run(doc, ctx, rule.scope))
+    assert fast == list(rule.check._plain_run(doc, ctx, rule.scope))
+
+
+# -- checks/brand.py: brand-impersonation's key words ----------------------------------------------
+BRAND_PIECES = ["your ", "Your  ", "dear ", "PayPal", "PAYPAL", "pay pal", "paypal's", " account", " Team", "-",
+                "Bank of\nAmerica", "bank of america", "UPS", "ups", "Ups", "groups", " support", "Apple ID",
+                "Booking.com", "booking com", "\u0130", "\u017f", "Micro\u017foft", "M\u0130CROSOFT", "\u00b2",
+                "\u00e9", "caf\u00e9 ", "x", " ", "\n", "@", ".", "IRS", "theirs "]
+brand_texts = st.lists(st.sampled_from(BRAND_PIECES), max_size=25).map("".join)
+
+
+@FAST
+@given(brand_texts)
+@example("Dear M\u0130CROSOFT customer")
+@example("your Micro\u017foft account")
+@example("Dear PAYPAL\u00b2 caf\u00e9")
+@example("Dear PayPal member")
+def test_brand_key_words_never_skip_a_claim(text: str) -> None:
+    check = RULES["brand-impersonation"].check
+    seg = SegmentFacts(Segment("body", text))
+    assert check.may_claim(seg) or check.claim_re.search(text) is None
+
+
+# -- engine/batch.py: workers inherit the compiled rule pack -----------------------------------------
+def _rules_compiled_in_worker(source: Source) -> int:
+    """What a worker reports instead of a lint: how many times it has compiled the rule pack."""
+    return rules.builtin_rules.cache_info().misses - _PARENT_MISSES[0]
+
+
+_PARENT_MISSES = [0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_workers_inherit_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules.builtin_rules()
+    _PARENT_MISSES[0] = rules.builtin_rules.cache_info().misses
+    monkeypatch.setattr(batch, "_work", _rules_compiled_in_worker)  # a forked worker sees the parent's module
+    sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(4)]
+    assert list(batch.run(sources, batch.Options(), jobs=2)) == [0, 0, 0, 0]
+
+
+# -- text/compiled.py and engine/cache.py: the rule-pack cache -------------------------------------
+def _phrase_sources() -> list[tuple[str, int]]:
+    """Source and flags of every phrase pattern of the built-in rule pack."""
+    out = []
+    for rule in RULES.values():
+        for name in ("pattern", "loose", "risky"):
+            pattern = getattr(rule.check, name, None)
+            if isinstance(pattern, re.Pattern):
+                out.append((pattern.pattern, pattern.flags))
+    return out
+
+
+def test_patterns_from_generated_code_equal_re_compile() -> None:
+    # re.Pattern objects are equal only when source, flags and SRE code are all equal
+    sources = _phrase_sources()
+    assert len(sources) > 80
+    for source, flags in sources:
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+
+
+def test_patterns_rebuilt_from_the_cache_file_equal_re_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(compiled, "_known", {})
+    monkeypatch.setattr(compiled, "made", {})
+    files = rules.builtin_rule_files()
+    where = cache.cache_file(files)
+    assert where is not None and where.parent == tmp_path / "spamlint"
+    for source, flags in _phrase_sources():
+        compiled.compile_pattern(source, flags)
+    data = {name: yaml.safe_load(text) for name, text in files}
+    cache.save(where, data)
+    monkeypatch.setattr(compiled, "made", {})
+    assert cache.load(where) == data
+    for source, flags in _phrase_sources():
+        assert (source, int(flags)) in compiled._known
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+    assert not compiled.made  # every one came from the file
+
+
+def test_rules_built_from_the_cache_equal_rules_built_from_the_files(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    rules.builtin_rules.cache_clear()
+    try:
+        first = rules.builtin_rules()  # no cache yet: parsed from YAML, then written
+        assert list((tmp_path / "spamlint").glob("rulepack-*.json"))
+        rules.builtin_rules.cache_clear()
+        second = rules.builtin_rules()  # read back from the cache
+    finally:
+        rules.builtin_rules.cache_clear()
+    fresh = [rules.parse_rule(name, text, rules.BUILTIN_DOCS) for name, text in rules.builtin_rule_files()]
+    for a, b, c in zip(first, second, fresh, strict=True):
+        assert _fields(a) == _fields(b) == _fields(c)
+
+
+def _fields(rule: rules.Rule) -> dict:
+    return {k: v for k, v in vars(rule).items() if k != "check"}
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="ownership and modes are POSIX")
+def test_a_cache_others_may_write_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    assert where is not None
+    cache.save(where, {"rules/x.yaml": {"id": "x"}})
+    assert cache.load(where) == {"rules/x.yaml": {"id": "x"}}
+    where.chmod(0o666)
+    assert cache.load(where) is None
+    where.chmod(0o600)
+    where.parent.chmod(0o777)
+    assert cache.load(where) is None
+
+
+@pytest.mark.parametrize("junk", ["", "[]", '{"format": 1, "rules": [], "patterns": []}', "{" * 100_000,
+                                  '{"format": 1, "rules": {}, "patterns": [["(a", 0, 32, "!!", 0, {}, []]]}'])
+def test_a_broken_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, junk: str) -> None:
+    monkeypatch.setattr(compiled, "_known", {})
+    where = tmp_path / "rulepack.json"
+    where.write_text(junk)
+    where.chmod(0o600)
+    tmp_path.chmod(0o700)
+    loaded = cache.load(where)
+    assert loaded in (None, {})
+    assert compiled.compile_pattern("(a)", 0) == re.compile("(a)")
+
+
+def test_code_that_re_would_not_generate_falls_back_to_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    bogus = base64.b64encode(array.array("I", [99999, 1, 2]).tobytes()).decode()
+    monkeypatch.setattr(compiled, "_known", {("abc", 0): ("abc", 0, 32, bogus, 0, {}, [None])})
+    assert compiled.compile_pattern("abc") == re.compile("abc")
+
+
+def test_the_cache_is_off_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPAMLINT_NO_CACHE", "1")
+    assert cache.cache_file([]) is None
+
+
+# -- inputs/css.py: style attributes of plain words without tinycss2 -----------------------------------
+STYLE_PIECES = ["color", "COLOR", "Red", "PX", "font-size", "-webkit-x", "--x", "_a", "a1", ":", ";", " ", "\t", "\n", "\r", "\f",
+                ",", "#333", "#", "#-", "0", "10px", "-5", "+5", ".5", "5.", "1e3", "1e-3", "1em", "1e-m", "5-3", "1-a",
+                "50%", "%", "-", ".", "a.5", "rgb(1,2,3)", "(", ")", "!important", "/*x*/", "'a b'", '"', "\\",
+                "\u00e9", "u+0-7f", "url(x)", "{", "}", "@x", "<!--"]
+STYLE_WORDS = ["red", "Red", "-a", "a-5", "a1", "#333", "#abc-1", "0", "10px", "-5", "+5", ".5", "5.", "1e3", "1em",
+               "1E3", "1e-m", "5-3", "1-a", "50%", "-", ".", "a.5", "--x", "_a", "rgb(1,2,3)", "!important", "\\31 x",
+               "é", ""]
+STYLE_SEPS = [" ", ",", " , ", "\t", "\n", "", "  ", "\r\n", "\f", "/**/", ":"]
+_values = st.lists(st.tuples(st.sampled_from(STYLE_SEPS), st.sampled_from(STYLE_WORDS)), max_size=4).map(
+    lambda ws: "".join(sep + word for sep, word in ws))
+_declarations = st.tuples(st.sampled_from(["", " ", "\n"]), st.sampled_from(["color", "COLOR", "-x", "--x", "a1", "1a", ""]),
+                          st.sampled_from([":", " : ", "", "::"]), _values, st.sampled_from(["", " ", "\t"])).map("".join)
+_plain_words = st.lists(st.tuples(st.sampled_from([" ", ",", " , ", "\t", "\n", "", "  "]),
+                                  st.sampled_from(STYLE_WORDS[:17])), min_size=1, max_size=4).map(
+    lambda ws: ws[0][1] + "".join(sep + word for sep, word in ws[1:]))
+_plain_styles = st.lists(st.tuples(st.sampled_from(["color", "COLOR", "-x", "a1"]), st.sampled_from([":", " : "]),
+                                   _plain_words).map("".join), max_size=4).map(";".join)
+styles = st.one_of(_plain_styles, st.lists(st.sampled_from(STYLE_PIECES), max_size=20).map("".join),
+                   st.lists(_declarations, max_size=4).map(";".join))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(styles)
+@example("color:#333;font-size:14px")
+@example("x:a .5")
+@example("COLOR: Red  , #ABC")
+@example("color:1e-m")
+@example("padding: 0 10px ; margin:0 ;")
+def test_plain_word_styles_read_as_tinycss2_reads_them(style: str) -> None:
+    simple = css._simple_declarations(style)
+    assert simple is None or simple == css._plain_declarations(style)
+
+
+def test_saving_forgets_rule_packs_unused_for_a_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    old, recent = (cache.cache_file([(name, "")]) for name in ("old", "recent"))
+    assert old is not None and recent is not None
+    for where in (old, recent):
+        cache.save(where, {})
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (week_ago, week_ago))
+    os.utime(recent, (week_ago, week_ago))
+    assert cache.load(recent) == {}  # reading it marks it as in use
+    new = cache.cache_file([("new", "")])
+    cache.save(new, {})
+    assert not old.exists() and recent.exists() and new.exists()

@@ -8,6 +8,9 @@ MemoryError in the child, never as a slow or flaky timed unit test.
 from __future__ import annotations
 
 import json
+import mailbox
+import os
+import random
 import resource
 import subprocess
 import sys
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 
 from spamlint import Limits
+from spamlint.inputs import sources
 from spamlint.text.patterns import Searches, user_pattern
 
 CLI = [sys.executable, "-c", "from spamlint.cli import main; main()"]
@@ -97,3 +101,78 @@ def test_searches_charge_what_they_scan_and_stay_out_once_out() -> None:
     searches.start("next-rule")  # a fresh share for the next rule
     assert pattern.found("b5", searches) and pattern.found("b5", searches)  # the memo's answer is charged too
     assert searches.left == 30 - 4
+
+
+# --- item 8: only regular files are opened, every read has a limit, an mbox is streamed ----------
+
+MESSAGE = "Subject: hello\n\nThe June programme of the garden club is attached.\n"
+
+
+def test_fifos_and_devices_are_named_and_skipped_never_opened(tmp_path: Path) -> None:
+    """Each used to block forever (a FIFO) or to read until memory ran out (/dev/zero)."""
+    (tmp_path / "walk").mkdir()
+    (tmp_path / "walk" / "a.eml").write_text(MESSAGE)
+    os.mkfifo(tmp_path / "walk" / "pipe.eml")
+    os.mkfifo(tmp_path / "walk" / "noext")  # would have been opened to see whether it looks like mail
+    run = cli(["-q", "walk"], tmp_path, timeout=30, memory_mb=1024)
+    assert run.returncode == 2  # something was not linted
+    assert run.stderr.decode().splitlines() == ["spamlint: walk/noext: skipped: a FIFO, not a regular file",
+                                                "spamlint: walk/pipe.eml: skipped: a FIFO, not a regular file"]
+    run = cli(["-q", "/dev/zero"], tmp_path, timeout=30, memory_mb=1024)
+    assert run.returncode == 2
+    assert run.stderr.decode() == "spamlint: /dev/zero: skipped: a character device, not a regular file\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+@pytest.mark.parametrize("role", ["config", "found-config", "rule"])
+def test_a_config_or_rule_file_that_is_not_a_regular_file_is_one_error(tmp_path: Path, role: str,
+                                                                       kind: str) -> None:
+    (tmp_path / "a.eml").write_text(MESSAGE)
+    target = tmp_path / ("rules/x.yaml" if role == "rule" else
+                         ".spamlint.yaml" if role == "found-config" else "cfg.yaml")
+    target.parent.mkdir(exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    args = ["--config", "rp.yaml"] if role == "rule" else ["--config", "cfg.yaml"] if role == "config" else []
+    (tmp_path / "rp.yaml").write_text("rule-paths: [rules]\n")
+    run = cli([*args, "a.eml"], tmp_path, timeout=30, memory_mb=1024)
+    assert run.returncode == 2
+    what = "a FIFO" if kind == "fifo" else "a character device"
+    file = "rule file" if role == "rule" else "config"
+    line, = run.stderr.decode().splitlines()  # one line, naming the file (a symlink's target for --config)
+    assert line.startswith("spamlint: ") and line.endswith(f".yaml: cannot read {file}: {what}, not a regular file") \
+        or line == f"spamlint: /dev/zero: cannot read {file}: {what}, not a regular file"
+
+
+def test_a_3_gb_mbox_is_streamed_and_each_message_read_up_to_the_input_limit(tmp_path: Path) -> None:
+    """It used to be read whole and every message held in memory: over 3 GB for this one (sparse on disk)."""
+    box = tmp_path / "big.mbox"
+    with open(box, "wb") as f:
+        f.write(b"From a@example.org Sat Jan  1 00:00:00 2022\n" + MESSAGE.encode() + b"\n")
+        f.write(b"From b@example.org Sat Jan  1 00:00:00 2022\nSubject: two\n\n")
+        f.seek(3 * 1024 ** 3)  # a hole of 3 GB of NULs in the second message
+        f.write(b"\n\nFrom c@example.org Sat Jan  1 00:00:00 2022\nSubject: three\n\nClaim your prize now.\n")
+    run = cli(["--format", "json", "big.mbox"], tmp_path, timeout=120, memory_mb=1024)
+    assert run.returncode in (0, 1), run.stderr
+    found = {path: {f["rule"] for f in r["findings"]} for path, r in results(run).items()}
+    assert list(found) == ["big.mbox#1", "big.mbox#2", "big.mbox#3"]
+    assert "limit-reached" in found["big.mbox#2"] and "limit-reached" not in found["big.mbox#1"]
+    assert "prize-claim" in found["big.mbox#3"]
+
+
+def test_mbox_messages_are_split_as_the_stdlib_splits_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streaming scanner against mailbox.mbox, with separators cut across tiny read chunks."""
+    monkeypatch.setattr(sources, "_CHUNK", 7)
+    rng = random.Random(14)
+    path = tmp_path / "t.mbox"
+    for _ in range(300):
+        bodies = [b"Subject: %d\n\n" % i + b"".join(rng.choice([b"x", b"\n", b"From ", b"From", b" ", b"\r\n"])
+                                                     for _ in range(rng.randint(0, 40)))
+                  for i in range(rng.randint(1, 4))]
+        path.write_bytes(b"".join(rng.choice([b"", b"\n"]) + b"From a@b Sat Jan 1 00:00:00 2022\n" + body +
+                                  rng.choice([b"\n\n", b"\n", b""]) for body in bodies))
+        box = mailbox.mbox(path, create=False)
+        assert [s.read() for s in sources._mbox(path, "t.mbox")] == [box.get_bytes(k) for k in box.iterkeys()]
+        box.close()

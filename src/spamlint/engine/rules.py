@@ -15,6 +15,7 @@ import regex
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.engine import suppress
 from spamlint.errors import RuleError, brief
+from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 
@@ -86,12 +87,13 @@ def load_rule_dir(path: Path) -> list[Rule]:
     """Every *.yaml rule in a folder of the user's own rules."""
     if not path.is_dir():
         raise RuleError(f"{path}: rule path is not a folder")
-    return [parse_rule(str(p), _read_rule_file(p)) for p in sorted(path.glob("*.yaml")) if p.is_file()]
+    # a folder named x.yaml is not a rule file; a FIFO or a device is refused by name, not skipped
+    return [parse_rule(str(p), _read_rule_file(p)) for p in sorted(path.glob("*.yaml")) if not p.is_dir()]
 
 
 def _read_rule_file(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text_file(path)  # a regular file of at most CONFIG_MAX_BYTES
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

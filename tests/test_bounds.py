@@ -12,8 +12,10 @@ import mailbox
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +178,41 @@ def test_mbox_messages_are_split_as_the_stdlib_splits_them(tmp_path: Path, monke
         box = mailbox.mbox(path, create=False)
         assert [s.read() for s in sources._mbox(path, "t.mbox")] == [box.get_bytes(k) for k in box.iterkeys()]
         box.close()
+
+
+# --- item 11: an unreadable mbox, maildir cur/ or sub-folder is one error, and the run goes on ---
+
+SETPRIV = shutil.which("setpriv")
+
+
+@pytest.mark.skipif(SETPRIV is None or os.geteuid() != 0, reason="needs root and setpriv to run as nobody")
+def test_unreadable_folders_and_mailboxes_are_one_error_each(tmp_path: Path) -> None:
+    """Root reads anything, so the child runs as nobody over a world-readable folder with locked parts."""
+    root = Path(tempfile.mkdtemp(prefix="spamlint-nobody-"))  # pytest's tmp_path is root's alone
+    try:
+        root.chmod(0o755)
+        for folder in ("walk/locked", "walk/md/cur", "walk/md/new", "walk/md/tmp"):
+            (root / folder).mkdir(parents=True)
+        for name in ("walk/a.eml", "walk/locked/b.eml", "walk/md/cur/1", "walk/md/new/2", "walk/box.mbox"):
+            (root / name).write_text(MESSAGE if not name.endswith(".mbox") else "From a@b Sat Jan 1 2022\n" + MESSAGE)
+        (root / "walk/box.mbox").chmod(0)
+        (root / "walk/locked").chmod(0)
+        (root / "walk/md/cur").chmod(0)
+        as_nobody = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", *CLI]
+        probe = subprocess.run([*as_nobody[:4], sys.executable, "-c", f"open({str(root / 'walk/box.mbox')!r})"],
+                               capture_output=True, timeout=30, check=False)
+        if probe.returncode == 0:
+            pytest.skip("nobody can read a file of mode 000 here")
+        run = subprocess.run([*as_nobody, "--format", "json", "walk"], cwd=root, capture_output=True, timeout=60,
+                             check=False)
+    finally:
+        for locked in ("walk/box.mbox", "walk/locked", "walk/md/cur"):
+            (root / locked).chmod(0o755)
+        shutil.rmtree(root)
+    assert run.returncode == 2  # not everything was linted
+    assert sorted(results(run)) == ["walk/a.eml", "walk/md/new/2"]  # the rest still linted
+    assert sorted(run.stderr.decode().splitlines()) == [
+        "spamlint: walk/box.mbox: cannot read: Permission denied",
+        "spamlint: walk/locked: cannot read folder: Permission denied",
+        "spamlint: walk/md/cur: cannot read folder: Permission denied",
+    ]

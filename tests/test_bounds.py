@@ -13,9 +13,11 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +218,42 @@ def test_unreadable_folders_and_mailboxes_are_one_error_each(tmp_path: Path) -> 
         "spamlint: walk/locked: cannot read folder: Permission denied",
         "spamlint: walk/md/cur: cannot read folder: Permission denied",
     ]
+
+
+# --- item 10: a worker killed mid-batch costs its input only -----------------------------------
+
+def _workers(pid: int) -> list[int]:
+    """The spawned worker processes of the command line running as pid."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"spawn_main" in cmdline:  # not the resource tracker
+            found.append(int(child))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc")
+def test_a_worker_killed_mid_batch_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """What the OOM killer does: the batch used to wait forever for the lost worker's inputs."""
+    names = [f"m{i:02}.eml" for i in range(10)]
+    for name in names:
+        (tmp_path / name).write_text(multipart(60, "<font size=7 color=red " * 1500))
+    child = subprocess.Popen([*CLI, "--format", "json", "-j", "2", "."], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _workers(child.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert workers, "no worker started"
+        os.kill(workers[0], signal.SIGKILL)  # it holds an input from the moment it starts
+        out, err = child.communicate(timeout=120)
+    finally:
+        child.kill()
+    assert child.returncode == 2  # not everything was linted
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(": not linted: its worker process was lost "
+                                                 "(killed by SIGKILL; out of memory?)"), lines
+    lost = lines[0].removeprefix("spamlint: ").split(":")[0]
+    linted = [r["path"] for r in json.loads(out)["results"]]
+    assert sorted([*linted, lost]) == names  # every other input was linted, in order
+    assert linted == sorted(linted)

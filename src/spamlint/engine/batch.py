@@ -14,6 +14,7 @@ from spamlint.engine.run import Engine, select_rules
 from spamlint.model.document import Document
 from spamlint.model.domain import DnsProblem
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
+from spamlint.engine.workers import in_workers
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
@@ -140,8 +141,8 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[
         return
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(jobs, _init_worker, (options,)) as pool:
-        yield from pool.imap(_work, sources, chunksize=16)
+    # one input per worker at a time, so a worker killed from outside costs only its input (workers.py)
+    yield from in_workers(sources, jobs, multiprocessing.get_context("spawn"), _init_worker, options, _work, Failure)
 
 
 _OPTIONS: Options | None = None

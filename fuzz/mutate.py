@@ -27,7 +27,8 @@ from spamlint import Limits, SpamlintError
 
 READ_CAP = 256 * 1024  # bytes of each corpus file used: enough for structure, keeps cases fast
 TIGHT = Limits(max_mime_depth=3, max_mime_parts=8, max_part_bytes=4096, max_header_bytes=512,
-               max_html_nodes=64, max_html_depth=8, max_links=4, max_images=4)
+               max_html_nodes=64, max_html_depth=8, max_links=4, max_images=4,
+               search_factor=1, min_search_chars=256)
 SKIP = {"README.md", "SOURCE.md", "MANIFEST.tsv"}
 
 

@@ -150,6 +150,19 @@ def test_a_config_or_rule_file_that_is_not_a_regular_file_is_one_error(tmp_path:
         or line == f"spamlint: /dev/zero: cannot read {file}: {what}, not a regular file"
 
 
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_baseline_that_is_not_a_regular_file_is_one_error(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "a.eml").write_text(MESSAGE)
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "base.json")
+    else:
+        (tmp_path / "base.json").symlink_to("/dev/zero")
+    run = cli(["--baseline", "base.json", "a.eml"], tmp_path, timeout=30, memory_mb=1024)
+    assert run.returncode == 2
+    what = "a FIFO" if kind == "fifo" else "a character device"
+    assert run.stderr.decode() == f"spamlint: base.json: cannot read the baseline: {what}, not a regular file\n"
+
+
 def test_a_3_gb_mbox_is_streamed_and_each_message_read_up_to_the_input_limit(tmp_path: Path) -> None:
     """It used to be read whole and every message held in memory: over 3 GB for this one (sparse on disk)."""
     box = tmp_path / "big.mbox"

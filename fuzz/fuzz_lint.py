@@ -20,7 +20,8 @@ with atheris.instrument_imports():
 
 # Small limits reach the limit paths often; a second pass with defaults covers the rest.
 TIGHT = Limits(max_mime_depth=3, max_mime_parts=8, max_part_bytes=4096, max_header_bytes=512,
-               max_html_nodes=64, max_html_depth=8, max_links=4, max_images=4, regex_timeout=0.5)
+               max_html_nodes=64, max_html_depth=8, max_links=4, max_images=4, regex_timeout=0.5,
+               search_factor=1, min_search_chars=256)
 
 
 def test_one_input(data: bytes) -> None:

@@ -163,7 +163,8 @@ def test_catastrophic_user_pattern_times_out_and_the_rest_is_linted() -> None:
         report = spamlint.lint(data, rules=[rule, *builtin_rules()], limits=Limits(regex_timeout=0.2))
     found = {f.rule for f in report.findings}
     assert "exclamation-run" in found and "runaway" not in found
-    assert any(f.rule == "limit-reached" and "regex_timeout" in f.message for f in report.findings)
+    assert any(f.rule == "limit-reached" and "regex_timeout" in f.message and "rule runaway:" in f.message
+               for f in report.findings)  # the rule that ran out is named (issue 14, item 6)
 
 
 RUNAWAY_RULE = """

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from spamlint.errors import ConfigError, brief
+from spamlint.inputs.files import CONFIG_MAX_BYTES, read_regular, read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.limits import Limits, parse_limits
 
@@ -88,7 +89,7 @@ def find_config(folder: Path) -> Path | None:
     """The nearest config file at or above `folder`, or None."""
     for d in (folder, *folder.parents):
         candidate = d / CONFIG_FILE
-        if candidate.is_file():
+        if candidate.exists() and not candidate.is_dir():  # a FIFO here is refused when loaded, never skipped
             return candidate
         pyproject = d / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
@@ -108,7 +109,7 @@ def load_config(path: Path) -> Config:
 @lru_cache(maxsize=256)
 def _load_config(path: Path, mtime_ns: int, size: int) -> Config:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path)  # a regular file of at most CONFIG_MAX_BYTES, never a FIFO or /dev/zero
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -234,9 +235,9 @@ def _has_tool_table(path: Path) -> bool:
     A pyproject.toml without a spamlint table is another tool's business: it is never decoded here.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, CONFIG_MAX_BYTES)
     except OSError:
-        return False
+        return False  # another tool's file it cannot read (pyproject.is_file() already passed over FIFOs)
     return b"[tool.spamlint" in data or b"tool.spamlint" in data.replace(b" ", b"")
 
 

@@ -28,7 +28,9 @@ class Limits:
     max_header_bytes: int = 128 * 1024  # one header field (the stdlib parses parameters in quadratic time)
     max_html_nodes: int = 100_000  # elements read per HTML body
     max_html_depth: int = 512  # open elements tracked per HTML body (Chrome lays out at most 512)
-    regex_timeout: float = 1.0  # seconds one rule's regular expression may spend on one text
+    regex_timeout: float = 1.0  # seconds one search may take: the last guard, behind the counted budget below
+    search_factor: int = 64  # characters one rule's pattern searches may scan per input, times the input's size
+    min_search_chars: int = 4 * MIB  # ... but at least this many (small inputs, long header lists)
     max_links: int = 10_000  # links per message handed to the link checks (a real digest had 3,134)
     max_images: int = 5_000  # images per message handed to the image checks
 

@@ -16,7 +16,10 @@ from typing import Sequence
 
 from spamlint.engine.scoring import Report, score
 from spamlint.errors import ConfigError
+from spamlint.inputs.files import read_regular
 from spamlint.model.findings import Finding, finding_content
+
+BASELINE_MAX_BYTES = 256 * 1024 * 1024  # a baseline of a million findings is far smaller
 
 VERSION = 1
 Key = tuple[str, str, str]
@@ -44,7 +47,10 @@ def write_baseline(path: Path, reports: Sequence[Report]) -> None:
 def load_baseline(path: Path) -> Counter[Key]:
     """The recorded findings, counted; raises ConfigError naming the file for anything unreadable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+        raw = read_regular(path, BASELINE_MAX_BYTES)  # never a FIFO or /dev/zero
+        if len(raw) > BASELINE_MAX_BYTES:
+            raise OSError(f"larger than {BASELINE_MAX_BYTES:,} bytes")
+        data = json.loads(raw.decode("utf-8", errors="surrogateescape"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
     except ValueError as exc:

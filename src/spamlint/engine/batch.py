@@ -15,6 +15,7 @@ from spamlint.engine.run import Engine, select_rules
 from spamlint.model.document import Document
 from spamlint.model.domain import DnsProblem
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
+from spamlint.engine.workers import in_workers
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
@@ -160,8 +161,8 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[
             yield outcome(source, options)
         return
     builtin_rules()  # compiled here once: forked workers inherit it instead of each compiling their own
-    with _pool_context().Pool(jobs, _init_worker, (options,)) as pool:
-        yield from pool.imap(_work, sources, chunksize=16)
+    # one input per worker at a time, so a worker killed from outside costs only its input (workers.py)
+    yield from in_workers(sources, jobs, _pool_context(), _init_worker, options, _work, Failure)
 
 
 def _pool_context() -> BaseContext:

@@ -17,6 +17,7 @@ from spamlint.checks import CHECKS, Check, Option
 from spamlint.config import docs_address, is_web_url
 from spamlint.engine import cache, suppress
 from spamlint.errors import RuleError, brief
+from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 
@@ -111,8 +112,9 @@ def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
     if not path.is_dir():
         raise RuleError(f"{path}: rule path is not a folder")
     rules = []
+    # a folder named x.yaml is not a rule file; a FIFO or a device is refused by name, not skipped
     for file in sorted(path.glob("*.yaml")):
-        if file.is_file():
+        if not file.is_dir():
             rule = parse_rule(str(file), _read_rule_file(file), docs_url)
             rules.append(rule if rule.url else replace(rule, url=file.resolve().as_uri()))
     return rules
@@ -120,7 +122,7 @@ def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
 
 def _read_rule_file(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text_file(path)  # a regular file of at most CONFIG_MAX_BYTES
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

@@ -120,6 +120,7 @@ class Engine:
         for rule in self._checked:
             if wanted is not None and rule.id not in wanted:
                 continue
+            ctx.searches.start(rule.id)  # each rule its own share of the work budget (patterns.Searches)
             # suppressions apply before max_hits and a check's one-per-key, so a suppressed line
             # neither uses up the rule's findings nor hides the same phrase further down;
             # max_hits then stops pulling hits from the check once it has reported that many

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from spamlint.errors import InputError
+from spamlint.inputs.files import NotRegularFile, is_regular, read_regular
 from spamlint.inputs.kinds import EXTENSIONS, looks_like_message
 from spamlint.limits import DEFAULT_LIMITS
 
@@ -16,50 +17,62 @@ from spamlint.limits import DEFAULT_LIMITS
 # too, so its error says why the file was not linted), plus files with no extension or a hash
 # for one whose head looks like a message (a LICENSE or Makefile is not an email).
 LINTABLE_EXTS = EXTENSIONS
-_CHUNK = 1024 * 1024  # read size once a file turns out longer than its stat size
+_CHUNK = 1024 * 1024  # bytes per read while an mbox is scanned for its separators
+_FROM_LINE_MAX = 4096  # bytes of an mbox "From " line skipped before its message
 
 
 @dataclass(frozen=True)
 class Source:
-    """One input to lint: display name, file extension hint, and where to get the bytes."""
+    """One input to lint: display name, file extension hint, and where to get the bytes.
+
+    `span` is a message's (start, stop) byte range inside an mbox file at `path` (read when
+    linted, so a huge mbox is never held whole); `problem` says why the input cannot be read
+    (an unreadable folder met while walking), reported when it is linted.
+    """
 
     name: str
     ext: str
     path: Path | None = None
     data: bytes | None = None
+    span: tuple[int, int] | None = None
+    problem: str | None = None
 
     def read(self, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
         """The input's bytes, at most max_bytes + 1 (mime.load notes the excess); InputError if unreadable."""
+        if self.problem is not None:
+            raise InputError(f"{self.name}: {self.problem}")
         if self.data is not None:
             return self.data
         assert self.path is not None
         try:
+            if self.span is not None:
+                return _read_span(self.path, self.span, max_bytes)
             return read_file(self.path, max_bytes)
         except FileNotFoundError:
             raise InputError(f"{self.name}: no such file") from None
         except IsADirectoryError:
             raise InputError(f"{self.name}: is a folder") from None
+        except NotRegularFile as exc:
+            raise InputError(f"{self.name}: skipped: {exc}") from None
         except OSError as exc:
             raise InputError(f"{self.name}: cannot read: {exc.strerror or exc}") from None
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
-    """At most max_bytes + 1 bytes of a file: enough to know it is too long, never all of a huge one."""
-    want = max_bytes + 1
+    """At most max_bytes + 1 bytes of a regular file (NotRegularFile for a FIFO or a device)."""
+    return read_regular(path, max_bytes)
+
+
+def _read_span(path: Path, span: tuple[int, int], max_bytes: int) -> bytes:
+    """One mbox message: the bytes after its 'From ' line up to the next one, at most max_bytes + 1."""
+    start, stop = span
     with open(path, "rb") as f:
-        # read(n) allocates n bytes up front, so ask for what the file holds, not for the limit
-        first = min(want, os.fstat(f.fileno()).st_size + 1)
-        data = f.read(first)
-        if len(data) < first:  # the end of the file: the usual case, one read
-            return data
-        chunks, size = [data], len(data)
-        while size < want:  # larger than its size said (a pipe, a growing file): read on in chunks
-            more = f.read(min(want - size, _CHUNK))
-            if not more:
-                break
-            chunks.append(more)
-            size += len(more)
-        return b"".join(chunks)
+        f.seek(start)
+        f.readline(_FROM_LINE_MAX)  # the 'From ' separator is the mbox's, not the message's
+        data = f.read(max(0, min(stop - f.tell(), max_bytes + 1)))
+        whole = f.tell() >= stop
+    # a blank line before the next separator belongs to the mbox, as mailbox.mbox reads it
+    return data[:-1] if whole and (data.endswith(b"\n\n") or data == b"\n") else data
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,9 @@ def expand(paths: list[str], stdin: bytes | None = None,
 
 
 def _walk(root: Path, include: Include) -> Iterator[Source]:
-    for dirpath, dirnames, filenames in os.walk(root):
+    unreadable: list[OSError] = []  # folders os.walk could not list: each becomes a one-line error
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+        yield from _unreadable(unreadable)
         here = Path(dirpath)
         if is_maildir(here):
             dirnames[:] = []
@@ -118,10 +133,21 @@ def _walk(root: Path, include: Include) -> Iterator[Source]:
                 if include.listed(rel, lambda: ext in LINTABLE_EXTS or ((ext == "" or _numbered(ext))
                                                                         and _message_head(path))):
                     yield Source(str(path), ext, path=path)
+    yield from _unreadable(unreadable)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[Source]:
+    """An input per folder that could not be listed, so the run says so and its exit code shows it."""
+    for exc in errors:
+        name = str(exc.filename) if exc.filename is not None else "?"
+        yield Source(name, "", problem=f"cannot read folder: {exc.strerror or exc}")
+    errors.clear()
 
 
 def _message_head(path: Path) -> bool:
     """True when a file without an extension starts like a mail message (headers or an mbox line)."""
+    if not is_regular(path):
+        return True  # list it without opening it (a FIFO would block): reading it says what it is
     try:
         with open(path, "rb") as f:
             return looks_like_message(f.read(4096))
@@ -137,29 +163,53 @@ def is_maildir(path: Path) -> bool:
 def _maildir(root: Path) -> Iterator[Source]:
     """Each message in new/ and cur/ (tmp/ holds deliveries in progress), by file name."""
     for sub in ("new", "cur"):
-        for fname in sorted(os.listdir(root / sub)):
+        try:
+            names = sorted(os.listdir(root / sub))
+        except OSError as exc:
+            yield Source(str(root / sub), "", problem=f"cannot read folder: {exc.strerror or exc}")
+            continue
+        for fname in names:
             path = root / sub / fname
-            if not fname.startswith(".") and path.is_file():
+            if not fname.startswith(".") and not path.is_dir():  # a FIFO here is reported, not opened
                 yield Source(str(path), ".eml", path=path)
 
 
 def _mbox(path: Path, name: str) -> Iterator[Source]:
-    """Each message of an mbox file, named file.mbox#N (1-based)."""
-    import mailbox
+    """Each message of an mbox file, named file.mbox#N (1-based), read only when it is linted.
 
-    if not path.is_file():
-        yield Source(name, ".mbox", path=path)  # reading it reports the problem
+    The file is scanned in chunks for its 'From ' separator lines, so memory does not grow with
+    its size; each message is then read up to the input limit (Source.span).
+    """
+    if not is_regular(path):
+        yield Source(name, ".mbox", path=path)  # reading it reports the problem (missing, a FIFO...)
         return
     try:
-        box = mailbox.mbox(path, create=False)
-        messages = [box.get_bytes(key) for key in box.iterkeys()]
-        box.close()
+        starts = list(_from_lines(path))
+        size = os.path.getsize(path)
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    if not messages:  # no 'From ' separator line: one message saved with an .mbox name
+        yield Source(name, ".mbox", problem=f"cannot read: {exc.strerror or exc}")
+        return
+    if not starts:  # no 'From ' separator line: one message saved with an .mbox name
         yield Source(name, ".eml", path=path)
-    for n, data in enumerate(messages, 1):
-        yield Source(f"{name}#{n}", ".eml", data=data)
+    for n, (start, stop) in enumerate(zip(starts, [*starts[1:], size]), 1):
+        yield Source(f"{name}#{n}", ".eml", path=path, span=(start, stop))
+
+
+def _from_lines(path: Path) -> Iterator[int]:
+    """Offsets of the lines of an mbox that start with 'From ' (as the stdlib's mailbox.mbox splits)."""
+    with open(path, "rb") as f:
+        if f.read(5) == b"From ":
+            yield 0
+        f.seek(0)
+        offset, carry = 0, b""
+        while chunk := f.read(_CHUNK):
+            buf, base = carry + chunk, offset - len(carry)
+            i = buf.find(b"\nFrom ")
+            while i != -1:
+                yield base + i + 1
+                i = buf.find(b"\nFrom ", i + 1)
+            carry = buf[-5:]  # a separator cut by the chunk's end; 5 bytes cannot hold a whole one twice
+            offset += len(chunk)
 
 
 def _numbered(ext: str) -> bool:

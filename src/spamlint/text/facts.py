@@ -234,7 +234,7 @@ class Context:
         self.trusted_networks = tuple(trusted_networks)
         self.trusted_authserv_ids = None if trusted_authserv_ids is None else frozenset(trusted_authserv_ids)
         self.facts = Facts(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids)
-        self.searches = Searches(doc.limits)
+        self.searches = Searches(doc.limits, doc.raw_size)
 
     @property
     def problems(self) -> tuple[tuple[str, str], ...]:

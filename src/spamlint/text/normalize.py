@@ -17,6 +17,8 @@ tests/test_fast_path_properties.py holds `canonical` to.
 from __future__ import annotations
 
 import bisect
+import heapq
+from array import array
 import json
 import re
 import unicodedata
@@ -116,45 +118,87 @@ _LETTER = regex.compile(r"\p{L}")
 _WORD_GAP = re.compile(r"[ \n\t]")  # what separates the words of word_windows
 
 
+class Spans:
+    """Sorted (start, end) spans in a flat array, 16 bytes a span: a spammer chooses how many there are.
+
+    A span that starts at most one character after the previous one ends is merged into it: a
+    match between them borders both anyway, which is all a change's neighbours are asked.
+    """
+
+    def __init__(self) -> None:
+        self.flat = array("q")
+
+    def add(self, start: int, end: int) -> None:
+        """Append a span that starts at or after the previous one."""
+        if self.flat and start - self.flat[-1] <= 1:
+            self.flat[-1] = max(self.flat[-1], end)
+        else:
+            self.flat.extend((start, end))
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        flat = self.flat
+        return ((flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+
+    def __len__(self) -> int:
+        return len(self.flat) // 2
+
+    def __bool__(self) -> bool:
+        return bool(self.flat)
+
+
 class OffsetMap:
     """Piecewise map from offsets in a derived text back to offsets in the text it came from.
 
     Each piece is a span of the derived text that either copies its origin one to one
     (`exact`) or replaces an origin span as a whole (then every offset inside maps to the
     origin span's start, and a span end to the origin span's end).
+
+    Memory grows with the pieces, which a spammer chooses ('é ' * 10**6 folds a character in
+    two): pieces are kept in flat arrays (8 bytes a number, not a tuple of objects), exact
+    pieces that continue the previous one at the same shift are merged into it, and so are
+    changed spans at most one character apart (a match between them borders both anyway).
     """
 
     def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.origins: list[tuple[int, int, bool]] = []
-        self.origin_starts: list[int] = []
-        self.changed: list[tuple[int, int]] = []  # derived spans that are not copies of their origin
+        self.starts = array("q")
+        self.origin_starts = array("q")
+        self.origin_ends = array("q")
+        self.exact = bytearray()
+        self.changed = Spans()  # derived spans that are not copies of their origin
 
     def add(self, start: int, origin_start: int, origin_end: int, exact: bool) -> None:
         """Record that derived text from `start` on comes from origin[origin_start:origin_end]."""
+        if exact and self.exact and self.exact[-1] and self.origin_ends[-1] == origin_start \
+                and self.starts[-1] - self.origin_starts[-1] == start - origin_start:
+            self.origin_ends[-1] = origin_end  # one copy, at the same shift, continued
+            return
         self.starts.append(start)
-        self.origins.append((origin_start, origin_end, exact))
         self.origin_starts.append(origin_start)
+        self.origin_ends.append(origin_end)
+        self.exact.append(exact)
+
+    def change(self, start: int, end: int) -> None:
+        """Record that derived text[start:end] is not a copy of its origin."""
+        self.changed.add(start, end)
 
     def forward(self, offset: int) -> int:
         """Derived offset of an origin offset (the start of the piece for replaced spans)."""
         i = max(bisect.bisect_right(self.origin_starts, offset) - 1, 0)
-        o_start, _, exact = self.origins[i]
-        return self.starts[i] + (offset - o_start if exact else 0)
+        return self.starts[i] + (offset - self.origin_starts[i] if self.exact[i] else 0)
 
     def start(self, offset: int) -> int:
         """Origin offset of the derived character at `offset`."""
         i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
-        o_start, o_end, exact = self.origins[i]
-        return min(o_start + offset - self.starts[i], o_end) if exact else o_start
+        o_start, o_end = self.origin_starts[i], self.origin_ends[i]
+        return min(o_start + offset - self.starts[i], o_end) if self.exact[i] else o_start
 
     def end(self, offset: int) -> int:
         """Origin offset just after the derived character at `offset - 1`."""
         if offset <= 0:
             return 0
         i = max(bisect.bisect_right(self.starts, offset - 1) - 1, 0)
-        o_start, o_end, exact = self.origins[i]
-        return min(o_start + offset - self.starts[i], o_end) if exact else o_end
+        o_start, o_end = self.origin_starts[i], self.origin_ends[i]
+        return min(o_start + offset - self.starts[i], o_end) if self.exact[i] else o_end
 
 
 class _AsciiFirst:
@@ -191,7 +235,7 @@ def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str
             out.append(text[pos:m.start()])
             size += m.start() - pos
         omap.add(size, m.start(), m.end(), len(new) == len(m.group()))
-        omap.changed.append((size, size + len(new)))
+        omap.change(size, size + len(new))
         out.append(new)
         size += len(new)
         pos = m.end()
@@ -342,20 +386,24 @@ class Canonical(LowerWords):
         return bool(self._maps)
 
     @cached_property
-    def changes(self) -> list[tuple[int, int]]:
+    def changes(self) -> Spans:
         """Sorted (start, end) spans of the canonical text that differ from the raw text (empty for a deletion)."""
-        out = []
-        for k, omap in enumerate(self._maps):
-            for start, end in omap.changed:
-                for later in self._maps[k + 1:]:
-                    start, end = later.forward(start), later.forward(end)
-                out.append((start, end))
-        return sorted(out)
+        out = Spans()
+        for start, end in heapq.merge(*(self._mapped(k) for k in range(len(self._maps)))):
+            out.add(start, end)
+        return out
+
+    def _mapped(self, k: int) -> Iterator[tuple[int, int]]:
+        """The changes of map k in canonical offsets (sorted: forward maps keep order)."""
+        for start, end in self._maps[k].changed:
+            for later in self._maps[k + 1:]:
+                start, end = later.forward(start), later.forward(end)
+            yield start, end
 
     @cached_property
-    def _change_index(self) -> tuple[list[int], list[int]]:
+    def _change_index(self) -> tuple[array[int], array[int]]:
         """Starts of the changes, and the furthest end among the changes up to each one."""
-        starts, reach, far = [], [], -1
+        starts, reach, far = array("q"), array("q"), -1
         for a, b in self.changes:
             far = max(far, b)
             starts.append(a)

@@ -28,16 +28,45 @@ _COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
 
 
 class Searches:
-    """One run's pattern searches: how long each may take, and the timeouts met (each pattern once)."""
+    """One run's pattern searches: each rule's share of the input's work budget, and the limits met.
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+    The budget is counted, not timed, so it never depends on machine load or thread count:
+    every search is charged the characters it scans (from its start to the match's end, or to
+    the end of the text when nothing matches) before it runs, and a rule whose share
+    (`search_factor` times the input's size, at least `min_search_chars`) is used up gets no
+    more searches: they count as no match, and `limit-reached` names the rule.  The input's
+    total is the shares of its rules.  `regex_timeout` stays as the last guard for one search
+    that backtracks far inside a text it was allowed to scan.
+    """
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, size: int = 0) -> None:
         self.limits = limits
         self.timeout = limits.regex_timeout
-        self.problems: list[tuple[str, str]] = []  # ("limit", text) per pattern that ran out of time
+        self.share = max(limits.min_search_chars, limits.search_factor * size)
+        self.rule = ""  # the rule whose check runs now (Engine.run sets it)
+        self.left = self.share
+        self.problems: list[tuple[str, str]] = []  # ("limit", text), each once
+
+    def start(self, rule: str) -> None:
+        """Give `rule` its full share: the searches from now on are its own."""
+        self.rule, self.left = rule, self.share
+
+    def afford(self, chars: int) -> bool:
+        """Charge the current rule for scanning `chars` characters; False once its share is used up."""
+        if chars <= self.left:
+            self.left -= chars
+            return True
+        self.left = -1  # once out, out: a shorter text later must not get through either
+        what = f"rule {self.rule or '?'} ran out of its search budget of {self.share:,} characters"
+        self._note(self.limits.problem("search_factor", what))
+        return False
 
     def ran_out(self, pattern: str) -> None:
         """Note that a search of `pattern` ran out of time."""
-        problem = self.limits.problem("regex_timeout", f"pattern {pattern[:50]!r} ran out of time")
+        who = f"rule {self.rule}: " if self.rule else ""
+        self._note(self.limits.problem("regex_timeout", f"{who}pattern {pattern[:50]!r} ran out of time"))
+
+    def _note(self, problem: tuple[str, str]) -> None:
         if problem not in self.problems:
             self.problems.append(problem)
 
@@ -66,6 +95,8 @@ class UserPattern:
         """
         if len(text) > MEMO_TEXT:
             return self.search(text, searches) is not None
+        if not searches.afford(len(text)):  # charged whether or not the memo answers: the same work in any batch
+            return False
         limit = searches.timeout
         seen = self._seen.get(text)
         if seen is not None and seen[1] < limit:
@@ -117,12 +148,18 @@ class UserPattern:
             return None  # a sure "no match" needs no timed search
         return self._timed(method, searches, text, *args)
 
-    def _timed(self, method: Any, searches: Searches, text: str, *args: Any) -> Any:
+    def _timed(self, method: Any, searches: Searches, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if not searches.afford(max(end - pos, 0)):
+            return None
         try:
-            return method(text, *args, timeout=searches.timeout)
+            found = method(text, pos, end, timeout=searches.timeout)
         except TimeoutError:
             searches.ran_out(self.pattern)
             return None
+        if found is not None:  # it scanned up to the match's end, not the text's: give back the rest
+            searches.left += end - max(found.end(), pos)
+        return found
 
 
 def user_pattern(pattern: str, flags: int = 0) -> UserPattern:

@@ -16,7 +16,7 @@ from spamlint.config import is_web_url
 from spamlint.engine.rules import BUILTIN_DOCS, builtin_rules
 from spamlint.errors import RuleError
 from spamlint.formatters.rule_docs import rule_page
-from test_rules_cmd import RULE
+from test_rules_cmd import RULE, project  # noqa: F401  (project: a folder with one custom rule)
 from test_sarif import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,15 +49,6 @@ def test_page_escapes_markup_and_fences_any_example() -> None:
     assert "A \\<body\\> tag, \\*stars\\* and `<code>`." in page
     assert "````text\n```\n<b>x</b>\n```\n````" in page  # a fence longer than the example's own
     assert "(the first 1,200 of 5,000 characters)" in page and "y" * 1201 not in page
-
-
-@pytest.fixture()
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "my-rules").mkdir()
-    (tmp_path / "my-rules" / "no-webinar.yaml").write_text(RULE)
-    (tmp_path / ".spamlint.yaml").write_text("rule-paths: [my-rules]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _documentation(rule_id: str) -> str:

@@ -128,6 +128,30 @@ def test_patterns_rebuilt_from_the_cache_file_equal_re_compile(tmp_path: Path, m
     assert not compiled.made  # every one came from the file
 
 
+def test_deferred_module_patterns_are_saved_with_the_cache_and_equal_re_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spamlint.checks import hashbusting
+    from spamlint.text import normalize
+
+    lazy = [normalize._LEET_ASCII, normalize._LEET_CORE, normalize._GAP_ASCII, normalize._GAP_HINT,
+            hashbusting._PUNCT_HINT, hashbusting._SPACE_HINT]
+    assert {p().pattern for p in lazy} <= {source for source, _ in compiled._deferred}
+    for get in lazy:
+        assert get() is get()  # compiled once
+        assert get() == re.compile(get().pattern, get().flags)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(compiled, "_known", {})
+    monkeypatch.setattr(compiled, "made", {})
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    cache.save(where, {})  # nothing compiled in this process: the deferred patterns are saved anyway
+    monkeypatch.setattr(compiled, "made", {})
+    assert cache.load(where) == {}
+    for source, flags in compiled._deferred:
+        assert (source, flags) in compiled._known
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+    assert not compiled.made
+
+
 def test_rules_built_from_the_cache_equal_rules_built_from_the_files(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
+from spamlint.checks import brand
 from spamlint.engine import batch, cache, rules
 from spamlint.inputs import css
 from spamlint.inputs.sources import Source
@@ -69,6 +70,49 @@ def test_brand_key_words_never_skip_a_claim(text: str) -> None:
     check = RULES["brand-impersonation"].check
     seg = SegmentFacts(Segment("body", text))
     assert check.may_claim(seg) or check.claim_re.search(text) is None
+
+
+def _span(m: object) -> object:
+    return None if m is None else (m.span(), m.groups())  # type: ignore[attr-defined]
+
+
+CLAIM_PIECES = BRAND_PIECES + ["Dear", "sehr  geehrte ", "PayPal-----", "--", "'s", " security team", " customer\n service",
+                               "\t", "\x1c", "payment  method", "Amazon Prime", "amazon", "Gmail", "a"]
+claim_texts = st.lists(st.sampled_from(CLAIM_PIECES), max_size=40).map("".join)
+
+
+@FAST
+@given(claim_texts)
+@example("Dear PayPal member, your paypal account")
+@example("groups " * 50 + "your PayPal" + " " * 300 + "-" * 200 + "account")
+@example("x@your paypal account, dear-paypal")
+def test_brand_claims_searched_around_key_words_equal_the_whole_text(text: str) -> None:
+    check = RULES["brand-impersonation"].check
+    assert check.reach is not None  # the rule takes the windowed search
+    seg = SegmentFacts(Segment("body", text))
+    assert _span(check._search(seg)) == _span(check._plain_search(seg))
+
+
+JA_ASCII_PIECES = ["ANA", "ana", "JAL", "JCB", "MyJCB", "PayPay", "Amazon", "SBI", "TEPCO", "[", "]", "(", ")", " ",
+                   "\n", "from ", "no ", "wo go riyou", "kara no oshirase", "your ", " account", " support", "dear ", "x"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(JA_ASCII_PIECES), max_size=30).map("".join))
+@example("[Amazon] Amazon support: your Amazon account")
+def test_a_rule_whose_claims_need_non_ascii_never_claims_in_ascii_text(text: str) -> None:
+    check = RULES["brand-impersonation-ja"].check
+    assert check.ascii_never
+    seg = SegmentFacts(Segment("body", text))
+    assert not check.may_claim(seg) and check.claim_re.search(text) is None
+
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    ("【{brand}】", True), ("{brand}をご利用", True), ("(?:あなたの|your){brand}", False), ("{brand}\u212a", False),
+    ("{brand}\u017f", False), ("{brand}(?:を)?", False), ("{brand}", False), ("{brand}[をx]", False), ("(?:【|を){brand}", True),
+])
+def test_claim_patterns_that_need_a_non_ascii_character(pattern: str, needs: bool) -> None:
+    assert brand._needs_non_ascii(pattern) is needs
 
 
 # -- engine/batch.py: workers inherit the compiled rule pack -----------------------------------------

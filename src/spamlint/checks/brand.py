@@ -19,6 +19,7 @@ from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
@@ -54,6 +55,37 @@ def _key_words(names: Iterable[str]) -> frozenset[str] | None:
     return frozenset(keys)
 
 
+def _solid(text: str) -> int:
+    """Characters of text that are neither white space nor a hyphen (what claim_re cannot repeat)."""
+    return sum(1 for c in text if not (c.isspace() or c == "-"))
+
+
+def _walker(count: int) -> re.Pattern[str]:
+    """Up to `count` characters other than white space and hyphens, with the runs of those between them."""
+    return re.compile(rf"(?:[\s-]*[^\s-]){{0,{count}}}[\s-]*")
+
+
+def _needs_non_ascii(pattern: str) -> bool:
+    """Whether every match of a claim pattern holds a character that no ASCII character matches,
+    case ignored ("【{brand}】"); False when unsure.  {brand} is read as matching nothing, so only
+    what the pattern requires around the brand counts."""
+    sets = required_sets(pattern.replace("{brand}", "()"), ignore_case=False)
+    return any(not any(_ascii_like(c) for c in chars) for chars in sets)
+
+
+def _ascii_like(char: str) -> bool:
+    """Whether an ASCII character may match char when case is ignored (K, the Kelvin sign, matches k)."""
+    return char == OTHER or any(c.isascii() for c in char + char.lower() + char.upper() + char.casefold())
+
+
+def _find_all(text: str, word: str) -> Iterable[int]:
+    """Every offset where word occurs in text, overlapping ones included."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
 class BrandClaimCheck(Check):
     """A brand of `brands` (name -> official domains) claimed where `claims` says, while the From
     address is on none of the brand's domains and not every link goes to them."""
@@ -84,6 +116,12 @@ class BrandClaimCheck(Check):
         self.name_re = regex.compile(rf"^\W*({brand}){_END}", regex.IGNORECASE)
         # a piece of each brand that any claim of it shows: texts with none are not searched
         self.keys = _key_words(options["brands"])
+        self.reach = self._reach(options)
+        # a rule whose every claim shape needs a non-ASCII character (Japanese brackets and
+        # particles) cannot claim in ASCII text, however often an ASCII key word ("ana") occurs
+        o = options
+        self.ascii_never = (not (o["owner_words"] and o["object_words"]) and not o["greeting_words"]
+                            and not o["speaker_words"] and all(map(_needs_non_ascii, o["claim_patterns"])))
         for pattern in options["claim_patterns"]:  # refused when the rule loads, not at first use
             regex.compile(pattern.replace("{brand}", "(x)"))
         for claim in options["claims"]:
@@ -107,6 +145,60 @@ class BrandClaimCheck(Check):
             # another letter directly ("いつもメルカリをご利用")
             + "".join(f"|(?:{p.replace('{brand}', f'({self.brand})')})" for p in self.opts["claim_patterns"]),
             regex.IGNORECASE)
+
+    def _reach(self, options: dict) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """How far a claim reaches before and after a brand's key word, as patterns that walk that
+        far (backwards over the reversed text, forwards over the text); None when no bound is known.
+
+        A claim of claim_re's three shapes is an owner or greeting word, the brand name, "'s" and
+        an object or speaker word, joined by runs of white space and hyphens that may be any
+        length; what is neither is bounded by the longest name and word (each pattern character
+        matches one character: the search uses simple case folding).  A rule's own claim_patterns
+        have no such bound, and a non-ASCII name may match ASCII text (K and ſ fold to k and s)
+        without its key word showing in it.
+        """
+        names, words = list(options["brands"]), [w for k in ("owner_words", "object_words", "greeting_words",
+                                                             "speaker_words") for w in options[k]]
+        if self.keys is None or options["claim_patterns"] or not all(n.isascii() for n in names):
+            return None
+        name, word = max(map(_solid, names), default=0), max(map(_solid, words), default=0)
+        return _walker(name + word + 2), _walker(name + word + 4)  # 4: the "'s" and slack
+
+    def _search(self, seg: SegmentFacts) -> regex.Match[str] | None:
+        """claim_re.search(seg.text), in ASCII text searched only around the brands' key words."""
+        if self.reach is None or not seg.is_ascii:
+            return self.claim_re.search(seg.text)
+        text = seg.text
+        for start, end in self._windows(seg.lower):
+            m = self.claim_re.search(text, start, end)
+            if m:
+                return m
+        return None
+
+    def _windows(self, low: str) -> list[tuple[int, int]]:
+        """Merged spans, in order, that hold every claim: around each key word found in `low`.
+
+        A window ends at white space (or the text's end), where claim_re's look-aheads (no word character,
+        no word character or hyphen next) give what they give in the whole text; its look-behind sees before a window's start.
+        """
+        back, forward = self.reach
+        rev, size = low[::-1], len(low)
+        starts = sorted(i for key in self.keys for i in _find_all(low, key))
+        out: list[tuple[int, int]] = []
+        for k in starts:
+            start = size - back.match(rev, size - k).end()
+            end = forward.match(low, k).end()
+            while end < size and not low[end].isspace():  # a run of solid characters ends inside
+                end += 1
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
+    def _plain_search(self, seg: SegmentFacts) -> regex.Match[str] | None:
+        """claim_re over the whole text: the reference _search must equal."""
+        return self.claim_re.search(seg.text)
 
     def _official(self, brand: str, reg: str) -> bool:
         """Whether a registrable domain is one of the brand's."""
@@ -138,7 +230,7 @@ class BrandClaimCheck(Check):
                     "excerpt": f"{field.name}: {field.value}"[:120]}
         wanted = tuple(s for s in ("subject", "body") if s in claims)
         for seg in ctx.facts.segments(wanted) if wanted else ():
-            m = self.claim_re.search(seg.text) if self.may_claim(seg) else None
+            m = self._search(seg) if self.may_claim(seg) else None
             if m:
                 matched = next(g for g in m.groups() if g)
                 yield seg.part, self._key(matched), seg.hit(m.start(), m.end())
@@ -146,12 +238,15 @@ class BrandClaimCheck(Check):
     def may_claim(self, seg: SegmentFacts) -> bool:
         """False only when claim_re cannot match seg.text: the text lacks a key word of every brand.
 
+        A rule whose claims all need a non-ASCII character (ascii_never) is not asked in ASCII text.
         In ASCII text a claimed brand's words stand as whole words (the pattern puts white space
         or a non-word character around the brand), so the text's word set answers; other text is
         asked for the key word anywhere in its lower case, unless it holds one of the two
         characters the pattern matches as an ASCII letter that lower() does not give (İ, ſ). A rule
         with claim_patterns of its own is always asked by substring.
         """
+        if seg.is_ascii and self.ascii_never:
+            return False
         if self.keys is None:
             return True
         if seg.is_ascii and not self.opts["claim_patterns"]:  # a rule's own shapes may join a brand to a word

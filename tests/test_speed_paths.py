@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -77,7 +78,8 @@ def _span(m: object) -> object:
 
 
 CLAIM_PIECES = BRAND_PIECES + ["Dear", "sehr  geehrte ", "PayPal-----", "--", "'s", " security team", " customer\n service",
-                               "\t", "\x1c", "payment  method", "Amazon Prime", "amazon", "Gmail", "a"]
+                               "\t", "\x1c", "payment  method", "Amazon Prime", "amazon", "Gmail", "a", "\u00e9", "\u0131",
+                               "\u212a", "\u00a0", "\u2003", "\u00df", "\u0130", "ch\u00e8re ", "\u00e9quipe", " s\u00e9curit\u00e9"]
 claim_texts = st.lists(st.sampled_from(CLAIM_PIECES), max_size=40).map("".join)
 
 
@@ -86,6 +88,9 @@ claim_texts = st.lists(st.sampled_from(CLAIM_PIECES), max_size=40).map("".join)
 @example("Dear PayPal member, your paypal account")
 @example("groups " * 50 + "your PayPal" + " " * 300 + "-" * 200 + "account")
 @example("x@your paypal account, dear-paypal")
+@example("caf\u00e9: your Micro\u017foft account")
+@example("caf\u00e9: your M\u0130CROSOFT account")
+@example("\u00e9 your\u2003PayPal\u00a0account")
 def test_brand_claims_searched_around_key_words_equal_the_whole_text(text: str) -> None:
     check = RULES["brand-impersonation"].check
     assert check.reach is not None  # the rule takes the windowed search
@@ -105,6 +110,27 @@ def test_a_rule_whose_claims_need_non_ascii_never_claims_in_ascii_text(text: str
     assert check.ascii_never
     seg = SegmentFacts(Segment("body", text))
     assert not check.may_claim(seg) and check.claim_re.search(text) is None
+
+
+JA_PIECES = ["Amazon", "アマゾン", "楽天カード", "ANA", "【", "】", "をご利用いただき", "を", "ご利用", "あなたの", "カード",
+             "から", "のお知らせ", "より", "\u00e9", " ", "\n", "ヲ", "アカウント", "x"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(JA_PIECES), max_size=30).map("".join))
+@example("【楽天カード】ご利用確認")
+@example("アマゾンをご利用いただき")
+def test_a_rule_whose_claims_need_some_characters_is_asked_only_with_one_of_them(text: str) -> None:
+    check = RULES["brand-impersonation-ja"].check
+    assert check.claim_needs
+    seg = SegmentFacts(Segment("body", text))
+    assert check.may_claim(seg) or check.claim_re.search(text) is None
+
+
+def test_claim_needs_match_only_themselves_when_case_is_ignored() -> None:
+    needs = RULES["brand-impersonation-ja"].check.claim_needs
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert sorted(regex.findall(f"(?i)[{regex.escape(needs)}]", every)) == sorted(needs)
 
 
 @pytest.mark.parametrize(("pattern", "needs"), [

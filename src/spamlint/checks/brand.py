@@ -10,6 +10,7 @@ some other domain (or to nothing): a genuine notice forwarded by hand links to t
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from typing import Iterable
 
@@ -23,6 +24,8 @@ from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
+# the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _WORD = re.compile(r"[a-z0-9_]+")
 # after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
 # followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
@@ -73,6 +76,20 @@ def _needs_non_ascii(pattern: str) -> bool:
     return any(not any(_ascii_like(c) for c in chars) for chars in sets)
 
 
+def _caseless_needs(pattern: str) -> frozenset[str] | None:
+    """Characters one of which every match of a claim pattern holds, none with a case variant (the
+    case-blind search matches them only as themselves); None when no such set is known."""
+    sets = required_sets(pattern.replace("{brand}", "()"), ignore_case=False)
+    usable = [chars for chars in sets if OTHER not in chars and all(map(_caseless, chars))]
+    return min(usable, key=lambda chars: (len(chars), sorted(chars))) if usable else None
+
+
+def _caseless(char: str) -> bool:
+    """A character with no case: not an upper, lower or title case letter, and lower(), upper() and casefold() keep it."""
+    return (unicodedata.category(char) not in ("Lu", "Ll", "Lt")
+            and char.lower() == char.upper() == char.casefold() == char)
+
+
 def _ascii_like(char: str) -> bool:
     """Whether an ASCII character may match char when case is ignored (K, the Kelvin sign, matches k)."""
     return char == OTHER or any(c.isascii() for c in char + char.lower() + char.upper() + char.casefold())
@@ -120,8 +137,11 @@ class BrandClaimCheck(Check):
         # a rule whose every claim shape needs a non-ASCII character (Japanese brackets and
         # particles) cannot claim in ASCII text, however often an ASCII key word ("ana") occurs
         o = options
-        self.ascii_never = (not (o["owner_words"] and o["object_words"]) and not o["greeting_words"]
-                            and not o["speaker_words"] and all(map(_needs_non_ascii, o["claim_patterns"])))
+        words_claim = (o["owner_words"] and o["object_words"]) or o["greeting_words"] or o["speaker_words"]
+        self.ascii_never = not words_claim and all(map(_needs_non_ascii, o["claim_patterns"]))
+        # and one of these characters, when known: a text with none cannot claim
+        needs = [_caseless_needs(p) for p in o["claim_patterns"]]
+        self.claim_needs = None if words_claim or None in needs else "".join(sorted(set().union(*needs)))
         for pattern in options["claim_patterns"]:  # refused when the rule loads, not at first use
             regex.compile(pattern.replace("{brand}", "(x)"))
         for claim in options["claims"]:
@@ -165,11 +185,18 @@ class BrandClaimCheck(Check):
         return _walker(name + word + 2), _walker(name + word + 4)  # 4: the "'s" and slack
 
     def _search(self, seg: SegmentFacts) -> regex.Match[str] | None:
-        """claim_re.search(seg.text), in ASCII text searched only around the brands' key words."""
-        if self.reach is None or not seg.is_ascii:
-            return self.claim_re.search(seg.text)
-        text = seg.text
-        for start, end in self._windows(seg.lower):
+        """claim_re.search(seg.text), searched only around the brands' key words.
+
+        The key words are found in the lower-case text, so that must line up with the text
+        (lower() gives one character for each) and hold every brand the search may match: a text
+        with a character that case folding matches to an ASCII letter (_FOLDS_TO_ASCII) is
+        searched whole.
+        """
+        text, low = seg.text, seg.lower
+        if self.reach is None or not seg.is_ascii and (len(low) != len(text)
+                                                       or any(c in text for c in _FOLDS_TO_ASCII)):
+            return self.claim_re.search(text)
+        for start, end in self._windows(low):
             m = self.claim_re.search(text, start, end)
             if m:
                 return m
@@ -238,7 +265,8 @@ class BrandClaimCheck(Check):
     def may_claim(self, seg: SegmentFacts) -> bool:
         """False only when claim_re cannot match seg.text: the text lacks a key word of every brand.
 
-        A rule whose claims all need a non-ASCII character (ascii_never) is not asked in ASCII text.
+        A rule whose claims all need a non-ASCII character (ascii_never) is not asked in ASCII text,
+        nor one whose claims all need a character of claim_needs in a text without any.
         In ASCII text a claimed brand's words stand as whole words (the pattern puts white space
         or a non-word character around the brand), so the text's word set answers; other text is
         asked for the key word anywhere in its lower case, unless it holds one of the two
@@ -246,6 +274,8 @@ class BrandClaimCheck(Check):
         with claim_patterns of its own is always asked by substring.
         """
         if seg.is_ascii and self.ascii_never:
+            return False
+        if self.claim_needs is not None and not any(c in seg.text for c in self.claim_needs):
             return False
         if self.keys is None:
             return True

@@ -22,7 +22,7 @@ from spamlint.engine import batch, cache, rules
 from spamlint.inputs import css
 from spamlint.inputs.sources import Source
 from spamlint.model.segment import Segment
-from spamlint.text import compiled
+from spamlint.text import compiled, language
 from spamlint.text.facts import SegmentFacts
 
 RULES = {r.id: r for r in builtin_rules()}
@@ -157,6 +157,22 @@ def test_workers_inherit_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(batch, "_work", _rules_compiled_in_worker)  # a forked worker sees the parent's module
     sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(4)]
     assert list(batch.run(sources, batch.Options(), jobs=2)) == [0, 0, 0, 0]
+
+
+def _identifier_in_worker(source: Source) -> bool:
+    """What a worker reports instead of a lint: whether it started with the language identifier loaded."""
+    return language._identifier is not None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+@pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER])
+def test_workers_of_a_large_batch_inherit_the_language_identifier(monkeypatch: pytest.MonkeyPatch, inputs: int) -> None:
+    monkeypatch.setattr(language, "_identifier", None)
+    monkeypatch.setattr(batch, "_work", _identifier_in_worker)
+    sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(inputs)]
+    large = inputs >= 2 * batch.PRELOAD_PER_WORKER
+    assert list(batch.run(sources, batch.Options(), jobs=2)) == [large] * inputs
+    assert (language._identifier is not None) is large  # a small batch loads nothing it may not need
 
 
 # -- text/compiled.py and engine/cache.py: the rule-pack cache -------------------------------------

@@ -88,6 +88,7 @@ claim_texts = st.lists(st.sampled_from(CLAIM_PIECES), max_size=40).map("".join)
 @example("Dear PayPal member, your paypal account")
 @example("groups " * 50 + "your PayPal" + " " * 300 + "-" * 200 + "account")
 @example("x@your paypal account, dear-paypal")
+@example("paypal " * 40 + "your paypal account")  # key words so dense that the whole text is searched
 @example("caf\u00e9: your Micro\u017foft account")
 @example("caf\u00e9: your M\u0130CROSOFT account")
 @example("\u00e9 your\u2003PayPal\u00a0account")

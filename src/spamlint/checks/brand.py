@@ -27,6 +27,7 @@ CLAIMS = ("display-name", "subject", "body")
 # the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _WORD = re.compile(r"[a-z0-9_]+")
+_SPACE = re.compile(r"\s")  # what str.isspace() is true for
 # after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
 # followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
 _END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"
@@ -196,27 +197,40 @@ class BrandClaimCheck(Check):
         if self.reach is None or not seg.is_ascii and (len(low) != len(text)
                                                        or any(c in text for c in _FOLDS_TO_ASCII)):
             return self.claim_re.search(text)
-        for start, end in self._windows(low):
+        windows = self._windows(low)
+        if windows is None:
+            return self.claim_re.search(text)
+        for start, end in windows:
             m = self.claim_re.search(text, start, end)
             if m:
                 return m
         return None
 
-    def _windows(self, low: str) -> list[tuple[int, int]]:
-        """Merged spans, in order, that hold every claim: around each key word found in `low`.
+    def _windows(self, low: str) -> list[tuple[int, int]] | None:
+        """Merged spans, in order, that hold every claim: around each key word found in `low`;
+        None when key words are so dense (one in 128 characters) that the whole text is cheaper.
 
         A window ends at white space (or the text's end), where claim_re's look-aheads (no word character,
         no word character or hyphen next) give what they give in the whole text; its look-behind sees before a window's start.
         """
         back, forward = self.reach
         rev, size = low[::-1], len(low)
-        starts = sorted(i for key in self.keys for i in _find_all(low, key))
+        limit, starts = 16 + size // 128, []
+        for key in self.keys:
+            for i in _find_all(low, key):
+                starts.append(i)
+                if len(starts) > limit:
+                    return None
+        starts.sort()
         out: list[tuple[int, int]] = []
         for k in starts:
             start = size - back.match(rev, size - k).end()
             end = forward.match(low, k).end()
-            while end < size and not low[end].isspace():  # a run of solid characters ends inside
-                end += 1
+            if out and end <= out[-1][1]:  # inside the last window, which ends at white space already
+                end = out[-1][1]
+            else:  # a run of solid characters ends inside: to the next white space (each scanned once)
+                space = _SPACE.search(low, end)
+                end = size if space is None else space.start()
             if out and start <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], end))
             else:

@@ -63,11 +63,11 @@ def test_gaps_are_joined_only_in_lines_that_can_hold_them(text: str) -> None:
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_gapped_word_shapes_match_the_patterns(text: str) -> None:
-    assert hashbusting._space_hint(text) == bool(hashbusting._SPACE_HINT.search(text))
+    assert hashbusting._space_hint(text) == bool(hashbusting._SPACE_HINT().search(text))
     assert [m.span() for m in hashbusting._space_gapped(text)] == [
         m.span() for m in hashbusting._SPACE_GAPPED.finditer(text)]
     assert list(hashbusting._punct_gapped(text)) == [
-        m.span() for start, end in word_windows(text, hashbusting._PUNCT_HINT)
+        m.span() for start, end in word_windows(text, hashbusting._PUNCT_HINT())
         for m in hashbusting._PUNCT_GAPPED.finditer(text, start, end)]
 
 

@@ -11,16 +11,18 @@ import time
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
+from spamlint.checks import brand
 from spamlint.engine import batch, cache, rules
 from spamlint.inputs import css
 from spamlint.inputs.sources import Source
 from spamlint.model.segment import Segment
-from spamlint.text import compiled
+from spamlint.text import compiled, language
 from spamlint.text.facts import SegmentFacts
 
 RULES = {r.id: r for r in builtin_rules()}
@@ -71,6 +73,75 @@ def test_brand_key_words_never_skip_a_claim(text: str) -> None:
     assert check.may_claim(seg) or check.claim_re.search(text) is None
 
 
+def _span(m: object) -> object:
+    return None if m is None else (m.span(), m.groups())  # type: ignore[attr-defined]
+
+
+CLAIM_PIECES = BRAND_PIECES + ["Dear", "sehr  geehrte ", "PayPal-----", "--", "'s", " security team", " customer\n service",
+                               "\t", "\x1c", "payment  method", "Amazon Prime", "amazon", "Gmail", "a", "\u00e9", "\u0131",
+                               "\u212a", "\u00a0", "\u2003", "\u00df", "\u0130", "ch\u00e8re ", "\u00e9quipe", " s\u00e9curit\u00e9"]
+claim_texts = st.lists(st.sampled_from(CLAIM_PIECES), max_size=40).map("".join)
+
+
+@FAST
+@given(claim_texts)
+@example("Dear PayPal member, your paypal account")
+@example("groups " * 50 + "your PayPal" + " " * 300 + "-" * 200 + "account")
+@example("x@your paypal account, dear-paypal")
+@example("paypal " * 40 + "your paypal account")  # key words so dense that the whole text is searched
+@example("caf\u00e9: your Micro\u017foft account")
+@example("caf\u00e9: your M\u0130CROSOFT account")
+@example("\u00e9 your\u2003PayPal\u00a0account")
+def test_brand_claims_searched_around_key_words_equal_the_whole_text(text: str) -> None:
+    check = RULES["brand-impersonation"].check
+    assert check.reach is not None  # the rule takes the windowed search
+    seg = SegmentFacts(Segment("body", text))
+    assert _span(check._search(seg)) == _span(check._plain_search(seg))
+
+
+JA_ASCII_PIECES = ["ANA", "ana", "JAL", "JCB", "MyJCB", "PayPay", "Amazon", "SBI", "TEPCO", "[", "]", "(", ")", " ",
+                   "\n", "from ", "no ", "wo go riyou", "kara no oshirase", "your ", " account", " support", "dear ", "x"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(JA_ASCII_PIECES), max_size=30).map("".join))
+@example("[Amazon] Amazon support: your Amazon account")
+def test_a_rule_whose_claims_need_non_ascii_never_claims_in_ascii_text(text: str) -> None:
+    check = RULES["brand-impersonation-ja"].check
+    assert check.ascii_never
+    seg = SegmentFacts(Segment("body", text))
+    assert not check.may_claim(seg) and check.claim_re.search(text) is None
+
+
+JA_PIECES = ["Amazon", "アマゾン", "楽天カード", "ANA", "【", "】", "をご利用いただき", "を", "ご利用", "あなたの", "カード",
+             "から", "のお知らせ", "より", "\u00e9", " ", "\n", "ヲ", "アカウント", "x"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(JA_PIECES), max_size=30).map("".join))
+@example("【楽天カード】ご利用確認")
+@example("アマゾンをご利用いただき")
+def test_a_rule_whose_claims_need_some_characters_is_asked_only_with_one_of_them(text: str) -> None:
+    check = RULES["brand-impersonation-ja"].check
+    assert check.claim_needs
+    seg = SegmentFacts(Segment("body", text))
+    assert check.may_claim(seg) or check.claim_re.search(text) is None
+
+
+def test_claim_needs_match_only_themselves_when_case_is_ignored() -> None:
+    needs = RULES["brand-impersonation-ja"].check.claim_needs
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert sorted(regex.findall(f"(?i)[{regex.escape(needs)}]", every)) == sorted(needs)
+
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    ("【{brand}】", True), ("{brand}をご利用", True), ("(?:あなたの|your){brand}", False), ("{brand}\u212a", False),
+    ("{brand}\u017f", False), ("{brand}(?:を)?", False), ("{brand}", False), ("{brand}[をx]", False), ("(?:【|を){brand}", True),
+])
+def test_claim_patterns_that_need_a_non_ascii_character(pattern: str, needs: bool) -> None:
+    assert brand._needs_non_ascii(pattern) is needs
+
+
 # -- engine/batch.py: workers inherit the compiled rule pack -----------------------------------------
 def _rules_compiled_in_worker(source: Source) -> int:
     """What a worker reports instead of a lint: how many times it has compiled the rule pack."""
@@ -87,6 +158,22 @@ def test_workers_inherit_the_compiled_rules(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(batch, "_work", _rules_compiled_in_worker)  # a forked worker sees the parent's module
     sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(4)]
     assert list(batch.run(sources, batch.Options(), jobs=2)) == [0, 0, 0, 0]
+
+
+def _identifier_in_worker(source: Source) -> bool:
+    """What a worker reports instead of a lint: whether it started with the language identifier loaded."""
+    return language._identifier is not None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+@pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER])
+def test_workers_of_a_large_batch_inherit_the_language_identifier(monkeypatch: pytest.MonkeyPatch, inputs: int) -> None:
+    monkeypatch.setattr(language, "_identifier", None)
+    monkeypatch.setattr(batch, "_work", _identifier_in_worker)
+    sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(inputs)]
+    large = inputs >= 2 * batch.PRELOAD_PER_WORKER
+    assert list(batch.run(sources, batch.Options(), jobs=2)) == [large] * inputs
+    assert (language._identifier is not None) is large  # a small batch loads nothing it may not need
 
 
 # -- text/compiled.py and engine/cache.py: the rule-pack cache -------------------------------------
@@ -126,6 +213,30 @@ def test_patterns_rebuilt_from_the_cache_file_equal_re_compile(tmp_path: Path, m
         assert (source, int(flags)) in compiled._known
         assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
     assert not compiled.made  # every one came from the file
+
+
+def test_deferred_module_patterns_are_saved_with_the_cache_and_equal_re_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spamlint.checks import hashbusting
+    from spamlint.text import normalize
+
+    lazy = [normalize._LEET_ASCII, normalize._LEET_CORE, normalize._GAP_ASCII, normalize._GAP_HINT,
+            hashbusting._PUNCT_HINT, hashbusting._SPACE_HINT]
+    assert {p().pattern for p in lazy} <= {source for source, _ in compiled._deferred}
+    for get in lazy:
+        assert get() is get()  # compiled once
+        assert get() == re.compile(get().pattern, get().flags)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(compiled, "_known", {})
+    monkeypatch.setattr(compiled, "made", {})
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    cache.save(where, {})  # nothing compiled in this process: the deferred patterns are saved anyway
+    monkeypatch.setattr(compiled, "made", {})
+    assert cache.load(where) == {}
+    for source, flags in compiled._deferred:
+        assert (source, flags) in compiled._known
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+    assert not compiled.made
 
 
 def test_rules_built_from_the_cache_equal_rules_built_from_the_files(tmp_path: Path,

@@ -10,6 +10,7 @@ some other domain (or to nothing): a genuine notice forwarded by hand links to t
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from typing import Iterable
 
@@ -19,10 +20,14 @@ from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
 
 CLAIMS = ("display-name", "subject", "body")
+# the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _WORD = re.compile(r"[a-z0-9_]+")
+_SPACE = re.compile(r"\s")  # what str.isspace() is true for
 # after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
 # followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
 _END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"
@@ -52,6 +57,51 @@ def _key_words(names: Iterable[str]) -> frozenset[str] | None:
             return None
         keys.add(max(words, key=len))
     return frozenset(keys)
+
+
+def _solid(text: str) -> int:
+    """Characters of text that are neither white space nor a hyphen (what claim_re cannot repeat)."""
+    return sum(1 for c in text if not (c.isspace() or c == "-"))
+
+
+def _walker(count: int) -> re.Pattern[str]:
+    """Up to `count` characters other than white space and hyphens, with the runs of those between them."""
+    return re.compile(rf"(?:[\s-]*[^\s-]){{0,{count}}}[\s-]*")
+
+
+def _needs_non_ascii(pattern: str) -> bool:
+    """Whether every match of a claim pattern holds a character that no ASCII character matches,
+    case ignored ("【{brand}】"); False when unsure.  {brand} is read as matching nothing, so only
+    what the pattern requires around the brand counts."""
+    sets = required_sets(pattern.replace("{brand}", "()"), ignore_case=False)
+    return any(not any(_ascii_like(c) for c in chars) for chars in sets)
+
+
+def _caseless_needs(pattern: str) -> frozenset[str] | None:
+    """Characters one of which every match of a claim pattern holds, none with a case variant (the
+    case-blind search matches them only as themselves); None when no such set is known."""
+    sets = required_sets(pattern.replace("{brand}", "()"), ignore_case=False)
+    usable = [chars for chars in sets if OTHER not in chars and all(map(_caseless, chars))]
+    return min(usable, key=lambda chars: (len(chars), sorted(chars))) if usable else None
+
+
+def _caseless(char: str) -> bool:
+    """A character with no case: not an upper, lower or title case letter, and lower(), upper() and casefold() keep it."""
+    return (unicodedata.category(char) not in ("Lu", "Ll", "Lt")
+            and char.lower() == char.upper() == char.casefold() == char)
+
+
+def _ascii_like(char: str) -> bool:
+    """Whether an ASCII character may match char when case is ignored (K, the Kelvin sign, matches k)."""
+    return char == OTHER or any(c.isascii() for c in char + char.lower() + char.upper() + char.casefold())
+
+
+def _find_all(text: str, word: str) -> Iterable[int]:
+    """Every offset where word occurs in text, overlapping ones included."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
 
 
 class BrandClaimCheck(Check):
@@ -84,6 +134,15 @@ class BrandClaimCheck(Check):
         self.name_re = regex.compile(rf"^\W*({brand}){_END}", regex.IGNORECASE)
         # a piece of each brand that any claim of it shows: texts with none are not searched
         self.keys = _key_words(options["brands"])
+        self.reach = self._reach(options)
+        # a rule whose every claim shape needs a non-ASCII character (Japanese brackets and
+        # particles) cannot claim in ASCII text, however often an ASCII key word ("ana") occurs
+        o = options
+        words_claim = (o["owner_words"] and o["object_words"]) or o["greeting_words"] or o["speaker_words"]
+        self.ascii_never = not words_claim and all(map(_needs_non_ascii, o["claim_patterns"]))
+        # and one of these characters, when known: a text with none cannot claim
+        needs = [_caseless_needs(p) for p in o["claim_patterns"]]
+        self.claim_needs = None if words_claim or None in needs else "".join(sorted(set().union(*needs)))
         for pattern in options["claim_patterns"]:  # refused when the rule loads, not at first use
             regex.compile(pattern.replace("{brand}", "(x)"))
         for claim in options["claims"]:
@@ -107,6 +166,80 @@ class BrandClaimCheck(Check):
             # another letter directly ("いつもメルカリをご利用")
             + "".join(f"|(?:{p.replace('{brand}', f'({self.brand})')})" for p in self.opts["claim_patterns"]),
             regex.IGNORECASE)
+
+    def _reach(self, options: dict) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """How far a claim reaches before and after a brand's key word, as patterns that walk that
+        far (backwards over the reversed text, forwards over the text); None when no bound is known.
+
+        A claim of claim_re's three shapes is an owner or greeting word, the brand name, "'s" and
+        an object or speaker word, joined by runs of white space and hyphens that may be any
+        length; what is neither is bounded by the longest name and word (each pattern character
+        matches one character: the search uses simple case folding).  A rule's own claim_patterns
+        have no such bound, and a non-ASCII name may match ASCII text (K and ſ fold to k and s)
+        without its key word showing in it.
+        """
+        names, words = list(options["brands"]), [w for k in ("owner_words", "object_words", "greeting_words",
+                                                             "speaker_words") for w in options[k]]
+        if self.keys is None or options["claim_patterns"] or not all(n.isascii() for n in names):
+            return None
+        name, word = max(map(_solid, names), default=0), max(map(_solid, words), default=0)
+        return _walker(name + word + 2), _walker(name + word + 4)  # 4: the "'s" and slack
+
+    def _search(self, seg: SegmentFacts) -> regex.Match[str] | None:
+        """claim_re.search(seg.text), searched only around the brands' key words.
+
+        The key words are found in the lower-case text, so that must line up with the text
+        (lower() gives one character for each) and hold every brand the search may match: a text
+        with a character that case folding matches to an ASCII letter (_FOLDS_TO_ASCII) is
+        searched whole.
+        """
+        text, low = seg.text, seg.lower
+        if self.reach is None or not seg.is_ascii and (len(low) != len(text)
+                                                       or any(c in text for c in _FOLDS_TO_ASCII)):
+            return self.claim_re.search(text)
+        windows = self._windows(low)
+        if windows is None:
+            return self.claim_re.search(text)
+        for start, end in windows:
+            m = self.claim_re.search(text, start, end)
+            if m:
+                return m
+        return None
+
+    def _windows(self, low: str) -> list[tuple[int, int]] | None:
+        """Merged spans, in order, that hold every claim: around each key word found in `low`;
+        None when key words are so dense (one in 128 characters) that the whole text is cheaper.
+
+        A window ends at white space (or the text's end), where claim_re's look-aheads (no word character,
+        no word character or hyphen next) give what they give in the whole text; its look-behind sees before a window's start.
+        """
+        back, forward = self.reach
+        rev, size = low[::-1], len(low)
+        limit, starts = 16 + size // 128, []
+        for key in self.keys:
+            for i in _find_all(low, key):
+                starts.append(i)
+                if len(starts) > limit:
+                    return None
+        starts.sort()
+        out: list[tuple[int, int]] = []
+        for k in starts:
+            start = size - back.match(rev, size - k).end()
+            end = forward.match(low, k).end()
+            if out and end <= out[-1][1]:  # inside the last window, which ends at white space already
+                end = out[-1][1]
+            else:  # a run of solid characters ends inside: to the next white space (each scanned once)
+                space = _SPACE.search(low, end)
+                end = size if space is None else space.start()
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
+    def _plain_search(self, seg: SegmentFacts) -> regex.Match[str] | None:
+        """claim_re over the whole text: the reference _search must equal."""
+        return self.claim_re.search(seg.text)
 
     def _official(self, brand: str, reg: str) -> bool:
         """Whether a registrable domain is one of the brand's."""
@@ -138,7 +271,7 @@ class BrandClaimCheck(Check):
                     "excerpt": f"{field.name}: {field.value}"[:120]}
         wanted = tuple(s for s in ("subject", "body") if s in claims)
         for seg in ctx.facts.segments(wanted) if wanted else ():
-            m = self.claim_re.search(seg.text) if self.may_claim(seg) else None
+            m = self._search(seg) if self.may_claim(seg) else None
             if m:
                 matched = next(g for g in m.groups() if g)
                 yield seg.part, self._key(matched), seg.hit(m.start(), m.end())
@@ -146,12 +279,18 @@ class BrandClaimCheck(Check):
     def may_claim(self, seg: SegmentFacts) -> bool:
         """False only when claim_re cannot match seg.text: the text lacks a key word of every brand.
 
+        A rule whose claims all need a non-ASCII character (ascii_never) is not asked in ASCII text,
+        nor one whose claims all need a character of claim_needs in a text without any.
         In ASCII text a claimed brand's words stand as whole words (the pattern puts white space
         or a non-word character around the brand), so the text's word set answers; other text is
         asked for the key word anywhere in its lower case, unless it holds one of the two
         characters the pattern matches as an ASCII letter that lower() does not give (İ, ſ). A rule
         with claim_patterns of its own is always asked by substring.
         """
+        if seg.is_ascii and self.ascii_never:
+            return False
+        if self.claim_needs is not None and not any(c in seg.text for c in self.claim_needs):
+            return False
         if self.keys is None:
             return True
         if seg.is_ascii and not self.opts["claim_patterns"]:  # a rule's own shapes may join a brand to a word

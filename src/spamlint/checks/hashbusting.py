@@ -10,6 +10,7 @@ import regex
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.text import compiled
 from spamlint.text.facts import Context
 from spamlint.text.normalize import ANY_LETTER, GAP_SYMBOLS, LEET, _merge, char_class, word_windows
 
@@ -29,8 +30,8 @@ _SPACE_GAPPED = regex.compile(rf"(?<![\p{{L}}\p{{N}}])\p{{L}}(?:[{_SPACES}]\p{{L
 # the last not before a letter or digit.  The first mark is written [..][..]? rather than
 # [..]{1,2}: the same matches, but a pattern that starts with a plain character class lets the
 # engine skip ahead to the next candidate.  Any non-ASCII character may be a letter (ANY_LETTER).
-_PUNCT_HINT = re.compile(rf"[{_MARKS}][{_MARKS}]?{ANY_LETTER[:-1]}0-9{char_class(GAP_SYMBOLS)}]{{1,3}}[{_MARKS}]")
-_SPACE_HINT = re.compile(rf"[{_SPACES}]{ANY_LETTER}[{_SPACES}]{ANY_LETTER}(?![^\W_])")  # starts at a space: quick to scan
+_PUNCT_HINT = compiled.deferred(rf"[{_MARKS}][{_MARKS}]?{ANY_LETTER[:-1]}0-9{char_class(GAP_SYMBOLS)}]{{1,3}}[{_MARKS}]")
+_SPACE_HINT = compiled.deferred(rf"[{_SPACES}]{ANY_LETTER}[{_SPACES}]{ANY_LETTER}(?![^\W_])")  # starts at a space: quick to scan
 # in ASCII text the space hint is sought in the text's shape (a letter, 0 a digit, . anything
 # else): a pattern that starts with a fixed string is found far faster
 _SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isdigit()
@@ -109,7 +110,7 @@ def _punct_gapped(text: str) -> Iterator[tuple[int, int]]:
         for ws, we in _shape_windows(shape):
             yield from (m.span() for m in _PUNCT_GAPPED_SHAPE.finditer(shape, ws, we))
         return
-    for ws, we in word_windows(text, _PUNCT_HINT):
+    for ws, we in word_windows(text, _PUNCT_HINT()):
         yield from (m.span() for m in _PUNCT_GAPPED.finditer(text, ws, we))
 
 
@@ -135,7 +136,7 @@ def _space_hint(text: str) -> bool:
     """True when _SPACE_HINT is found in text."""
     if text.isascii():
         return _SPACE_HINT_SHAPE.search(text.translate(_SHAPE)) is not None
-    return _SPACE_HINT.search(text) is not None
+    return _SPACE_HINT().search(text) is not None
 
 
 def _space_gapped(text: str) -> Iterator[regex.Match[str]]:

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 1
+_FORMAT = 2  # 2: with the deferred module-level patterns (text/compiled.py)
 _STALE_SECONDS = 7 * 24 * 3600
 
 

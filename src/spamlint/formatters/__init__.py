@@ -12,7 +12,6 @@ from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
 from spamlint.formatters.github import format_github
 from spamlint.formatters.gitlab import format_gitlab
-from spamlint.formatters.html import format_html
 from spamlint.formatters.json_report import finding_dict, format_json, report_dict
 from spamlint.formatters.junit import format_junit
 from spamlint.formatters.sarif import format_sarif
@@ -21,6 +20,15 @@ from spamlint.formatters.text import format_text
 
 __all__ = ["FORMATTERS", "Formatter", "finding_dict", "format_github", "format_gitlab", "format_html", "format_json", "format_junit", "format_sarif",
            "format_statistics", "format_text", "report_dict", "statistics"]
+
+
+
+def format_html(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """The HTML report (formatters/html): imported on first use, as it costs start-up a few hundredths of a second."""
+    from spamlint.formatters.html import format_html as html_report
+
+    return html_report(reports, color, rules)
+
 
 # (reports, color, rules) -> text; `rules` describes every rule for formats that list them (SARIF)
 Formatter = Callable[[Sequence[Report], bool, Sequence[Rule]], str]

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-import yaml
 
 from spamlint.errors import InputError, brief
 from spamlint.inputs.parse import Parse
@@ -146,6 +145,8 @@ def front_matter(text: str) -> tuple[dict[str, Field], str]:
     m = _FRONT.match(text) if text.startswith(("---", "\ufeff---")) else None
     if m is None:
         return {}, text
+    import yaml  # only a template with front matter needs it (yaml_data imports it on first use)
+
     if len(m.group(1)) > MAX_FRONT_MATTER:  # pure-Python YAML takes seconds per megabyte
         raise InputError(f"front matter is longer than {MAX_FRONT_MATTER} characters")
     try:

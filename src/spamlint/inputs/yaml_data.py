@@ -9,11 +9,13 @@ one larger than MAX_NODES.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader where libyaml is built in
+# PyYAML is imported on first use: with the rule-pack cache (engine/cache.py) and no config file,
+# a run reads no YAML, and the import costs start-up about a hundredth of a second.
 MAX_NODES = 100_000  # nodes after expanding aliases; the largest built-in rule file has a few hundred
 
 
@@ -23,7 +25,9 @@ class YamlTooLarge(ValueError):
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document with the safe loader; raise yaml.YAMLError or YamlTooLarge."""
-    loader = _LOADER(text)
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C loader where libyaml is built in
     try:
         node = loader.get_single_node()
         if node is None:
@@ -41,6 +45,8 @@ def load_yaml(text: str) -> Any:
 
 def load_named(text: str, source: str, error: type[Exception]) -> Any:
     """load_yaml, with every refusal raised as `error` naming `source` (and the line where known)."""
+    import yaml
+
     try:
         return load_yaml(text)
     except YamlTooLarge as exc:
@@ -55,6 +61,8 @@ def load_named(text: str, source: str, error: type[Exception]) -> Any:
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     """Nodes in the value with every alias expanded, computed once per distinct node."""
+    import yaml
+
     known = sizes.get(id(node))
     if known is not None:
         return known

@@ -8,6 +8,10 @@ engine reads and writes that file, engine/cache.py).  The result is the same Pat
 `re.Pattern` objects compare equal only when their source, flags and code are equal, and a
 test holds every phrase pattern of the rule pack to that.  `_sre.compile` validates the code it
 is given and raises on anything malformed; that falls back to the plain compile.
+
+`deferred` does the same for the longer module-level patterns (text/normalize.py's leet and gap
+pre-scans, hashbusting's hints): compiled on first use rather than at import, so from the cache
+once there is one, and their code is saved with every rule pack's cache.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import array
 import base64
 import re
 import sys
-from typing import Any
+from typing import Any, Callable
 
 try:  # the compiler's own steps (CPython 3.11+); without them every pattern takes the plain path
     import _sre
@@ -28,6 +32,7 @@ except ImportError:  # pragma: no cover - another Python implementation
 Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
 _known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
 made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
+_deferred: dict[tuple[str, int], None] = {}  # module-level patterns, in the order they were declared
 
 
 def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
@@ -43,6 +48,18 @@ def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(source, flags)
     entry = made[key] = _generate(source, int(flags))
     return _build(entry)
+
+
+def deferred(source: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function returning compile_pattern(source, flags), compiled on its first call only."""
+    _deferred[(source, int(flags))] = None
+    pattern: list[re.Pattern[str]] = []
+
+    def get() -> re.Pattern[str]:
+        if not pattern:
+            pattern.append(compile_pattern(source, flags))
+        return pattern[0]
+    return get
 
 
 def _generate(source: str, flags: int) -> Entry:
@@ -80,7 +97,11 @@ def preload(entries: Any) -> int:
 
 
 def export() -> list[list[Any]]:
-    """Every pattern's code this process generated or read, as JSON-ready lists."""
+    """Every pattern's code this process generated or read, and every deferred pattern's, as JSON-ready lists."""
+    if _STEPS:
+        for key in _deferred:
+            if key not in _known and key not in made:
+                made[key] = _generate(*key)
     return [list(e) for e in {**_known, **made}.values()]
 
 

@@ -32,6 +32,11 @@ def _classifier() -> Any:
     return _identifier
 
 
+def preload() -> None:
+    """Load the identifier now: before forking workers that would each load it (engine/batch.py)."""
+    _classifier()
+
+
 def detect(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text to tell."""
     sample = text[:SAMPLE_CHARS]

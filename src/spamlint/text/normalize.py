@@ -27,6 +27,8 @@ from typing import Callable, Iterator
 
 import regex
 
+from spamlint.text import compiled
+
 _TOKEN = re.compile(r"\w+")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064")
@@ -92,19 +94,20 @@ _ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
 ANY_LETTER = r"[A-Za-z\x80-\U0010ffff]"
 
 
-def _leet_core(letter: str, alnum: str) -> re.Pattern[str]:
+def _leet_core(letter: str, alnum: str) -> Callable[[], re.Pattern[str]]:
     """A leet character in one of _LEET_WORD's three places (the second of a digit pair)."""
-    return re.compile(
+    return compiled.deferred(
         rf"[{_IN_WORD}@](?:(?<={letter}[{_IN_WORD}])(?={letter})|(?<={letter}@){_NOT_DOMAIN}(?={letter})"
         rf"|(?<={letter}{{2}}[{_DIGITS}])[{_DIGITS}](?!{alnum})|(?<=[{_STARTS}])(?<!{alnum}[{_STARTS}])(?={letter}{{2}}))"
     )
 
 
-def _gap_core(letter: str, prev: str, marks: str) -> re.Pattern[str]:
+def _gap_core(letter: str, prev: str, marks: str) -> Callable[[], re.Pattern[str]]:
     """A mark and three spread-out letters after it, the letter before the first mark checked after."""
-    return re.compile(rf"([{marks}]){letter}\1{letter}\1{letter}(?<={letter}[\s\S]{{6}})" + prev)
+    return compiled.deferred(rf"([{marks}]){letter}\1{letter}\1{letter}(?<={letter}[\s\S]{{6}})" + prev)
 
 
+# each a function returning its pattern: compiled on first use, from the rule-pack cache's code
 _LEET_ASCII = _leet_core("[A-Za-z]", "[A-Za-z0-9]")
 # its matches are the leet characters (two for a digit pair): word_windows uses them
 _LEET_CORE = _leet_core(ANY_LETTER, r"[^\W_]")
@@ -452,7 +455,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def canonical(raw: str) -> Canonical:
     """Normalise a text once: Unicode folding, invisible characters, homoglyphs, gaps, leetspeak."""
-    if raw.isascii() and not (_LEET_ASCII.search(raw) or _GAP_ASCII.search(raw)):
+    if raw.isascii() and not (_LEET_ASCII().search(raw) or _GAP_ASCII().search(raw)):
         return Canonical(raw, raw, ())
     maps = []
     text = raw
@@ -481,14 +484,14 @@ def _fold_step(text: str) -> tuple[str, OffsetMap | None]:
 
 def _gap_step(text: str) -> tuple[str, OffsetMap | None]:
     """substitute(text, _GAPPED, _join_gaps), searched only in the lines that can hold a gapped run."""
-    if not _GAP_HINT.search(text):
+    if not _GAP_HINT().search(text):
         return text, None
     return substitute(text, _GAPPED, _join_gaps, line_windows(text, _GAP_CORE))
 
 
 def _leet_step(text: str) -> tuple[str, OffsetMap | None]:
     """substitute(text, _LEET_WORD, _read_leet), searched only in the words around a leet character."""
-    windows = word_windows(text, _LEET_CORE)
+    windows = word_windows(text, _LEET_CORE())
     if not windows:
         return text, None
     pattern = _LEET_WORD_ASCII if text.isascii() else _AsciiFirst(_LEET_WORD_ASCII, _LEET_WORD)

@@ -21,7 +21,7 @@ from spamlint.checks import disguise, hashbusting
 from spamlint.inputs.mime import load
 from spamlint.model.segment import Segment
 from spamlint.text import canon, normalize
-from spamlint.text.facts import SegmentFacts
+from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.index import PhraseIndex
 from spamlint.text.words import _plain_letter_count, _plain_phrase_pattern, fold_il, letter_count, phrase_pattern
 
@@ -200,7 +200,7 @@ def test_fast_paths_over_the_corpus() -> None:
     loose = phrase_pattern([fold_il(w) for w in words["options"]["words"]], loose=True, lowered=True)
     differ = []
     for path in sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix not in (".md", ".tsv")):
-        for seg in load(path.read_bytes(), str(path)).segments(("subject", "body")):
+        for seg in Context(load(path.read_bytes(), str(path))).facts.segments(("subject", "body")):
             text, raw = seg.text, [m.span() for m in raw_pattern.finditer(seg.lower)]
             fast, plain = normalize.canonical(text), normalize._plain_canonical(text)
             if (fast.text, fast.windows()) != (plain.text, plain.windows()) \

@@ -283,8 +283,8 @@ class BrandClaimCheck(Check):
         nor one whose claims all need a character of claim_needs in a text without any.
         In ASCII text a claimed brand's words stand as whole words (the pattern puts white space
         or a non-word character around the brand), so the text's word set answers; other text is
-        asked for the key word anywhere in its lower case, unless it holds one of the two
-        characters the pattern matches as an ASCII letter that lower() does not give (İ, ſ). A rule
+        asked for the key word anywhere in its lower case, unless it holds a character that case
+        folding matches to an ASCII letter (_FOLDS_TO_ASCII), as _search also reads it. A rule
         with claim_patterns of its own is always asked by substring.
         """
         if seg.is_ascii and self.ascii_never:
@@ -295,7 +295,7 @@ class BrandClaimCheck(Check):
             return True
         if seg.is_ascii and not self.opts["claim_patterns"]:  # a rule's own shapes may join a brand to a word
             return not seg.lower_words.isdisjoint(self.keys)
-        if "\u0130" in seg.text or "\u017f" in seg.text:
+        if any(c in seg.text for c in _FOLDS_TO_ASCII):
             return True
         low = seg.lower
         return any(k in low for k in self.keys)

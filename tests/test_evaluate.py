@@ -139,6 +139,13 @@ def test_cli_json_and_markdown(corpus: Path) -> None:
     assert "| metric | value |" in markdown and "| rule | category |" in markdown
 
 
+def test_cli_error_lines_escape_control_characters_in_file_names(corpus: Path) -> None:
+    (corpus / "spam" / "x\x1b]0;PWNED\x07.eml").symlink_to(corpus / "missing.eml")  # unreadable, hostile name
+    result = CliRunner().invoke(main, ["evaluate", "--ham", str(corpus / "ham"), "--spam", str(corpus / "spam")])
+    lines = [line for line in result.stderr.splitlines() if "PWNED" in line]
+    assert len(lines) == 1 and "\\x1b" in lines[0] and "\x1b" not in lines[0] and "\x07" not in lines[0]
+
+
 def test_cli_without_inputs_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["evaluate"])
     assert result.exit_code == 2 and "needs messages" in result.stderr

@@ -10,6 +10,7 @@ import click
 
 from spamlint.cli.common import EXIT_ERROR, builtin_engine
 from spamlint.engine.scoring import DEFAULT_THRESHOLD
+from spamlint.formatters.escape import clean
 
 if TYPE_CHECKING:
     from spamlint.engine.rules import Rule
@@ -39,7 +40,7 @@ def evaluate_cmd(ham: tuple[str, ...], spam: tuple[str, ...], corpus: tuple[str,
         found, problems = collect_corpus(root)
         items += found
         for problem in problems:
-            click.echo(f"spamlint: {problem}", err=True)
+            click.echo(f"spamlint: {clean(problem)}", err=True)
     if not items:
         click.echo("spamlint: evaluate needs messages: give --corpus, or --ham and --spam folders", err=True)
         sys.exit(EXIT_ERROR)
@@ -48,7 +49,7 @@ def evaluate_cmd(ham: tuple[str, ...], spam: tuple[str, ...], corpus: tuple[str,
     if loso:
         result = dataclasses.replace(result, loso=tuple(_loso(vectors, rules, threshold)))
     for _, error in result.errors:  # unreadable inputs are counted, shown and left out of the metrics
-        click.echo(f"spamlint: {error}", err=True)
+        click.echo(f"spamlint: {clean(error)}", err=True)
     click.echo(EVAL_FORMATS[fmt](result), nl=False)
 
 

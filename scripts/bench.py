@@ -9,6 +9,13 @@ their ratio, the CPU seconds each run spent (all processes: `-j 2` against `-j 1
 workers cost beyond the work) as a multiple of the bare parse's CPU seconds (steadier than
 wall-clock ratios on a busy machine), and the start-up time of linting one small template beside
 `python -c pass`.  Quote the ratios: these machines are shared and single timings are noisy.
+
+    python scripts/bench.py --scaling
+
+times instead how one large input's lint grows with its size (in-process, CPU seconds, no
+start-up): an HTML newsletter of 0.5 to 5 MB (the body of samples/newsletter.eml's HTML
+part repeated, read with a part limit above its size and once with the default limits) and a
+message of 1,250 to 10,000 links; each row's cost per MB or per 1,000 links should stay flat.
 """
 
 from __future__ import annotations
@@ -25,30 +32,43 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPAMASSASSIN_SETS = ("easy_ham", "easy_ham_2", "hard_ham", "spam", "spam_2")
+SKIP_FOLDERS = frozenset({"_source"})  # a corpus set's licences and READMEs, not mail (as compare_corpus.py)
+TEMPLATE_SUFFIXES = (".html", ".htm")  # bare templates: the bare parse reads them with lxml alone
 
 
 def corpus_files(corpus: Path) -> list[Path]:
     """The message files under the corpus folder (SpamAssassin layout or any folder of files)."""
     roots = [corpus / s for s in SPAMASSASSIN_SETS if (corpus / s).is_dir()] or [corpus]
-    return sorted(p for r in roots for p in r.rglob("*") if p.is_file() and p.suffix not in (".md", ".tsv"))
+    return sorted(p for r in roots for p in r.rglob("*") if p.is_file() and p.suffix not in (".md", ".tsv")
+                  and SKIP_FOLDERS.isdisjoint(p.relative_to(r).parts))
 
 
 def bare_parse(paths: list[Path]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds to read each file, parse it with the stdlib and its HTML parts with lxml."""
-    import lxml.html
-
+    """Wall-clock and CPU seconds to read each file, parse it with the stdlib and its HTML parts with
+    lxml; a bare HTML template (by its suffix) is one HTML part, read by lxml alone."""
     start, cpu = time.perf_counter(), time.process_time()
     for path in paths:
-        msg = email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        data = path.read_bytes()
+        if path.suffix.lower() in TEMPLATE_SUFFIXES:
+            _parse_html(data)
+            continue
+        msg = email.message_from_bytes(data, policy=policy.compat32)
         for part in msg.walk():
             if part.get_content_type() == "text/html":
                 payload = part.get_payload(decode=True)
-                if isinstance(payload, bytes) and payload.strip():
-                    try:
-                        lxml.html.document_fromstring(payload)
-                    except Exception:  # lxml refuses some junk; a parse attempt is what we time
-                        pass
+                if isinstance(payload, bytes):
+                    _parse_html(payload)
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def _parse_html(data: bytes) -> None:
+    import lxml.html
+
+    if data.strip():
+        try:
+            lxml.html.document_fromstring(data)
+        except Exception:  # lxml refuses some junk; a parse attempt is what we time
+            pass
 
 
 def cli_seconds(args: list[str]) -> float:
@@ -66,13 +86,72 @@ def timed(command: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def newsletter_of(size: int) -> bytes:
+    """An HTML newsletter of about `size` bytes: samples/newsletter.eml's HTML body repeated."""
+    msg = email.message_from_bytes((ROOT / "samples" / "newsletter.eml").read_bytes(), policy=policy.compat32)
+    html = next(p for p in msg.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    head, rest = html.split(b"<body", 1)
+    tag, rest = rest.split(b">", 1)
+    inner, tail = rest.rsplit(b"</body>", 1)
+    return head + b"<body" + tag + b">" + inner * max(1, size // len(inner)) + b"</body>" + tail
+
+
+def links_message(count: int) -> bytes:
+    """An HTML message of `count` links to distinct URLs on 700 hosts under 13 domains."""
+    links = "".join(f'<p><a href="https://host{i % 700}.example{i % 13}.com/story/{i}?u={i}">Story {i}: '
+                    f"read it at host{i % 50}.example.com</a></p>\n" for i in range(count))
+    return ("From: News <news@example.com>\nTo: reader@example.org\nSubject: Today's links\n"
+            "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+            f"<html><body>{links}</body></html>\n").encode()
+
+
+def lint_cpu(data: bytes, repeat: int, limits: object = None) -> tuple[float, list[str]]:
+    """The best CPU seconds of `repeat` in-process lints of data, and the limits its report met."""
+    import spamlint
+
+    best, report = float("inf"), None
+    for _ in range(repeat):
+        cpu = time.process_time()
+        report = spamlint.lint(data, limits=limits)
+        best = min(best, time.process_time() - cpu)
+    met = [f.message.split(" (limit ")[-1].rstrip(")") for f in report.findings if f.rule == "limit-reached"]
+    return best, met
+
+
+def scaling(repeat: int) -> None:
+    """Print how one input's lint time grows with its size (CPU per MB, per 1,000 links)."""
+    import spamlint
+
+    spamlint.lint(b"Subject: warm-up\n\nwarm up the rule pack and its lazy patterns")
+    raised = spamlint.Limits(max_part_bytes=8 << 20)  # read the whole body at every size
+    print("HTML newsletter (samples/newsletter.eml's body repeated), in-process lint:")
+    for mb in (0.5, 1, 2, 4):
+        data = newsletter_of(int(mb * 1e6))
+        cpu, met = lint_cpu(data, repeat, raised)
+        print(f"  {len(data) / 1e6:5.2f} MB, part limit 8 MiB:   CPU {cpu:6.2f} s = {cpu / (len(data) / 1e6):.3f} s/MB"
+              + (f"   limits met: {', '.join(met)}" if met else ""))
+    data = newsletter_of(5_000_000)
+    cpu, met = lint_cpu(data, repeat)
+    print(f"  {len(data) / 1e6:5.2f} MB, default limits:     CPU {cpu:6.2f} s"
+          + (f"   limits met: {', '.join(met)}" if met else ""))
+    print("Message with many links (distinct URLs), in-process lint:")
+    for count in (1250, 2500, 5000, 10000):
+        cpu, met = lint_cpu(links_message(count), repeat)
+        print(f"  {count:6,} links:   CPU {cpu:6.2f} s = {1000 * cpu / count:.3f} s per 1,000 links"
+              + (f"   limits met: {', '.join(met)}" if met else ""))
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "spamassassin"))
     ap.add_argument("--jobs", type=int, nargs="*", default=[1], help="also time -j N for each N (N > 1)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
+    ap.add_argument("--scaling", action="store_true", help="time large inputs of growing size instead")
     opts = ap.parse_args()
+    if opts.scaling:
+        scaling(opts.repeat)
+        return
     paths = corpus_files(Path(opts.corpus))
     if not paths:
         sys.exit(f"bench: no files under {opts.corpus}")

@@ -23,10 +23,12 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+import regex
+
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 2  # 2: with the deferred module-level patterns (text/compiled.py)
+_FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
 _STALE_SECONDS = 7 * 24 * 3600
 
 
@@ -49,7 +51,8 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256()
-    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or ""):
+    # regex's version: rules from the cache compile on first use, trusted to compile as they did
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "", regex.__version__):
         digest.update(part.encode() + b"\0")
     for name, text in files:
         digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
@@ -67,7 +70,7 @@ def load(path: Path | None) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
-    compiled.preload(data.get("patterns"))
+    compiled.preload(data.get("patterns"), data.get("values"))
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
@@ -100,7 +103,8 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".rulepack-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": _FORMAT, "rules": rules, "patterns": compiled.export()}, out,
+                json.dump({"format": _FORMAT, "rules": rules, "patterns": compiled.export(),
+                           "values": compiled.export_values()}, out,
                           separators=(",", ":"))
             os.replace(tmp, path)
         except BaseException:

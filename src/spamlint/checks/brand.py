@@ -24,12 +24,13 @@ from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import compiles_later
 from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
+from spamlint.text.compiled import lazy
 
 CLAIMS = ("display-name", "subject", "body")
 # the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
-_WORD = re.compile(r"[a-z0-9_]+")
-_SPACE = re.compile(r"\s")  # what str.isspace() is true for
+_WORD = lazy(r"[a-z0-9_]+")
+_SPACE = lazy(r"\s")  # what str.isspace() is true for
 # after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
 # followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
 _END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"

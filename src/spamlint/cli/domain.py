@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import click
@@ -13,6 +12,7 @@ from spamlint.config import PROFILES
 from spamlint.engine.profile import bulk_lines
 from spamlint.engine.profile import passed as profile_passed
 from spamlint.formatters import FORMATTERS
+from spamlint.text.compiled import lazy
 
 # A domain fails on any error or could-not-check (each worth at least 1.5 points), or on warnings
 # that add up to as much; info findings (0.5: p=none, pct under 100) alone never fail it.
@@ -56,4 +56,4 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
 
-_DOMAIN = re.compile(r"^(?=.{1,253}\.?$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$")
+_DOMAIN = lazy(r"^(?=.{1,253}\.?$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$")

@@ -30,6 +30,7 @@ from spamlint.text import compiled
 
 _FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
 _STALE_SECONDS = 7 * 24 * 3600
+_CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
 
 
 def cache_dir() -> Path | None:
@@ -51,12 +52,30 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256()
-    # regex's version: rules from the cache compile on first use, trusted to compile as they did
-    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "", regex.__version__):
+    # regex's version and the code's stamp: rules from the cache compile on first use, trusted to
+    # compile as they did, and the module patterns and values kept must be the code's of today
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
+                 regex.__version__, code_stamp()):
         digest.update(part.encode() + b"\0")
     for name, text in files:
         digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
+
+
+def code_stamp() -> str:
+    """Name, size and modification time of every module that builds rules and what the cache keeps
+    (checks, text, engine, model): an edited module starts a new cache, as it makes Python's .pyc stale."""
+    root = Path(__file__).resolve().parent.parent
+    stamp = []
+    try:
+        for folder in _CODE:
+            for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    stamp.append(f"{folder}/{entry.name} {st.st_size} {st.st_mtime_ns}")
+    except OSError:  # not a folder of files (a zip import): the version alone says which code it is
+        return ""
+    return "\n".join(stamp)
 
 
 def load(path: Path | None) -> dict[str, Any] | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-import re
 import string
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -21,9 +20,11 @@ from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 from spamlint.text.patterns import compiling_later
+from spamlint.text.compiled import lazy
+from spamlint.text.patterns import lazy_regex
 
-_ID = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_AT = regex.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
+_ID = lazy_regex(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AT = lazy_regex(r"^([1-9][0-9]*):([1-9][0-9]*)$")
 MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no verdict can compare
 MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
 MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
@@ -45,7 +46,7 @@ _MOVED_OPTIONS = {
 # implement (unused-suppression belongs to suppression, which runs after every check).
 Kind = type[Check] | type[suppress.UnusedSuppression]
 KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
-_LANGUAGE = regex.compile(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
+_LANGUAGE = lazy_regex(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
 # Where the built-in rules are documented: docs/rules/<id>.md (scripts/rule_docs.py writes it) in the
 # repository that pyproject.toml's [project.urls] names; a test keeps the two equal.
 BUILTIN_DOCS = "https://github.com/spamlint/spamlint/blob/main/docs/rules/{id}.md"
@@ -259,7 +260,7 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
 
 # a count's noun ("{total:image}" -> "1 image", "3 images") or its two forms ("{n:has|have}"): short
 # words only, so a spec can never make a message any size
-_PLURAL_SPEC = re.compile(r"[a-z]{2,20}|[a-z ]{1,20}\|[a-z ]{1,20}")
+_PLURAL_SPEC = lazy(r"[a-z]{2,20}|[a-z ]{1,20}\|[a-z ]{1,20}")
 
 
 def _message(data: dict[str, Any], where: str) -> str:

@@ -103,6 +103,32 @@ def _fingerprint(module: ModuleType) -> str | None:
     return _prints[name]
 
 
+class Lazy:
+    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
+
+    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
+    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
+    it only to code that calls its methods, never to re.sub or isinstance.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_make", "_made"):  # copy, pickle and the like: not the pattern's
+            raise AttributeError(name)
+        if "_made" not in self.__dict__:
+            self._made = self._make()
+        value = getattr(self._made, name)
+        setattr(self, name, value)
+        return value
+
+
+def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
+    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`)."""
+    return Lazy(deferred(source, flags))  # type: ignore[return-value] - it reads as the Pattern
+
+
 def _generate(source: str, flags: int) -> Entry:
     """What re._compiler.compile computes before it calls _sre.compile (the code as base64)."""
     tree = _parser.parse(source, flags)

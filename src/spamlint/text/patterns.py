@@ -29,11 +29,18 @@ import regex
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.text import compiled as kept, prefilter
+from spamlint.text.compiled import Lazy
 from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
+
+
+def lazy_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """regex.compile(pattern, flags) on first use, for module-level patterns (text/compiled.py `Lazy`)."""
+    return Lazy(lambda: regex.compile(pattern, flags))  # type: ignore[return-value] - it reads as the Pattern
+
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
-_COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
+_COUNT = lazy_regex(r"\{(\d*),?(\d*)\}")
 _LATER: ContextVar[bool] = ContextVar("spamlint_compile_later", default=False)
 
 
@@ -219,6 +226,8 @@ def compile_waiting(value: Any) -> None:
     """Compile the patterns left for later in value: a UserPattern, or lists and tuples holding some."""
     if isinstance(value, UserPattern):
         value.compiled  # noqa: B018 - reading it compiles a pattern left for later
+    elif isinstance(value, Lazy):
+        value.pattern  # noqa: B018 - reading any attribute compiles it
     elif isinstance(value, (list, tuple)):
         for item in value:
             compile_waiting(item)

@@ -8,12 +8,12 @@ import sys
 import unicodedata
 from typing import Any
 
-import regex
 
 from spamlint.text.compiled import compile_pattern, remembered
+from spamlint.text.patterns import lazy_regex
 
-_LETTERS = regex.compile(r"\p{L}")
-_LETTER_RUNS = regex.compile(r"\p{L}+")
+_LETTERS = lazy_regex(r"\p{L}")
+_LETTER_RUNS = lazy_regex(r"\p{L}+")
 
 
 def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:

@@ -274,8 +274,30 @@ def test_a_lazy_pattern_reads_as_the_pattern() -> None:
         lazy.__missing_dunder__  # noqa: B018
 
 
-def test_a_run_imports_no_multiprocessing() -> None:
-    code = ("import sys, spamlint.cli; from spamlint.engine import batch; "
-            "print(any(m.startswith('multiprocessing') for m in sys.modules))")
+
+
+# -- engine/rules.py: the rule files read without importlib.resources -----------------------------------
+def _through_resources() -> list[tuple[str, str]]:
+    from importlib import resources
+
+    root = resources.files("spamlint.rulepack")
+    return [(f"rules/{p.name}", p.read_text(encoding="utf-8"))
+            for p in sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)]
+
+
+def test_rule_files_read_directly_are_what_importlib_resources_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _through_resources()
+    assert len(expected) > 100
+    assert rules.builtin_rule_files() == expected
+
+    def no_folder(path: Any) -> Any:
+        raise NotADirectoryError(path)
+    monkeypatch.setattr(os, "scandir", no_folder)  # as inside a zip
+    assert rules.builtin_rule_files() == expected
+
+
+def test_a_run_imports_neither_multiprocessing_nor_importlib_resources() -> None:
+    code = ("import sys, spamlint.cli; from spamlint.engine.rules import builtin_rules; builtin_rules(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('multiprocessing', 'importlib.resources'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib
 import json
+import os
 import string
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -80,9 +81,21 @@ class Rule:
 
 def builtin_rule_files() -> list[tuple[str, str]]:
     """(name, text) of every rule file shipped in the package."""
-    root = importlib.resources.files("spamlint.rulepack")
-    files = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
-    return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in files]
+    try:  # a folder of files, as pip installs it: read directly (importlib.resources costs start-up)
+        folders = importlib.import_module("spamlint.rulepack").__path__
+        names = sorted((e.name, e.path) for folder in folders for e in os.scandir(folder) if e.name.endswith(".yaml"))
+        return [(f"rules/{name}", _read_utf8(path)) for name, path in names]
+    except (OSError, ImportError):  # inside a zip, say
+        from importlib import resources
+
+        root = resources.files("spamlint.rulepack")
+        files = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+        return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in files]
+
+
+def _read_utf8(path: str) -> str:
+    with open(path, encoding="utf-8") as f:  # text mode, as Traversable.read_text: line ends read as \n
+        return f.read()
 
 
 @lru_cache(maxsize=1)

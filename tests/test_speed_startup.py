@@ -301,3 +301,17 @@ def test_a_run_imports_neither_multiprocessing_nor_importlib_resources() -> None
             "print(sorted(m for m in sys.modules if m.startswith(('multiprocessing', 'importlib.resources'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_building_the_rule_pack_leaves_the_collector_as_it_found_it(was_on: bool) -> None:
+    import gc
+
+    rules.builtin_rules.cache_clear()
+    (gc.enable if was_on else gc.disable)()
+    try:
+        rules.builtin_rules()
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable()
+        rules.builtin_rules.cache_clear()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
 import string
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import regex
 
@@ -101,6 +103,24 @@ def _read_utf8(path: str) -> str:
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
     """The built-in rule pack, loaded and compiled once per process (phrase patterns from the cache)."""
+    with _collector_paused():
+        return _builtin_rules()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building the rule pack makes some 100,000 objects that all
+    stay, and the collector's passes over them were a tenth of the time it took."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _builtin_rules() -> tuple[Rule, ...]:
     files = builtin_rule_files()
     where = cache.cache_file(files)
     kept = cache.load(where)

@@ -315,3 +315,22 @@ def test_building_the_rule_pack_leaves_the_collector_as_it_found_it(was_on: bool
     finally:
         gc.enable()
         rules.builtin_rules.cache_clear()
+
+
+# -- email imported where it is used -------------------------------------------------------------------
+def test_a_template_run_imports_no_email_parser() -> None:
+    code = ("import sys, runpy; sys.argv = ['spamlint', 'samples/welcome-template.html']\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m in ('email.message', 'email.utils', 'email.parser', 'email.policy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("source", [b"x", "x", bytearray(b"x"), memoryview(b"x"), Path("x"), 3, None, object()])
+def test_is_message_is_isinstance(source: object) -> None:
+    import email.message
+
+    import spamlint
+
+    assert spamlint._is_message(source) is isinstance(source, email.message.Message)
+    assert spamlint._is_message(email.message.Message())

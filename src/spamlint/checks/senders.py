@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
@@ -102,6 +101,8 @@ def _recipients(doc: Document) -> list[str]:
     field = doc.header("To")
     if field is None:
         return []
+    from email.utils import getaddresses  # email's imports cost start-up; a template never needs them
+
     return [a.lower() for _, a in getaddresses([field.value]) if "@" in a]
 
 

@@ -14,7 +14,6 @@ domains, the receiver's trusted networks and authserv-ids) and the problems met 
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
 from functools import cached_property
 from typing import Iterable, NamedTuple, Sequence
 
@@ -253,6 +252,8 @@ def offers_unsubscribe(text: str) -> bool:
 
 def first_address(value: str) -> tuple[str, str] | None:
     """(display name, domain) of the first address in a header value."""
+    from email.utils import getaddresses  # email's imports cost start-up; a template never needs them
+
     try:
         pairs = getaddresses([value])
     except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level

@@ -21,7 +21,6 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Iterable, Sequence, Union
 
@@ -164,6 +163,8 @@ def _ip(text: str | None) -> str | None:
 @lru_cache(maxsize=1024)
 def parse_date(text: str) -> datetime | None:
     """An RFC 5322 date as an aware datetime, or None when it does not parse."""
+    from email.utils import parsedate_to_datetime  # email's imports cost start-up; a template never needs them
+
     try:
         when = parsedate_to_datetime(text.strip())
     except (TypeError, ValueError, IndexError, OverflowError):

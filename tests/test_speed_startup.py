@@ -318,10 +318,11 @@ def test_building_the_rule_pack_leaves_the_collector_as_it_found_it(was_on: bool
 
 
 # -- email imported where it is used -------------------------------------------------------------------
-def test_a_template_run_imports_no_email_parser() -> None:
+def test_a_template_run_imports_no_email_parser_nor_the_bulk_profile() -> None:
+    unused = ("email.message", "email.utils", "email.parser", "email.policy", "spamlint.engine.profile")
     code = ("import sys, runpy; sys.argv = ['spamlint', 'samples/welcome-template.html']\n"
             "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m in ('email.message', 'email.utils', 'email.parser', 'email.policy')))")
+            f"print(sorted(m for m in sys.modules if m in {unused!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 

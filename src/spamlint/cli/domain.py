@@ -9,8 +9,6 @@ import click
 
 from spamlint.cli.common import EXIT_FAIL, EXIT_PASS, builtin_engine, fail, profile_text
 from spamlint.config import PROFILES
-from spamlint.engine.profile import bulk_lines
-from spamlint.engine.profile import passed as profile_passed
 from spamlint.formatters import FORMATTERS
 from spamlint.text.compiled import lazy
 
@@ -48,6 +46,8 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
     rules = builtin_engine().rules
     report = lint_domain(lookup, domain, rules, addresses, selectors, threshold)
     if profile == "bulk":
+        from spamlint.engine.profile import bulk_lines, passed as profile_passed  # only --profile bulk reads it (its table costs start-up)
+
         lines = bulk_lines(report, "domain-ip" if addresses else "domain")
         click.echo(profile_text([(domain, lines)], fmt), nl=False)
         sys.exit(EXIT_PASS if profile_passed(lines) else EXIT_FAIL)

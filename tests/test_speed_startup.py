@@ -196,31 +196,43 @@ def test_a_value_that_is_not_one_is_made_again(monkeypatch: pytest.MonkeyPatch, 
 
 
 # -- engine/cache.py: what names a cache -----------------------------------------------------------------
-def test_the_cache_is_named_by_regex_and_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_is_named_by_regex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     files = [("rules/x.yaml", "id: x")]
     first = cache.cache_file(files)
     monkeypatch.setattr(regex, "__version__", "0.0.0")
     assert cache.cache_file(files) != first
-    monkeypatch.undo()
+
+
+def test_a_cache_written_by_other_code_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache.cache_file(files) == first
-    monkeypatch.setattr(cache, "code_stamp", lambda: "other code")
-    assert cache.cache_file(files) != first
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    cache.save(where, {"rules/x.yaml": {"id": "x"}})
+    assert cache.load(where) == {"rules/x.yaml": {"id": "x"}}
+    monkeypatch.setattr(cache, "code_stamp", lambda: "the digest of edited code")
+    assert cache.load(where) is None
+    cache.save(where, {"rules/x.yaml": {"id": "y"}})  # the next save replaces it
+    assert cache.load(where) == {"rules/x.yaml": {"id": "y"}}
 
 
 def test_the_code_stamp_changes_with_any_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stamp = cache.code_stamp()
-    assert "text/words.py" in stamp and "text/prefilter.py" in stamp and "checks/pattern.py" in stamp
-    for folder in cache._CODE:
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "m.py").write_text("x = 1\n")
-    monkeypatch.setattr(cache, "__file__", str(tmp_path / "engine" / "cache.py"))
-    before = cache.code_stamp()
-    os.utime(tmp_path / "text" / "m.py", ns=(1, 1))
-    assert cache.code_stamp() != before
-    monkeypatch.setattr(cache, "__file__", str(tmp_path / "nowhere" / "engine" / "cache.py"))
-    assert cache.code_stamp() == ""
+    def stamp_of(file: str) -> str:
+        monkeypatch.setattr(cache, "__file__", file)
+        cache.code_stamp.cache_clear()
+        return cache.code_stamp()
+
+    try:
+        for folder in cache._CODE:
+            (tmp_path / folder).mkdir()
+            (tmp_path / folder / "m.py").write_text("x = 1\n")
+        before = stamp_of(str(tmp_path / "engine" / "cache.py"))
+        assert len(before) == 32 and stamp_of(str(tmp_path / "engine" / "cache.py")) == before
+        (tmp_path / "text" / "m.py").write_text("x = 2\n")
+        assert stamp_of(str(tmp_path / "engine" / "cache.py")) != before
+        assert stamp_of(str(tmp_path / "nowhere" / "engine" / "cache.py")) == ""
+    finally:
+        monkeypatch.undo()
+        cache.code_stamp.cache_clear()
 
 
 def test_rules_from_a_cache_compile_no_rule_pattern_until_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cached_property
 from typing import Any, Iterator
 
 import regex
@@ -106,14 +107,17 @@ class UserPattern:
         self._seen = {}
         return self
 
-    def __getattr__(self, name: str) -> Any:
-        # called only for attributes not set yet: once set, reading them costs what it always did
-        later = self.__dict__.get("_later")
-        if later is None or name not in ("compiled", "flags"):
-            raise AttributeError(name)
-        made = _compile(self.pattern, later)
-        self.compiled, self.flags = made.compiled, made.flags
-        return getattr(made, name)
+    # for a pattern left for later: made on first read and then kept in the instance, where
+    # __init__ puts them at once otherwise (an instance's own value wins over a cached_property)
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern."""
+        return _compile(self.pattern, self._later).compiled
+
+    @cached_property
+    def flags(self) -> int:
+        """The compiled pattern's flags."""
+        return self.compiled.flags
 
     def search(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""

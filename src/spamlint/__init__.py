@@ -9,13 +9,11 @@ Public API::
 
 from __future__ import annotations
 
-import email.header
-import email.message
 import math
 import os
 import threading
 from pathlib import Path
-from typing import Sequence, Union
+from typing import TYPE_CHECKING, Sequence, TypeGuard, Union
 
 from spamlint._version import __version__
 from spamlint.engine.rules import Rule, builtin_rules
@@ -28,12 +26,15 @@ from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Severity
 
+if TYPE_CHECKING:  # email is imported when a Message is given: a template never needs it
+    import email.message
+
 __all__ = [
     "CATEGORIES", "ConfigError", "DEFAULT_LIMITS", "DEFAULT_THRESHOLD", "Document", "Engine", "Finding",
     "InputError", "Limits", "Report", "Rule", "RuleError", "Severity", "SpamlintError", "lint", "lint_document", "load_document",
 ]
 
-Source = Union[bytes, str, os.PathLike, email.message.Message]
+Source = Union[bytes, str, os.PathLike, "email.message.Message"]
 _ENGINE: Engine | None = None
 _ENGINE_LOCK = threading.Lock()
 
@@ -55,7 +56,7 @@ def load_document(source: Source, name: str | None = None, limits: Limits | None
     InputError for what cannot be read; anything in the content itself gives a Document.
     """
     limits = _checked_limits(limits)
-    if isinstance(source, email.message.Message):
+    if _is_message(source):
         _check_header_values(source, name or "-")
         return mime.from_message(source, name or "-", limits=limits)
     if isinstance(source, os.PathLike):
@@ -75,6 +76,15 @@ def load_document(source: Source, name: str | None = None, limits: Limits | None
     raise InputError(f"cannot lint a {type(source).__name__}: pass bytes, str, a path or an email.message.Message")
 
 
+def _is_message(source: object) -> TypeGuard[email.message.Message]:
+    """Whether source is an email.message.Message (without importing email when it cannot be one)."""
+    if isinstance(source, (bytes, str, bytearray, memoryview, os.PathLike)):
+        return False
+    import email.message
+
+    return isinstance(source, email.message.Message)
+
+
 def _not_a_file_name(text: str) -> None:
     """A str is content; one that names an existing file was almost surely meant as the file."""
     if len(text) < 4096 and "\n" not in text and text.strip() and os.path.isfile(text):
@@ -92,6 +102,8 @@ def _checked_limits(limits: object) -> Limits:
 
 def _check_header_values(msg: email.message.Message, name: str) -> None:
     """A Message built in code can hold a header set to None or a number, which no parser would make."""
+    import email.header
+
     for key, value in msg.raw_items():
         if not isinstance(value, (str, email.header.Header)):
             raise InputError(f"{name}: header {brief(key)} is a {type(value).__name__}, not text")

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Iterable
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
+from spamlint.text.patterns import compile_waiting
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Check:
 
     def warm(self) -> None:
         """Compile now what the check otherwise compiles on first use (the rule-pack cache keeps it)."""
+        for value in vars(self).values():
+            compile_waiting(value)  # rule patterns left for later (text/patterns.py compiling_later)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         """Yield a Hit for each thing this check finds in the document, lazily (the engine stops at max_hits).

@@ -19,15 +19,18 @@ import regex
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
+from spamlint.text.compiled import compile_pattern
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.patterns import compiles_later
 from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
+from spamlint.text.compiled import lazy
 
 CLAIMS = ("display-name", "subject", "body")
 # the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
-_WORD = re.compile(r"[a-z0-9_]+")
-_SPACE = re.compile(r"\s")  # what str.isspace() is true for
+_WORD = lazy(r"[a-z0-9_]+")
+_SPACE = lazy(r"\s")  # what str.isspace() is true for
 # after a brand name, where its word ends: Chinese and Japanese run words together, so a brand
 # followed by a Han or kana letter ("三井住友カード株式会社", "JCBカード") has ended there
 _END = r"(?=[^\w-]|[\p{Han}\p{Hiragana}\p{Katakana}]|$)"
@@ -66,7 +69,7 @@ def _solid(text: str) -> int:
 
 def _walker(count: int) -> re.Pattern[str]:
     """Up to `count` characters other than white space and hyphens, with the runs of those between them."""
-    return re.compile(rf"(?:[\s-]*[^\s-]){{0,{count}}}[\s-]*")
+    return compile_pattern(rf"(?:[\s-]*[^\s-]){{0,{count}}}[\s-]*")  # from the rule-pack cache's code
 
 
 def _needs_non_ascii(pattern: str) -> bool:
@@ -129,9 +132,7 @@ class BrandClaimCheck(Check):
         # a domain counts as the brand's when its registrable part's first label is the brand's
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
-        brand = self.brand = _alternation(options["brands"])
-        # a display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")
-        self.name_re = regex.compile(rf"^\W*({brand}){_END}", regex.IGNORECASE)
+        self.brand = _alternation(options["brands"])
         # a piece of each brand that any claim of it shows: texts with none are not searched
         self.keys = _key_words(options["brands"])
         self.reach = self._reach(options)
@@ -143,11 +144,23 @@ class BrandClaimCheck(Check):
         # and one of these characters, when known: a text with none cannot claim
         needs = [_caseless_needs(p) for p in o["claim_patterns"]]
         self.claim_needs = None if words_claim or None in needs else "".join(sorted(set().union(*needs)))
-        for pattern in options["claim_patterns"]:  # refused when the rule loads, not at first use
-            regex.compile(pattern.replace("{brand}", "(x)"))
+        if not compiles_later():  # a rule from the rule-pack cache compiled when the cache was written
+            self.warm()  # refused when the rule loads, not at first use
+            for pattern in options["claim_patterns"]:
+                regex.compile(pattern.replace("{brand}", "(x)"))
         for claim in options["claims"]:
             if claim not in CLAIMS:
                 raise regex.error(f"claims: {claim!r} is not one of {', '.join(CLAIMS)}")
+
+    @cached_property
+    def name_re(self) -> regex.Pattern[str]:
+        """A display name claims a brand when it starts with it ("PayPal Service", not "Lockergnome Apple Core")."""
+        return regex.compile(rf"^\W*({self.brand}){_END}", regex.IGNORECASE)
+
+    def warm(self) -> None:
+        """Compile the display-name pattern now (claim_re waits: only texts with a key word need it)."""
+        super().warm()
+        self.name_re  # noqa: B018 - touching a cached_property compiles it
 
     @cached_property
     def claim_re(self) -> regex.Pattern[str]:

@@ -6,15 +6,15 @@ import re
 from itertools import islice
 from typing import Iterable, Iterator
 
-import regex
 
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.patterns import lazy_regex
 
-_WORD = regex.compile(r"\p{L}[\p{L}'\u2019]*")
-_UPPER_RUN = regex.compile(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
+_WORD = lazy_regex(r"\p{L}[\p{L}'\u2019]*")
+_UPPER_RUN = lazy_regex(r"\p{Lu}\p{Lu}")  # no two capitals in a row: nothing to judge
 
 
 def _is_caps(word: str) -> bool:

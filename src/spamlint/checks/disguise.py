@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-import regex
 
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
@@ -14,6 +13,8 @@ from spamlint.text.facts import Context
 from spamlint.text.canon import canonical_only
 from spamlint.text.index import PhraseIndex
 from spamlint.text.words import phrase_pattern
+from spamlint.text.compiled import lazy
+from spamlint.text.patterns import lazy_regex
 
 _KINDS = ("leetspeak", "look-alike letters", "gaps", "invisible characters")
 
@@ -49,16 +50,16 @@ class DisguisedWordCheck(Check):
 
 
 # pure-letter tokens that do not touch URL, address or identifier punctuation
-_TOKEN = regex.compile(r"(?<![\w@/.=#%&+\-])[A-Za-z]{5,}(?![\w@/=#%&+\-])")
+_TOKEN = lazy_regex(r"(?<![\w@/.=#%&+\-])[A-Za-z]{5,}(?![\w@/=#%&+\-])")
 _VOWELS = frozenset("aeiouyAEIOUY")
 # a cheap first pass: a random-looking token holds five consonants in a row or three rare letters.
 # Two scans, each starting with a plain character class the engine can skip ahead to, are faster
 # than one alternation; ASCII text is first mapped to its letter shape (c consonant, v vowel,
 # space for anything else) where str.find looks for five consonants faster still
-_CONSONANTS = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ][b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4}")
+_CONSONANTS = lazy(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ][b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4}")
 # three rare letters in one run of letters; each atomic step reaches only the next rare letter, so
 # a long run that lacks the third is given up in one pass instead of backtracked over (quadratic)
-_RARE_LETTERS = re.compile(r"[qxzjQXZJ](?>[a-zA-Z]*?[qxzjQXZJ])(?>[a-zA-Z]*?[qxzjQXZJ])")
+_RARE_LETTERS = lazy(r"[qxzjQXZJ](?>[a-zA-Z]*?[qxzjQXZJ])(?>[a-zA-Z]*?[qxzjQXZJ])")
 _SHAPE = str.maketrans({chr(i): "v" if chr(i) in _VOWELS else "c" if chr(i).isalpha() else " " for i in range(128)})
 _RARE = frozenset("qxzj")
 
@@ -86,9 +87,9 @@ def looks_random(token: str) -> bool:
 
 
 # letter groups that stand for one sound, so "durchschnittlich" has no six-consonant run
-_CLUSTERS = re.compile(r"sch|ch|ck|ph|th|sh")
+_CLUSTERS = lazy(r"sch|ch|ck|ph|th|sh")
 _HEX = frozenset("abcdef")
-_STRETCH = re.compile(r"([a-z])\1{3}")
+_STRETCH = lazy(r"([a-z])\1{3}")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -100,7 +101,7 @@ _COMMON_PAIRS = frozenset("""
     nr ns nt nv nw nz pf ph pl pp pr ps pt rb rc rd rf rg rh rk rl rm rn rp rr rs rt rv rw rz sb sc sd sf
     sg sh sk sl sm sn sp ss st sw sz th tl tm tn tr ts tt tw tz vr wn wr ws wt zt zw
 """.split())
-_CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xz]{4,}")
+_CONSONANT_RUN = lazy(r"[b-df-hj-np-tv-xz]{4,}")
 
 
 def _pronounceable(lower: str) -> bool:
@@ -151,7 +152,7 @@ class NonsenseCheck(Check):
             i += 1
 
 
-_ASCII_LETTERS = re.compile(r"[A-Za-z]*")
+_ASCII_LETTERS = lazy(r"[A-Za-z]*")
 
 
 def _random_tokens(text: str) -> list[tuple[int, int]]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Iterator
 
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.compiled import lazy
 
-_MARK = re.compile("[!\uff01]")
+_MARK = lazy("[!\uff01]")
 
 
 class ExclamationCheck(Check):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Iterator
 
 import regex
@@ -13,6 +12,8 @@ from spamlint.model.findings import Hit
 from spamlint.text import compiled
 from spamlint.text.facts import Context
 from spamlint.text.normalize import ANY_LETTER, GAP_SYMBOLS, LEET, _merge, char_class, word_windows
+from spamlint.text.compiled import lazy
+from spamlint.text.patterns import lazy_regex
 
 # the marks that may break up a word here: wider than the canonical text's gap marks, and up to
 # two of them between groups of up to three letters
@@ -20,12 +21,12 @@ _PUNCT_MARKS = ".-_*|!:\u2022\u00b7~+/\\'^,"
 _MARKS = char_class(_PUNCT_MARKS)
 _LETTER = rf"[\p{{L}}0-9{char_class(GAP_SYMBOLS)}]"  # a letter, a digit, or a symbol that reads as one
 # letters (or leet digits) in three or more groups of at most three, joined by one or two marks
-_PUNCT_GAPPED = regex.compile(
+_PUNCT_GAPPED = lazy_regex(
     rf"(?<![\p{{L}}\p{{N}}]){_LETTER}{{1,3}}(?:[{_MARKS}]{{1,2}}{_LETTER}{{1,3}}){{2,20}}(?![\p{{L}}\p{{N}}])"
 )
 # single letters separated by single spaces: "f r e e"
 _SPACES = " \u00a0"
-_SPACE_GAPPED = regex.compile(rf"(?<![\p{{L}}\p{{N}}])\p{{L}}(?:[{_SPACES}]\p{{L}}){{2,30}}(?![\p{{L}}\p{{N}}])")
+_SPACE_GAPPED = lazy_regex(rf"(?<![\p{{L}}\p{{N}}])\p{{L}}(?:[{_SPACES}]\p{{L}}){{2,30}}(?![\p{{L}}\p{{N}}])")
 # cheap necessary conditions (stdlib re): two marks around a short group; three spaced letters,
 # the last not before a letter or digit.  The first mark is written [..][..]? rather than
 # [..]{1,2}: the same matches, but a pattern that starts with a plain character class lets the
@@ -36,28 +37,28 @@ _SPACE_HINT = compiled.deferred(rf"[{_SPACES}]{ANY_LETTER}[{_SPACES}]{ANY_LETTER
 # else): a pattern that starts with a fixed string is found far faster
 _SHAPE = str.maketrans({chr(i): "a" if chr(i).isalpha() else "0" if chr(i).isdigit()
                         else chr(i) if chr(i) in _SPACES else "." for i in range(128)})
-_SPACE_HINT_SHAPE = re.compile(r" a a(?![a0])")
+_SPACE_HINT_SHAPE = lazy(r" a a(?![a0])")
 # the punctuation hint and gaps in the same way: s a mark, a a letter or digit, d a symbol that
 # reads as a letter, white space (where word windows cut: space, line break, tab) as a space,
 # # the rest; the patterns are the ones above, letter for class
 _PUNCT_SHAPE = str.maketrans({chr(i): "s" if chr(i) in _PUNCT_MARKS else "a" if chr(i).isalnum()
                               else "d" if chr(i) in GAP_SYMBOLS else " " if chr(i) in " \n\t" else "#"
                               for i in range(128)})
-_PUNCT_HINT_SHAPE = re.compile(r"ss?[ad]{1,3}s")
-_PUNCT_GAPPED_SHAPE = re.compile(r"(?<!a)[ad]{1,3}(?:s{1,2}[ad]{1,3}){2,20}(?!a)")
+_PUNCT_HINT_SHAPE = lazy(r"ss?[ad]{1,3}s")
+_PUNCT_GAPPED_SHAPE = lazy(r"(?<!a)[ad]{1,3}(?:s{1,2}[ad]{1,3}){2,20}(?!a)")
 # what every space-gapped run holds (two letters after spaces), and no run crosses a line break
-_SPACE_CORE = regex.compile(rf"[{_SPACES}]\p{{L}}[{_SPACES}]\p{{L}}")
+_SPACE_CORE = lazy_regex(rf"[{_SPACES}]\p{{L}}[{_SPACES}]\p{{L}}")
 # the leet letters, and marks that may also stand in for a letter: "p.r!z.e" is prize, "c|al|s" is cialis
 _LEET = {c: v for c, v in LEET.items() if c not in "|!"}
 _READINGS = (str.maketrans(_LEET), str.maketrans({**_LEET, "!": "i", "|": "i"}),
              str.maketrans({**_LEET, "!": "i", "|": "l"}))
-_NOT_LETTER = regex.compile(r"[^\p{L}]")
-_WORD_ON = regex.compile(r"[\p{L}\p{M}]*")  # a word's letters from an offset on
-_WORD_BACK = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)  # and before it
-_FOREIGN = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
-_LATIN = regex.compile(r"\p{Latin}")
+_NOT_LETTER = lazy_regex(r"[^\p{L}]")
+_WORD_ON = lazy_regex(r"[\p{L}\p{M}]*")  # a word's letters from an offset on
+_WORD_BACK = lazy_regex(r"[\p{L}\p{M}]*", regex.REVERSE)  # and before it
+_FOREIGN = lazy_regex(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}]")
+_LATIN = lazy_regex(r"\p{Latin}")
 # no letter of those scripts comes before U+0370 (a test checks it): text below it needs no look
-_BEYOND_LATIN = re.compile("[^\x00-\u036f]")
+_BEYOND_LATIN = lazy("[^\x00-\u036f]")
 
 
 class GappedWordCheck(Check):
@@ -169,7 +170,7 @@ class MixedScriptCheck(Check):
                 yield Hit(**seg.hit(start, end, word=word))
 
 
-_WORD = regex.compile(r"[\p{L}\p{M}]{2,}")
+_WORD = lazy_regex(r"[\p{L}\p{M}]{2,}")
 
 
 def _plain_foreign_words(text: str) -> list[tuple[int, int]]:

@@ -10,12 +10,13 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.words import letter_count, phrase_pattern
+from spamlint.text.compiled import lazy
 
-_ADDRESS = re.compile(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
+_ADDRESS = lazy(r"https?://|www\.[a-z0-9-]+\.", re.IGNORECASE)
 # the end of a quoted message's header: "On 9 May, Ana wrote:" or Outlook's "Subject: ..." block.
 # A forwarded or quoted newsletter keeps its preheader, and Outlook writes a hidden 1pt preview
 # line of the message it quotes; both come right after such a header.
-_QUOTE_HEADER = re.compile(
+_QUOTE_HEADER = lazy(
     r"(?:\b(?:wrote|writes|schrieb|a\s+écrit|escribió|escreveu|scrisse|napisał)\s*:"
     r"|(?:^|\n)[ \t]*(?:Subject|Betreff|Objet|Asunto|Assunto|Oggetto|Onderwerp)\s*:[^\n]*)\s*$",
     re.IGNORECASE)

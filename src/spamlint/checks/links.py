@@ -15,6 +15,7 @@ from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.patterns import Searches, UserPattern, user_pattern
 from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, is_local_address, registrable_domain
+from spamlint.text.compiled import lazy
 
 
 def _compile(pattern: str) -> UserPattern | None:
@@ -77,7 +78,7 @@ class LinkPatternCheck(Check):
 
 
 # anchor text that presents an address: a scheme, www., or nothing but a domain (and path)
-_ADDRESS_SHOWN = re.compile(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
+_ADDRESS_SHOWN = lazy(r"https?://|\bwww\.|^\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:/\S*)?\s*$", re.IGNORECASE)
 
 
 def _shows_address(text: str) -> bool:

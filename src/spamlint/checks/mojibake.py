@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import regex
 
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
+from spamlint.text.patterns import lazy_regex
 
 # Characters a wrong single-byte decoding produces: Latin-1 and Latin Extended letters and
 # symbols, and the Windows-1252 extras (‚ƒ„…†‡ˆ‰Š‹Œ‘’“”•–—˜™š›œž).  No-break space and soft
 # hyphen are left out: runs of those are spacing or hashbusting, not a charset mistake.
 _GARBLE = (r"\u00a1-\u00ac\u00ae-\u02ff\u2010-\u2044\u20ac\u2122")
-_RUN = regex.compile(rf"[{_GARBLE}]{{3,}}")
+_RUN = lazy_regex(rf"[{_GARBLE}]{{3,}}")
 # UTF-8 read as Latin-1 or Windows-1252: a lead byte shown as Â or Ã, then a continuation byte.
-_UTF8_AS_LATIN = regex.compile(r"[ÂÃ][\u0080-\u00bf\u2010-\u2044\u20ac\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192]")
+_UTF8_AS_LATIN = lazy_regex(r"[ÂÃ][\u0080-\u00bf\u2010-\u2044\u20ac\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192]")
 
 
 def _garbled_runs(text: str) -> Iterable[tuple[int, int]]:

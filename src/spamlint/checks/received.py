@@ -11,9 +11,10 @@ from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.received import Hop, parse_date
 from spamlint.text.urls import is_ip_host, registrable_domain
+from spamlint.text.compiled import lazy
 
 # words ISPs put in the names of their customers' addresses
-_POOL_WORDS = re.compile(
+_POOL_WORDS = lazy(
     r"(?:^|[.-])(?:a?dsl|[vx]dsl|dyn|dynamic|dynip|pool|pools|cable|dhcp|ppp|pppoe|dial|dialup|dip"
     r"|broadband|cust|customer|clients?|resnet|fttx|ftth|catv|cpe|hsd\d*)\d*(?=[.-]|$)",
     re.IGNORECASE,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
 from typing import Iterable
 
 from spamlint.checks.base import Check, Option
@@ -11,11 +10,12 @@ from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, Sender
 from spamlint.text.urls import domain_matches, known_registrable_domain, registrable_domain
+from spamlint.text.compiled import compile_pattern, lazy
 
-_ADDRESS = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
+_ADDRESS = lazy(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
 # a host name shown on its own ("lists.example.org"); letters may run on after it ("example.orgPlanner")
-_HOST = re.compile(r"(?<![\w@.-])((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_HOST = lazy(r"(?<![\w@.-])((?:[a-z0-9-]+\.)+[a-z]{2,24})", re.IGNORECASE)
+_NOT_ALNUM = lazy(r"[^a-z0-9]")
 
 
 def _hit(field: Header, **detail: object) -> Hit:
@@ -59,7 +59,7 @@ class DisplayNameBrandCheck(Check):
         super().__init__(options)
         brands = sorted((b.lower() for b in options["brands"]), key=len, reverse=True)
         alts = "|".join(re.escape(b) for b in brands) or "(?!)"
-        self.brand_re = re.compile(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)
+        self.brand_re = compile_pattern(rf"(?<![a-z0-9])({alts})(?![a-z0-9])", re.IGNORECASE)  # code from the cache
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         found = _named_sender(ctx)
@@ -101,6 +101,8 @@ def _recipients(doc: Document) -> list[str]:
     field = doc.header("To")
     if field is None:
         return []
+    from email.utils import getaddresses  # email's imports cost start-up; a template never needs them
+
     return [a.lower() for _, a in getaddresses([field.value]) if "@" in a]
 
 
@@ -182,7 +184,7 @@ class RecipientGreetingCheck(Check):
         self.greeting = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
         # the head of every match: a body with no greeting in its opening is not searched, and
         # the per-message pattern (which names the recipients) is compiled only for one that has
-        self.opening = re.compile(rf"(?<!\w)(?:{self.greeting})[\s,:!]*", re.IGNORECASE)
+        self.opening = compile_pattern(rf"(?<!\w)(?:{self.greeting})[\s,:!]*", re.IGNORECASE)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         within = self.opts["within"]

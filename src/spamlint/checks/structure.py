@@ -13,6 +13,7 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import UserPattern, user_pattern
+from spamlint.text.patterns import lazy_regex
 
 
 class ParseProblemCheck(Check):
@@ -30,7 +31,7 @@ class ParseProblemCheck(Check):
                 yield Hit(part="message", excerpt=text[:120], detail={"problem": text, "kind": kind})
 
 
-_LETTER = regex.compile(r"\p{L}")
+_LETTER = lazy_regex(r"\p{L}")
 
 
 def _letters(text: str, enough: int) -> int:

@@ -10,9 +10,10 @@ from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
+from spamlint.text.patterns import compiles_later, lazy_regex
 
 # two or more quoted lines in a row, or an attribution line: what replies and forwards carry
-_QUOTED = regex.compile(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")
+_QUOTED = lazy_regex(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")
 
 
 class FakeReplyCheck(Check):
@@ -28,8 +29,9 @@ class FakeReplyCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         alts = "|".join(regex.escape(p) for p in sorted(options["prefixes"], key=len, reverse=True))
-        self.pattern = regex.compile(rf"^\s*(?:\[[^\]]{{0,40}}\]\s*)?(?:{alts})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]",
-                                     regex.IGNORECASE)
+        make = lazy_regex if compiles_later() else regex.compile  # from the rule-pack cache: compiled before
+        self.pattern = make(rf"^\s*(?:\[[^\]]{{0,40}}\]\s*)?(?:{alts})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]",
+                            regex.IGNORECASE)
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         seg = ctx.facts.subject

@@ -14,8 +14,6 @@ from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
 from spamlint.engine.batch import Options, Outcome, check_flags, config_for, documents_for, include_for, rules_for, run
-from spamlint.engine.profile import bulk_lines
-from spamlint.engine.profile import passed as profile_passed
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
 from spamlint.formatters import FORMATTERS, format_statistics, format_text
@@ -122,6 +120,8 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
     reports, errors = _collect(sources, options, jobs, _show_progress(fmt, len(sources)))
     profiled = [r for r in reports if config_for(r.path, options).profile == "bulk"]
     if profiled and not statistics:
+        from spamlint.engine.profile import bulk_lines, passed as profile_passed  # only --profile bulk reads it (its table costs start-up)
+
         checks = [(r.path, bulk_lines(r, "online" if config_for(r.path, options).online else "message")) for r in profiled]
         _emit(profile_text(checks, fmt), view.output_file)  # -o takes the checklist too
         failed = any(not profile_passed(lines) for _, lines in checks)

@@ -8,8 +8,6 @@ from typing import NoReturn, Sequence
 
 import click
 
-from spamlint.engine.profile import as_dict as profile_dict
-from spamlint.engine.profile import format_lines
 from spamlint.engine.rules import builtin_rules
 from spamlint.engine.run import Engine
 from spamlint.errors import SpamlintError
@@ -34,6 +32,8 @@ def builtin_engine() -> Engine:
 
 def profile_text(checks: Sequence[tuple[str, list]], fmt: str) -> str:
     """The bulk-sender checklists: text lines, or one JSON document ({"profiles": [...]}) for json."""
+    from spamlint.engine.profile import as_dict as profile_dict, format_lines  # only --profile bulk reads it (its table costs start-up)
+
     if fmt == "json":
         return json.dumps({"profiles": [profile_dict(clean(p), lines) for p, lines in checks]}, ensure_ascii=False) + "\n"
     if fmt != "text":

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import click
 
 from spamlint.cli.common import EXIT_FAIL, EXIT_PASS, builtin_engine, fail, profile_text
 from spamlint.config import PROFILES
-from spamlint.engine.profile import bulk_lines
-from spamlint.engine.profile import passed as profile_passed
 from spamlint.formatters import FORMATTERS
+from spamlint.text.compiled import lazy
 
 # A domain fails on any error or could-not-check (each worth at least 1.5 points), or on warnings
 # that add up to as much; info findings (0.5: p=none, pct under 100) alone never fail it.
@@ -48,6 +46,8 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
     rules = builtin_engine().rules
     report = lint_domain(lookup, domain, rules, addresses, selectors, threshold)
     if profile == "bulk":
+        from spamlint.engine.profile import bulk_lines, passed as profile_passed  # only --profile bulk reads it (its table costs start-up)
+
         lines = bulk_lines(report, "domain-ip" if addresses else "domain")
         click.echo(profile_text([(domain, lines)], fmt), nl=False)
         sys.exit(EXIT_PASS if profile_passed(lines) else EXIT_FAIL)
@@ -56,4 +56,4 @@ def domain_cmd(domain: str, ips: tuple[str, ...], selectors: tuple[str, ...], re
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
 
-_DOMAIN = re.compile(r"^(?=.{1,253}\.?$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$")
+_DOMAIN = lazy(r"^(?=.{1,253}\.?$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$")

@@ -16,7 +16,6 @@ from spamlint.engine.run import Engine, select_rules
 from spamlint.model.document import Document
 from spamlint.model.domain import DnsProblem
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
-from spamlint.engine.workers import in_workers
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
@@ -163,6 +162,8 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[
         for source in sources:
             yield outcome(source, options)
         return
+    from spamlint.engine.workers import in_workers  # multiprocessing's imports: only runs with workers pay them
+
     context = _pool_context()
     _preload(builtin_rules(), context, sources, jobs)
     # one input per worker at a time, so a worker killed from outside costs only its input (workers.py)

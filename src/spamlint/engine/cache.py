@@ -2,11 +2,15 @@
 
 One JSON file per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
 `~/.cache/spamlint`; `~/Library/Caches/spamlint` on macOS, `%LOCALAPPDATA%\\spamlint` on
-Windows), named by a hash of the rule files' text, spamlint's version and the Python build, so
-an upgrade or an edited rule file starts a new one.  It holds data only, never pickles: each
-rule file's YAML as JSON (only where JSON gives back exactly the same values; the rule is
-still validated and built from it as from the file), and per pattern its source and flags
-with the SRE code `re` generated for it (text/compiled.py), looked up by that source and flags.  On POSIX a file or folder that is not
+Windows), named by a hash of the rule files' text, spamlint's version, the Python build and the
+`regex` module's version, so an upgrade or an edited rule file starts a new one; a digest of
+the code that builds rules is kept inside (`code_stamp`), and a file written by other code is
+not read but replaced.  It holds data only, never pickles: each rule file's YAML as JSON (only
+where JSON gives back exactly the same values; the rule is still validated and built from it
+as from the file, its patterns compiled on first use since they compiled when the file was
+written), per pattern its source and flags with the SRE code `re` generated for it
+(text/compiled.py), looked up by that source and flags, and values worked out from rule text
+(`compiled.remembered`: phrase patterns' sources, the prefilter's needles).  On POSIX a file or folder that is not
 the user's own or that others may write is ignored, so nobody else can plant code in it;
 `SPAMLINT_NO_CACHE=1` turns the cache off.  A cache that cannot be read or written is skipped
 silently: it only saves time.
@@ -20,14 +24,18 @@ import math
 import os
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
+
+import regex
 
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 2  # 2: with the deferred module-level patterns (text/compiled.py)
+_FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
 _STALE_SECONDS = 7 * 24 * 3600
+_CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
 
 
 def cache_dir() -> Path | None:
@@ -49,11 +57,31 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256()
-    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or ""):
+    # regex's version: rules from the cache compile on first use, trusted to compile as they did
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
+                 regex.__version__):
         digest.update(part.encode() + b"\0")
     for name, text in files:
         digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """A digest of the modules that build rules and what the cache keeps (checks, engine, model,
+    text): a cache written by other code is not read, so an edited module never reuses its patterns,
+    values or the knowledge that its rules compile.  Two installs of one release share a cache."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    try:
+        for folder in _CODE:
+            for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    with open(entry.path, "rb") as f:
+                        digest.update(f"{folder}/{entry.name}\0".encode() + f.read() + b"\0")
+    except OSError:  # not a folder of files (a zip import): the version alone says which code it is
+        return ""
+    return digest.hexdigest()[:32]
 
 
 def load(path: Path | None) -> dict[str, Any] | None:
@@ -67,7 +95,9 @@ def load(path: Path | None) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
-    compiled.preload(data.get("patterns"))
+    if data.get("code") != code_stamp():  # written by other code: this run's save replaces it
+        return None
+    compiled.preload(data.get("patterns"), data.get("values"))
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
@@ -100,8 +130,9 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".rulepack-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": _FORMAT, "rules": rules, "patterns": compiled.export()}, out,
-                          separators=(",", ":"))
+                json.dump({"format": _FORMAT, "code": code_stamp(), "rules": rules,
+                           "patterns": compiled.export(), "values": compiled.export_values()},
+                          out, separators=(",", ":"))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

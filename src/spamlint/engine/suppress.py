@@ -24,11 +24,12 @@ from typing import Any, ClassVar, Iterable, Sequence
 
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit
+from spamlint.text.compiled import lazy
 
-_DIRECTIVE = re.compile(r"^\s*spamlint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)$", re.DOTALL)
-_LOOKS_LIKE = re.compile(r"^\s*spamlint\b", re.IGNORECASE)
-_TEXT_LINE = re.compile(r"^[ \t]*<!--(.*?)-->[ \t]*\r?$", re.MULTILINE)
-_NAME = re.compile(r"[^\s,]+")
+_DIRECTIVE = lazy(r"^\s*spamlint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)$", re.DOTALL)
+_LOOKS_LIKE = lazy(r"^\s*spamlint\b", re.IGNORECASE)
+_TEXT_LINE = lazy(r"^[ \t]*<!--(.*?)-->[ \t]*\r?$", re.MULTILINE)
+_NAME = lazy(r"[^\s,]+")
 _END = (1 << 62, 0)
 
 

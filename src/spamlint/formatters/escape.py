@@ -18,8 +18,9 @@ Printable text, including every script and emoji, passes unchanged.
 from __future__ import annotations
 
 import re
+from spamlint.text.compiled import lazy
 
-_UNSAFE = re.compile(
+_UNSAFE = lazy(
     "[\x00-\x1f\x7f-\x9f"          # C0, DEL, C1
     "\u00ad\u061c\u180e"             # soft hyphen, Arabic letter mark, Mongolian vowel separator
     "\u200b-\u200f\u2028-\u202e"     # zero-width, LRM/RLM, line/paragraph separators, embeddings/overrides

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import codecs
 import email.errors
-import email.header
-import email.message
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
+    import email.message
+
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")
@@ -76,6 +78,8 @@ def decode_header_value(raw: object, parse: Parse | None = None) -> str:
     limits = parse.limits if parse is not None else DEFAULT_LIMITS
     if type(raw) is str and raw.isascii() and "=?" not in raw and len(raw) <= limits.max_header_bytes:
         return (_FOLD.sub(" ", raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
+    import email.header  # email's imports cost start-up; a template never needs them
+
     if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
         raw = "".join(_decode_chunk(b, cs) for b, cs in email.header.decode_header(raw))
     value = str(raw)
@@ -191,6 +195,8 @@ def _filename_of(disposition: str | None, ctype: str | None) -> str | None:
 
 def _probe(disposition: str | None, ctype: str | None) -> email.message.Message:
     """A message holding just these two fields, which the stdlib's parameter parsing reads."""
+    import email.message  # email's imports cost start-up; a template never needs them
+
     probe = email.message.Message()
     if disposition is not None:
         probe["Content-Disposition"] = disposition

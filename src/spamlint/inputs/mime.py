@@ -5,12 +5,8 @@ Decoding (charsets, RFC 2047, transfer encodings) is in decoding.py; limits in l
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.parser
 import re
-from email import policy
-from email.policy import Compat32
+from typing import TYPE_CHECKING
 
 from spamlint.inputs.decoding import (
     Fields,
@@ -39,6 +35,9 @@ from spamlint.inputs.templating import (
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import Attachment, Document, Header, Link
 from spamlint.model.segment import Segment, line_starts
+
+if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
+    import email.message
 
 _HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
 _BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
@@ -130,6 +129,9 @@ def _parse(data: bytes) -> email.message.Message:
     or CRLF there, no misplaced 'From ' line the parser would push back, no defect), the headers
     alone are parsed and the rest is set as the payload, which is what the parser would store.
     """
+    import email.parser  # email's imports cost start-up; a template never needs them
+    from email import policy
+
     sep = _HEADER_END.search(data)
     if (sep is None or data.startswith((b"\n", b"\r\n")) or data.find(b"\nFrom ", 0, sep.end()) != -1
             or data.count(b"\r", 0, sep.end()) != data.count(b"\r\n", 0, sep.end())):
@@ -212,6 +214,8 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
 
 
 def _headers(msg: email.message.Message, lines: dict[str, list[int]], parse: Parse) -> list[Header]:
+    from email.policy import Compat32  # email's imports cost start-up; a template never needs them
+
     seen: dict[str, int] = {}
     out = []
     fetch = msg.policy.header_fetch_parse
@@ -271,6 +275,8 @@ def _part_text(part: email.message.Message, ctype: str, label: str, parse: Parse
 
 def _message_size(msg: email.message.Message) -> int:
     """Size of a message given as an object: its serialised bytes, or 0 if it cannot be serialised."""
+    from email import policy  # email's imports cost start-up; a template never needs them
+
     try:
         return len(msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n")))
     except Exception:  # a hand-built Message may not serialise (nesting, odd header objects); size is a hint

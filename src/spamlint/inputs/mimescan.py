@@ -10,11 +10,14 @@ message is cut where part number `max_mime_parts + 1` would start.
 
 from __future__ import annotations
 
-import email.message
 import re
+from typing import TYPE_CHECKING
 
 from spamlint.inputs.parse import Parse
 from spamlint.limits import Limits
+
+if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
+    import email.message
 
 # A line that may be a boundary, or a Content-Type header (with folded continuation lines)
 # that opens a nested level.  message/delivery-status is a list of header blocks, not nesting.
@@ -127,6 +130,8 @@ def leaf_parts(msg: email.message.Message, parse: Parse) -> list[email.message.M
     Needed for Message objects given by the caller, which no raw scan has bounded; a limit
     passed is noted in `parse` once.
     """
+    import email.message  # email's imports cost start-up; a template never needs them
+
     limits = parse.limits
     leaves: list[email.message.Message] = []
     todo: list[tuple[email.message.Message, int]] = [(msg, 1)]

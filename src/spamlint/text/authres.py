@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from spamlint.model.document import Document, Header
 from spamlint.text.received import Hop
 from spamlint.text.urls import domain_matches, registrable_domain
+from spamlint.text.compiled import lazy
 
-_COMMENT = re.compile(r"\([^()]*\)")
-_RESULT = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*=\s*([a-z]+)\b", re.IGNORECASE)
+_COMMENT = lazy(r"\([^()]*\)")
+_RESULT = lazy(r"^\s*([a-z][a-z0-9_-]*)\s*=\s*([a-z]+)\b", re.IGNORECASE)
 # RFC 8601 method registry (and compauth, Microsoft's): other bare keys (action=, reason=) are not results
 _METHODS = frozenset({"spf", "dkim", "dmarc", "arc", "iprev", "auth", "sender-id", "bimi", "compauth", "dkim-adsp",
                       "dkim-atps", "domainkeys", "smime", "vbr", "rrvs"})
-_ARC_INSTANCE = re.compile(r"^\s*i\s*=\s*\d+\s*;", re.IGNORECASE)
-_SPF_WORD = re.compile(r"^\s*(pass|fail|softfail|neutral|none|temperror|permerror)\b", re.IGNORECASE)
-_SPF_FROM = re.compile(r"envelope-from=\"?<?([^\s\";>]+)", re.IGNORECASE)
+_ARC_INSTANCE = lazy(r"^\s*i\s*=\s*\d+\s*;", re.IGNORECASE)
+_SPF_WORD = lazy(r"^\s*(pass|fail|softfail|neutral|none|temperror|permerror)\b", re.IGNORECASE)
+_SPF_FROM = lazy(r"envelope-from=\"?<?([^\s\";>]+)", re.IGNORECASE)
 _HEADERS = {"authentication-results": False, "arc-authentication-results": True}
 
 

@@ -9,10 +9,11 @@ from typing import Iterator
 
 from spamlint.text.facts import SegmentFacts
 from spamlint.text.normalize import GAP_MARKS, LEET, Canonical, char_class, is_invisible
+from spamlint.text.compiled import lazy
 
 # a single letter, a gap mark and a single letter; any digit or leet symbol (from normalize's alphabets)
-_GAP = re.compile(rf"(?<![^\W_])\w[{char_class(GAP_MARKS)}]\w(?![^\W_])")
-_LEET = re.compile(rf"[0-9{char_class(''.join(c for c in LEET if not c.isdigit()))}]")
+_GAP = lazy(rf"(?<![^\W_])\w[{char_class(GAP_MARKS)}]\w(?![^\W_])")
+_LEET = lazy(rf"[0-9{char_class(''.join(c for c in LEET if not c.isdigit()))}]")
 
 
 def disguise(raw: str) -> str | None:

@@ -12,15 +12,22 @@ is given and raises on anything malformed; that falls back to the plain compile.
 `deferred` does the same for the longer module-level patterns (text/normalize.py's leet and gap
 pre-scans, hashbusting's hints): compiled on first use rather than at import, so from the cache
 once there is one, and their code is saved with every rule pack's cache.
+
+`remembered` keeps other values worked out from a rule's text, such as a phrase list's pattern
+source (text/words.py) or a rule pattern's prefilter (text/prefilter.py), in the same cache:
+looked up by a digest of what they are made from and of the module file that makes them, so
+an edited module never reuses what its old code made.
 """
 
 from __future__ import annotations
 
 import array
 import base64
+import hashlib
 import re
 import sys
-from typing import Any, Callable
+from types import ModuleType
+from typing import Any, Callable, TypeVar
 
 try:  # the compiler's own steps (CPython 3.11+); without them every pattern takes the plain path
     import _sre
@@ -33,6 +40,9 @@ Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
 _known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
 made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
 _deferred: dict[tuple[str, int], None] = {}  # module-level patterns, in the order they were declared
+_values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache or made in this process
+_prints: dict[str, str | None] = {}  # module name -> digest of its file (None: unreadable)
+T = TypeVar("T")
 
 
 def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
@@ -62,6 +72,63 @@ def deferred(source: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
     return get
 
 
+def remembered(maker: ModuleType, what: str, build: Callable[[], T], valid: Callable[[Any], T | None]) -> T:
+    """build(), or the value kept for it: `what` names all build reads besides `maker`'s own code.
+
+    The value must be JSON data; `valid` turns what the cache gives back into the value, or
+    None when it is not one (then it is built again).  A module whose file cannot be read
+    (a zip import) gets nothing remembered.
+    """
+    mark = _fingerprint(maker)
+    if mark is None:
+        return build()
+    key = hashlib.sha256(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    if key in _values:
+        value = valid(_values[key])
+        if value is not None:
+            return value
+    value = _values[key] = build()
+    return value
+
+
+def _fingerprint(module: ModuleType) -> str | None:
+    """A digest of a module's file: any change to its code or constants changes it."""
+    name = module.__name__
+    if name not in _prints:
+        try:
+            with open(getattr(module, "__file__", None) or "", "rb") as f:
+                _prints[name] = hashlib.sha256(f.read()).hexdigest()
+        except OSError:
+            _prints[name] = None
+    return _prints[name]
+
+
+class Lazy:
+    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
+
+    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
+    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
+    it only to code that calls its methods, never to re.sub or isinstance.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_make", "_made"):  # copy, pickle and the like: not the pattern's
+            raise AttributeError(name)
+        if "_made" not in self.__dict__:
+            self._made = self._make()
+        value = getattr(self._made, name)
+        setattr(self, name, value)
+        return value
+
+
+def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
+    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`)."""
+    return Lazy(deferred(source, flags))  # type: ignore[return-value] - it reads as the Pattern
+
+
 def _generate(source: str, flags: int) -> Entry:
     """What re._compiler.compile computes before it calls _sre.compile (the code as base64)."""
     tree = _parser.parse(source, flags)
@@ -83,8 +150,10 @@ def _build(entry: Entry) -> re.Pattern[str]:
     return _sre.compile(source, final_flags, code.tolist(), groups, groupindex, tuple(indexgroup))
 
 
-def preload(entries: Any) -> int:
-    """Take code read from the cache (a list of entries as `export` gives); how many were usable."""
+def preload(entries: Any, values: Any = None) -> int:
+    """Take code read from the cache (lists as `export` gives) and remembered values; how many were usable."""
+    if isinstance(values, dict):
+        _values.update((k, v) for k, v in values.items() if k not in _values)
     if not _STEPS or not isinstance(entries, list):
         return 0
     count = 0
@@ -103,6 +172,11 @@ def export() -> list[list[Any]]:
             if key not in _known and key not in made:
                 made[key] = _generate(*key)
     return [list(e) for e in {**_known, **made}.values()]
+
+
+def export_values() -> dict[str, Any]:
+    """Every remembered value this process made or read, by digest, for the cache."""
+    return dict(_values)
 
 
 def _valid(item: Any) -> Entry | None:

@@ -14,7 +14,6 @@ domains, the receiver's trusted networks and authserv-ids) and the problems met 
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
 from functools import cached_property
 from typing import Iterable, NamedTuple, Sequence
 
@@ -29,6 +28,7 @@ from spamlint.text.received import Network, Trail, read_trail
 from spamlint.text.segment import sentence_around, sentences, word_starts
 from spamlint.text.urls import domain_matches, host_of, registrable_domain
 from spamlint.text.words import letter_count
+from spamlint.text.compiled import lazy
 
 # ASCII text as its capitals: A for A-Z, . for anything else (two capitals in a row are "AA")
 _CAPITALS_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
@@ -37,7 +37,7 @@ _BULK_HEADERS = ("list-id", "list-unsubscribe", "feedback-id", "x-campaign", "x-
 _UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "désinscri", "desinscri", "darse de baja")
 # the look-ahead names every word's first letter: re then skips ahead to those letters instead
 # of trying each word at every position (same matches, a few times faster)
-_UNSUB = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
+_UNSUB = lazy(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
                     re.IGNORECASE)
 
 
@@ -252,6 +252,8 @@ def offers_unsubscribe(text: str) -> bool:
 
 def first_address(value: str) -> tuple[str, str] | None:
     """(display name, domain) of the first address in a header value."""
+    from email.utils import getaddresses  # email's imports cost start-up; a template never needs them
+
     try:
         pairs = getaddresses([value])
     except RecursionError:  # comments nested hundreds deep: the stdlib parser recurses per level

@@ -28,9 +28,11 @@ from typing import Callable, Iterator
 import regex
 
 from spamlint.text import compiled
+from spamlint.text.compiled import lazy
+from spamlint.text.patterns import lazy_regex
 
-_TOKEN = re.compile(r"\w+")
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+_TOKEN = lazy(r"\w+")
+_NON_ASCII = lazy_regex(r"[^\x00-\x7f]+")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064")
 
 # The disguise alphabets, each written once: every leet and gap pattern below, and the ones the
@@ -68,7 +70,7 @@ _GAPPED_SOURCE = (
     rf"(?<![\p{{L}}\p{{N}}{char_class(GAP_SYMBOLS)}]){_GAP_LETTER}(?P<sep>[{_MARK}]){_GAP_LETTER}"
     rf"(?:(?P=sep){_GAP_LETTER}){{2,30}}(?![\p{{L}}\p{{N}}])"
 )
-_GAPPED = regex.compile(_GAPPED_SOURCE)
+_GAPPED = lazy_regex(_GAPPED_SOURCE)
 # a word of letters and leet characters with a leet character between two letters, two leet
 # digits after two letters, or a leet character starting it before two letters
 _LEET_WORD_SOURCE = (
@@ -77,10 +79,10 @@ _LEET_WORD_SOURCE = (
     rf"|(?<![\p{{L}}\p{{N}}])[{_STARTS}][\p{{L}}]{{2}})"
     rf"(?:[\p{{L}}0-9{_SYMBOLS}]|@{_NOT_DOMAIN})*(?![\p{{L}}\p{{N}}])"
 )
-_LEET_WORD = regex.compile(_LEET_WORD_SOURCE)
+_LEET_WORD = lazy_regex(_LEET_WORD_SOURCE)
 # _LEET_WORD for ASCII text: stdlib re runs it faster
-_LEET_WORD_ASCII = re.compile(_ascii(_LEET_WORD_SOURCE))
-_ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
+_LEET_WORD_ASCII = lazy(_ascii(_LEET_WORD_SOURCE))
+_ORDINAL = lazy_regex(r"\d+(?:st|nd|rd|th)", regex.IGNORECASE)
 
 # Pre-scans: what every match of the patterns above holds, so the patterns run only near one.
 # Stdlib `re`, and each starts with a plain character class (the leet character, or the gap's
@@ -115,10 +117,10 @@ _LEET_CORE = _leet_core(ANY_LETTER, r"[^\W_]")
 _GAP_ASCII = _gap_core(_ascii(_GAP_LETTER), r"(?![A-Za-z0-9])(?<![A-Za-z0-9][\s\S]{7})", _ASCII_MARK)
 _GAP_HINT = _gap_core(ANY_LETTER[:-1] + "0-9" + char_class(GAP_SYMBOLS) + "]", "", _MARK)
 # what every _GAPPED run holds (letters between three equal gaps); no run crosses a line break
-_GAP_CORE = regex.compile(rf"(?P<sep>[{_MARK}]){_GAP_LETTER}(?P=sep){_GAP_LETTER}(?P=sep)")
+_GAP_CORE = lazy_regex(rf"(?P<sep>[{_MARK}]){_GAP_LETTER}(?P=sep){_GAP_LETTER}(?P=sep)")
 _LEET = str.maketrans(LEET)
-_LETTER = regex.compile(r"\p{L}")
-_WORD_GAP = re.compile(r"[ \n\t]")  # what separates the words of word_windows
+_LETTER = lazy_regex(r"\p{L}")
+_WORD_GAP = lazy(r"[ \n\t]")  # what separates the words of word_windows
 
 
 class Spans:
@@ -353,14 +355,15 @@ class LowerWords:
 WINDOW_REACH = 65
 
 
-def _reach(pad: int) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def _reach(pad: int, make: Callable[..., regex.Pattern[str]] = regex.compile
+           ) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     """Patterns for `pad` characters besides white space: backwards (match to an end) and onwards."""
     # onwards takes the white space after its last character too: a change followed only by white
     # space then reaches the text's end, and a match ending there is not mistaken for one cut off
-    return regex.compile(rf"(?:\S\s*){{0,{pad}}}", regex.REVERSE), regex.compile(rf"(?:\s*\S){{0,{pad}}}\s*")
+    return make(rf"(?:\S\s*){{0,{pad}}}", regex.REVERSE), make(rf"(?:\s*\S){{0,{pad}}}\s*")
 
 
-_REACH_BACK, _REACH_ON = _reach(WINDOW_REACH)
+_REACH_BACK, _REACH_ON = _reach(WINDOW_REACH, lazy_regex)
 
 
 class Canonical(LowerWords):

@@ -10,21 +10,39 @@ are quadratic on pathological text (a run of "?" for exclamation-run, a long
 "1,000,000,..." for money-amount).  What saves time instead: a text lacking characters every
 match needs is not searched at all (prefilter.py), and `found` remembers answers for short
 texts that recur across mail (hosts, URLs, anchor texts; see `UserPattern.found`).
+
+Compiling with `regex` is pure Python and slow (about 30 ms for the built-in rule pack), so
+rules read back from the rule-pack cache, which was written only after the very same rules
+compiled with the same `regex` version, are built inside `compiling_later()`: their patterns
+compile, and their prefilter is worked out, on first use.  Everywhere else (the user's own
+rules, a run without a cache) `user_pattern` compiles at once, which is what validates a rule.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cached_property
 from typing import Any, Iterator
 
 import regex
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
+from spamlint.text import compiled as kept, prefilter
+from spamlint.text.compiled import Lazy
 from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
+
+
+def lazy_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """regex.compile(pattern, flags) on first use, for module-level patterns (text/compiled.py `Lazy`)."""
+    return Lazy(lambda: regex.compile(pattern, flags))  # type: ignore[return-value] - it reads as the Pattern
+
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
-_COUNT = regex.compile(r"\{(\d*),?(\d*)\}")
+_COUNT = lazy_regex(r"\{(\d*),?(\d*)\}")
+_LATER: ContextVar[bool] = ContextVar("spamlint_compile_later", default=False)
 
 
 class Searches:
@@ -81,6 +99,26 @@ class UserPattern:
         self.tests = tests  # prefilter.needles: characters without which no match is possible
         self._seen: dict[str, tuple[bool, float]] = {}  # found(): short text -> (answer, seconds it took)
 
+    @classmethod
+    def later(cls, pattern: str, flags: int = 0) -> UserPattern:
+        """A pattern known to compile, whose `compiled` and `flags` are made on first use."""
+        self = cls.__new__(cls)
+        self.pattern, self.tests, self._later = pattern, _tests(pattern, flags), flags
+        self._seen = {}
+        return self
+
+    # for a pattern left for later: made on first read and then kept in the instance, where
+    # __init__ puts them at once otherwise (an instance's own value wins over a cached_property)
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern."""
+        return _compile(self.pattern, self._later).compiled
+
+    @cached_property
+    def flags(self) -> int:
+        """The compiled pattern's flags."""
+        return self.compiled.flags
+
     def search(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""
         return self._call(self.compiled.search, searches, text, *args)
@@ -103,9 +141,10 @@ class UserPattern:
             return seen[0]
         if self.tests and cannot_match(text, self.tests):
             return False
+        search = self.compiled.search  # compiled before the clock starts when it was left for later
         start = time.perf_counter()
         try:
-            answer = self.compiled.search(text, timeout=limit) is not None
+            answer = search(text, timeout=limit) is not None
         except TimeoutError:
             searches.ran_out(self.pattern)
             return False
@@ -163,13 +202,64 @@ class UserPattern:
 
 
 def user_pattern(pattern: str, flags: int = 0) -> UserPattern:
-    """Compile a rule's pattern (V0 syntax); raise regex.error if it is invalid or expands too far."""
+    """Compile a rule's pattern (V0 syntax); raise regex.error if it is invalid or expands too far.
+
+    Inside `compiling_later()` the pattern is taken as valid and compiled on first use.
+    """
+    if _LATER.get():
+        return UserPattern.later(pattern, flags)
+    return _compile(pattern, flags)
+
+
+@contextmanager
+def compiling_later() -> Iterator[None]:
+    """Within it, rule patterns compile on first use: only for rules known to compile (the rule-pack cache's)."""
+    token = _LATER.set(True)
+    try:
+        yield
+    finally:
+        _LATER.reset(token)
+
+
+def compiles_later() -> bool:
+    """Whether patterns made now compile on first use (a check's own validation may wait too)."""
+    return _LATER.get()
+
+
+def compile_waiting(value: Any) -> None:
+    """Compile the patterns left for later in value: a UserPattern, or lists and tuples holding some."""
+    if isinstance(value, UserPattern):
+        value.compiled  # noqa: B018 - reading it compiles a pattern left for later
+    elif isinstance(value, Lazy):
+        value.pattern  # noqa: B018 - reading any attribute compiles it
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            compile_waiting(item)
+
+
+def _compile(pattern: str, flags: int) -> UserPattern:
     if expansion(pattern) > MAX_EXPANSION + len(pattern):  # long word lists are fine; unrolling is not
         raise regex.error(f"counted repeats expand past {MAX_EXPANSION} (nested {{n}} multiply)")
-    compiled = regex.compile(pattern, flags | regex.V0)
-    plain = flags & ~regex.IGNORECASE == 0  # other flags (VERBOSE...) change what the reader would see
-    tests = needles(required_sets(pattern, bool(flags & regex.IGNORECASE))) if plain else ()
-    return UserPattern(compiled, tests)
+    return UserPattern(regex.compile(pattern, flags | regex.V0), _tests(pattern, flags))
+
+
+def _tests(pattern: str, flags: int) -> Tests:
+    """The prefilter's needles for a pattern (kept in the rule-pack cache: reading the pattern is slow)."""
+    if flags & ~regex.IGNORECASE:  # other flags (VERBOSE...) change what the reader would see
+        return ()
+    ignore_case = bool(flags & regex.IGNORECASE)
+    return kept.remembered(prefilter, f"needles {ignore_case:d}\0{pattern}",
+                           lambda: needles(required_sets(pattern, ignore_case)), _as_tests)
+
+
+def _as_tests(value: Any) -> Tests | None:
+    """Needles as the cache gives them back (lists), or None if they are not needles."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    pairs = tuple(tuple(t) for t in value if isinstance(t, (list, tuple)))
+    ok = len(pairs) == len(value) and all(len(t) == 2 and all(x is None or isinstance(x, str) for x in t)
+                                          for t in pairs)
+    return pairs if ok else None  # type: ignore[return-value]
 
 
 def expansion(pattern: str) -> int:

@@ -21,35 +21,35 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Iterable, Sequence, Union
 
 from spamlint.model.document import Document
 from spamlint.text.urls import registrable_domain
+from spamlint.text.compiled import lazy
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 # list software's hops are the list's, not the author's: these headers name the list's domain
 _LIST_HEADERS = ("List-Id", "List-Post", "X-Mailing-List", "Mailing-List", "X-BeenThere", "List-Unsubscribe")
 # a split, not a host-name pattern: nested repeats would backtrack quadratically on `a.a.a.…`
-_NOT_HOST = re.compile(r"[^a-z0-9.@-]+")
+_NOT_HOST = lazy(r"[^a-z0-9.@-]+")
 _MAX_TOKENS = 40  # a list header names its domain early; a forged giant one is not read to the end
 # list hosts that deliver from their parent's servers
 _LIST_ALIASES = {"googlegroups.com": "google.com", "yahoogroups.com": "yahoo.com"}
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
-_WS = re.compile(r"\s+")
-_BY = re.compile(r"(?:^|[\s)])by\s+([^\s;()]+)", re.IGNORECASE)
-_WITH = re.compile(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
-_FROM = re.compile(r"^\s*from\s+(.*?)(?=(?:^|[\s)])by\s|$)", re.IGNORECASE)
-_BRACKET_IP = re.compile(r"\[(?:IPv6:)?([0-9a-fA-F:.]+)\]")
-_PAREN_IP = re.compile(r"\((?:IPv6:)?([0-9a-fA-F:.]{3,})(?::\d+)?\)")
-_FOR = re.compile(r"(?:^|\s)for\s+<?([^\s<>;@]+@[^\s<>;@]+)>?", re.IGNORECASE)
-_HELO_EQ = re.compile(r"helo=([^\s)\]]+)", re.IGNORECASE)
-_QMAIL_HELO = re.compile(r"\(HELO\s+([^\s)]+)\)", re.IGNORECASE)
+_WS = lazy(r"\s+")
+_BY = lazy(r"(?:^|[\s)])by\s+([^\s;()]+)", re.IGNORECASE)
+_WITH = lazy(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
+_FROM = lazy(r"^\s*from\s+(.*?)(?=(?:^|[\s)])by\s|$)", re.IGNORECASE)
+_BRACKET_IP = lazy(r"\[(?:IPv6:)?([0-9a-fA-F:.]+)\]")
+_PAREN_IP = lazy(r"\((?:IPv6:)?([0-9a-fA-F:.]{3,})(?::\d+)?\)")
+_FOR = lazy(r"(?:^|\s)for\s+<?([^\s<>;@]+@[^\s<>;@]+)>?", re.IGNORECASE)
+_HELO_EQ = lazy(r"helo=([^\s)\]]+)", re.IGNORECASE)
+_QMAIL_HELO = lazy(r"\(HELO\s+([^\s)]+)\)", re.IGNORECASE)
 _AUTH_PROTOCOLS = frozenset({"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"})
-_PAREN = re.compile(r"\(([^()]*)")  # the first parenthesised group, up to a nested '(' or ')'
+_PAREN = lazy(r"\(([^()]*)")  # the first parenthesised group, up to a nested '(' or ')'
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,8 @@ def _ip(text: str | None) -> str | None:
 @lru_cache(maxsize=1024)
 def parse_date(text: str) -> datetime | None:
     """An RFC 5322 date as an aware datetime, or None when it does not parse."""
+    from email.utils import parsedate_to_datetime  # email's imports cost start-up; a template never needs them
+
     try:
         when = parsedate_to_datetime(text.strip())
     except (TypeError, ValueError, IndexError, OverflowError):

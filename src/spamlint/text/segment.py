@@ -5,19 +5,19 @@ The Segment itself (finished data, with its map back to source lines) is in mode
 
 from __future__ import annotations
 
-import re
+from spamlint.text.compiled import lazy
 
 # a sentence ends after . ! ? (a run of them) followed by white space or the end, or at a line
 # break; blank lines after an end belong to no sentence.  The ends are found by a loop, not by one
 # pattern: `[.!?]*(?=\s|$)` tried at every mark of a long run of marks that no space follows
 # backtracks over the rest of the run each time (quadratic: '!' * 64000 + 'x' took 45 s).
 _STOPS = ".!?\u3002\uff01\uff1f"
-_CANDIDATE = re.compile(rf"[{_STOPS}\n]")
-_STOP_RUN = re.compile(rf"[{_STOPS}]*")
-_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_CANDIDATE = lazy(rf"[{_STOPS}\n]")
+_STOP_RUN = lazy(rf"[{_STOPS}]*")
+_BLANK_LINES = lazy(r"(?:[^\S\n]*\n)*")
 # one sentence around an offset: in the reversed text the last end before it (a line break, or
 # white space after a stop, which is a stop and white space reversed)
-_LAST_END = re.compile(rf"\s(?:(?<=\n)|(?=[{_STOPS}]))")
+_LAST_END = lazy(rf"\s(?:(?<=\n)|(?=[{_STOPS}]))")
 
 
 def next_end(text: str, offset: int) -> int | None:

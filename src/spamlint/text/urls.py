@@ -6,12 +6,13 @@ import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import urlsplit
+from spamlint.text.compiled import lazy
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_SCHEME = lazy(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # http(s) and a host of plain ASCII name characters ending the URL or followed by / ? #: the
 # host is then urlsplit's hostname (no user, port, brackets; no tab or newline for it to remove)
-_PLAIN_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
-_DOMAIN_IN_TEXT = re.compile(
+_PLAIN_WEB = lazy(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
+_DOMAIN_IN_TEXT = lazy(
     r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
 )

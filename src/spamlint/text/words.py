@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 import unicodedata
+from typing import Any
 
-import regex
 
-from spamlint.text.compiled import compile_pattern
+from spamlint.text.compiled import compile_pattern, remembered
+from spamlint.text.patterns import lazy_regex
 
-_LETTERS = regex.compile(r"\p{L}")
-_LETTER_RUNS = regex.compile(r"\p{L}+")
+_LETTERS = lazy_regex(r"\p{L}")
+_LETTER_RUNS = lazy_regex(r"\p{L}+")
 
 
 def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:
@@ -20,7 +23,21 @@ def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = Fals
     character instead of trying every phrase at every position (several times faster on long
     lists); spaces inside a phrase match any run of white space.  `loose` lets i and l stand
     for each other, for canonical text where a leet "1" may have been either.
+
+    Building the source takes longer than compiling it from the rule-pack cache's code, so the
+    source is kept there too, under the phrase list and this module's code (`remembered`).
     """
+    what = json.dumps([list(phrases), loose, lowered], ensure_ascii=False)
+    source = remembered(sys.modules[__name__], what, lambda: _phrase_source(phrases, loose, lowered), _text)
+    return compile_pattern(source, 0 if lowered else re.IGNORECASE)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _phrase_source(phrases: list[str], loose: bool, lowered: bool) -> str:
+    """phrase_pattern's source: the phrases' character trie, with a look-ahead when `lowered`."""
     trie: dict = {}
     for phrase in phrases:
         node = trie
@@ -31,13 +48,13 @@ def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = Fals
         node[""] = {}
     body = _trie_pattern(trie, loose) if trie else "(?!)"
     if not lowered:
-        return compile_pattern(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+        return rf"(?<!\w)(?:{body})(?!\w)"
     first = {c for c in trie if c}
     if loose and first & {"i", "l"}:
         first |= {"i", "l"}
     # a look-ahead for the first characters lets the engine skip ahead; an empty phrase starts anywhere
     lead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first and "" not in trie else ""
-    return compile_pattern(rf"{lead}(?<!\w)(?:{body})(?!\w)")
+    return rf"{lead}(?<!\w)(?:{body})(?!\w)"
 
 
 def _plain_phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 RGB = tuple[float, float, float]
 
 
 _CLASS_ATTR = re.compile(r"class\s*[*~^|$]?=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_NAME = re.compile(r"[.#][\w-]+")  # a class or id in a selector
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?$|^#[\w-]+$", re.IGNORECASE)
 
 
@@ -22,23 +23,11 @@ def sheet_rules(sheet: str) -> dict[str, str]:
     also styles: `.mobile {display:none}` shown again by a media query is responsive design,
     not hiding.
     """
-    try:
-        return _sheet_rules(sheet)
-    except (RecursionError, ValueError):  # nested past what tinycss2 can recurse into, or a number int()
-        return {}                         # refuses (thousands of digits): read as no rules
-
-
-def _sheet_rules(sheet: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
-        if rule.type == "qualified-rule":
-            body = _tinycss2().serialize(rule.content)
-            for selector in _tinycss2().serialize(rule.prelude).split(","):
-                selector = selector.strip().lower()
-                if _SIMPLE_SELECTOR.match(selector):
-                    out[selector] = out.get(selector, "") + ";" + body
+    rules = _sheet(sheet).rules
+    if rules is None:
+        return {}
     responsive = restyled(sheet, False)
-    return {k: v for k, v in out.items() if not responsive_selector(k, responsive)}
+    return {k: v for k, v in rules.items() if not responsive_selector(k, responsive)}
 
 
 @lru_cache(maxsize=256)
@@ -48,29 +37,71 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
     What a condition styles again was hidden for some screens only: responsive design.
     """
+    facts = _sheet(sheet)
+    found = facts.conditional if conditional else facts.at_rules
+    return frozenset() if found is None else found
+
+
+class _Sheet(NamedTuple):
+    """What one parse of a sheet gives; None where tinycss2 could not read or serialize what it needs."""
+
+    rules: dict[str, str] | None  # simple selector -> declarations, before responsive selectors are dropped
+    at_rules: frozenset[str] | None  # classes and ids in at-rules' blocks: restyled(sheet, False)
+    conditional: frozenset[str] | None  # those and the ones in rules' selectors: restyled(sheet, True)
+
+
+@lru_cache(maxsize=64)
+def _sheet(sheet: str) -> _Sheet:
+    """sheet_rules' and restyled's facts from one tinycss2 parse (each used to parse the sheet again).
+
+    A sheet nested past what tinycss2 can recurse into, or with a number int() refuses (thousands
+    of digits), reads as no rules; each fact fails on its own, as each used to in its own parse.
+    """
     try:
-        return _restyled(sheet, conditional)
-    except (RecursionError, ValueError):  # as in sheet_rules: a sheet tinycss2 cannot read restyles nothing
-        return frozenset()
+        rules = _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+    except (RecursionError, ValueError):
+        return _Sheet(None, None, None)
+    qualified = [r for r in rules if r.type == "qualified-rule"]
+    blocks = _serialized([r.content for r in rules if r.type == "at-rule" and r.content is not None])
+    preludes = _serialized([r.prelude for r in qualified])
+    at_rules = None if blocks is None else _restyled_names(blocks)
+    conditional = None if at_rules is None or preludes is None else at_rules | _restyled_names(preludes)
+    return _Sheet(_selector_rules(qualified, preludes), at_rules, conditional)
 
 
-def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
+def _serialized(nodes: list[Any]) -> list[str] | None:
+    """Each node list serialized; None when one of them nests too deep to serialize."""
+    try:
+        return [_tinycss2().serialize(n) for n in nodes]
+    except (RecursionError, ValueError):
+        return None
+
+
+def _selector_rules(qualified: list[Any], preludes: list[str] | None) -> dict[str, str] | None:
+    """Declarations per simple selector of the sheet's qualified rules, in order; None if one cannot be serialized."""
+    bodies = _serialized([r.content for r in qualified])
+    if bodies is None or preludes is None:
+        return None
+    out: dict[str, str] = {}
+    for prelude, body in zip(preludes, bodies):
+        for selector in prelude.split(","):
+            selector = selector.strip().lower()
+            if _SIMPLE_SELECTOR.match(selector):
+                out[selector] = out.get(selector, "") + ";" + body
+    return out
+
+
+def _restyled_names(texts: list[str]) -> frozenset[str]:
     found: set[str] = set()
-    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.content is not None:
-            text = _tinycss2().serialize(rule.content)
-        elif conditional and rule.type == "qualified-rule":
-            text = _tinycss2().serialize(rule.prelude)
-        else:
-            continue
-        found.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
+    for text in texts:
+        found.update(m.lower() for m in _NAME.findall(text))
         found.update("." + m.lower() for m in _CLASS_ATTR.findall(text))  # td[class*="hide-x"]
     return frozenset(found)
 
 
 def responsive_selector(selector: str, responsive: frozenset[str] | set[str]) -> bool:
     """True when a simple selector names a class or id in `responsive`."""
-    return any(part in responsive for part in re.findall(r"[.#][\w-]+", selector))
+    return any(part in responsive for part in _NAME.findall(selector))
 
 
 _UNCONDITIONAL_MEDIA = frozenset({"", "all", "screen", "only screen"})

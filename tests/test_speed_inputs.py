@@ -68,3 +68,50 @@ def test_one_parse_per_sheet_gives_what_two_gave(sheet: str) -> None:
     assert css.restyled(sheet, True) == _plain_restyled(sheet, True)
     assert css.sheet_rules(sheet) == _plain_sheet_rules(sheet)
     assert css.restyled(sheet, False) == _plain_restyled(sheet, False)
+
+
+# -- inputs/css.py: style attributes with strings, functions and !important without tinycss2 ------------
+VALUE_PIECES = ["red", "Red", "a1", "-a", "#333", "10px", ".5", "1e3", "1e-m", "50%", "0", "+5", "é", "a.5",
+                "'Arial'", '"Open Sans"', "'a\"b'", "'a;b'", "'", '"', "''", "\"\\\"\"", "'x\ny'",
+                "rgb(", "RGBA(", "url(", "URL(", "-f(", "--v(", "calc(", "(", ")", "f()", "rgb(1, 2, 3)", "url(x)",
+                "url('x')", " ", "  ", "\t", "\n", "\r\n", ",", " , ", "/", " / ", "!", "!important", " !IMPORTANT",
+                "! important", "!importantx", "important", "/**/", "\\", "\0", "{", "}", ";", ":", "-", "*"]
+_value = st.lists(st.sampled_from(VALUE_PIECES), min_size=1, max_size=14).map("".join)
+_declaration = st.tuples(st.sampled_from(["", " ", "\n"]), st.sampled_from(["color", "Font-Family", "-x", "--x", "a1", ""]),
+                         st.sampled_from([":", " : ", ""]), _value).map("".join)
+
+# shapes the fast path reads, so that most examples take it: items, functions of items, separators
+_SEPS = st.sampled_from([" ", ", ", ",", "/", " / ", "\n", "  ", "\t,"])
+_leaf = st.sampled_from(["red", "A1", "#333", "10PX", ".5", "1e3", "1e-m", "50%", "'Arial'", '"Open Sans"', "''", "é"])
+
+
+def _joined(items: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.tuples(_SEPS, items), min_size=1, max_size=4).map(lambda xs: xs[0][1] + "".join(a + b for a, b in xs[1:]))
+
+
+_call = st.tuples(st.sampled_from(["rgb", "RGBA", "-x", "url", "Url", "f"]), st.sampled_from(["(", "( "]),
+                  _joined(_leaf) | st.just(""), st.sampled_from([")", " )"])).map("".join)
+_nested = st.tuples(st.sampled_from(["linear-gradient(", "g("]), _joined(_leaf | _call), st.just(")")).map("".join)
+_shaped = st.tuples(st.sampled_from(["color", "Font-Family", "-x"]), st.sampled_from([":", " : "]),
+                    _joined(_leaf | _call | _nested),
+                    st.sampled_from(["", " !important", "!IMPORTANT ", " ! important", "!", " x"])).map("".join)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_declaration | _shaped, min_size=1, max_size=4).map(";".join))
+@example("color: rgb(1, 2, 3) !important")
+@example("font-family: 'Arial', \"Helvetica Neue\", sans-serif; font: 12px/1.5 Arial")
+@example("background: linear-gradient(to right, #fff,rgba(0,0,0,.5)) ; x:f( )")
+@example("a:b ! IMPORTANT ;c:d!important x")
+@example("background:url(x.png) no-repeat; b:URL( 'y' )")
+def test_styles_with_strings_and_functions_read_as_tinycss2_reads_them(style: str) -> None:
+    simple = css._simple_declarations(style)
+    assert simple is None or simple == css._plain_declarations(style)
+
+
+def test_the_style_fast_path_reads_what_mail_writes() -> None:
+    """The fast path is taken (not only correct when taken) for the common shapes of mail's styles."""
+    for style in ("color: rgb(1, 2, 3) !important", "font-family: 'Arial', sans-serif",
+                  "background: linear-gradient(to right, #fff,rgba(0,0,0,.5))", "font: 12px/1.5 Arial",
+                  "display:none!important;mso-hide:all"):
+        assert css._simple_declarations(style) == css._plain_declarations(style)

@@ -122,11 +122,26 @@ def _tinycss2() -> Any:
 # A style attribute made only of `name: value` pairs whose values are idents, hashes, numbers,
 # percentages and dimensions separated by spaces or commas (most of them: "color:#333;
 # padding:0 10px") tokenizes one token per word, and tinycss2 serializes such a value back as
-# written (except a unit e or e-..., which it escapes: 1\\65 -m); anything else (quotes, functions,
-# comments, !important, escapes) goes to tinycss2.
+# written (except a unit e or e-..., which it escapes: 1\\65 -m); anything else (comments,
+# escapes, url(), calc's operators, a `;` inside a value) goes to tinycss2.  Also read here:
+# strings without quotes, backslashes, `;` or line breaks inside (tinycss2 writes 'a' as "a"),
+# functions of such items nested up to two deep (rgb(1, 2, 3), a gradient of rgba()), `/` as a
+# separator, and a trailing !important, which tinycss2 drops from the value.
 _WORD = r"(?:-?[a-zA-Z][a-zA-Z0-9-]*|#[a-zA-Z0-9-]+|[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:%|(?![eE](?:-|(?![a-zA-Z-])))[a-zA-Z][a-zA-Z-]*)?)"
+_STRING = r"""(?:"[^"'\\\n\r\f\0;]*"|'[^"'\\\n\r\f\0;]*')"""
+_SEP = r"(?:[ \t\n]*[,/][ \t\n]*|[ \t\n]+)"
+
+
+def _function(arg: str) -> str:
+    """A function (not url(), whose unquoted argument tinycss2 rewrites) of `arg` items."""
+    return rf"(?![uU][rR][lL]\()-?[a-zA-Z][a-zA-Z0-9-]*\([ \t\n]*(?:{arg}(?:{_SEP}{arg})*)?[ \t\n]*\)"
+
+
+_LEAF = f"(?:{_WORD}|{_STRING})"
+_ITEM = f"(?:{_LEAF}|{_function(f'(?:{_LEAF}|{_function(_LEAF)})')})"
 _SIMPLE_DECLARATION = re.compile(
-    rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_WORD}(?:(?:[ \t\n]*,[ \t\n]*|[ \t\n]+){_WORD})*)[ \t\n]*")
+    rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_ITEM}(?:{_SEP}{_ITEM})*)"
+    r"(?:[ \t\n]*![ \t\n]*[iI][mM][pP][oO][rR][tT][aA][nN][tT])?[ \t\n]*")
 _BLANK = re.compile(r"[ \t\n]*")
 
 
@@ -138,12 +153,13 @@ def declarations(style: str) -> dict[str, str]:
 
 
 def _simple_declarations(style: str) -> dict[str, str] | None:
-    """declarations() of a style attribute of plain words only, without tinycss2; None for any other."""
+    """declarations() of a style attribute of plain items only (see _WORD), without tinycss2; None for any other."""
     out: dict[str, str] = {}
     for item in style.split(";"):
         m = _SIMPLE_DECLARATION.fullmatch(item)
         if m is not None:
-            out[m.group(1).lower()] = m.group(2).lower()
+            value = m.group(2).lower()
+            out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value
         elif not _BLANK.fullmatch(item):
             return None
     return out

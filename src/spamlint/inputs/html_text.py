@@ -361,11 +361,12 @@ class _Walker:
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
-        if (not a or _STYLING.isdisjoint(a)) and not (self.sheet and self.sheet_style(tag, a)):
+        from_sheet = self.sheet_style(tag, a) if self.sheet else ""  # looked up once per element
+        if (not a or _STYLING.isdisjoint(a)) and not from_sheet:
             # nothing here styles the element, so it inherits all: none of _unhides' conditions can
             # hold, and a colour match was judged on these same colours when the parent was opened
             return _Frame(tag, parent.hidden, parent.color, parent.background)
-        style = self.sheet_style(tag, a) + a.get("style", "") if self.sheet else a.get("style", "")
+        style = from_sheet + a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
         background = css.background_of(decls) or css.parse_color(a.get("bgcolor", "")) or parent.background

@@ -115,3 +115,55 @@ def test_the_style_fast_path_reads_what_mail_writes() -> None:
                   "background: linear-gradient(to right, #fff,rgba(0,0,0,.5))", "font: 12px/1.5 Arial",
                   "display:none!important;mso-hide:all"):
         assert css._simple_declarations(style) == css._plain_declarations(style)
+
+
+# -- inputs/css_sheet.py: a sheet's top-level rules by one regex scan -------------------------------------
+def _tinycss2_rules(sheet: str) -> tuple[list[str], list[str], list[str]]:
+    rules = tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+    qualified = [r for r in rules if r.type == "qualified-rule"]
+    return ([tinycss2.serialize(r.prelude) for r in qualified], [tinycss2.serialize(r.content) for r in qualified],
+            [tinycss2.serialize(r.content) for r in rules if r.type == "at-rule" and r.content is not None])
+
+
+RULE_PIECES = ["p", "td", ".x", "#y", "#1a", "#-", "td.x", "a:hover", "A", "é", "_u", "-x", "--v", "u", "U+1f", "u+?",
+               ",", " ", "\n", "\t", "\r\n", "\r", "\f", "\0", "\x0b", "{", "}", "(", ")", "[", "]", ":", ";", "!",
+               "color:red", "display:none!important", "@media screen", "@media(max-width:600px)", "@font-face", "@",
+               "@-", "@-x", "url(x.png)", "URL(a)", "url( a )", "url('q')", "url(", "url(a\"b)", "rgb(1,2,3)", "f(",
+               '[class*="x"]', "[class~=y]", "|=", "||", "|", "$=", "$", "*", ">", "+", "~", "=", "/", "/*c*/", "/*",
+               "*/", "'", '"', "'a'", '"b"', "'a\"b'", "'x\ny'", "\\", "\\31 x", "<!--", "-->", "<", "--", "-", ".",
+               "1", "+1", "-1", ".5", "1.5", "1e3", "1E-3", "1e", "1e-m", "1em", "1px", "1-x", "50%", "9" * 120]
+_rule_sheets = st.lists(st.sampled_from(RULE_PIECES), max_size=40).map("".join)
+# mostly well-formed sheets, so that most examples take the fast path
+_selector = st.lists(st.sampled_from(["p", ".x", "#y", "td.x", "a:hover", "a.5", "*", "[class*=x]", "-", "u"]),
+                     min_size=1, max_size=3).map(" ".join)
+_block = st.lists(st.sampled_from(["color:red", "x:1-1", "f(1,2)", "url(a.png)", "'A b'", "/**/", " ", "\n", ";",
+                                   "!important", "1e3", "1e", "1E-m", "2e-", "1em", "a.5", "#-", "@-", "..5", "++1", "[a]",
+                                   "\\", "\r\n", "'a\"b'", "9" * 120, "u+1", "url( a )", "(", "}"]), max_size=6).map("".join)
+_rule = st.tuples(st.sampled_from(["", "@media x", "@media x ", "@font-face", "@import y;"]), _selector,
+                  st.just("{"), _block, st.just("}")).map(lambda t: t[0] + ("{" + t[1] + "{" + t[3] + "}}" if t[0] else "".join(t[1:])))
+_shaped_sheets = st.lists(st.tuples(st.sampled_from(["", " ", "\n", "/*c*/", "<!--"]), _rule).map("".join), max_size=5).map("".join)
+
+
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_rule_sheets | _shaped_sheets)
+@example(".a{color:red} @media x{.a{color:blue}} p[class*=q]{x:y}")
+@example("p{font-family:'A b'} a.5{x:1-1} @x; @y")
+@example("/* c */a/**/b{x:y} c/**/(d){}")
+@example("@media x{" + "(" * 70 + ")" * 70 + "}")  # nested deeper than the fast path goes
+@example("@media x{" + "(" * 2000 + ")" * 2000 + "}")  # too deep for tinycss2's serializer: the fast path must not answer
+@example("p{x:" + "1" * 5000 + "}")  # int() refuses it inside tinycss2: the fast path must not answer
+def test_a_sheet_scanned_by_regex_reads_as_tinycss2_reads_it(sheet: str) -> None:
+    from spamlint.inputs import css_sheet
+
+    fast = css_sheet.top_level_rules(sheet)
+    assert fast is None or fast == _tinycss2_rules(sheet)
+
+
+def test_the_sheet_fast_path_reads_what_mail_writes() -> None:
+    """The fast path is taken for the common shapes of mail's sheets (not only correct when taken)."""
+    from spamlint.inputs import css_sheet
+
+    sheet = ("<!-- body{margin:0;padding:0} .x, td.y {display:none !important; font-family:'Open Sans', Arial}\r\n"
+             "/* mobile */ @media only screen and (max-width:600px){ .x{display:block} } a:hover{color:#fff}"
+             " img{background:url(https://example.org/a.png) no-repeat} -->")
+    assert css_sheet.top_level_rules(sheet) == _tinycss2_rules(sheet)

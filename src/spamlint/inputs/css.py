@@ -7,6 +7,8 @@ import sys
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from spamlint.inputs import css_sheet
+
 RGB = tuple[float, float, float]
 
 
@@ -52,21 +54,30 @@ class _Sheet(NamedTuple):
 
 @lru_cache(maxsize=64)
 def _sheet(sheet: str) -> _Sheet:
-    """sheet_rules' and restyled's facts from one tinycss2 parse (each used to parse the sheet again).
+    """sheet_rules' and restyled's facts from one parse (each used to parse the sheet again):
+    css_sheet's regex scan, or tinycss2 for what that scan leaves to it.
 
     A sheet nested past what tinycss2 can recurse into, or with a number int() refuses (thousands
     of digits), reads as no rules; each fact fails on its own, as each used to in its own parse.
     """
-    try:
-        rules = _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
-    except (RecursionError, ValueError):
-        return _Sheet(None, None, None)
-    qualified = [r for r in rules if r.type == "qualified-rule"]
-    blocks = _serialized([r.content for r in rules if r.type == "at-rule" and r.content is not None])
-    preludes = _serialized([r.prelude for r in qualified])
+    fast = css_sheet.top_level_rules(sheet)  # the same texts without tinycss2's tokenizer, or None
+    preludes: list[str] | None
+    bodies: list[str] | None
+    blocks: list[str] | None
+    if fast is not None:
+        preludes, bodies, blocks = fast
+    else:
+        try:
+            rules = _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+        except (RecursionError, ValueError):
+            return _Sheet(None, None, None)
+        qualified = [r for r in rules if r.type == "qualified-rule"]
+        blocks = _serialized([r.content for r in rules if r.type == "at-rule" and r.content is not None])
+        preludes = _serialized([r.prelude for r in qualified])
+        bodies = _serialized([r.content for r in qualified])
     at_rules = None if blocks is None else _restyled_names(blocks)
     conditional = None if at_rules is None or preludes is None else at_rules | _restyled_names(preludes)
-    return _Sheet(_selector_rules(qualified, preludes), at_rules, conditional)
+    return _Sheet(_selector_rules(preludes, bodies), at_rules, conditional)
 
 
 def _serialized(nodes: list[Any]) -> list[str] | None:
@@ -77,9 +88,8 @@ def _serialized(nodes: list[Any]) -> list[str] | None:
         return None
 
 
-def _selector_rules(qualified: list[Any], preludes: list[str] | None) -> dict[str, str] | None:
+def _selector_rules(preludes: list[str] | None, bodies: list[str] | None) -> dict[str, str] | None:
     """Declarations per simple selector of the sheet's qualified rules, in order; None if one cannot be serialized."""
-    bodies = _serialized([r.content for r in qualified])
     if bodies is None or preludes is None:
         return None
     out: dict[str, str] = {}

@@ -207,6 +207,12 @@ _HEX_WORD = re.compile(r"[a-f]+$", re.IGNORECASE)
 _CSS_COLOR_TOKEN = re.compile(r"[a-z-]+\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def style_background(style: str) -> RGB | None:
+    """background_of(declarations(style)), kept per style: the same few styles recur on every cell."""
+    return background_of(declarations(style))
+
+
 def background_of(decls: dict[str, str]) -> RGB | None:
     """The background colour a style declares, from background-color or the background shorthand."""
     for prop in ("background-color", "background"):

@@ -279,9 +279,9 @@ class _Walker:
             self.open_anchor(name, attrs["href"], lt)
         if not closed:
             stack = self.stack
-            if attrs or self.sheet:
+            if attrs or (self.sheet and name in self.sheet):
                 frame = self.frame(name, attrs)
-            else:  # frame() for an element with nothing that styles it: it inherits all
+            else:  # frame() for an element with nothing that styles it (no sheet rule for its tag): it inherits all
                 parent = stack[-1]
                 frame = _Frame(name, parent.hidden, parent.color, parent.background)
             if len(stack) > self._max_depth:
@@ -369,7 +369,7 @@ class _Walker:
         style = from_sheet + a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
-        background = css.background_of(decls) or css.parse_color(a.get("bgcolor", "")) or parent.background
+        background = (css.style_background(style) if style else None) or css.parse_color(a.get("bgcolor", "")) or parent.background
         hidden = parent.hidden
         if hidden is not None and _unhides(hidden, decls, tag, a):
             hidden = None  # a child may undo what it inherits: font size, visibility, colours

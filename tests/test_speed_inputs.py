@@ -167,3 +167,24 @@ def test_the_sheet_fast_path_reads_what_mail_writes() -> None:
              "/* mobile */ @media only screen and (max-width:600px){ .x{display:block} } a:hover{color:#fff}"
              " img{background:url(https://example.org/a.png) no-repeat} -->")
     assert css_sheet.top_level_rules(sheet) == _tinycss2_rules(sheet)
+
+
+# -- inputs/decoding.py: the declared charset without importing bs4 ---------------------------------------
+CHARSET_PIECES = [b"<meta", b"< META ", b"<meta http-equiv='Content-Type' content='text/html; ", b"charset", b"CharSet",
+                  b"=", b" = ", b'"', b"'", b"utf-8", b"ISO-8859-1", b"windows-1251", b"\xe9", b"/", b";", b">", b" ",
+                  b"\n", b"<?xml version='1.0' ", b"encoding=", b"?>", b"<", b"x" * 700, b"y" * 3000, b"<p>"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(CHARSET_PIECES), max_size=20).map(b"".join))
+@example(b"<html><head><meta charset=utf-8></head></html>")
+@example(b"<?xml version='1.0' encoding='KOI8-R'?><html>")
+@example(b"\n <?xml encoding=''?><meta charset='big5'>")
+@example(b"z" * 3000 + b"<meta charset=gbk>" + b"z" * 100000)  # past 2 KB, within 5% of the document
+@example(b"z" * 2100 + b"<meta charset=gbk>")  # past 2 KB and past 5%: not read
+def test_the_declared_charset_is_what_bs4_finds(data: bytes) -> None:
+    from bs4.dammit import EncodingDetector
+
+    from spamlint.inputs.decoding import declared_charset
+
+    assert declared_charset(data) == EncodingDetector.find_declared_encoding(data, is_html=True)

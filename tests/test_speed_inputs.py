@@ -188,3 +188,51 @@ def test_the_declared_charset_is_what_bs4_finds(data: bytes) -> None:
     from spamlint.inputs.decoding import declared_charset
 
     assert declared_charset(data) == EncodingDetector.find_declared_encoding(data, is_html=True)
+
+
+# -- inputs/html_text.py: text runs without a placeholder opener skip mask_placeholders -------------------
+@FAST
+@given(st.lists(st.sampled_from(["a", " ", "{", "}", "{{", "}}", "{%", "%}", "%", "%%", "|", "*", "|*", "*|", "[", "[[",
+                                 "]]", "!", "-", "--", "\n", "x y", "é"]), max_size=30).map("".join))
+def test_a_run_without_placeholder_openers_is_not_masked(run: str) -> None:
+    from spamlint.inputs.html_text import _may_hold_placeholder
+    from spamlint.inputs.templating import mask_placeholders
+
+    assert _may_hold_placeholder(run) or mask_placeholders(run) == run  # runs never hold "<" (so no <!--)
+
+
+_PAGE_PIECES = ["<p>", "</p>", "<div style='display:none'>", "</div>", "<b>", "</b>", "<style>p{color:#333}</style>",
+                "Hi ", "{{ name }}", "{{", "}}", "*|FNAME|*", "[[x]]", "100%% ", "{b}", "&amp;", "&nbsp;", " ", "\n",
+                "word", "<br>", "<a href='https://example.org/{{u}}'>", "</a>", "<!-- c -->", "é"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=30).map("".join))
+@example("<html><body><p>Hi {{ name }}, *|FNAME|* and [[x]]</p><p>plain run</p><p>a {b} c &amp; d</p></body></html>")
+def test_html_text_runs_read_the_same_without_masking_plain_runs(page: str) -> None:
+    """parse_html as it was: every run of a page holding a placeholder opener went through text() and mask_placeholders."""
+    from unittest import mock
+
+    from spamlint.inputs import html_text
+
+    fast = html_text.parse_html(page, "text/html")
+    with mock.patch.object(html_text, "_may_hold_placeholder", lambda run: True):
+        plain = html_text.parse_html(page, "text/html")
+    assert fast == plain
+
+
+# -- inputs/html_text.py: attribute names looked for without a case-insensitive search -----------------
+_attr_texts = st.lists(st.sampled_from([" ", "=", '"', "x", "STYLE", "style", "Color", "bgcolor", "hid", "den", "SIZE",
+                                        "href", "SRC", "alt", "Width", "height", "class", "ID", "id", "cl", "ass",
+                                        "\u017ftyle", "\u212a", "\u0130d", "\u0131d", "é"]), max_size=12).map("".join)
+
+
+@FAST
+@given(_attr_texts)
+def test_attribute_names_are_found_as_the_case_insensitive_patterns_find_them(text: str) -> None:
+    from spamlint.inputs import html_text as h
+
+    assert h._mentions(text, h._STYLING_WORDS, h._STYLING_ATTRS) == bool(h._STYLING_ATTRS.search(text))
+    assert h._mentions(text, h._INTERESTING_WORDS, h._INTERESTING_ATTRS) == bool(h._INTERESTING_ATTRS.search(text))
+    # a prefilter before _CLASS_ID: it may say yes where the pattern says no, never the other way
+    assert h._mentions(text, ("class", "id"), None) or not h._CLASS_ID.search(text)

@@ -43,8 +43,10 @@ _TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looke
 _ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
-_INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
-_STYLING_ATTRS = re.compile(r"style|color|hidden|size", re.IGNORECASE)  # names in _STYLING (bgcolor has color)
+_INTERESTING_WORDS = ("style", "color", "hidden", "href", "src", "size", "alt", "width", "height")
+_STYLING_WORDS = ("style", "color", "hidden", "size")  # names in _STYLING (bgcolor has color)
+_INTERESTING_ATTRS = re.compile("|".join(_INTERESTING_WORDS), re.IGNORECASE)  # what _mentions looks for in non-ASCII text
+_STYLING_ATTRS = re.compile("|".join(_STYLING_WORDS), re.IGNORECASE)
 _LINKING = frozenset({"img", "a", "area"})
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
@@ -124,7 +126,9 @@ class _Walker:
                 break
             if lt > pos and not self.skip_depth:  # text inside script, head and the like is not read
                 chunk = src[pos:lt]
-                if plain and "&" not in chunk and not stack[-1].hidden:  # text() and emit() for the common run
+                # text() and emit() for the common run: no reference, not hidden, and no placeholder
+                # opener (mask_placeholders gives such a run back as it is; a run never holds `<`)
+                if "&" not in chunk and not stack[-1].hidden and (plain or not _may_hold_placeholder(chunk)):
                     out.text_starts.append(out.size)
                     out.src_starts.append(pos)
                     out.lengths.append(lt - pos)
@@ -298,12 +302,12 @@ class _Walker:
         if not attr_text:
             return _NO_ATTRS
         if name in _LINKING:  # src, alt, width, height, href as well as style
-            found = _INTERESTING_ATTRS.search(attr_text)
+            found = _mentions(attr_text, _INTERESTING_WORDS, _INTERESTING_ATTRS)
         elif closed:  # no frame, so nothing is read
             return _NO_ATTRS
         else:  # only what frame() reads
-            found = _STYLING_ATTRS.search(attr_text)
-        if found or (self.sheet and _CLASS_ID.search(attr_text)):
+            found = _mentions(attr_text, _STYLING_WORDS, _STYLING_ATTRS)
+        if found or (self.sheet and _mentions(attr_text, ("class", "id"), None) and _CLASS_ID.search(attr_text)):
             return _attrs(attr_text)
         return _NO_ATTRS
 
@@ -474,6 +478,26 @@ def _attrs(text: str) -> dict[str, str]:
 def _entity_text(ref: str) -> str:
     """What a character reference shows (the same few recur: &nbsp; &amp; &#8217;)."""
     return html.unescape(ref).translate(_WS)
+
+
+def _mentions(text: str, words: tuple[str, ...], pattern: re.Pattern[str] | None) -> bool:
+    """pattern.search(text) for a pattern that is `words` ignoring case (None: True for any non-ASCII text).
+
+    For ASCII text that is lower() and `in`, ten times faster than a case-insensitive search
+    (which also matches ſ for s and K for k, so other text is searched with the pattern).
+    """
+    if not text.isascii():
+        return pattern is None or pattern.search(text) is not None
+    low = text.lower()
+    for word in words:
+        if word in low:
+            return True
+    return False
+
+
+def _may_hold_placeholder(run: str) -> bool:
+    """False when mask_placeholders surely gives this text run (which holds no `<`) back unchanged."""
+    return "{" in run or "|*" in run or "%%" in run or "[[" in run
 
 
 def _line_starts(source: str) -> list[int]:

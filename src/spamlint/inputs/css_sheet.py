@@ -16,22 +16,26 @@ import re
 
 _NS = r"a-zA-Z_\x80-\U0010ffff"  # name-start code points (tinycss2: any above U+007F)
 _IDENT = rf"(?:[{_NS}]|-[{_NS}-])[{_NS}0-9-]*"
+_NUMBER = r"[-+]?(?:[0-9]*\.)?[0-9]+(?:[eE][+-]?[0-9]+)?"
+# One alternative per token, tried in tinycss2's order; every character starts one, so
+# finditer's matches follow each other without gaps.
 _TOKEN = re.compile(
-    r"(?P<ws>[ \t\n]+)"
+    r"(?P<whitespace>[ \t\n]+)"
     r"|(?P<string>\"[^\"\\\n]*\"|'[^'\"\\\n]*')"  # strings tinycss2 writes back as read (with ")
-    # a unicode range, an escape, an unclosed comment, a string with escapes, a line break or no end
-    r"|(?P<bail>[uU]\+[0-9a-fA-F?]|\\|/\*(?![\s\S]*?\*/)|[\"'])"
+    r"|(?P<url>[uU][rR][lL]\((?![ \t\n]*[\"'])[^ \t\n\"'()\\\x00-\x08\x0b\x0e-\x1f\x7f]+\))"  # url(x) as written
+    # a unicode range, an escape, an unclosed comment, a string with escapes, a line break or no end,
+    # any other url( without quotes, a unit e or e-... (tinycss2 writes 1e-m as 1\65 -m)
+    rf"|(?P<bail>[uU]\+[0-9a-fA-F?]|\\|/\*(?![\s\S]*?\*/)|[\"']|[uU][rR][lL]\((?![ \t\n]*[\"'])|{_NUMBER}[eE](?![{_NS}0-9]))"
     r"|(?P<cdc>-->)"
-    rf"|(?P<ident>{_IDENT})(?P<call>\()?"
-    rf"|(?P<number>[-+]?(?:[0-9]*\.)?[0-9]+(?:[eE][+-]?[0-9]+)?)(?:(?P<unit>{_IDENT})|(?P<percent>%))?"
+    rf"|(?P<ident>{_IDENT})(?P<function>\()?"
+    rf"|(?P<number>{_NUMBER})(?:(?P<dimension>{_IDENT})|(?P<percentage>%))?"
     rf"|(?P<at>@{_IDENT})"
     rf"|(?P<hash>#[{_NS}0-9-]+)"
     r"|(?P<open>[{\[(])|(?P<close>[}\])])"
     r"|/\*[\s\S]*?\*/"  # a comment: dropped (no group)
     r"|(?P<literal><!--|\|\||[~|^$*]=|[\s\S])"
 )
-_QUOTE_NEXT = re.compile(r"[ \t\n]*[\"']")  # url( "x") is a function of a string, not a url token
-_URL_BODY = re.compile(r"[^ \t\n\"'()\\\x00-\x08\x0b\x0e-\x1f\x7f]+\)")  # url(x) that serializes as written
+_AS_READ = frozenset({"whitespace", "ident", "url", "hash"})  # token types whose group is named as their type
 _BLOCKS = {"{": "{} block", "[": "[] block", "(": "() block"}
 _CLOSERS = {"{": "}", "[": "]", "(": ")"}
 _MAX_DEPTH = 64  # deeper nesting goes to tinycss2, whose recursive serializer may give up on it
@@ -96,56 +100,36 @@ def top_level_rules(sheet: str) -> tuple[list[str], list[str], list[str]] | None
 def _tokens(css: str) -> tuple[list[Token], dict[int, int]] | None:
     """The sheet's tokens (comments dropped) and, per block opener, the index of its closer; None to bail."""
     tokens: list[Token] = []
+    append = tokens.append
     ends: dict[int, int] = {}
     stack: list[tuple[int, str]] = []  # (opener index, closing character)
-    pos, n = 0, len(css)
-    match = _TOKEN.match
-    while pos < n:
-        m = match(css, pos)
-        assert m is not None  # the last alternative takes any character
-        group, end = m.lastgroup, m.end()
-        if group == "ws":
-            tokens.append(("whitespace", m.group()))
-        elif group == "ident":
-            tokens.append(("ident", m.group()))
-        elif group == "call":
-            name = m.group("ident")
-            if name.isascii() and name.lower() == "url" and _QUOTE_NEXT.match(css, end) is None:
-                body = _URL_BODY.match(css, end)
-                if body is None:
-                    return None
-                tokens.append(("url", css[pos:body.end()]))
-                end = body.end()
-            else:
-                stack.append((len(tokens), ")"))
-                tokens.append(("function", m.group()))
-        elif group in ("number", "unit", "percent"):
-            unit = m.group("unit")
-            if end - pos > _MAX_NUMBER or (unit is not None and unit[:1] in "eE" and unit[1:2] in ("", "-")):
-                return None  # tinycss2 writes a unit e as \65 (1e-m is not 1e-3)
-            tokens.append(({"number": "number", "unit": "dimension", "percent": "percentage"}[group], m.group()))
-        elif group == "string":
-            tokens.append(("string", '"' + m.group()[1:-1] + '"'))
-        elif group == "at":
-            tokens.append(("at-keyword", m.group()))
-        elif group == "hash":
-            tokens.append(("hash", m.group()))
-        elif group == "open":
-            stack.append((len(tokens), _CLOSERS[m.group()]))
-            tokens.append((_BLOCKS[m.group()], m.group()))
+    for m in _TOKEN.finditer(css):
+        group, text = m.lastgroup, m.group()
+        if group in _AS_READ:  # whitespace, ident, url, hash
+            append((group, text))
+        elif group in ("number", "dimension", "percentage"):
+            if len(text) > _MAX_NUMBER:
+                return None
+            append((group, text))
+        elif group == "literal" or group == "cdc":
+            append((text, text))
+        elif group == "open" or group == "function":
+            stack.append((len(tokens), ")" if group == "function" else _CLOSERS[text]))
+            if len(stack) > _MAX_DEPTH:
+                return None
+            append((_BLOCKS.get(text, "function"), text))
         elif group == "close":
-            if not stack or stack[-1][1] != m.group():
+            if not stack or stack[-1][1] != text:
                 return None  # a stray closer is a parse error token
             ends[stack.pop()[0]] = len(tokens)
-            tokens.append(("close", m.group()))
-        elif group == "literal" or group == "cdc":
-            tokens.append((m.group(), m.group()))
+            append(("close", text))
+        elif group == "string":
+            append(("string", '"' + text[1:-1] + '"'))
+        elif group == "at":
+            append(("at-keyword", text))
         elif group == "bail":
             return None
         # else: a comment, dropped
-        if len(stack) > _MAX_DEPTH:
-            return None
-        pos = end
     return (tokens, ends) if not stack else None  # an unclosed block serializes with its closer added
 
 

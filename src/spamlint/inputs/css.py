@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from spamlint.inputs import css_sheet
+from spamlint.text import compiled
 
 RGB = tuple[float, float, float]
 
@@ -149,7 +150,7 @@ def _function(arg: str) -> str:
 
 _LEAF = f"(?:{_WORD}|{_STRING})"
 _ITEM = f"(?:{_LEAF}|{_function(f'(?:{_LEAF}|{_function(_LEAF)})')})"
-_SIMPLE_DECLARATION = re.compile(
+_SIMPLE_DECLARATION = compiled.deferred(  # compiled on first use (text/compiled.py): only styles need it
     rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_ITEM}(?:{_SEP}{_ITEM})*)"
     r"(?:[ \t\n]*![ \t\n]*[iI][mM][pP][oO][rR][tT][aA][nN][tT])?[ \t\n]*")
 _BLANK = re.compile(r"[ \t\n]*")
@@ -166,7 +167,7 @@ def _simple_declarations(style: str) -> dict[str, str] | None:
     """declarations() of a style attribute of plain items only (see _WORD), without tinycss2; None for any other."""
     out: dict[str, str] = {}
     for item in style.split(";"):
-        m = _SIMPLE_DECLARATION.fullmatch(item)
+        m = _SIMPLE_DECLARATION().fullmatch(item)
         if m is not None:
             value = m.group(2).lower()
             out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
+
+from spamlint.inputs import css_sheet
+from spamlint.text import compiled
 
 RGB = tuple[float, float, float]
 
 
 _CLASS_ATTR = re.compile(r"class\s*[*~^|$]?=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_NAME = re.compile(r"[.#][\w-]+")  # a class or id in a selector
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?$|^#[\w-]+$", re.IGNORECASE)
 
 
@@ -22,23 +26,11 @@ def sheet_rules(sheet: str) -> dict[str, str]:
     also styles: `.mobile {display:none}` shown again by a media query is responsive design,
     not hiding.
     """
-    try:
-        return _sheet_rules(sheet)
-    except (RecursionError, ValueError):  # nested past what tinycss2 can recurse into, or a number int()
-        return {}                         # refuses (thousands of digits): read as no rules
-
-
-def _sheet_rules(sheet: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
-        if rule.type == "qualified-rule":
-            body = _tinycss2().serialize(rule.content)
-            for selector in _tinycss2().serialize(rule.prelude).split(","):
-                selector = selector.strip().lower()
-                if _SIMPLE_SELECTOR.match(selector):
-                    out[selector] = out.get(selector, "") + ";" + body
+    rules = _sheet(sheet).rules
+    if rules is None:
+        return {}
     responsive = restyled(sheet, False)
-    return {k: v for k, v in out.items() if not responsive_selector(k, responsive)}
+    return {k: v for k, v in rules.items() if not responsive_selector(k, responsive)}
 
 
 @lru_cache(maxsize=256)
@@ -48,29 +40,79 @@ def restyled(sheet: str, conditional: bool) -> frozenset[str]:
 
     What a condition styles again was hidden for some screens only: responsive design.
     """
+    facts = _sheet(sheet)
+    found = facts.conditional if conditional else facts.at_rules
+    return frozenset() if found is None else found
+
+
+class _Sheet(NamedTuple):
+    """What one parse of a sheet gives; None where tinycss2 could not read or serialize what it needs."""
+
+    rules: dict[str, str] | None  # simple selector -> declarations, before responsive selectors are dropped
+    at_rules: frozenset[str] | None  # classes and ids in at-rules' blocks: restyled(sheet, False)
+    conditional: frozenset[str] | None  # those and the ones in rules' selectors: restyled(sheet, True)
+
+
+@lru_cache(maxsize=64)
+def _sheet(sheet: str) -> _Sheet:
+    """sheet_rules' and restyled's facts from one parse (each used to parse the sheet again):
+    css_sheet's regex scan, or tinycss2 for what that scan leaves to it.
+
+    A sheet nested past what tinycss2 can recurse into, or with a number int() refuses (thousands
+    of digits), reads as no rules; each fact fails on its own, as each used to in its own parse.
+    """
+    fast = css_sheet.top_level_rules(sheet)  # the same texts without tinycss2's tokenizer, or None
+    preludes: list[str] | None
+    bodies: list[str] | None
+    blocks: list[str] | None
+    if fast is not None:
+        preludes, bodies, blocks = fast
+    else:
+        try:
+            rules = _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+        except (RecursionError, ValueError):
+            return _Sheet(None, None, None)
+        qualified = [r for r in rules if r.type == "qualified-rule"]
+        blocks = _serialized([r.content for r in rules if r.type == "at-rule" and r.content is not None])
+        preludes = _serialized([r.prelude for r in qualified])
+        bodies = _serialized([r.content for r in qualified])
+    at_rules = None if blocks is None else _restyled_names(blocks)
+    conditional = None if at_rules is None or preludes is None else at_rules | _restyled_names(preludes)
+    return _Sheet(_selector_rules(preludes, bodies), at_rules, conditional)
+
+
+def _serialized(nodes: list[Any]) -> list[str] | None:
+    """Each node list serialized; None when one of them nests too deep to serialize."""
     try:
-        return _restyled(sheet, conditional)
-    except (RecursionError, ValueError):  # as in sheet_rules: a sheet tinycss2 cannot read restyles nothing
-        return frozenset()
+        return [_tinycss2().serialize(n) for n in nodes]
+    except (RecursionError, ValueError):
+        return None
 
 
-def _restyled(sheet: str, conditional: bool) -> frozenset[str]:
+def _selector_rules(preludes: list[str] | None, bodies: list[str] | None) -> dict[str, str] | None:
+    """Declarations per simple selector of the sheet's qualified rules, in order; None if one cannot be serialized."""
+    if bodies is None or preludes is None:
+        return None
+    out: dict[str, str] = {}
+    for prelude, body in zip(preludes, bodies):
+        for selector in prelude.split(","):
+            selector = selector.strip().lower()
+            if _SIMPLE_SELECTOR.match(selector):
+                out[selector] = out.get(selector, "") + ";" + body
+    return out
+
+
+def _restyled_names(texts: list[str]) -> frozenset[str]:
     found: set[str] = set()
-    for rule in _tinycss2().parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.content is not None:
-            text = _tinycss2().serialize(rule.content)
-        elif conditional and rule.type == "qualified-rule":
-            text = _tinycss2().serialize(rule.prelude)
-        else:
-            continue
-        found.update(m.lower() for m in re.findall(r"[.#][\w-]+", text))
+    for text in texts:
+        found.update(m.lower() for m in _NAME.findall(text))
         found.update("." + m.lower() for m in _CLASS_ATTR.findall(text))  # td[class*="hide-x"]
     return frozenset(found)
 
 
 def responsive_selector(selector: str, responsive: frozenset[str] | set[str]) -> bool:
     """True when a simple selector names a class or id in `responsive`."""
-    return any(part in responsive for part in re.findall(r"[.#][\w-]+", selector))
+    return any(part in responsive for part in _NAME.findall(selector))
 
 
 _UNCONDITIONAL_MEDIA = frozenset({"", "all", "screen", "only screen"})
@@ -91,11 +133,26 @@ def _tinycss2() -> Any:
 # A style attribute made only of `name: value` pairs whose values are idents, hashes, numbers,
 # percentages and dimensions separated by spaces or commas (most of them: "color:#333;
 # padding:0 10px") tokenizes one token per word, and tinycss2 serializes such a value back as
-# written (except a unit e or e-..., which it escapes: 1\\65 -m); anything else (quotes, functions,
-# comments, !important, escapes) goes to tinycss2.
+# written (except a unit e or e-..., which it escapes: 1\\65 -m); anything else (comments,
+# escapes, url(), calc's operators, a `;` inside a value) goes to tinycss2.  Also read here:
+# strings without quotes, backslashes, `;` or line breaks inside (tinycss2 writes 'a' as "a"),
+# functions of such items nested up to two deep (rgb(1, 2, 3), a gradient of rgba()), `/` as a
+# separator, and a trailing !important, which tinycss2 drops from the value.
 _WORD = r"(?:-?[a-zA-Z][a-zA-Z0-9-]*|#[a-zA-Z0-9-]+|[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:%|(?![eE](?:-|(?![a-zA-Z-])))[a-zA-Z][a-zA-Z-]*)?)"
-_SIMPLE_DECLARATION = re.compile(
-    rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_WORD}(?:(?:[ \t\n]*,[ \t\n]*|[ \t\n]+){_WORD})*)[ \t\n]*")
+_STRING = r"""(?:"[^"'\\\n\r\f\0;]*"|'[^"'\\\n\r\f\0;]*')"""
+_SEP = r"(?:[ \t\n]*[,/][ \t\n]*|[ \t\n]+)"
+
+
+def _function(arg: str) -> str:
+    """A function (not url(), whose unquoted argument tinycss2 rewrites) of `arg` items."""
+    return rf"(?![uU][rR][lL]\()-?[a-zA-Z][a-zA-Z0-9-]*\([ \t\n]*(?:{arg}(?:{_SEP}{arg})*)?[ \t\n]*\)"
+
+
+_LEAF = f"(?:{_WORD}|{_STRING})"
+_ITEM = f"(?:{_LEAF}|{_function(f'(?:{_LEAF}|{_function(_LEAF)})')})"
+_SIMPLE_DECLARATION = compiled.deferred(  # compiled on first use (text/compiled.py): only styles need it
+    rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_ITEM}(?:{_SEP}{_ITEM})*)"
+    r"(?:[ \t\n]*![ \t\n]*[iI][mM][pP][oO][rR][tT][aA][nN][tT])?[ \t\n]*")
 _BLANK = re.compile(r"[ \t\n]*")
 
 
@@ -107,12 +164,13 @@ def declarations(style: str) -> dict[str, str]:
 
 
 def _simple_declarations(style: str) -> dict[str, str] | None:
-    """declarations() of a style attribute of plain words only, without tinycss2; None for any other."""
+    """declarations() of a style attribute of plain items only (see _WORD), without tinycss2; None for any other."""
     out: dict[str, str] = {}
     for item in style.split(";"):
-        m = _SIMPLE_DECLARATION.fullmatch(item)
+        m = _SIMPLE_DECLARATION().fullmatch(item)
         if m is not None:
-            out[m.group(1).lower()] = m.group(2).lower()
+            value = m.group(2).lower()
+            out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value
         elif not _BLANK.fullmatch(item):
             return None
     return out
@@ -148,6 +206,12 @@ def parse_color(value: str) -> RGB | None:
 # bare numbers are never colours here (split naively, "rgb(253," "253" read as #253 was hex)
 _HEX_WORD = re.compile(r"[a-f]+$", re.IGNORECASE)
 _CSS_COLOR_TOKEN = re.compile(r"[a-z-]+\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def style_background(style: str) -> RGB | None:
+    """background_of(declarations(style)), kept per style: the same few styles recur on every cell."""
+    return background_of(declarations(style))
 
 
 def background_of(decls: dict[str, str]) -> RGB | None:

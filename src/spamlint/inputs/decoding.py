@@ -47,13 +47,28 @@ def fallback_charset(data: bytes, is_html: bool) -> str:
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
     if is_html:
-        from bs4.dammit import EncodingDetector  # reads the declaration only
-
-        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        declared = declared_charset(data)
         name = text_codec(declared) if declared else None
         if name and not name.startswith(("utf-16", "utf-32")):  # browsers ignore those in a <meta>
             return name
     return "cp1252"
+
+
+# What beautifulsoup4's EncodingDetector.find_declared_encoding(data, is_html=True) searches for,
+# read here so that a charset sniff does not import bs4 (about 80 ms, soupsieve included)
+_XML_DECLARATION = rb"""^\s*<\?.*encoding=['"](.*?)['"].*\?>"""
+_META_CHARSET = rb"""<\s*meta[^>]+charset\s*=\s*["']?([^>]*?)[ /;'">]"""
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an XML declaration (in the first 1 KB) or else a <meta> tag (in the first 2 KB or
+    5%) declares, lower-cased, as bs4's EncodingDetector.find_declared_encoding(data, is_html=True)."""
+    found = re.compile(_XML_DECLARATION, re.IGNORECASE).search(data, 0, 1024)
+    if found is None:
+        found = re.compile(_META_CHARSET, re.IGNORECASE).search(data, 0, max(2048, int(len(data) * 0.05)))
+    if found is None or not found.group(1):
+        return None
+    return found.group(1).decode("ascii", "replace").lower()
 
 
 def text_codec(name: str) -> str | None:

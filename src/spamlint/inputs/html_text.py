@@ -43,8 +43,10 @@ _TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looke
 _ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
-_INTERESTING_ATTRS = re.compile(r"style|color|hidden|href|src|size|alt|width|height", re.IGNORECASE)
-_STYLING_ATTRS = re.compile(r"style|color|hidden|size", re.IGNORECASE)  # names in _STYLING (bgcolor has color)
+_INTERESTING_WORDS = ("style", "color", "hidden", "href", "src", "size", "alt", "width", "height")
+_STYLING_WORDS = ("style", "color", "hidden", "size")  # names in _STYLING (bgcolor has color)
+_INTERESTING_ATTRS = re.compile("|".join(_INTERESTING_WORDS), re.IGNORECASE)  # what _mentions looks for in non-ASCII text
+_STYLING_ATTRS = re.compile("|".join(_STYLING_WORDS), re.IGNORECASE)
 _LINKING = frozenset({"img", "a", "area"})
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
@@ -124,7 +126,9 @@ class _Walker:
                 break
             if lt > pos and not self.skip_depth:  # text inside script, head and the like is not read
                 chunk = src[pos:lt]
-                if plain and "&" not in chunk and not stack[-1].hidden:  # text() and emit() for the common run
+                # text() and emit() for the common run: no reference, not hidden, and no placeholder
+                # opener (mask_placeholders gives such a run back as it is; a run never holds `<`)
+                if "&" not in chunk and not stack[-1].hidden and (plain or not _may_hold_placeholder(chunk)):
                     out.text_starts.append(out.size)
                     out.src_starts.append(pos)
                     out.lengths.append(lt - pos)
@@ -279,9 +283,9 @@ class _Walker:
             self.open_anchor(name, attrs["href"], lt)
         if not closed:
             stack = self.stack
-            if attrs or self.sheet:
+            if attrs or (self.sheet and name in self.sheet):
                 frame = self.frame(name, attrs)
-            else:  # frame() for an element with nothing that styles it: it inherits all
+            else:  # frame() for an element with nothing that styles it (no sheet rule for its tag): it inherits all
                 parent = stack[-1]
                 frame = _Frame(name, parent.hidden, parent.color, parent.background)
             if len(stack) > self._max_depth:
@@ -298,12 +302,12 @@ class _Walker:
         if not attr_text:
             return _NO_ATTRS
         if name in _LINKING:  # src, alt, width, height, href as well as style
-            found = _INTERESTING_ATTRS.search(attr_text)
+            found = _mentions(attr_text, _INTERESTING_WORDS, _INTERESTING_ATTRS)
         elif closed:  # no frame, so nothing is read
             return _NO_ATTRS
         else:  # only what frame() reads
-            found = _STYLING_ATTRS.search(attr_text)
-        if found or (self.sheet and _CLASS_ID.search(attr_text)):
+            found = _mentions(attr_text, _STYLING_WORDS, _STYLING_ATTRS)
+        if found or (self.sheet and _mentions(attr_text, ("class", "id"), None) and _CLASS_ID.search(attr_text)):
             return _attrs(attr_text)
         return _NO_ATTRS
 
@@ -361,14 +365,15 @@ class _Walker:
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
-        if (not a or _STYLING.isdisjoint(a)) and not (self.sheet and self.sheet_style(tag, a)):
+        from_sheet = self.sheet_style(tag, a) if self.sheet else ""  # looked up once per element
+        if (not a or _STYLING.isdisjoint(a)) and not from_sheet:
             # nothing here styles the element, so it inherits all: none of _unhides' conditions can
             # hold, and a colour match was judged on these same colours when the parent was opened
             return _Frame(tag, parent.hidden, parent.color, parent.background)
-        style = self.sheet_style(tag, a) + a.get("style", "") if self.sheet else a.get("style", "")
+        style = from_sheet + a.get("style", "")
         decls = css.declarations(style) if style else {}
         color = css.parse_color(decls.get("color", "") or a.get("color", "")) or parent.color
-        background = css.background_of(decls) or css.parse_color(a.get("bgcolor", "")) or parent.background
+        background = (css.style_background(style) if style else None) or css.parse_color(a.get("bgcolor", "")) or parent.background
         hidden = parent.hidden
         if hidden is not None and _unhides(hidden, decls, tag, a):
             hidden = None  # a child may undo what it inherits: font size, visibility, colours
@@ -473,6 +478,26 @@ def _attrs(text: str) -> dict[str, str]:
 def _entity_text(ref: str) -> str:
     """What a character reference shows (the same few recur: &nbsp; &amp; &#8217;)."""
     return html.unescape(ref).translate(_WS)
+
+
+def _mentions(text: str, words: tuple[str, ...], pattern: re.Pattern[str] | None) -> bool:
+    """pattern.search(text) for a pattern that is `words` ignoring case (None: True for any non-ASCII text).
+
+    For ASCII text that is lower() and `in`, ten times faster than a case-insensitive search
+    (which also matches ſ for s and K for k, so other text is searched with the pattern).
+    """
+    if not text.isascii():
+        return pattern is None or pattern.search(text) is not None
+    low = text.lower()
+    for word in words:
+        if word in low:
+            return True
+    return False
+
+
+def _may_hold_placeholder(run: str) -> bool:
+    """False when mask_placeholders surely gives this text run (which holds no `<`) back unchanged."""
+    return "{" in run or "|*" in run or "%%" in run or "[[" in run
 
 
 def _line_starts(source: str) -> list[int]:

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import regex
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
-from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
+from spamlint.text.prefilter import Tests, cannot_match, tests_for
 
 MAX_EXPANSION = 100_000  # product of nested counted repeats, like a{100}(b{10}){100}
 MEMO_TEXT, MEMO_SIZE = 200, 2048  # found() remembers texts up to this long, this many per pattern
@@ -168,7 +168,7 @@ def user_pattern(pattern: str, flags: int = 0) -> UserPattern:
         raise regex.error(f"counted repeats expand past {MAX_EXPANSION} (nested {{n}} multiply)")
     compiled = regex.compile(pattern, flags | regex.V0)
     plain = flags & ~regex.IGNORECASE == 0  # other flags (VERBOSE...) change what the reader would see
-    tests = needles(required_sets(pattern, bool(flags & regex.IGNORECASE))) if plain else ()
+    tests = tests_for(pattern, bool(flags & regex.IGNORECASE)) if plain else ()
     return UserPattern(compiled, tests)
 
 

@@ -6,10 +6,16 @@ A text with no character of one of the sets cannot match, so the timed search ne
 (`str.__contains__` is a C scan; a regex call costs microseconds before it looks at the text).
 
 The reader is small and deliberately conservative: anything it does not know for certain
-(backreferences, verbose mode, POSIX classes, unknown escapes or group kinds, flags other than
-i, m, s, a) gives no sets, and the pattern is always searched.  Only consumed characters count:
-look-arounds and optional items require nothing.  Under IGNORECASE, letters and anything else
-with case variants require nothing either.
+(backreferences, POSIX classes, unknown escapes or group kinds, flags other than i, m, s, a,
+verbose mode other than a leading `(?x)`) gives no sets, and the pattern is always searched.
+Only consumed characters count: look-arounds and optional items require nothing.  Under
+IGNORECASE, letters and anything else with case variants require nothing either.
+
+`tests_for` (what UserPattern uses) reads a pattern twice more, for sharper tests: runs of
+literal characters count as strings a match must hold ("wechat", "://"), and a reading for
+ASCII text drops the branches that need a character no ASCII text holds, so the Chinese and
+Japanese word lists are never searched in English mail, and a pattern with no branch left
+is never searched in ASCII text at all.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 
 Sets = list[frozenset[str]]
-Tests = tuple[tuple["str | None", "str | None"], ...]
+Tests = tuple[tuple["tuple[str, ...] | None", "tuple[str, ...] | None"], ...]
 
 MAX_CLASS = 4096  # characters a class may spell out; a wider class requires nothing
 MAX_SCAN = 10  # characters one test may look for with `in` (the ten digits)
@@ -36,7 +42,26 @@ class Unsure(Exception):
 
 def required_sets(pattern: str, ignore_case: bool) -> Sets:
     """Sets of characters each match must draw on (one character at least from each); [] if unsure."""
-    reader = _Reader(pattern, ignore_case)
+    return _read(pattern, ignore_case) or []  # None (no match possible) only comes from an ASCII reading
+
+
+def tests_for(pattern: str, ignore_case: bool) -> Tests:
+    """Tests for `cannot_match`: strings one of which each match holds, for any text and for ASCII text.
+
+    A pattern that no ASCII text can match gets a test that every ASCII text fails.
+    """
+    every = _read(pattern, ignore_case, runs=True) or []
+    in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True)
+    if in_ascii is None:
+        return ((), None), *((None, n[1]) for n in needles(every) if n[1] is not None)
+    found = [(None, n[1]) for n in needles(every) if n[1] is not None]
+    found += [(n[0], None) for n in needles(in_ascii) if n[0] is not None]
+    return tuple(found)
+
+
+def _read(pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False) -> Sets | None:
+    """The reader's answer: sets, [] when unsure, None when no match is possible (ascii_only)."""
+    reader = _Reader(pattern, ignore_case, runs, ascii_only)
     try:
         found = reader.alternation()
         if reader.i != len(pattern):
@@ -47,22 +72,34 @@ def required_sets(pattern: str, ignore_case: bool) -> Sets:
 
 
 def needles(sets: Sets) -> Tests:
-    """Tests for `cannot_match`, one per required set: (characters to look for in an ASCII text,
-    characters to look for in any other text); None where there are too many or they are unknown."""
+    """Tests for `cannot_match`, one per required set: (what to look for in an ASCII text, what to
+    look for in any other text); None where there are too many or they are unknown.  A set's
+    members are characters or (from `tests_for`) strings."""
     kept: list[frozenset[str]] = []
-    for chars in sorted(set(sets), key=lambda c: (len(c), sorted(c))):
+    for chars in sorted(set(map(_shortest, sets)), key=lambda c: (len(c), sorted(c))):
         if not any(k <= chars for k in kept):  # a smaller set inside it says more
             kept.append(chars)
+    kept = [a for a in kept if not any(b is not a and _implies(b, a) for b in kept)]
     out = []
     for chars in kept:
-        ascii_part = "".join(sorted(c for c in chars if c != OTHER and c.isascii()))
-        every = None if OTHER in chars or len(chars) > MAX_SCAN else "".join(sorted(chars))
+        ascii_part = tuple(sorted(c for c in chars if c != OTHER and c.isascii()))
+        every = None if OTHER in chars or len(chars) > MAX_SCAN else tuple(sorted(chars))
         out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every))
     return tuple(n for n in out if n != (None, None))
 
 
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """The set without strings that hold another of its strings ("%%" holds "%": the "%" test finds both)."""
+    return frozenset(s for s in strings if not any(o != s and o != OTHER and o in s for o in strings))
+
+
+def _implies(found: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether a text holding a string of `found` holds one of `other` ("://" holds ":")."""
+    return OTHER not in found and OTHER not in other and all(any(o in f for o in other) for f in found)
+
+
 def cannot_match(text: str, tests: Tests) -> bool:
-    """True when text lacks every character of one required set: no match is possible."""
+    """True when text lacks every string (or character) of one required set: no match is possible."""
     ascii_text = text.isascii()  # then only the set's ASCII characters can be in it
     for ascii_part, every in tests:
         scan = ascii_part if ascii_text else every
@@ -77,44 +114,86 @@ def cannot_match(text: str, tests: Tests) -> bool:
 
 
 def caseless(char: str) -> bool:
-    """True for a character that matches only itself when case is ignored (no letter, no case pair)."""
-    return (not char.isalpha() and char.lower() == char == char.upper() and char.casefold() == char
-            and not unicodedata.category(char).startswith(("L", "M")))
+    """True for a character that matches only itself when case is ignored: no case pair, and no
+    letter or mark except the uncased letters of category Lo (CJK, kana, Hangul, Arabic...)."""
+    if not char.lower() == char == char.upper() == char.casefold():
+        return False
+    category = unicodedata.category(char)
+    if category == "Cn":  # unassigned in Python's Unicode data, perhaps a cased letter in regex's newer one
+        return False
+    return category == "Lo" or not (char.isalpha() or category.startswith(("L", "M")))
 
 
 class _Reader:
-    """A recursive-descent reader; each method returns the sets its piece requires."""
+    """A recursive-descent reader; each method returns the sets its piece requires (None: it cannot match).
 
-    def __init__(self, pattern: str, ignore_case: bool) -> None:
+    With `runs`, a run of literal characters is also required as one string; with `ascii_only`,
+    the reading is for ASCII text: a character no ASCII text holds cannot match (None), and a
+    choice drops the branches that cannot.  A leading `(?x)` is read as verbose mode: white space
+    and # comments outside classes are skipped between items, as the `regex` module skips them.
+    """
+
+    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False) -> None:
         self.p = pattern
-        self.i = 0
+        self.verbose = pattern.startswith("(?x)")
+        self.i = 4 if self.verbose else 0
         self.ignore_case = ignore_case
         self.flags_seen = False  # an inline (?i) makes the whole result unsure if set after the fact
+        self.runs = runs
+        self.ascii_only = ascii_only
 
-    def alternation(self) -> Sets:
+    def alternation(self) -> Sets | None:
         branches = [self.sequence()]
         while self.i < len(self.p) and self.p[self.i] == "|":
             self.i += 1
             branches.append(self.sequence())
-        if len(branches) == 1:
-            return branches[0]
-        if any(not b for b in branches):
+        possible = [b for b in branches if b is not None]
+        if len(possible) <= 1:
+            return possible[0] if possible else None
+        if any(not b for b in possible):
             return []  # one branch requires nothing, so neither does the choice
         # a match draws on one set of whichever branch matched, so the union of one set per
-        # branch is required; pair the branches' smallest sets, then their next smallest...
-        ranked = [sorted(b, key=len) for b in branches]
+        # branch is required; pair the branches' sharpest sets, then their next sharpest...
+        ranked = [sorted(b, key=_sharpness) for b in possible]
         return [frozenset().union(*picks) for picks in zip(*ranked)]
 
-    def sequence(self) -> Sets:
-        out: Sets = []
-        while self.i < len(self.p) and self.p[self.i] not in "|)":
+    def sequence(self) -> Sets | None:
+        out: Sets | None = []
+        run: list[str] = []  # literal characters matched one after another
+        while self._skip() and self.p[self.i] not in "|)":
+            literal = self.p[self.i] not in "(.^$"  # a class, an escape or a character: one character
             item = self.atom()
-            if self._quantifier() == 0:
+            low, exact = self._quantifier()
+            if low == 0:
                 item = []
-            out.extend(item)
+            if literal and exact and item and len(item[0]) == 1 and OTHER not in item[0]:
+                run.extend(item[0])
+            else:
+                self._end_run(run, out)
+            if out is not None:
+                out = None if item is None else out + item
+        self._end_run(run, out)
         return out
 
-    def atom(self) -> Sets:
+    def _end_run(self, run: list[str], out: Sets | None) -> None:
+        text = "".join(run)
+        if self.runs and len(run) > 1 and out is not None and OTHER not in text:  # OTHER is a marker, not text
+            out.append(frozenset([text]))
+        run.clear()
+
+    def _skip(self) -> bool:
+        """Skip verbose mode's white space and comments; True while the pattern goes on."""
+        while self.verbose and self.i < len(self.p):
+            if self.p[self.i].isspace():
+                self.i += 1
+            elif self.p[self.i] == "#":
+                end = self.p.find("\n", self.i)
+                self.i = len(self.p) if end == -1 else end + 1
+            else:
+                break
+        return self.i < len(self.p)
+
+    def atom(self) -> Sets | None:
         ch = self.p[self.i]
         if ch == "(":
             return self.group()
@@ -129,9 +208,10 @@ class _Reader:
             return []
         return self._chars(frozenset(ch))
 
-    def group(self) -> Sets:
+    def group(self) -> Sets | None:
         self.i += 1
         look = False
+        case = self.ignore_case
         if self.p.startswith("?", self.i):
             self.i += 1
             if self.p.startswith((":", ">"), self.i):
@@ -153,6 +233,7 @@ class _Reader:
         if self.p[self.i] != ")":
             raise Unsure("unclosed group")
         self.i += 1
+        self.ignore_case = case or self.flags_seen  # (?i:...) ignores case only inside; a bare (?i) for good
         return [] if look else inner
 
     def _flags(self) -> None:
@@ -163,8 +244,8 @@ class _Reader:
         if self.i == start or self.p[self.i] not in ":)":
             raise Unsure("group kind")
         if "i" in self.p[start:self.i]:
-            self.flags_seen = True
             self.ignore_case = True
+            self.flags_seen = self.flags_seen or self.p[self.i] == ")"
         self.i += 1
 
     def escape(self) -> frozenset[str] | None:
@@ -237,10 +318,11 @@ class _Reader:
         self.i += 1
         return frozenset(self.p[self.i - 1])
 
-    def _quantifier(self) -> int:
-        """Skip a quantifier after an item; return its minimum count (1 when there is none)."""
-        if self.i >= len(self.p):
-            return 1
+    def _quantifier(self) -> tuple[int, bool]:
+        """Skip a quantifier after an item; return its minimum count (1 when there is none) and
+        whether the item is matched exactly once."""
+        if not self._skip():
+            return 1, True
         ch = self.p[self.i]
         if ch in "*?":
             low = 0
@@ -257,16 +339,24 @@ class _Reader:
             low = int(low_text) if low_text else 0
             self.i = end + 1
         else:
-            return 1
+            return 1, True
         if self.i < len(self.p) and self.p[self.i] in "?+":
             self.i += 1  # lazy or possessive: the same minimum
         if self.i < len(self.p) and self.p[self.i] in "*+?{":
             raise Unsure("stacked quantifiers")
-        return low
+        return low, False
 
-    def _chars(self, chars: frozenset[str] | None) -> Sets:
+    def _chars(self, chars: frozenset[str] | None) -> Sets | None:
         if chars is None or not chars:
             return []
         if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
             return []
+        if self.ascii_only:  # a caseless character matches only itself: ASCII text holds only ASCII ones
+            chars = frozenset(c for c in chars if c != OTHER and c.isascii())
+            return [chars] if chars else None
         return [chars]
+
+
+def _sharpness(chars: frozenset[str]) -> tuple[int, int]:
+    """Sort key: fewer members first, then longer strings (rarer in text)."""
+    return len(chars), -min((len(c) for c in chars if c != OTHER), default=1)

@@ -1,0 +1,116 @@
+"""Issue 15's per-message fast paths in the checks give what the plain definitions beside them give."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint.engine.rules import builtin_rules
+import sys
+
+from regex import _regex
+
+from spamlint.text import prefilter
+from spamlint.text.prefilter import cannot_match
+
+RULES = {r.id: r for r in builtin_rules()}
+FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- text/prefilter.py: tests_for (verbose mode, literal runs, the reading for ASCII text) -----------
+TEXT_CHARS = list("aAbqQ:/!@ #\n\t-_%") + ["://", "qq", "QQ", "ab", "\u3000", "\u5fae", "\u4fe1", "\uff1a",
+                                          "\u017f", "\u212a", "k", "\u00e9", "\u0663", "1"]
+PIECES = ["a", "b", "q", "Q", "qq", "ab", "k", "K", ":", "/", "://", "!", "@", "%", "\\.", "-", "_", "\\ ", "\\#",
+          "[:\uff1a]", "[ab]", "[^a]", "[a-c]", "\\w", "\\d", "\\s", ".", "\u5fae", "\u4fe1", "\u5fae\u4fe1", "\u00e9",
+          "\u017f", "[\u5fae\u4fe1]", "[a\u5fae]", "(?:", "(?i:", "(?-i:", "(?s:", "(?=", "(?!", "(?<!", ")", "|",
+          "*", "+", "?", "{2}", "{0,2}", "{1,}", "^", "$", "\\b", " ", "\n", "  ", "# note\n", "\t", "\u3000", "#"]
+
+
+def _patterns() -> st.SearchStrategy[str]:
+    body = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
+    return st.tuples(st.sampled_from(["", "(?x)"]), body).map("".join)
+
+
+def _texts() -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(TEXT_CHARS), max_size=14).map("".join)
+
+
+@FAST
+@given(_patterns(), _texts(), st.booleans())
+@example("(?x)QQ\\s*[:\uff1a]|\u5fae\u4fe1", "QQ :", False)
+@example("(?x)a b # c\n|\u5fae", "ab", False)
+@example("(?x)(?i:qq)\\ :", "QQ :", False)
+@example("(?x)a{0,2} :", ":", False)
+def test_a_text_the_tests_rule_out_never_matches(pattern: str, text: str, ignore_case: bool) -> None:
+    """tests_for is sound: whatever it rules out, the regex module does not match either."""
+    try:
+        compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
+    except regex.error:
+        return
+    if cannot_match(text, prefilter.tests_for(pattern, ignore_case)):
+        assert compiled.search(text) is None, (pattern, text)
+
+
+@pytest.mark.parametrize(("pattern", "ascii_text", "other_text"), [
+    # verbose mode: white space and comments between items are skipped, as the regex module does
+    ("(?x)\u5fae\u4fe1 | \u5a01\u4fe1  # a comment\n", None, "\u52a0\u5fae\u4fe1"),
+    # the ASCII branch of a Chinese list: only "wechat" or "qq" and a colon can match ASCII text
+    ("(?x)\u62b1\u6b49\u6253\u6270|(?:QQ|qq|wechat|\u5fae\u4fe1)\\s*[:\uff1a]\\s*\\w{5,}", "wechat: abc12", None),
+    ("(?x)your\\ name\\s*:", "your name:", None),  # an escaped space is a literal one
+    ("(?i:abc)d|x\u3000y", "ABCd", "x\u3000y"),  # a scoped (?i:...) ignores case only inside
+])
+def test_tests_for_examples(pattern: str, ascii_text: str | None, other_text: str | None) -> None:
+    tests = prefilter.tests_for(pattern, False)
+    compiled = regex.compile(pattern, regex.V0)
+    for text in (ascii_text, other_text):
+        if text is not None:
+            assert compiled.search(text) and not cannot_match(text, tests)
+
+
+@pytest.mark.parametrize(("pattern", "ignore_case", "ruled_out"), [
+    ("(?x)\u5fae\u4fe1 | \u5a01\u4fe1", False, ["plain ascii", "wechat:"]),  # no ASCII text can match
+    ("(?x)\u62b1\u6b49|(?:QQ|wechat)\\s*:", False, ["we chat: x", "Q Q:", "qq"]),  # needs "QQ" or "wechat", and ":"
+    ("https?://\\S+\u69d8", True, ["http://example.com/ x"]),  # a branch that needs a CJK character
+    ("(?x)a b", False, ["a b", "ba"]),  # "ab", as verbose mode reads it
+])
+def test_tests_for_rules_out(pattern: str, ignore_case: bool, ruled_out: list[str]) -> None:
+    tests = prefilter.tests_for(pattern, ignore_case)
+    for text in ruled_out:
+        assert cannot_match(text, tests), text
+
+
+@pytest.mark.parametrize("rule", [r for r in builtin_rules() if any(k.endswith("pattern") for k in r.options)],
+                         ids=lambda r: r.id)
+def test_builtin_patterns_keep_their_examples_with_tests_for(rule) -> None:
+    """Every example text a rule's pattern matches, and every match in it, survives the sharper tests."""
+    for key, pattern in rule.options.items():
+        if not key.endswith("pattern") or not pattern:
+            continue
+        ignore_case = rule.options.get("ignore_case", True)
+        compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
+        tests = prefilter.tests_for(pattern, ignore_case)
+        for text in rule.examples_hit + rule.examples_miss:
+            for m in compiled.finditer(text):
+                assert not cannot_match(m.group(), tests), (pattern, m.group())
+                assert not cannot_match(text, tests), (pattern, text)
+
+
+def test_the_chinese_and_japanese_lists_skip_ascii_text() -> None:
+    """The lever itself: these verbose word lists are never searched in ASCII text."""
+    for rule_id in ("scam-wording-ja", "spam-wording-zh", "account-alert-zh", "phishing-wording-ja"):
+        assert cannot_match("Dear customer, your account: QQ 12345 wechat", prefilter.tests_for(RULES[rule_id].options["pattern"], False))
+    assert cannot_match("Meeting at 10:30, see http://example.com/x",
+                        prefilter.tests_for(RULES["sales-pitch-zh"].options["pattern"], False))
+
+
+def test_caseless_characters_have_no_other_case_in_regex() -> None:
+    """What the reader takes as caseless (CJK and other uncased letters included) the regex module
+    matches only as itself when case is ignored, simple or full case folding alike."""
+    flags = regex.IGNORECASE
+    for cp in range(sys.maxunicode + 1):
+        char = chr(cp)
+        if prefilter.caseless(char):
+            assert _regex.get_all_cases(flags, cp) in ([], [cp]), hex(cp)
+            assert _regex.get_all_cases(flags | regex.FULLCASE, cp) in ([], [cp]), hex(cp)
+            assert _regex.fold_case(flags | regex.FULLCASE, char) == char, hex(cp)

@@ -7,7 +7,12 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.engine.rules import builtin_rules
+from spamlint import load_document
+from spamlint.checks.phrases import PhrasesCheck, phrase_gate
+from spamlint.engine.rules import builtin_rules, validate_options
+from spamlint.engine.run import Engine
+from spamlint.model.segment import Segment
+from spamlint.text.facts import Context, SegmentFacts
 import sys
 
 from regex import _regex
@@ -114,3 +119,75 @@ def test_caseless_characters_have_no_other_case_in_regex() -> None:
             assert _regex.get_all_cases(flags, cp) in ([], [cp]), hex(cp)
             assert _regex.get_all_cases(flags | regex.FULLCASE, cp) in ([], [cp]), hex(cp)
             assert _regex.fold_case(flags | regex.FULLCASE, char) == char, hex(cp)
+
+
+
+# -- text/index.py PhraseGate and checks/phrases.py: which phrase rules a segment can match at all ----
+PHRASES = ["free", "sale", "cash", "click here", "$$$", "act now", "a b", "-50%", "l1", "free money", "a", "big sale",
+           "transa\u00e7\u00e3o", "don't", "fr\u00e9e"]
+phrase_lists = st.lists(st.one_of(st.sampled_from(PHRASES), st.text("abil1 $-.", min_size=1, max_size=6)),
+                        min_size=1, max_size=5)
+GATE_PIECES = ["free", "FREE", "fr33", "F.r.e.e", "f r e e", "sale", "$.a.l.e", "5ale", "cash", "c@sh", "click",
+               "here", "act", "now", "money", "a", "b", "l1", "ii", "$$$", "-50%", "big", "transacao", "transa\u00e7\u00e3o",
+               "don\u2019t", "\u0440\u0430yp\u0430l", "fr\u200bee", " ", "  ", "\n", ".", ",", "x" * 3, " " * 70]
+gate_texts = st.lists(st.sampled_from(GATE_PIECES), max_size=16).map("".join)
+
+
+def _phrase_check(phrases: list[str], canonical: bool) -> PhrasesCheck:
+    return PhrasesCheck(validate_options(PhrasesCheck, {"phrases": phrases, "canonical": canonical}, "test"))
+
+
+@FAST
+@given(st.lists(st.tuples(phrase_lists, st.booleans()), min_size=1, max_size=4), gate_texts)
+@example([(["big sale"], True)], "Big $.a.l.e today")
+@example([(["$$$"], False), (["free money"], True)], "free $$$ money")
+def test_the_gate_answers_as_each_phrase_index_does(lists: list[tuple[list[str], bool]], text: str) -> None:
+    """A rule is a raw candidate exactly when its index finds first words or has phrases without one,
+    and a loose candidate exactly when its own canonical test holds; matching through the gate
+    finds what matching without it finds."""
+    checks = [_phrase_check(phrases, canonical) for phrases, canonical in lists]
+    gate = phrase_gate(checks)
+    seg = SegmentFacts(Segment("text/plain", text))
+    for check in checks:
+        raw = bool(check.needs.first_words(seg.lower_words)) or bool(check.needs.unanchored)
+        assert (check in gate.raw(seg)) is raw
+        canon = seg.canonical
+        loose = check.opts["canonical"] and canon.changed and check.loose_needs.possible(canon.window_words)
+        assert (check in gate.loose(seg)) is bool(loose)
+        assert check.matches(seg, gate) == check.matches(seg)
+
+
+@FAST
+@given(st.lists(phrase_lists, min_size=1, max_size=3), gate_texts, gate_texts)
+def test_a_silent_phrase_rule_finds_nothing(lists: list[list[str]], subject: str, body: str) -> None:
+    """Check.silent never hides a hit: the engine skips only rules that would find nothing."""
+    checks = [_phrase_check(phrases, True) for phrases in lists]
+    doc = load_document(f"Subject: {' '.join(subject.split())}\n\n{body}\n".encode(), name="t")
+    ctx = Context(doc, phrase_gate=phrase_gate(checks))
+    plain = Context(doc)
+    for check in checks:
+        for scope in (("subject",), ("body",), ("subject", "body")):
+            found = list(check.run(doc, plain, scope))
+            assert list(check.run(doc, ctx, scope)) == found
+            if check.silent(ctx, scope):
+                assert found == []
+
+
+SAMPLE = b"""From: "Deals" <deals@shop.example>
+To: you@example.org
+Subject: FREE m0ney - act now!!! Big $.a.l.e
+
+Dear customer, click here for a fr33 gift: $$$ cash, transa\xc3\xa7\xc3\xa3o, 100% free.
+We do not sell email lists. Unsubscribe: http://shop.example/u
+"""
+
+
+def test_the_engine_finds_with_the_gate_what_it_finds_without() -> None:
+    """Every built-in rule over a sample full of phrases: the gate and the silent skip change nothing."""
+    doc = load_document(SAMPLE, name="sample.eml")
+    engine, plain = Engine(builtin_rules()), Engine(builtin_rules())
+    plain.__dict__["phrase_gate"] = None  # the cached_property as if no rule were a phrase rule
+    assert engine.phrase_gate is not None
+    found = engine.run(doc)
+    assert found == plain.run(doc)
+    assert {f.rule for f in found} >= {"risky-words"}

@@ -26,9 +26,10 @@ FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCh
 # -- text/prefilter.py: tests_for (verbose mode, literal runs, the reading for ASCII text) -----------
 TEXT_CHARS = list("aAbqQ:/!@ #\n\t-_%") + ["://", "qq", "QQ", "ab", "\u3000", "\u5fae", "\u4fe1", "\uff1a",
                                           "\u017f", "\u212a", "k", "\u00e9", "\u0663", "1"]
-PIECES = ["a", "b", "q", "Q", "qq", "ab", "k", "K", ":", "/", "://", "!", "@", "%", "\\.", "-", "_", "\\ ", "\\#",
+PIECES = ["a", "b", "q", "Q", "qq", "ab", "k", "K", "a:", "Ab-", "q q", ":", "/", "://", "!", "@", "%", "\\.", "-", "_", "\\ ", "\\#",
           "[:\uff1a]", "[ab]", "[^a]", "[a-c]", "\\w", "\\d", "\\s", ".", "\u5fae", "\u4fe1", "\u5fae\u4fe1", "\u00e9",
-          "\u017f", "[\u5fae\u4fe1]", "[a\u5fae]", "(?:", "(?i:", "(?-i:", "(?s:", "(?=", "(?!", "(?<!", ")", "|",
+          "\u017f", "[\u5fae\u4fe1]", "[a\u5fae]", "[kK]", "[\u212a]", "(?:", "(?i:", "(?-i:", "(?i)", "(?s:", "(?=",
+          "(?!", "(?<!", ")", "|",
           "*", "+", "?", "{2}", "{0,2}", "{1,}", "^", "$", "\\b", " ", "\n", "  ", "# note\n", "\t", "\u3000", "#"]
 
 
@@ -47,12 +48,51 @@ def _texts() -> st.SearchStrategy[str]:
 @example("(?x)a b # c\n|\u5fae", "ab", False)
 @example("(?x)(?i:qq)\\ :", "QQ :", False)
 @example("(?x)a{0,2} :", ":", False)
+@example("a b:", "A B:", True)  # a needle with a letter and more: sought in the lower case
 def test_a_text_the_tests_rule_out_never_matches(pattern: str, text: str, ignore_case: bool) -> None:
     """tests_for is sound: whatever it rules out, the regex module does not match either."""
     try:
         compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
     except regex.error:
         return
+    if cannot_match(text, prefilter.tests_for(pattern, ignore_case)):
+        assert compiled.search(text) is None, (pattern, text)
+
+
+@FAST
+@given(_patterns(), st.data(), st.booleans())
+def test_a_text_made_from_the_pattern_is_ruled_out_only_if_it_cannot_match(pattern: str, data: st.DataObject,
+                                                                              ignore_case: bool) -> None:
+    """As above, with texts made of the pattern's own characters in either case (so they often match)."""
+    try:
+        compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
+    except regex.error:
+        return
+    own = "".join(c for c in pattern if c not in "\\()[]{}|*+?^$")
+    start = data.draw(st.integers(0, len(own)))
+    piece = own[start:data.draw(st.integers(start, len(own)))]  # a run of the pattern's characters
+    swaps = data.draw(st.lists(st.booleans(), min_size=len(piece), max_size=len(piece)))
+    text = data.draw(st.sampled_from(["", " ", "x ", "\u5fae "])) + "".join(
+        c.swapcase() if swap else c for c, swap in zip(piece, swaps))
+    if cannot_match(text, prefilter.tests_for(pattern, ignore_case)):
+        assert compiled.search(text) is None, (pattern, text)
+
+
+LITERALS = ["a", "B", "k", ":", " ", "-", "\\.", "\u5fae", "\u00e9", "\u017f", "\\ "]
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(LITERALS), min_size=1, max_size=5).map("".join), min_size=1, max_size=3),
+       st.data(), st.booleans(), st.booleans())
+def test_a_branch_written_in_either_case_is_never_ruled_out(branches: list[str], data: st.DataObject,
+                                                             ignore_case: bool, verbose: bool) -> None:
+    """Literal runs and letters in lower case: a text that is one branch, its letters' case swapped
+    at random, is ruled out only when the regex module does not match it."""
+    pattern = ("(?x)" if verbose else "") + "|".join(branches)
+    compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
+    branch = data.draw(st.sampled_from(branches)).replace("\\", "")
+    swaps = data.draw(st.lists(st.booleans(), min_size=len(branch), max_size=len(branch)))
+    text = "".join(c.swapcase() if swap else c for c, swap in zip(branch, swaps))
     if cannot_match(text, prefilter.tests_for(pattern, ignore_case)):
         assert compiled.search(text) is None, (pattern, text)
 
@@ -104,7 +144,8 @@ def test_builtin_patterns_keep_their_examples_with_tests_for(rule) -> None:
 def test_the_chinese_and_japanese_lists_skip_ascii_text() -> None:
     """The lever itself: these verbose word lists are never searched in ASCII text."""
     for rule_id in ("scam-wording-ja", "spam-wording-zh", "account-alert-zh", "phishing-wording-ja"):
-        assert cannot_match("Dear customer, your account: QQ 12345 wechat", prefilter.tests_for(RULES[rule_id].options["pattern"], False))
+        tests = prefilter.tests_for(RULES[rule_id].options["pattern"], False)
+        assert cannot_match("Dear customer, your account: QQ 12345 wechat", tests)
     assert cannot_match("Meeting at 10:30, see http://example.com/x",
                         prefilter.tests_for(RULES["sales-pitch-zh"].options["pattern"], False))
 
@@ -128,7 +169,8 @@ PHRASES = ["free", "sale", "cash", "click here", "$$$", "act now", "a b", "-50%"
 phrase_lists = st.lists(st.one_of(st.sampled_from(PHRASES), st.text("abil1 $-.", min_size=1, max_size=6)),
                         min_size=1, max_size=5)
 GATE_PIECES = ["free", "FREE", "fr33", "F.r.e.e", "f r e e", "sale", "$.a.l.e", "5ale", "cash", "c@sh", "click",
-               "here", "act", "now", "money", "a", "b", "l1", "ii", "$$$", "-50%", "big", "transacao", "transa\u00e7\u00e3o",
+               "here", "act", "now", "money", "a", "b", "l1", "ii", "$$$", "-50%", "big", "transacao",
+               "transa\u00e7\u00e3o",
                "don\u2019t", "\u0440\u0430yp\u0430l", "fr\u200bee", " ", "  ", "\n", ".", ",", "x" * 3, " " * 70]
 gate_texts = st.lists(st.sampled_from(GATE_PIECES), max_size=16).map("".join)
 
@@ -191,3 +233,15 @@ def test_the_engine_finds_with_the_gate_what_it_finds_without() -> None:
     found = engine.run(doc)
     assert found == plain.run(doc)
     assert {f.rule for f in found} >= {"risky-words"}
+
+
+@pytest.mark.parametrize(("text", "ruled_out"), [
+    ("Meeting notes: http://example.com/agenda", True),  # a link, but no name field before it
+    ("Your NAME: Jane http://example.com/x", False),  # ASCII letters are sought in the lower case
+    ("Nom : Jean https://exemple.fr", False),
+])
+def test_a_case_blind_pattern_is_read_in_lower_case(text: str, ruled_out: bool) -> None:
+    rule = RULES["form-echo-link"]
+    tests = prefilter.tests_for(rule.options["pattern"], True)
+    assert cannot_match(text, tests) is ruled_out
+    assert (regex.compile(rule.options["pattern"], regex.V0 | regex.IGNORECASE).search(text) is None) or not ruled_out

@@ -144,7 +144,7 @@ class PhrasesCheck(Check):
     def silent(self, ctx: Context, scope: tuple[str, ...]) -> bool:
         """True when no scoped segment holds every word of one of the phrases (raw or disguised)."""
         gate = self._gate(ctx)
-        return gate is not None and not any(self in gate.reached(seg) for seg in ctx.facts.segments(scope))
+        return gate is not None and self not in gate.reached_in(ctx.facts, scope)
 
     def _cancelled(self, m: Match) -> bool:
         """Whether a `not_after` word stands among the few words before the match, in its clause."""

@@ -155,6 +155,7 @@ class Facts:
         self.subject = SegmentFacts(doc.subject) if doc.subject is not None else None
         self.bodies = tuple(SegmentFacts(seg) for seg in doc.bodies)
         self._segments: dict[tuple[str, ...], tuple[SegmentFacts, ...]] = {}
+        self.gated: dict[tuple[object, tuple[str, ...]], frozenset[object]] = {}  # index.PhraseGate's, by scope
 
     def segments(self, scope: Iterable[str]) -> tuple[SegmentFacts, ...]:
         """The segments a rule's scope names (Document.segments), as facts."""

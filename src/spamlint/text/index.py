@@ -10,7 +10,7 @@ import re
 from itertools import chain
 from typing import Iterable
 
-from spamlint.text.facts import SegmentFacts
+from spamlint.text.facts import Facts, SegmentFacts
 
 _TOKEN = re.compile(r"\w+")
 
@@ -151,6 +151,14 @@ class PhraseGate:
     def reached(self, seg: SegmentFacts) -> frozenset[object]:
         """The keys whose phrases can match seg at all, raw or loose."""
         return self._answers(seg)[2]
+
+    def reached_in(self, facts: Facts, scope: tuple[str, ...]) -> frozenset[object]:
+        """The keys whose phrases can match some segment of the scope; kept on the facts for the run."""
+        scope = scope if isinstance(scope, tuple) else tuple(scope)
+        found = facts.gated.get((self, scope))
+        if found is None:
+            found = facts.gated[self, scope] = frozenset().union(*map(self.reached, facts.segments(scope)))
+        return found
 
     def _answers(self, seg: SegmentFacts) -> tuple[frozenset[object], frozenset[object], frozenset[object]]:
         """(raw, loose, either) for seg, worked out once and kept on the segment for the run."""

@@ -15,7 +15,9 @@ IGNORECASE, letters and anything else with case variants require nothing either.
 literal characters count as strings a match must hold ("wechat", "://"), and a reading for
 ASCII text drops the branches that need a character no ASCII text holds, so the Chinese and
 Japanese word lists are never searched in English mail, and a pattern with no branch left
-is never searched in ASCII text at all.
+is never searched in ASCII text at all.  A pattern that ignores case throughout (no inline
+i flag) is read for ASCII text with its letters in lower case, and tested against the
+text's lower case.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 
 Sets = list[frozenset[str]]
-Tests = tuple[tuple["tuple[str, ...] | None", "tuple[str, ...] | None"], ...]
+Tests = tuple[tuple["tuple[str, ...] | None", "tuple[str, ...] | None", bool], ...]
 
 MAX_CLASS = 4096  # characters a class may spell out; a wider class requires nothing
 MAX_SCAN = 10  # characters one test may look for with `in` (the ten digits)
@@ -51,17 +53,25 @@ def tests_for(pattern: str, ignore_case: bool) -> Tests:
     A pattern that no ASCII text can match gets a test that every ASCII text fails.
     """
     every = _read(pattern, ignore_case, runs=True) or []
-    in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True)
+    # a pattern that ignores case throughout is read for ASCII text with its letters in lower
+    # case, and such tests look in the text's lower case (ASCII's is exact)
+    lowered = ignore_case
+    in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True, lowered=lowered) if lowered else []
+    if in_ascii == []:
+        lowered = False
+        in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True)
+    found = [(None, n[1], False) for n in needles(every) if n[1] is not None]
     if in_ascii is None:
-        return ((), None), *((None, n[1]) for n in needles(every) if n[1] is not None)
-    found = [(None, n[1]) for n in needles(every) if n[1] is not None]
-    found += [(n[0], None) for n in needles(in_ascii) if n[0] is not None]
-    return tuple(found)
+        return ((), None, False), *found
+    # only tests with a letter need the lower case
+    return (*found, *((n[0], None, lowered and any(c.isalpha() for s in n[0] for c in s)) for n in needles(in_ascii)
+                      if n[0] is not None))
 
 
-def _read(pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False) -> Sets | None:
+def _read(pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False,
+          lowered: bool = False) -> Sets | None:
     """The reader's answer: sets, [] when unsure, None when no match is possible (ascii_only)."""
-    reader = _Reader(pattern, ignore_case, runs, ascii_only)
+    reader = _Reader(pattern, ignore_case, runs, ascii_only, lowered)
     try:
         found = reader.alternation()
         if reader.i != len(pattern):
@@ -84,8 +94,8 @@ def needles(sets: Sets) -> Tests:
     for chars in kept:
         ascii_part = tuple(sorted(c for c in chars if c != OTHER and c.isascii()))
         every = None if OTHER in chars or len(chars) > MAX_SCAN else tuple(sorted(chars))
-        out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every))
-    return tuple(n for n in out if n != (None, None))
+        out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every, False))
+    return tuple(n for n in out if n[:2] != (None, None))
 
 
 def _shortest(strings: frozenset[str]) -> frozenset[str]:
@@ -101,12 +111,16 @@ def _implies(found: frozenset[str], other: frozenset[str]) -> bool:
 def cannot_match(text: str, tests: Tests) -> bool:
     """True when text lacks every string (or character) of one required set: no match is possible."""
     ascii_text = text.isascii()  # then only the set's ASCII characters can be in it
-    for ascii_part, every in tests:
+    lower = None
+    for ascii_part, every, lowered in tests:
         scan = ascii_part if ascii_text else every
         if scan is None:
             continue
+        where = text
+        if lowered and ascii_text:
+            where = lower = text.lower() if lower is None else lower
         for ch in scan:
-            if ch in text:
+            if ch in where:
                 break
         else:
             return True
@@ -133,7 +147,8 @@ class _Reader:
     and # comments outside classes are skipped between items, as the `regex` module skips them.
     """
 
-    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False) -> None:
+    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False,
+                 lowered: bool = False) -> None:
         self.p = pattern
         self.verbose = pattern.startswith("(?x)")
         self.i = 4 if self.verbose else 0
@@ -141,6 +156,7 @@ class _Reader:
         self.flags_seen = False  # an inline (?i) makes the whole result unsure if set after the fact
         self.runs = runs
         self.ascii_only = ascii_only
+        self.lowered = lowered  # ascii_only, case ignored throughout: ASCII letters stand for both cases
 
     def alternation(self) -> Sets | None:
         branches = [self.sequence()]
@@ -244,6 +260,8 @@ class _Reader:
         if self.i == start or self.p[self.i] not in ":)":
             raise Unsure("group kind")
         if "i" in self.p[start:self.i]:
+            if self.lowered:
+                raise Unsure("a case flag in a reading that lowers every letter")
             self.ignore_case = True
             self.flags_seen = self.flags_seen or self.p[self.i] == ")"
         self.i += 1
@@ -349,6 +367,11 @@ class _Reader:
     def _chars(self, chars: frozenset[str] | None) -> Sets | None:
         if chars is None or not chars:
             return []
+        if self.lowered:  # in ASCII text an ASCII letter, case ignored, is one of its two cases
+            if any(c != OTHER and not c.isascii() and not caseless(c) for c in chars):
+                return []  # the Kelvin sign matches k: which ASCII letters a cased one matches is not read here
+            chars = frozenset(c.lower() for c in chars if c != OTHER and c.isascii())
+            return [chars] if chars else None
         if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
             return []
         if self.ascii_only:  # a caseless character matches only itself: ASCII text holds only ASCII ones

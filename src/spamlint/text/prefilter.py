@@ -100,7 +100,13 @@ def needles(sets: Sets) -> Tests:
 
 def _shortest(strings: frozenset[str]) -> frozenset[str]:
     """The set without strings that hold another of its strings ("%%" holds "%": the "%" test finds both)."""
-    return frozenset(s for s in strings if not any(o != s and o != OTHER and o in s for o in strings))
+    longer = sorted((s for s in strings if len(s) > 1 and s != OTHER), key=len)
+    if not longer:
+        return strings  # characters only (most sets): nothing holds another
+    singles = strings.difference(longer)
+    held = {s for i, s in enumerate(longer)
+            if any(c in singles for c in s) or any(o in s for o in longer[:i] if len(o) < len(s))}
+    return strings.difference(held)
 
 
 def _implies(found: frozenset[str], other: frozenset[str]) -> bool:

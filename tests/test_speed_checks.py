@@ -26,7 +26,8 @@ FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCh
 # -- text/prefilter.py: tests_for (verbose mode, literal runs, the reading for ASCII text) -----------
 TEXT_CHARS = list("aAbqQ:/!@ #\n\t-_%") + ["://", "qq", "QQ", "ab", "\u3000", "\u5fae", "\u4fe1", "\uff1a",
                                           "\u017f", "\u212a", "k", "\u00e9", "\u0663", "1"]
-PIECES = ["a", "b", "q", "Q", "qq", "ab", "k", "K", "a:", "Ab-", "q q", ":", "/", "://", "!", "@", "%", "\\.", "-", "_", "\\ ", "\\#",
+PIECES = ["a", "b", "q", "Q", "qq", "ab", "k", "K", "a:", "Ab-", "q q", ":", "/", "://", "!", "@", "%", "\\.", "-", "_",
+          "\\ ", "\\#",
           "[:\uff1a]", "[ab]", "[^a]", "[a-c]", "\\w", "\\d", "\\s", ".", "\u5fae", "\u4fe1", "\u5fae\u4fe1", "\u00e9",
           "\u017f", "[\u5fae\u4fe1]", "[a\u5fae]", "[kK]", "[\u212a]", "(?:", "(?i:", "(?-i:", "(?i)", "(?s:", "(?=",
           "(?!", "(?<!", ")", "|",
@@ -245,3 +246,62 @@ def test_a_case_blind_pattern_is_read_in_lower_case(text: str, ruled_out: bool) 
     tests = prefilter.tests_for(rule.options["pattern"], True)
     assert cannot_match(text, tests) is ruled_out
     assert (regex.compile(rule.options["pattern"], regex.V0 | regex.IGNORECASE).search(text) is None) or not ruled_out
+
+
+
+# -- checks/phrases.py: the language identifier reads only segments with a match -------------------
+def _plain_found(check: PhrasesCheck, ctx: Context, scope: tuple[str, ...]) -> tuple[tuple, list]:
+    """found() as it was: every scoped segment's language told once any segment has a match."""
+    segments = ctx.facts.segments(scope)
+    found = [m for seg in segments for m in check.matches(seg)]
+    if check.language is not None and found:
+        segments = tuple(seg for seg in segments if ctx.facts.language_of(seg) == check.language)
+        found = [m for m in found if any(m.seg is seg for seg in segments)]
+    return segments, [m for m in found if not check._cancelled(m)] if check.cancel else found
+
+
+def _plain_density(check: PhrasesCheck, ctx: Context, scope: tuple[str, ...]) -> dict | None:
+    """What PhraseDensityCheck.run reported before: the density over every segment in the language."""
+    segments, found = _plain_found(check, ctx, scope)
+    if len(found) < check.opts["min_hits"]:
+        return None
+    words = sum(seg.word_count for seg in segments) or 1
+    weighted = sum(check.weights.get(m.key, 1.0) for m in found)
+    density = 100.0 * weighted / max(words, 20)
+    if density < check.opts["min_density"]:
+        return None
+    first = min(found, key=lambda m: (m.seg is not segments[0], m.start))
+    return {"at": (first.seg.part, first.start), "count": len(found), "density": f"{density:.1f}"}
+
+
+LANGUAGE_PIECES = ["Jetzt kaufen! ", "Klicken Sie hier f\u00fcr das Angebot. ", "Ihr Konto wurde gesperrt. ",
+                   "Das ist ein ganz normaler Satz \u00fcber das Wetter in Berlin. ",
+                   "Compre agora, oferta gr\u00e1tis! ",
+                   "Cliquez ici pour profiter de l'offre. ", "Please review the attached quarterly report. ",
+                   "angebot gratis ", "free offer, buy now! ", "\n", "Sehr geehrte Damen und Herren, "]
+language_texts = st.lists(st.sampled_from(LANGUAGE_PIECES), max_size=10).map("".join)
+LANGUAGE_RULES = [r for r in builtin_rules() if isinstance(r.check, PhrasesCheck) and r.check.language is not None]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(language_texts, language_texts, language_texts)
+@example("Jetzt kaufen! Angebot", "Please review the attached quarterly report. " * 3, "")
+def test_language_rules_find_what_telling_every_segment_found(subject: str, body: str, html: str) -> None:
+    raw = (f"Subject: {' '.join(subject.split())}\nMIME-Version: 1.0\n"
+           'Content-Type: multipart/alternative; boundary="b"\n\n'
+           f"--b\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+           f"--b\nContent-Type: text/html; charset=utf-8\n\n<p>{html}</p>\n--b--\n")
+    doc = load_document(raw.encode(), name="t.eml")
+    for rule in LANGUAGE_RULES:
+        ctx = Context(doc)
+        if rule.check_name == "phrase-density":
+            hits = list(rule.check.run(doc, ctx, rule.scope))
+            plain = _plain_density(rule.check, Context(doc), rule.scope)
+            assert len(hits) == (plain is not None), rule.id
+            if hits:
+                assert (hits[0].detail["count"], hits[0].detail["density"]) == (plain["count"], plain["density"])
+                assert hits[0].part == plain["at"][0]
+        else:
+            found = rule.check.found(ctx, rule.scope)
+            plain = _plain_found(rule.check, Context(doc), rule.scope)[1]
+            assert [(m.seg.part, *m[1:]) for m in found] == [(m.seg.part, *m[1:]) for m in plain], rule.id

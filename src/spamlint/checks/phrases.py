@@ -122,19 +122,26 @@ class PhrasesCheck(Check):
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def found(self, ctx: Context, scope: tuple[str, ...]) -> tuple[tuple[SegmentFacts, ...], list[Match]]:
-        """The scoped segments the rule reads, and every match in them that no `not_after` word cancels.
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
+        """Every match in the scoped segments that no `not_after` word cancels.
 
-        A rule with a `language:` reads only the segments in that language; the identifier runs
-        only when a segment has a candidate match, so mail no word list matches never loads it.
+        A rule with a `language:` keeps only the matches in segments in that language; the
+        identifier reads only segments with a candidate match, so mail no word list matches
+        never loads it, and a segment without one is never read (a subject's costs a second read).
         """
-        segments = ctx.facts.segments(scope)
         gate = self._gate(ctx)
-        found = [m for seg in segments for m in self.matches(seg, gate)]
+        found = [m for seg in ctx.facts.segments(scope) for m in self.matches(seg, gate)]
         if self.language is not None and found:
-            segments = tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
-            found = [m for m in found if any(m.seg is seg for seg in segments)]
-        return segments, [m for m in found if not self._cancelled(m)] if self.cancel else found
+            kept = {seg for seg in {m.seg for m in found} if ctx.facts.language_of(seg) == self.language}
+            found = [m for m in found if m.seg in kept]
+        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+
+    def in_language(self, ctx: Context, scope: tuple[str, ...]) -> tuple[SegmentFacts, ...]:
+        """The scoped segments in the rule's `language:` (all of them for a rule without one)."""
+        segments = ctx.facts.segments(scope)
+        if self.language is None:
+            return segments
+        return tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
 
     def _gate(self, ctx: Context) -> PhraseGate | None:
         """The run's PhraseGate if it holds this check (it holds the engine's phrase rules)."""
@@ -158,7 +165,7 @@ class PhrasesCheck(Check):
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         # every match, each marked with its phrase: the engine keeps the first of each phrase that
         # no suppression switches off (a suppressed line must not hide the phrase further down)
-        for m in self.found(ctx, scope)[1]:
+        for m in self.found(ctx, scope):
             yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0), once=m.key)
 
 
@@ -174,11 +181,16 @@ class PhraseDensityCheck(PhrasesCheck):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        segments, found = self.found(ctx, scope)
-        if len(found) < self.opts["min_hits"]:
+        found = self.found(ctx, scope)
+        if len(found) < self.opts["min_hits"] or not found:
             return
-        words = sum(seg.word_count for seg in segments) or 1
         weighted = sum(self.weights.get(m.key, 1.0) for m in found)
+        # the segments with a match hold a part of the words: if the density over them alone is too
+        # low, it is over all of them too, and the other segments' language need not be told
+        if 100.0 * weighted / max(sum(seg.word_count for seg in {m.seg for m in found}), 20) < self.opts["min_density"]:
+            return
+        segments = self.in_language(ctx, scope)
+        words = sum(seg.word_count for seg in segments) or 1
         density = 100.0 * weighted / max(words, 20)
         if density < self.opts["min_density"]:
             return

@@ -151,6 +151,30 @@ def test_the_chinese_and_japanese_lists_skip_ascii_text() -> None:
                         prefilter.tests_for(RULES["sales-pitch-zh"].options["pattern"], False))
 
 
+def test_far_characters_are_what_the_search_for_them_finds() -> None:
+    """The NEAR reading drops far characters; the NEAR test's search must find exactly those."""
+    search = prefilter._far_search()
+    for cp in range(sys.maxunicode + 1):
+        char = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue  # surrogates: no str of decoded text holds one alone
+        assert prefilter.far(char) is (search(char) is not None), hex(cp)
+
+
+@pytest.mark.parametrize(("rule_id", "text", "ruled_out"), [
+    ("sales-pitch-zh", "Caf\u00e9 meeting: 10:30 in Z\u00fcrich \u2014 see you", True),  # Western, no QQ/WeChat
+    ("sales-pitch-zh", "Caf\u00e9 \u2014 WeChat: abc12345", False),  # the ASCII branch can match it
+    ("sales-pitch-zh", "\u6b22\u8fce\u54a8\u8be2", False),  # Chinese: searched
+    ("scam-wording-ja", "Gr\u00f6\u00dfe \u2014 \u00e9t\u00e9 \u2122", True),
+    ("scam-wording-ja", "\u53d7\u76ca\u8005", False),
+])
+def test_near_text_skips_the_far_word_lists(rule_id: str, text: str, ruled_out: bool) -> None:
+    pattern = RULES[rule_id].options["pattern"]
+    assert cannot_match(text, prefilter.tests_for(pattern, False)) is ruled_out
+    if ruled_out:
+        assert regex.compile(pattern, regex.V0).search(text) is None
+
+
 def test_caseless_characters_have_no_other_case_in_regex() -> None:
     """What the reader takes as caseless (CJK and other uncased letters included) the regex module
     matches only as itself when case is ignored, simple or full case folding alike."""

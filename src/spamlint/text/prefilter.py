@@ -11,21 +11,27 @@ verbose mode other than a leading `(?x)`) gives no sets, and the pattern is alwa
 Only consumed characters count: look-arounds and optional items require nothing.  Under
 IGNORECASE, letters and anything else with case variants require nothing either.
 
-`tests_for` (what UserPattern uses) reads a pattern twice more, for sharper tests: runs of
-literal characters count as strings a match must hold ("wechat", "://"), and a reading for
-ASCII text drops the branches that need a character no ASCII text holds, so the Chinese and
-Japanese word lists are never searched in English mail, and a pattern with no branch left
-is never searched in ASCII text at all.  A pattern that ignores case throughout (no inline
-i flag) is read for ASCII text with its letters in lower case, and tested against the
-text's lower case.
+`tests_for` (what UserPattern uses) reads a pattern three times more, for sharper tests: runs
+of literal characters count as strings a match must hold ("wechat", "://"), and readings for
+ASCII text and for text without CJK, kana, Hangul or full-width characters drop the branches
+that need a character such text lacks, so the Chinese and Japanese word lists are never
+searched in Western mail, and a pattern with no branch left is never searched there at all.
+A pattern that ignores case throughout (no inline i flag) is read for ASCII text with its
+letters in lower case, and tested against the text's lower case.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from typing import Callable
 
 Sets = list[frozenset[str]]
-Tests = tuple[tuple["tuple[str, ...] | None", "tuple[str, ...] | None", bool], ...]
+Tests = tuple[tuple[int, tuple[str, ...], bool], ...]  # (kind of text, strings one of which it must hold, lowered)
+ANY, ASCII, NEAR = 0, 1, 2  # a test for any text, for ASCII text, for text without far characters
+# far characters: CJK, kana, Hangul and full-width forms, which Western mail rarely holds
+_FAR_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 MAX_CLASS = 4096  # characters a class may spell out; a wider class requires nothing
 MAX_SCAN = 10  # characters one test may look for with `in` (the ten digits)
@@ -48,30 +54,49 @@ def required_sets(pattern: str, ignore_case: bool) -> Sets:
 
 
 def tests_for(pattern: str, ignore_case: bool) -> Tests:
-    """Tests for `cannot_match`: strings one of which each match holds, for any text and for ASCII text.
+    """Tests for `cannot_match`: strings one of which each match holds, for any text, for ASCII
+    text and for text without far characters (`far`).
 
-    A pattern that no ASCII text can match gets a test that every ASCII text fails.
+    A pattern that no ASCII text (or no such text) can match gets a test that every such text fails.
     """
-    every = _read(pattern, ignore_case, runs=True) or []
+    found = [(ANY, m, False) for m in _members(_read(pattern, ignore_case, runs=True) or [], False)]
     # a pattern that ignores case throughout is read for ASCII text with its letters in lower
     # case, and such tests look in the text's lower case (ASCII's is exact)
     lowered = ignore_case
-    in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True, lowered=lowered) if lowered else []
+    in_ascii = _read(pattern, ignore_case, runs=True, within=ASCII, lowered=True) if lowered else []
     if in_ascii == []:
         lowered = False
-        in_ascii = _read(pattern, ignore_case, runs=True, ascii_only=True)
-    found = [(None, n[1], False) for n in needles(every) if n[1] is not None]
+        in_ascii = _read(pattern, ignore_case, runs=True, within=ASCII)
     if in_ascii is None:
-        return ((), None, False), *found
-    # only tests with a letter need the lower case
-    return (*found, *((n[0], None, lowered and any(c.isalpha() for s in n[0] for c in s)) for n in needles(in_ascii)
-                      if n[0] is not None))
+        found.append((ASCII, (), False))
+    else:  # only tests with a letter need the lower case
+        tests = [(ASCII, m, lowered and any(c.isalpha() for s in m for c in s)) for m in _members(in_ascii, True)]
+        found += [t for t in tests if t[2] or (ANY, *t[1:]) not in found]  # ASCII text takes the ANY tests too
+    # the NEAR reading pays (a search for far characters) where it rules all such text out, or
+    # where the ANY reading finds nothing to test (a Chinese list with an ASCII branch)
+    near = _read(pattern, ignore_case, runs=True, within=NEAR)
+    if near is None:
+        found.append((NEAR, (), False))
+    elif not any(kind == ANY for kind, _, _ in found):
+        found += [(NEAR, m, False) for m in _members(near, False)]
+    return tuple(found)
 
 
-def _read(pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False,
+def far(char: str) -> bool:
+    """True for a CJK, kana, Hangul or full-width character (the NEAR tests' text holds none)."""
+    return any(low <= ord(char) <= high for low, high in _FAR_RANGES)
+
+
+@functools.cache
+def _far_search() -> Callable[[str], re.Match[str] | None]:
+    """The search for a far character, compiled on first use."""
+    return re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _FAR_RANGES) + "]").search
+
+
+def _read(pattern: str, ignore_case: bool, runs: bool = False, within: int = ANY,
           lowered: bool = False) -> Sets | None:
-    """The reader's answer: sets, [] when unsure, None when no match is possible (ascii_only)."""
-    reader = _Reader(pattern, ignore_case, runs, ascii_only, lowered)
+    """The reader's answer: sets, [] when unsure, None when no match is possible (in text `within`)."""
+    reader = _Reader(pattern, ignore_case, runs, within, lowered)
     try:
         found = reader.alternation()
         if reader.i != len(pattern):
@@ -82,8 +107,14 @@ def _read(pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool 
 
 
 def needles(sets: Sets) -> Tests:
-    """Tests for `cannot_match`, one per required set: (what to look for in an ASCII text, what to
-    look for in any other text); None where there are too many or they are unknown.  A set's
+    """Tests for `cannot_match`, up to two per required set: what to look for in an ASCII text,
+    and in any text; none where there are too many or they are unknown."""
+    return (*((ASCII, m, False) for m in _members(sets, True)), *((ANY, m, False) for m in _members(sets, False)))
+
+
+def _members(sets: Sets, ascii: bool) -> list[tuple[str, ...]]:
+    """Per required set, its members to look for (only the ASCII ones for ASCII text); a set with
+    too many, or (not ascii) with digits of other scripts not spelled out, gives none.  A set's
     members are characters or (from `tests_for`) strings."""
     kept: list[frozenset[str]] = []
     for chars in sorted(set(map(_shortest, sets)), key=lambda c: (len(c), sorted(c))):
@@ -92,10 +123,13 @@ def needles(sets: Sets) -> Tests:
     kept = [a for a in kept if not any(b is not a and _implies(b, a) for b in kept)]
     out = []
     for chars in kept:
-        ascii_part = tuple(sorted(c for c in chars if c != OTHER and c.isascii()))
-        every = None if OTHER in chars or len(chars) > MAX_SCAN else tuple(sorted(chars))
-        out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every, False))
-    return tuple(n for n in out if n[:2] != (None, None))
+        if ascii:
+            chars = frozenset(c for c in chars if c != OTHER and c.isascii())
+        elif OTHER in chars:
+            continue
+        if len(chars) <= MAX_SCAN:
+            out.append(tuple(sorted(chars)))
+    return out
 
 
 def _shortest(strings: frozenset[str]) -> frozenset[str]:
@@ -116,15 +150,22 @@ def _implies(found: frozenset[str], other: frozenset[str]) -> bool:
 
 def cannot_match(text: str, tests: Tests) -> bool:
     """True when text lacks every string (or character) of one required set: no match is possible."""
-    ascii_text = text.isascii()  # then only the set's ASCII characters can be in it
-    lower = None
-    for ascii_part, every, lowered in tests:
-        scan = ascii_part if ascii_text else every
-        if scan is None:
-            continue
+    ascii_text = text.isascii()  # O(1) in CPython
+    lower = near = None
+    for kind, scan, lowered in tests:
         where = text
-        if lowered and ascii_text:
-            where = lower = text.lower() if lower is None else lower
+        if kind == ASCII:
+            if not ascii_text:
+                continue
+            if lowered:
+                where = lower = text.lower() if lower is None else lower
+        elif kind == NEAR:
+            if ascii_text:
+                continue  # the ASCII tests say as much, or more
+            if near is None:
+                near = _far_search()(text) is None
+            if not near:
+                continue
         for ch in scan:
             if ch in where:
                 break
@@ -147,13 +188,14 @@ def caseless(char: str) -> bool:
 class _Reader:
     """A recursive-descent reader; each method returns the sets its piece requires (None: it cannot match).
 
-    With `runs`, a run of literal characters is also required as one string; with `ascii_only`,
-    the reading is for ASCII text: a character no ASCII text holds cannot match (None), and a
-    choice drops the branches that cannot.  A leading `(?x)` is read as verbose mode: white space
-    and # comments outside classes are skipped between items, as the `regex` module skips them.
+    With `runs`, a run of literal characters is also required as one string; `within` ASCII (or
+    NEAR), the reading is for ASCII text (or text without far characters): a character no such
+    text holds cannot match (None), and a choice drops the branches that cannot.  A leading
+    `(?x)` is read as verbose mode: white space and # comments outside classes are skipped
+    between items, as the `regex` module skips them.
     """
 
-    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, ascii_only: bool = False,
+    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, within: int = ANY,
                  lowered: bool = False) -> None:
         self.p = pattern
         self.verbose = pattern.startswith("(?x)")
@@ -161,8 +203,8 @@ class _Reader:
         self.ignore_case = ignore_case
         self.flags_seen = False  # an inline (?i) makes the whole result unsure if set after the fact
         self.runs = runs
-        self.ascii_only = ascii_only
-        self.lowered = lowered  # ascii_only, case ignored throughout: ASCII letters stand for both cases
+        self.within = within  # the kind of text read for: ANY, ASCII or NEAR
+        self.lowered = lowered  # ASCII text, case ignored throughout: ASCII letters stand for both cases
 
     def alternation(self) -> Sets | None:
         branches = [self.sequence()]
@@ -380,8 +422,12 @@ class _Reader:
             return [chars] if chars else None
         if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
             return []
-        if self.ascii_only:  # a caseless character matches only itself: ASCII text holds only ASCII ones
+        # a caseless character matches only itself: ASCII text holds only ASCII ones, NEAR text no far one
+        if self.within == ASCII:
             chars = frozenset(c for c in chars if c != OTHER and c.isascii())
+            return [chars] if chars else None
+        if self.within == NEAR:
+            chars = frozenset(c for c in chars if c == OTHER or not far(c))
             return [chars] if chars else None
         return [chars]
 

@@ -74,6 +74,8 @@ def tests_for(pattern: str, ignore_case: bool) -> Tests:
         found += [t for t in tests if t[2] or (ANY, *t[1:]) not in found]  # ASCII text takes the ANY tests too
     # the NEAR reading pays (a search for far characters) where it rules all such text out, or
     # where the ANY reading finds nothing to test (a Chinese list with an ASCII branch)
+    if pattern.isascii() or not any(map(far, pattern)):
+        return tuple(found)  # a pattern that writes no far character gains little from it (skipping a test is safe)
     near = _read(pattern, ignore_case, runs=True, within=NEAR)
     if near is None:
         found.append((NEAR, (), False))

@@ -38,7 +38,8 @@ def _sets(pattern: str, ignore_case: bool = False) -> list[str]:
     ("[a-]", False, ["-a"]),
     ("\\.\\*", False, ["*", "."]),
     ("(a)\\1", False, []),  # backreferences: unsure
-    ("(?x) a", False, []),  # verbose mode: unsure
+    ("(?x) a", False, ["a"]),  # a leading verbose flag: white space is skipped
+    ("a(?x) b", False, []),  # verbose mode elsewhere: unsure
     ("(?i)@A", False, []),  # an inline i flag: unsure
     ("[[:alpha:]]@", False, []),
     ("a{e<=1}", False, []),  # fuzzy matching: unsure

@@ -1,7 +1,7 @@
 """Issue 15's start-up paths give what the plain definitions they replace give.
 
 Rules read back from the rule-pack cache compile their patterns on first use; the prefilter's
-needles and the phrase patterns' sources come from the cache; module-level patterns are `Lazy`.
+prefilter tests and the phrase patterns' sources come from the cache; module-level patterns are `Lazy`.
 Each is held here to the eager, computed-afresh definition.
 """
 
@@ -126,12 +126,12 @@ def test_a_pattern_left_for_later_searches_as_one_compiled_at_once(source: str, 
     assert (later.compiled.pattern, later.flags, later.compiled.groups) == (now.pattern, now.flags, now.compiled.groups)
 
 
-# -- text/compiled.py `remembered`: needles and phrase sources from the cache ----------------------------
+# -- text/compiled.py `remembered`: prefilter tests and phrase sources from the cache ----------------------------
 @FAST
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join),
        st.sampled_from([0, regex.IGNORECASE, regex.VERBOSE]))
-def test_needles_are_the_prefilters(source: str, flags: int) -> None:
-    plain = () if flags & regex.VERBOSE else prefilter.needles(prefilter.required_sets(source, bool(flags)))
+def test_remembered_tests_are_the_prefilters(source: str, flags: int) -> None:
+    plain = () if flags & regex.VERBOSE else prefilter.tests_for(source, bool(flags))
     assert patterns._tests(source, flags) == plain
     assert patterns._tests(source, flags) == plain  # and again, remembered
 
@@ -180,7 +180,8 @@ def test_an_edited_module_never_reuses_what_its_old_code_made(monkeypatch: pytes
     assert built  # built afresh under the new digest
 
 
-@pytest.mark.parametrize("junk", [None, 3, ["x"], [[1, 2]], [["a", "b", "c"]], {"a": 1}])
+@pytest.mark.parametrize("junk", [None, 3, ["x"], [[1, 2]], [["a", "b", "c"]], {"a": 1}, [[7, ["x"], False]],
+                                  [[0, [1], False]], [[0, "x", False]], [[0, ["x"], 1]]])
 def test_a_value_that_is_not_one_is_made_again(monkeypatch: pytest.MonkeyPatch, junk: Any) -> None:
     monkeypatch.setattr(compiled, "_values", {})
     source = "abc|abd"

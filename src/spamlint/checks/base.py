@@ -50,6 +50,12 @@ class Check:
         for value in vars(self).values():
             compile_waiting(value)  # rule patterns left for later (text/patterns.py compiling_later)
 
+    def silent(self, ctx: Context, scope: tuple[str, ...]) -> bool:
+        """True when `run` would find nothing, and no search or other side effect of it matters,
+        known at a glance (the engine then skips the rule); False when unsure.  Kinds that can
+        tell override it; the engine asks only them."""
+        return False
+
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         """Yield a Hit for each thing this check finds in the document, lazily (the engine stops at max_hits).
 

@@ -15,7 +15,7 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.canon import canonical_only
-from spamlint.text.index import PhraseIndex
+from spamlint.text.index import PhraseGate, PhraseIndex
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
@@ -97,33 +97,61 @@ class PhrasesCheck(Check):
         key = " ".join(matched.lower().split())
         return self.aliases.get(key, key)
 
-    def matches(self, seg: SegmentFacts) -> list[Match]:
-        """Raw matches, then matches only the canonical text shows."""
-        found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)]
-        canon = seg.canonical if self.opts["canonical"] else None
-        if canon is not None and canon.changed and self.loose_needs.possible(canon.window_words):
+    def matches(self, seg: SegmentFacts, gate: PhraseGate | None = None) -> list[Match]:
+        """Raw matches, then matches only the canonical text shows.
+
+        `gate`, a PhraseGate that holds this check, tells at once whether either can find anything.
+        """
+        raw = gate is None or self in gate.raw(seg)
+        found = [Match(seg, m.start(), m.end(), self._key(m.group())) for m in self._raw_matches(seg)] if raw else []
+        if self.opts["canonical"] and self._loose_possible(seg, gate):
             spans = [(m.start, m.end) for m in found]
             for start, end, text, how in canonical_only(seg, self.loose, spans):
                 key = self.by_folded.get(fold_il(text), self._key(text))
                 found.append(Match(seg, start, end, key, how))
         return found
 
+    def _loose_possible(self, seg: SegmentFacts, gate: PhraseGate | None) -> bool:
+        """Whether the canonical text changed and holds, near a change, every word of some phrase."""
+        if gate is not None:
+            return self in gate.loose(seg)
+        canon = seg.canonical
+        return canon.changed and self.loose_needs.possible(canon.window_words)
+
     def _raw_matches(self, seg: SegmentFacts) -> list[re.Match[str]]:
         """Matches in the lower-case text, in order, without overlaps (as one finditer would give)."""
         return self.needs.finditer(self.pattern, seg)
 
-    def found(self, ctx: Context, scope: tuple[str, ...]) -> tuple[tuple[SegmentFacts, ...], list[Match]]:
-        """The scoped segments the rule reads, and every match in them that no `not_after` word cancels.
+    def found(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
+        """Every match in the scoped segments that no `not_after` word cancels.
 
-        A rule with a `language:` reads only the segments in that language; the identifier runs
-        only when a segment has a candidate match, so mail no word list matches never loads it.
+        A rule with a `language:` keeps only the matches in segments in that language; the
+        identifier reads only segments with a candidate match, so mail no word list matches
+        never loads it, and a segment without one is never read (a subject's costs a second read).
         """
-        segments = ctx.facts.segments(scope)
-        found = [m for seg in segments for m in self.matches(seg)]
+        gate = self._gate(ctx)
+        found = [m for seg in ctx.facts.segments(scope) for m in self.matches(seg, gate)]
         if self.language is not None and found:
-            segments = tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
-            found = [m for m in found if any(m.seg is seg for seg in segments)]
-        return segments, [m for m in found if not self._cancelled(m)] if self.cancel else found
+            kept = {seg for seg in {m.seg for m in found} if ctx.facts.language_of(seg) == self.language}
+            found = [m for m in found if m.seg in kept]
+        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+
+    def in_language(self, ctx: Context, scope: tuple[str, ...]) -> tuple[SegmentFacts, ...]:
+        """The scoped segments in the rule's `language:` (all of them for a rule without one)."""
+        segments = ctx.facts.segments(scope)
+        if self.language is None:
+            return segments
+        return tuple(seg for seg in segments if ctx.facts.language_of(seg) == self.language)
+
+    def _gate(self, ctx: Context) -> PhraseGate | None:
+        """The run's PhraseGate if it holds this check (it holds the engine's phrase rules)."""
+        gate = ctx.phrase_gate
+        return gate if isinstance(gate, PhraseGate) and self in gate.keys else None
+
+    def silent(self, ctx: Context, scope: tuple[str, ...]) -> bool:
+        """True when no scoped segment holds every word of one of the phrases (raw or disguised)."""
+        gate = self._gate(ctx)
+        return gate is not None and self not in gate.reached_in(ctx.facts, scope)
 
     def _cancelled(self, m: Match) -> bool:
         """Whether a `not_after` word stands among the few words before the match, in its clause."""
@@ -137,7 +165,7 @@ class PhrasesCheck(Check):
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         # every match, each marked with its phrase: the engine keeps the first of each phrase that
         # no suppression switches off (a suppressed line must not hide the phrase further down)
-        for m in self.found(ctx, scope)[1]:
+        for m in self.found(ctx, scope):
             yield Hit(**m.seg.hit(m.start, m.end, phrase=m.label()), weight=self.weights.get(m.key, 1.0), once=m.key)
 
 
@@ -153,11 +181,16 @@ class PhraseDensityCheck(PhrasesCheck):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        segments, found = self.found(ctx, scope)
-        if len(found) < self.opts["min_hits"]:
+        found = self.found(ctx, scope)
+        if len(found) < self.opts["min_hits"] or not found:
             return
-        words = sum(seg.word_count for seg in segments) or 1
         weighted = sum(self.weights.get(m.key, 1.0) for m in found)
+        # the segments with a match hold a part of the words: if the density over them alone is too
+        # low, it is over all of them too, and the other segments' language need not be told
+        if 100.0 * weighted / max(sum(seg.word_count for seg in {m.seg for m in found}), 20) < self.opts["min_density"]:
+            return
+        segments = self.in_language(ctx, scope)
+        words = sum(seg.word_count for seg in segments) or 1
         density = 100.0 * weighted / max(words, 20)
         if density < self.opts["min_density"]:
             return
@@ -170,3 +203,10 @@ class PhraseDensityCheck(PhrasesCheck):
         first = min(found, key=lambda m: (m.seg is not segments[0], m.start))
         yield Hit(**first.seg.hit(first.start, first.end, count=len(found), words=listed,
                                   density=f"{density:.1f}"))
+
+
+def phrase_gate(checks: Iterable[object]) -> PhraseGate | None:
+    """One PhraseGate over the phrase checks among `checks` (None when there are none)."""
+    lists = [(c, c.needs, c.loose_needs if c.opts["canonical"] else None)
+             for c in checks if isinstance(c, PhrasesCheck)]
+    return PhraseGate(lists) if lists else None

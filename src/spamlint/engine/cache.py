@@ -10,7 +10,7 @@ where JSON gives back exactly the same values; the rule is still validated and b
 as from the file, its patterns compiled on first use since they compiled when the file was
 written), per pattern its source and flags with the SRE code `re` generated for it
 (text/compiled.py), looked up by that source and flags, and values worked out from rule text
-(`compiled.remembered`: phrase patterns' sources, the prefilter's needles).  On POSIX a file or folder that is not
+(`compiled.remembered`: phrase patterns' sources, the prefilter's tests).  On POSIX a file or folder that is not
 the user's own or that others may write is ignored, so nobody else can plant code in it;
 `SPAMLINT_NO_CACHE=1` turns the cache off.  A cache that cannot be read or written is skipped
 silently: it only saves time.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import islice
+from functools import cached_property
+from itertools import chain, islice
 from typing import Iterable, Iterator, Sequence
 
+from spamlint.checks.base import Check
+from spamlint.checks.phrases import phrase_gate
 from spamlint.engine import suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
@@ -13,6 +16,7 @@ from spamlint.model.document import Document
 from spamlint.model.domain import DnsProblem
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
+from spamlint.text.index import PhraseGate
 from spamlint.text.received import parse_networks
 
 class _Details(dict):
@@ -101,10 +105,18 @@ class Engine:
         # the suppression layer's rules report after suppressions are applied; checks run first
         self._unused = tuple(r for r in self.rules if isinstance(r.check, suppress.UnusedSuppression))
         self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
+        # the rules whose kind can tell at a glance that it finds nothing (Check.silent) are asked first
+        self._plan = tuple((r, type(r.check).silent is not Check.silent) for r in self._checked)
 
     def context(self, doc: Document, dns_problems: Sequence[DnsProblem] = ()) -> Context:
         """A fresh run context for doc: its facts, this engine's settings, and the run's problems."""
-        return Context(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids, dns_problems)
+        return Context(doc, self.sender_domains, self.trusted_networks, self.trusted_authserv_ids, dns_problems,
+                       self.phrase_gate)
+
+    @cached_property
+    def phrase_gate(self) -> PhraseGate | None:
+        """One index over every phrase rule's words: which of them a segment can match is told once."""
+        return phrase_gate(r.check for r in self._checked)
 
     def run(self, doc: Document, only: Iterable[str] | None = None,
             dns_problems: Sequence[DnsProblem] = ()) -> list[Finding]:
@@ -117,14 +129,22 @@ class Engine:
         findings: list[Finding] = []
         directives = suppress.parse(doc)
         keep = suppress.Filter(directives) if directives else None
-        for rule in self._checked:
+        for rule, may_be_silent in self._plan:
             if wanted is not None and rule.id not in wanted:
                 continue
+            if may_be_silent and rule.check.silent(ctx, rule.scope):
+                continue
             ctx.searches.start(rule.id)  # each rule its own share of the work budget (patterns.Searches)
+            hits = iter(rule.check.run(doc, ctx, rule.scope))
+            if rule.max_hits != 0:  # most rules find nothing: no filtering machinery for them
+                first = next(hits, None)
+                if first is None:
+                    continue
+                hits = chain((first,), hits)
             # suppressions apply before max_hits and a check's one-per-key, so a suppressed line
             # neither uses up the rule's findings nor hides the same phrase further down;
             # max_hits then stops pulling hits from the check once it has reported that many
-            findings.extend(islice(_kept(rule, rule.check.run(doc, ctx, rule.scope), keep), rule.max_hits))
+            findings.extend(islice(_kept(rule, hits, keep), rule.max_hits))
         if directives:
             for rule in self._unused:
                 if wanted is None or rule.id in wanted:

@@ -54,6 +54,7 @@ class SegmentFacts(LowerWords):
         self.line_base = segment.line_base
         self._sentence_at: dict[int, tuple[int, int]] = {}  # several rules ask about the same offsets
         self._word_starts: dict[str, list[int]] = {}
+        self.gated: dict[object, tuple[frozenset[object], ...]] = {}  # index.PhraseGate's answers, by gate
 
     @cached_property
     def canonical(self) -> Canonical:
@@ -154,6 +155,7 @@ class Facts:
         self.subject = SegmentFacts(doc.subject) if doc.subject is not None else None
         self.bodies = tuple(SegmentFacts(seg) for seg in doc.bodies)
         self._segments: dict[tuple[str, ...], tuple[SegmentFacts, ...]] = {}
+        self.gated: dict[tuple[object, tuple[str, ...]], frozenset[object]] = {}  # index.PhraseGate's, by scope
 
     def segments(self, scope: Iterable[str]) -> tuple[SegmentFacts, ...]:
         """The segments a rule's scope names (Document.segments), as facts."""
@@ -227,8 +229,10 @@ class Context:
     the problems met while checking (pattern timeouts).  Made by the engine, read by checks."""
 
     def __init__(self, doc: Document, sender_domains: Iterable[str] = (), trusted_networks: Sequence[Network] = (),
-                 trusted_authserv_ids: Iterable[str] | None = None, dns_problems: Sequence[DnsProblem] = ()) -> None:
+                 trusted_authserv_ids: Iterable[str] | None = None, dns_problems: Sequence[DnsProblem] = (),
+                 phrase_gate: object | None = None) -> None:
         self.doc = doc
+        self.phrase_gate = phrase_gate  # the engine's index.PhraseGate over its phrase rules, if any
         self.dns_problems = tuple(dns_problems)  # what a live DNS audit found (only with `domain` / --online)
         self.sender_domains = frozenset(sender_domains)
         self.trusted_networks = tuple(trusted_networks)

@@ -10,7 +10,7 @@ import re
 from itertools import chain
 from typing import Iterable
 
-from spamlint.text.facts import SegmentFacts
+from spamlint.text.facts import Facts, SegmentFacts
 
 _TOKEN = re.compile(r"\w+")
 
@@ -45,6 +45,7 @@ class PhraseIndex:
             first = _TOKEN.match(k)
             firsts.setdefault(frozenset(_TOKEN.findall(k)), set()).update([first.group()] if first else [])
         self.always = frozenset() in firsts  # a phrase without word characters, like "$$$"
+        self.needs = {n: frozenset(f) for n, f in firsts.items()}  # word set -> first words (PhraseGate reads it)
         # one-word phrases need just their word, which is also their first word (if they have one):
         # plain set operations answer for them, the loop below only sees longer phrases
         self.one_word = frozenset(w for n in firsts if len(n) == 1 for w in n)
@@ -103,3 +104,82 @@ class PhraseIndex:
                 return list(pattern.finditer(seg.lower))
             starts = sorted(starts + leads)
         return scan(pattern, seg.lower, starts)
+
+
+class PhraseGate:
+    """Which of many phrase lists can match a segment at all, told in one pass over its words.
+
+    Each list comes with a key, the PhraseIndex of its raw phrases and, when it also matches the
+    canonical text, the PhraseIndex of its loose phrases.  A key is a raw candidate of a segment
+    exactly when `first_words(seg.lower_words)` of its raw index is not empty or the index has
+    phrases that start with no word character (what `PhraseIndex.finditer` can find anything
+    with), and a loose candidate exactly when the canonical text changed and its loose index's
+    `possible(window_words)` holds; asking 47 indexes the same thing costs 47 times as much.
+    """
+
+    def __init__(self, lists: Iterable[tuple[object, PhraseIndex, PhraseIndex | None]]) -> None:
+        self.keys: set[object] = set()
+        self.raw_always: set[object] = set()
+        self.loose_always: set[object] = set()
+        self.raw_anchors: dict[str, list[tuple[object, frozenset[str]]]] = {}
+        self.loose_anchors: dict[str, list[tuple[object, frozenset[str]]]] = {}
+        for key, raw, loose in lists:
+            self.keys.add(key)
+            if raw.unanchored:
+                self.raw_always.add(key)
+            for n, f in raw.needs.items():
+                if n and f:
+                    self.raw_anchors.setdefault(max(n, key=len), []).append((key, n))
+            if loose is None:
+                continue
+            if loose.always:
+                self.loose_always.add(key)
+            for n in loose.needs:
+                if n:
+                    self.loose_anchors.setdefault(max(n, key=len), []).append((key, n))
+        self._raw_words = frozenset(self.raw_anchors)
+        self._loose_words = frozenset(self.loose_anchors)
+
+    def raw(self, seg: SegmentFacts) -> frozenset[object]:
+        """The keys whose raw phrases can match seg."""
+        return self._answers(seg)[0]
+
+    def loose(self, seg: SegmentFacts) -> frozenset[object]:
+        """The keys whose loose phrases can match seg's canonical text near a change."""
+        return self._answers(seg)[1]
+
+    def reached(self, seg: SegmentFacts) -> frozenset[object]:
+        """The keys whose phrases can match seg at all, raw or loose."""
+        return self._answers(seg)[2]
+
+    def reached_in(self, facts: Facts, scope: tuple[str, ...]) -> frozenset[object]:
+        """The keys whose phrases can match some segment of the scope; kept on the facts for the run."""
+        scope = scope if isinstance(scope, tuple) else tuple(scope)
+        found = facts.gated.get((self, scope))
+        if found is None:
+            found = facts.gated[self, scope] = frozenset().union(*map(self.reached, facts.segments(scope)))
+        return found
+
+    def _answers(self, seg: SegmentFacts) -> tuple[frozenset[object], frozenset[object], frozenset[object]]:
+        """(raw, loose, either) for seg, worked out once and kept on the segment for the run."""
+        found = seg.gated.get(self)
+        if found is None:
+            raw = _reached(self.raw_always, self.raw_anchors, self._raw_words, seg.lower_words)
+            loose: frozenset[object] = frozenset()
+            if self._loose_words or self.loose_always:
+                canon = seg.canonical
+                if canon.changed:
+                    loose = _reached(self.loose_always, self.loose_anchors, self._loose_words, canon.window_words)
+            found = seg.gated[self] = (raw, loose, raw | loose)
+        return found
+
+
+def _reached(always: set[object], anchors: dict[str, list[tuple[object, frozenset[str]]]],
+             anchor_words: frozenset[str], words: frozenset[str]) -> frozenset[object]:
+    """The keys with a phrase whose words are all in `words`, and the `always` keys."""
+    out = set(always)
+    for anchor in anchor_words & words:
+        for key, n in anchors[anchor]:
+            if key not in out and n <= words:
+                out.add(key)
+    return frozenset(out)

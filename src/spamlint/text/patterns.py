@@ -31,7 +31,7 @@ import regex
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.text import compiled as kept, prefilter
 from spamlint.text.compiled import Lazy
-from spamlint.text.prefilter import Tests, cannot_match, needles, required_sets
+from spamlint.text.prefilter import Tests, cannot_match, tests_for
 
 
 def lazy_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
@@ -96,7 +96,7 @@ class UserPattern:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
-        self.tests = tests  # prefilter.needles: characters without which no match is possible
+        self.tests = tests  # prefilter.tests_for: strings without which no match is possible
         self._seen: dict[str, tuple[bool, float]] = {}  # found(): short text -> (answer, seconds it took)
 
     @classmethod
@@ -244,22 +244,29 @@ def _compile(pattern: str, flags: int) -> UserPattern:
 
 
 def _tests(pattern: str, flags: int) -> Tests:
-    """The prefilter's needles for a pattern (kept in the rule-pack cache: reading the pattern is slow)."""
+    """The prefilter's tests for a pattern (kept in the rule-pack cache: reading the pattern is slow)."""
     if flags & ~regex.IGNORECASE:  # other flags (VERBOSE...) change what the reader would see
         return ()
     ignore_case = bool(flags & regex.IGNORECASE)
-    return kept.remembered(prefilter, f"needles {ignore_case:d}\0{pattern}",
-                           lambda: needles(required_sets(pattern, ignore_case)), _as_tests)
+    return kept.remembered(prefilter, f"tests {ignore_case:d}\0{pattern}",
+                           lambda: tests_for(pattern, ignore_case), _as_tests)
 
 
 def _as_tests(value: Any) -> Tests | None:
-    """Needles as the cache gives them back (lists), or None if they are not needles."""
+    """Tests as the cache gives them back (lists), or None if they are not tests:
+    each (kind of text, the strings one of which it must hold, whether to look in its lower case)."""
     if not isinstance(value, (list, tuple)):
         return None
-    pairs = tuple(tuple(t) for t in value if isinstance(t, (list, tuple)))
-    ok = len(pairs) == len(value) and all(len(t) == 2 and all(x is None or isinstance(x, str) for x in t)
-                                          for t in pairs)
-    return pairs if ok else None  # type: ignore[return-value]
+    out = []
+    for test in value:
+        if not (isinstance(test, (list, tuple)) and len(test) == 3):
+            return None
+        kind, strings, lowered = test
+        if type(kind) is not int or kind not in prefilter.KINDS or type(lowered) is not bool \
+                or not isinstance(strings, (list, tuple)) or not all(isinstance(x, str) for x in strings):
+            return None
+        out.append((kind, tuple(strings), lowered))
+    return tuple(out)
 
 
 def expansion(pattern: str) -> int:

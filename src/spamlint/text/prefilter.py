@@ -6,18 +6,33 @@ A text with no character of one of the sets cannot match, so the timed search ne
 (`str.__contains__` is a C scan; a regex call costs microseconds before it looks at the text).
 
 The reader is small and deliberately conservative: anything it does not know for certain
-(backreferences, verbose mode, POSIX classes, unknown escapes or group kinds, flags other than
-i, m, s, a) gives no sets, and the pattern is always searched.  Only consumed characters count:
-look-arounds and optional items require nothing.  Under IGNORECASE, letters and anything else
-with case variants require nothing either.
+(backreferences, POSIX classes, unknown escapes or group kinds, flags other than i, m, s, a,
+verbose mode other than a leading `(?x)`) gives no sets, and the pattern is always searched.
+Only consumed characters count: look-arounds and optional items require nothing.  Under
+IGNORECASE, letters and anything else with case variants require nothing either.
+
+`tests_for` (what UserPattern uses) reads a pattern three times more, for sharper tests: runs
+of literal characters count as strings a match must hold ("wechat", "://"), and readings for
+ASCII text and for text without CJK, kana, Hangul or full-width characters drop the branches
+that need a character such text lacks, so the Chinese and Japanese word lists are never
+searched in Western mail, and a pattern with no branch left is never searched there at all.
+A pattern that ignores case throughout (no inline i flag) is read for ASCII text with its
+letters in lower case, and tested against the text's lower case.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from typing import Callable
 
 Sets = list[frozenset[str]]
-Tests = tuple[tuple["str | None", "str | None"], ...]
+Tests = tuple[tuple[int, tuple[str, ...], bool], ...]  # (kind of text, strings one of which it must hold, lowered)
+ANY, ASCII, NEAR = 0, 1, 2  # a test for any text, for ASCII text, for text without far characters
+KINDS = (ANY, ASCII, NEAR)
+# far characters: CJK, kana, Hangul and full-width forms, which Western mail rarely holds
+_FAR_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 MAX_CLASS = 4096  # characters a class may spell out; a wider class requires nothing
 MAX_SCAN = 10  # characters one test may look for with `in` (the ten digits)
@@ -36,7 +51,55 @@ class Unsure(Exception):
 
 def required_sets(pattern: str, ignore_case: bool) -> Sets:
     """Sets of characters each match must draw on (one character at least from each); [] if unsure."""
-    reader = _Reader(pattern, ignore_case)
+    return _read(pattern, ignore_case) or []  # None (no match possible) only comes from an ASCII reading
+
+
+def tests_for(pattern: str, ignore_case: bool) -> Tests:
+    """Tests for `cannot_match`: strings one of which each match holds, for any text, for ASCII
+    text and for text without far characters (`far`).
+
+    A pattern that no ASCII text (or no such text) can match gets a test that every such text fails.
+    """
+    found = [(ANY, m, False) for m in _members(_read(pattern, ignore_case, runs=True) or [], False)]
+    # a pattern that ignores case throughout is read for ASCII text with its letters in lower
+    # case, and such tests look in the text's lower case (ASCII's is exact)
+    lowered = ignore_case
+    in_ascii = _read(pattern, ignore_case, runs=True, within=ASCII, lowered=True) if lowered else []
+    if in_ascii == []:
+        lowered = False
+        in_ascii = _read(pattern, ignore_case, runs=True, within=ASCII)
+    if in_ascii is None:
+        found.append((ASCII, (), False))
+    else:  # only tests with a letter need the lower case
+        tests = [(ASCII, m, lowered and any(c.isalpha() for s in m for c in s)) for m in _members(in_ascii, True)]
+        found += [t for t in tests if t[2] or (ANY, *t[1:]) not in found]  # ASCII text takes the ANY tests too
+    # the NEAR reading pays (a search for far characters) where it rules all such text out, or
+    # where the ANY reading finds nothing to test (a Chinese list with an ASCII branch)
+    if pattern.isascii() or not any(map(far, pattern)):
+        return tuple(found)  # a pattern that writes no far character gains little from it (skipping a test is safe)
+    near = _read(pattern, ignore_case, runs=True, within=NEAR)
+    if near is None:
+        found.append((NEAR, (), False))
+    elif not any(kind == ANY for kind, _, _ in found):
+        found += [(NEAR, m, False) for m in _members(near, False)]
+    return tuple(found)
+
+
+def far(char: str) -> bool:
+    """True for a CJK, kana, Hangul or full-width character (the NEAR tests' text holds none)."""
+    return any(low <= ord(char) <= high for low, high in _FAR_RANGES)
+
+
+@functools.cache
+def _far_search() -> Callable[[str], re.Match[str] | None]:
+    """The search for a far character, compiled on first use."""
+    return re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _FAR_RANGES) + "]").search
+
+
+def _read(pattern: str, ignore_case: bool, runs: bool = False, within: int = ANY,
+          lowered: bool = False) -> Sets | None:
+    """The reader's answer: sets, [] when unsure, None when no match is possible (in text `within`)."""
+    reader = _Reader(pattern, ignore_case, runs, within, lowered)
     try:
         found = reader.alternation()
         if reader.i != len(pattern):
@@ -47,29 +110,67 @@ def required_sets(pattern: str, ignore_case: bool) -> Sets:
 
 
 def needles(sets: Sets) -> Tests:
-    """Tests for `cannot_match`, one per required set: (characters to look for in an ASCII text,
-    characters to look for in any other text); None where there are too many or they are unknown."""
+    """Tests for `cannot_match`, up to two per required set: what to look for in an ASCII text,
+    and in any text; none where there are too many or they are unknown."""
+    return (*((ASCII, m, False) for m in _members(sets, True)), *((ANY, m, False) for m in _members(sets, False)))
+
+
+def _members(sets: Sets, ascii: bool) -> list[tuple[str, ...]]:
+    """Per required set, its members to look for (only the ASCII ones for ASCII text); a set with
+    too many, or (not ascii) with digits of other scripts not spelled out, gives none.  A set's
+    members are characters or (from `tests_for`) strings."""
     kept: list[frozenset[str]] = []
-    for chars in sorted(set(sets), key=lambda c: (len(c), sorted(c))):
+    for chars in sorted(set(map(_shortest, sets)), key=lambda c: (len(c), sorted(c))):
         if not any(k <= chars for k in kept):  # a smaller set inside it says more
             kept.append(chars)
+    kept = [a for a in kept if not any(b is not a and _implies(b, a) for b in kept)]
     out = []
     for chars in kept:
-        ascii_part = "".join(sorted(c for c in chars if c != OTHER and c.isascii()))
-        every = None if OTHER in chars or len(chars) > MAX_SCAN else "".join(sorted(chars))
-        out.append((ascii_part if len(ascii_part) <= MAX_SCAN else None, every))
-    return tuple(n for n in out if n != (None, None))
+        if ascii:
+            chars = frozenset(c for c in chars if c != OTHER and c.isascii())
+        elif OTHER in chars:
+            continue
+        if len(chars) <= MAX_SCAN:
+            out.append(tuple(sorted(chars)))
+    return out
+
+
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """The set without strings that hold another of its strings ("%%" holds "%": the "%" test finds both)."""
+    longer = sorted((s for s in strings if len(s) > 1 and s != OTHER), key=len)
+    if not longer:
+        return strings  # characters only (most sets): nothing holds another
+    singles = strings.difference(longer)
+    held = {s for i, s in enumerate(longer)
+            if any(c in singles for c in s) or any(o in s for o in longer[:i] if len(o) < len(s))}
+    return strings.difference(held)
+
+
+def _implies(found: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether a text holding a string of `found` holds one of `other` ("://" holds ":")."""
+    return OTHER not in found and OTHER not in other and all(any(o in f for o in other) for f in found)
 
 
 def cannot_match(text: str, tests: Tests) -> bool:
-    """True when text lacks every character of one required set: no match is possible."""
-    ascii_text = text.isascii()  # then only the set's ASCII characters can be in it
-    for ascii_part, every in tests:
-        scan = ascii_part if ascii_text else every
-        if scan is None:
-            continue
+    """True when text lacks every string (or character) of one required set: no match is possible."""
+    ascii_text = text.isascii()  # O(1) in CPython
+    lower = near = None
+    for kind, scan, lowered in tests:
+        where = text
+        if kind == ASCII:
+            if not ascii_text:
+                continue
+            if lowered:
+                where = lower = text.lower() if lower is None else lower
+        elif kind == NEAR:
+            if ascii_text:
+                continue  # the ASCII tests say as much, or more
+            if near is None:
+                near = _far_search()(text) is None
+            if not near:
+                continue
         for ch in scan:
-            if ch in text:
+            if ch in where:
                 break
         else:
             return True
@@ -77,44 +178,89 @@ def cannot_match(text: str, tests: Tests) -> bool:
 
 
 def caseless(char: str) -> bool:
-    """True for a character that matches only itself when case is ignored (no letter, no case pair)."""
-    return (not char.isalpha() and char.lower() == char == char.upper() and char.casefold() == char
-            and not unicodedata.category(char).startswith(("L", "M")))
+    """True for a character that matches only itself when case is ignored: no case pair, and no
+    letter or mark except the uncased letters of category Lo (CJK, kana, Hangul, Arabic...)."""
+    if not char.lower() == char == char.upper() == char.casefold():
+        return False
+    category = unicodedata.category(char)
+    if category == "Cn":  # unassigned in Python's Unicode data, perhaps a cased letter in regex's newer one
+        return False
+    return category == "Lo" or not (char.isalpha() or category.startswith(("L", "M")))
 
 
 class _Reader:
-    """A recursive-descent reader; each method returns the sets its piece requires."""
+    """A recursive-descent reader; each method returns the sets its piece requires (None: it cannot match).
 
-    def __init__(self, pattern: str, ignore_case: bool) -> None:
+    With `runs`, a run of literal characters is also required as one string; `within` ASCII (or
+    NEAR), the reading is for ASCII text (or text without far characters): a character no such
+    text holds cannot match (None), and a choice drops the branches that cannot.  A leading
+    `(?x)` is read as verbose mode: white space and # comments outside classes are skipped
+    between items, as the `regex` module skips them.
+    """
+
+    def __init__(self, pattern: str, ignore_case: bool, runs: bool = False, within: int = ANY,
+                 lowered: bool = False) -> None:
         self.p = pattern
-        self.i = 0
+        self.verbose = pattern.startswith("(?x)")
+        self.i = 4 if self.verbose else 0
         self.ignore_case = ignore_case
         self.flags_seen = False  # an inline (?i) makes the whole result unsure if set after the fact
+        self.runs = runs
+        self.within = within  # the kind of text read for: ANY, ASCII or NEAR
+        self.lowered = lowered  # ASCII text, case ignored throughout: ASCII letters stand for both cases
 
-    def alternation(self) -> Sets:
+    def alternation(self) -> Sets | None:
         branches = [self.sequence()]
         while self.i < len(self.p) and self.p[self.i] == "|":
             self.i += 1
             branches.append(self.sequence())
-        if len(branches) == 1:
-            return branches[0]
-        if any(not b for b in branches):
+        possible = [b for b in branches if b is not None]
+        if len(possible) <= 1:
+            return possible[0] if possible else None
+        if any(not b for b in possible):
             return []  # one branch requires nothing, so neither does the choice
         # a match draws on one set of whichever branch matched, so the union of one set per
-        # branch is required; pair the branches' smallest sets, then their next smallest...
-        ranked = [sorted(b, key=len) for b in branches]
+        # branch is required; pair the branches' sharpest sets, then their next sharpest...
+        ranked = [sorted(b, key=_sharpness) for b in possible]
         return [frozenset().union(*picks) for picks in zip(*ranked)]
 
-    def sequence(self) -> Sets:
-        out: Sets = []
-        while self.i < len(self.p) and self.p[self.i] not in "|)":
+    def sequence(self) -> Sets | None:
+        out: Sets | None = []
+        run: list[str] = []  # literal characters matched one after another
+        while self._skip() and self.p[self.i] not in "|)":
+            literal = self.p[self.i] not in "(.^$"  # a class, an escape or a character: one character
             item = self.atom()
-            if self._quantifier() == 0:
+            low, exact = self._quantifier()
+            if low == 0:
                 item = []
-            out.extend(item)
+            if literal and exact and item and len(item[0]) == 1 and OTHER not in item[0]:
+                run.extend(item[0])
+            else:
+                self._end_run(run, out)
+            if out is not None:
+                out = None if item is None else out + item
+        self._end_run(run, out)
         return out
 
-    def atom(self) -> Sets:
+    def _end_run(self, run: list[str], out: Sets | None) -> None:
+        text = "".join(run)
+        if self.runs and len(run) > 1 and out is not None and OTHER not in text:  # OTHER is a marker, not text
+            out.append(frozenset([text]))
+        run.clear()
+
+    def _skip(self) -> bool:
+        """Skip verbose mode's white space and comments; True while the pattern goes on."""
+        while self.verbose and self.i < len(self.p):
+            if self.p[self.i].isspace():
+                self.i += 1
+            elif self.p[self.i] == "#":
+                end = self.p.find("\n", self.i)
+                self.i = len(self.p) if end == -1 else end + 1
+            else:
+                break
+        return self.i < len(self.p)
+
+    def atom(self) -> Sets | None:
         ch = self.p[self.i]
         if ch == "(":
             return self.group()
@@ -129,9 +275,10 @@ class _Reader:
             return []
         return self._chars(frozenset(ch))
 
-    def group(self) -> Sets:
+    def group(self) -> Sets | None:
         self.i += 1
         look = False
+        case = self.ignore_case
         if self.p.startswith("?", self.i):
             self.i += 1
             if self.p.startswith((":", ">"), self.i):
@@ -153,6 +300,7 @@ class _Reader:
         if self.p[self.i] != ")":
             raise Unsure("unclosed group")
         self.i += 1
+        self.ignore_case = case or self.flags_seen  # (?i:...) ignores case only inside; a bare (?i) for good
         return [] if look else inner
 
     def _flags(self) -> None:
@@ -163,8 +311,10 @@ class _Reader:
         if self.i == start or self.p[self.i] not in ":)":
             raise Unsure("group kind")
         if "i" in self.p[start:self.i]:
-            self.flags_seen = True
+            if self.lowered:
+                raise Unsure("a case flag in a reading that lowers every letter")
             self.ignore_case = True
+            self.flags_seen = self.flags_seen or self.p[self.i] == ")"
         self.i += 1
 
     def escape(self) -> frozenset[str] | None:
@@ -237,10 +387,11 @@ class _Reader:
         self.i += 1
         return frozenset(self.p[self.i - 1])
 
-    def _quantifier(self) -> int:
-        """Skip a quantifier after an item; return its minimum count (1 when there is none)."""
-        if self.i >= len(self.p):
-            return 1
+    def _quantifier(self) -> tuple[int, bool]:
+        """Skip a quantifier after an item; return its minimum count (1 when there is none) and
+        whether the item is matched exactly once."""
+        if not self._skip():
+            return 1, True
         ch = self.p[self.i]
         if ch in "*?":
             low = 0
@@ -257,16 +408,34 @@ class _Reader:
             low = int(low_text) if low_text else 0
             self.i = end + 1
         else:
-            return 1
+            return 1, True
         if self.i < len(self.p) and self.p[self.i] in "?+":
             self.i += 1  # lazy or possessive: the same minimum
         if self.i < len(self.p) and self.p[self.i] in "*+?{":
             raise Unsure("stacked quantifiers")
-        return low
+        return low, False
 
-    def _chars(self, chars: frozenset[str] | None) -> Sets:
+    def _chars(self, chars: frozenset[str] | None) -> Sets | None:
         if chars is None or not chars:
             return []
+        if self.lowered:  # in ASCII text an ASCII letter, case ignored, is one of its two cases
+            if any(c != OTHER and not c.isascii() and not caseless(c) for c in chars):
+                return []  # the Kelvin sign matches k: which ASCII letters a cased one matches is not read here
+            chars = frozenset(c.lower() for c in chars if c != OTHER and c.isascii())
+            return [chars] if chars else None
         if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
             return []
+        # a caseless character matches only itself: ASCII text holds only ASCII ones, NEAR text no far one
+        if self.within == ASCII:
+            chars = frozenset(c for c in chars if c != OTHER and c.isascii())
+            return [chars] if chars else None
+        if self.within == NEAR:
+            chars = frozenset(c for c in chars if c == OTHER or not far(c))
+            return [chars] if chars else None
         return [chars]
+
+
+def _sharpness(chars: frozenset[str]) -> float:
+    """Sort key, how likely a text is to hold a member: a character counts 1, each longer string a
+    quarter per character more (four words before one comma); for sets of characters, their size."""
+    return sum(4.0 ** (1 - len(c)) if c != OTHER else 1.0 for c in chars)

@@ -13,8 +13,8 @@ from spamlint.checks.common import link_hit
 from spamlint.model.document import Document, Link
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
-from spamlint.text.patterns import Searches, UserPattern, user_pattern
-from spamlint.text.urls import domain_in_text, domain_matches, is_ip_host, is_local_address, registrable_domain
+from spamlint.text.patterns import UserPattern, user_pattern
+from spamlint.text.urls import domain_in_text, domain_matches, is_local_address
 from spamlint.text.compiled import lazy
 
 
@@ -55,22 +55,22 @@ class LinkPatternCheck(Check):
         self.ignore = frozenset(d.lower() for d in options["ignore_domains"])
         self.ignore_url = _compile(options["ignore_url_pattern"])
 
-    def _matches(self, link: Link, host: str, searches: Searches) -> bool:
+    def _matches(self, link: Link, host: str, ctx: Context) -> bool:
         if self.domains and not domain_matches(host, self.domains):
             return False
-        if self.opts["ip_host"] and not is_ip_host(host):
+        if self.opts["ip_host"] and not ctx.facts.is_ip(host):
             return False
         if self.opts["skip_local"] and is_local_address(host):
             return False
         values = (link.url, host, link.text)
         for i, pattern in self.tests:
-            if not pattern.found(values[i], searches):
+            if not pattern.found(values[i], ctx.searches):
                 return False
         return True
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for link, host, _domain in ctx.facts.web_links:
-            if not self._matches(link, host, ctx.searches) or (self.ignore and domain_matches(host, self.ignore)):
+            if not self._matches(link, host, ctx) or (self.ignore and domain_matches(host, self.ignore)):
                 continue
             if self.ignore_url is not None and self.ignore_url.found(link.url, ctx.searches):
                 continue
@@ -107,7 +107,7 @@ class AnchorMismatchCheck(Check):
             shown = domain_in_text(link.text)
             if shown is None or link.text.strip() == link.url.strip() or domain_matches(host, self.ignore):
                 continue
-            if registrable_domain(shown) != domain:
+            if ctx.facts.domain_of(shown) != domain:
                 yield link_hit(link, shown=shown, host=host)
 
 

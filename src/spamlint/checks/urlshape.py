@@ -11,7 +11,7 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.normalize import canonical
-from spamlint.text.urls import domain_matches, host_of, registrable_domain
+from spamlint.text.urls import domain_matches, host_of
 from spamlint.text.words import fold_il
 
 
@@ -60,9 +60,8 @@ class LookalikeDomainCheck(Check):
         self._brand_rows = [(brand, name, f".{brand}.", len(name)) for brand, name in self.brands.items()]
         self.imitated = lru_cache(maxsize=4096)(self._imitated)  # the same hosts recur in every mail
 
-    def _imitated(self, host: str) -> str | None:
-        """The brand domain that host imitates, if any."""
-        domain = registrable_domain(host)
+    def _imitated(self, host: str, domain: str) -> str | None:
+        """The brand domain that host (whose registrable domain is `domain`) imitates, if any."""
         if domain in self.brands:
             return None
         raw = fold_il(domain.split(".")[0])
@@ -79,11 +78,11 @@ class LookalikeDomainCheck(Check):
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         found = ctx.facts.sender if "headers" in scope else None
-        if found is not None and (brand := self.imitated(found[2])):
+        if found is not None and (brand := self.imitated(found[2], ctx.facts.domain_of(found[2]))):
             yield Hit(part=f"header:{found[0].name}", line=found[0].line, column=1,
                       excerpt=found[0].value[:120], detail={"host": found[2], "brand": brand})
-        for link, host, _ in (ctx.facts.web_links if "links" in scope else ()):
-            brand = self.imitated(host)
+        for link, host, domain in (ctx.facts.web_links if "links" in scope else ()):
+            brand = self.imitated(host, domain)
             if brand is not None:
                 yield link_hit(link, host=host, brand=brand)
 
@@ -105,15 +104,15 @@ class ImageHostCheck(Check):
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         known = {w.domain for w in ctx.facts.web_links}
-        known.update(registrable_domain(d) for d in ctx.sender_domains)  # config `sender-domains`
+        known.update(ctx.facts.domain_of(d) for d in ctx.sender_domains)  # config `sender-domains`
         found = ctx.facts.sender
         if found is not None:
-            known.add(registrable_domain(found[2]))
+            known.add(ctx.facts.domain_of(found[2]))
         unrelated: dict[str, object] = {}
         for img in doc.images:
             host = host_of(img.src)
-            if host and not domain_matches(host, self.ignore) and registrable_domain(host) not in known:
-                unrelated.setdefault(registrable_domain(host), img)
+            if host and not domain_matches(host, self.ignore) and ctx.facts.domain_of(host) not in known:
+                unrelated.setdefault(ctx.facts.domain_of(host), img)
         if len(unrelated) >= self.opts["min_domains"]:
             img = next(iter(unrelated.values()))
             yield Hit(part=img.part, line=img.line, column=img.column, excerpt=img.src[:120],

@@ -26,7 +26,7 @@ from spamlint.text.normalize import Canonical, LowerWords, canonical
 from spamlint.text.patterns import Searches
 from spamlint.text.received import Network, Trail, read_trail
 from spamlint.text.segment import sentence_around, sentences, word_starts
-from spamlint.text.urls import domain_matches, host_of, registrable_domain
+from spamlint.text.urls import domain_matches, host_of, is_ip_host, name_domain
 from spamlint.text.words import letter_count
 from spamlint.text.compiled import lazy
 
@@ -155,6 +155,7 @@ class Facts:
         self.subject = SegmentFacts(doc.subject) if doc.subject is not None else None
         self.bodies = tuple(SegmentFacts(seg) for seg in doc.bodies)
         self._segments: dict[tuple[str, ...], tuple[SegmentFacts, ...]] = {}
+        self._hosts: dict[str, tuple[str, bool]] = {}
         self.gated: dict[tuple[object, tuple[str, ...]], frozenset[object]] = {}  # index.PhraseGate's, by scope
 
     def segments(self, scope: Iterable[str]) -> tuple[SegmentFacts, ...]:
@@ -187,8 +188,27 @@ class Facts:
             host = host_of(link.url)
             # the sender's own domains (config `sender-domains`) never count against the email
             if host and not (self.sender_domains and domain_matches(host, self.sender_domains)):
-                found.append(WebLink(link, host, registrable_domain(host)))
+                found.append(WebLink(link, host, self.domain_of(host)))
         return tuple(found)
+
+    def domain_of(self, host: str) -> str:
+        """The host's registrable domain (urls.registrable_domain), worked out once per document."""
+        return self._host(host)[0]
+
+    def is_ip(self, host: str) -> bool:
+        """Whether the host is an IP address (urls.is_ip_host), worked out once per document.
+
+        Link-heavy mail can name more hosts than the URL helpers' caches hold; asking them
+        again per rule would redo the work for every link.
+        """
+        return self._host(host)[1]
+
+    def _host(self, host: str) -> tuple[str, bool]:
+        found = self._hosts.get(host)
+        if found is None:
+            ip = is_ip_host(host)
+            found = self._hosts[host] = (host if ip else name_domain(host), ip)
+        return found
 
     @cached_property
     def sender(self) -> Sender | None:

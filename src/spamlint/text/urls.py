@@ -72,11 +72,14 @@ def host_of(url: str) -> str | None:
     return host.rstrip(".")
 
 
-@lru_cache(maxsize=8192)
 def registrable_domain(host: str) -> str:
     """example.co.uk for www.news.example.co.uk; the host itself for IPs and bare suffixes."""
-    if is_ip_host(host):
-        return host
+    return host if is_ip_host(host) else name_domain(host)
+
+
+@lru_cache(maxsize=8192)
+def name_domain(host: str) -> str:
+    """registrable_domain of a host that is not an IP address (text/facts.py asks each once per document)."""
     try:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import base64
+import gc
 import os
 import re
 import sys
@@ -174,6 +175,20 @@ def test_workers_of_a_large_batch_inherit_the_language_identifier(monkeypatch: p
     large = inputs >= 2 * batch.PRELOAD_PER_WORKER
     assert list(batch.run(sources, batch.Options(), jobs=2)) == [large] * inputs
     assert (language._identifier is not None) is large  # a small batch loads nothing it may not need
+
+
+def _warm_in_worker(source: Source) -> tuple[bool, bool]:
+    """What a worker reports instead of a lint: whether it started with module patterns made and
+    email imported, and whether what it inherited is frozen (out of the cyclic collector's walks)."""
+    return all("_made" in vars(p) for p in compiled._lazies) and "email.parser" in sys.modules, gc.get_freeze_count() > 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_workers_of_a_large_batch_inherit_made_module_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "_work", _warm_in_worker)
+    sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(2 * batch.PRELOAD_PER_WORKER)]
+    assert set(batch.run(sources, batch.Options(), jobs=2)) == {(True, True)}
+    assert gc.get_freeze_count() == 0  # the parent's objects are the collector's again
 
 
 # -- text/compiled.py and engine/cache.py: the rule-pack cache -------------------------------------

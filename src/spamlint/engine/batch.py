@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
-from spamlint.text import language
+from spamlint.text import compiled, language
 from spamlint.text.urls import registrable_domain
 
 if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers
@@ -166,8 +167,18 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[
 
     context = _pool_context()
     _preload(builtin_rules(), context, sources, jobs)
-    # one input per worker at a time, so a worker killed from outside costs only its input (workers.py)
-    yield from in_workers(sources, jobs, context, _init_worker, options, _work, Failure)
+    # the objects made so far (modules, the rule pack, preloaded data) stay shared with forked
+    # workers only while nothing writes to their pages: frozen, the cyclic collector neither
+    # walks them in each worker nor copies their pages there
+    frozen = context.get_start_method() == "fork"
+    if frozen:
+        gc.freeze()
+    try:
+        # one input per worker at a time, so a worker killed from outside costs only its input (workers.py)
+        yield from in_workers(sources, jobs, context, _init_worker, options, _work, Failure)
+    finally:
+        if frozen:
+            gc.unfreeze()
 
 
 # inputs per worker from which each forked worker would most likely load the language identifier
@@ -179,8 +190,9 @@ PRELOAD_PER_WORKER = 50
 def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int) -> None:
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
     compile the rule pack (always; the caller did), and when the batch is large enough that each
-    worker would do it too, compile every rule's lazy patterns, read the Public Suffix List and
-    load the language identifier (about 0.85 s of CPU)."""
+    worker would do it too, compile every rule's lazy patterns and the module-level ones, import
+    what parsing a message imports, read the Public Suffix List and load the language identifier
+    (about 0.85 s of CPU)."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
     if len(sources) < PRELOAD_PER_WORKER * jobs:
@@ -188,6 +200,8 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     for rule in rules:
         if isinstance(rule.check, Check):
             rule.check.warm()
+    compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
+    import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
     registrable_domain("example.com")
     if any(r.language for r in rules):
         language.preload()

@@ -113,6 +113,7 @@ class Lazy:
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
+        _lazies.append(self)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in ("_make", "_made"):  # copy, pickle and the like: not the pattern's
@@ -122,6 +123,15 @@ class Lazy:
         value = getattr(self._made, name)
         setattr(self, name, value)
         return value
+
+
+_lazies: list[Lazy] = []  # every Lazy made (module-level patterns: they live as long as the process)
+
+
+def warm_lazies() -> None:
+    """Make every Lazy's pattern now: before `-j N` forks its workers, which would each make them."""
+    for item in _lazies:
+        item.pattern  # noqa: B018 - reading an attribute makes the pattern
 
 
 def lazy(source: str, flags: int = 0) -> re.Pattern[str]:

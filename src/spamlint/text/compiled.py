@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import array
 import base64
-import hashlib
 import re
 import sys
 from types import ModuleType
@@ -35,6 +34,14 @@ try:  # the compiler's own steps (CPython 3.11+); without them every pattern tak
     _STEPS = _sre.CODESIZE == 4 and array.array("I").itemsize == 4 and hasattr(_compiler, "_code")
 except ImportError:  # pragma: no cover - another Python implementation
     _STEPS = False
+
+try:  # the stdlib's own SHA-256, the very function hashlib offers: hashlib loads OpenSSL (2-3 ms of start-up)
+    from _sha256 import sha256  # CPython 3.11
+except ImportError:  # pragma: no cover - CPython 3.12+ (_sha2) or another implementation
+    try:
+        from _sha2 import sha256  # type: ignore[no-redef]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[no-redef]
 
 Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
 _known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
@@ -82,7 +89,7 @@ def remembered(maker: ModuleType, what: str, build: Callable[[], T], valid: Call
     mark = _fingerprint(maker)
     if mark is None:
         return build()
-    key = hashlib.sha256(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    key = sha256(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     if key in _values:
         value = valid(_values[key])
         if value is not None:
@@ -97,7 +104,7 @@ def _fingerprint(module: ModuleType) -> str | None:
     if name not in _prints:
         try:
             with open(getattr(module, "__file__", None) or "", "rb") as f:
-                _prints[name] = hashlib.sha256(f.read()).hexdigest()
+                _prints[name] = sha256(f.read()).hexdigest()
         except OSError:
             _prints[name] = None
     return _prints[name]

@@ -15,7 +15,6 @@ from spamlint.config import Config, effective, find_config, load_config
 from spamlint.engine.rules import Rule, builtin_rules, load_rule_dir
 from spamlint.engine.run import Engine, select_rules
 from spamlint.model.document import Document
-from spamlint.model.domain import DnsProblem
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
@@ -24,8 +23,10 @@ from spamlint.limits import DEFAULT_LIMITS
 from spamlint.text import compiled, language
 from spamlint.text.urls import registrable_domain
 
-if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers
+if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsProblem only by --online ones
     from multiprocessing.context import BaseContext
+
+    from spamlint.model.domain import DnsProblem
 
 
 @dataclass(frozen=True)

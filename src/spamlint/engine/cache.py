@@ -18,7 +18,6 @@ silently: it only saves time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -56,7 +55,7 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256()
+    digest = compiled.digest()
     # regex's version: rules from the cache compile on first use, trusted to compile as they did
     for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
                  regex.__version__):
@@ -72,7 +71,7 @@ def code_stamp() -> str:
     text): a cache written by other code is not read, so an edited module never reuses its patterns,
     values or the knowledge that its rules compile.  Two installs of one release share a cache."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
+    digest = compiled.digest()
     try:
         for folder in _CODE:
             for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cached_property
 from itertools import chain, islice
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from spamlint.checks.base import Check
 from spamlint.checks.phrases import phrase_gate
@@ -13,11 +13,13 @@ from spamlint.engine import suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
 from spamlint.model.document import Document
-from spamlint.model.domain import DnsProblem
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
 from spamlint.text.index import PhraseGate
 from spamlint.text.received import parse_networks
+
+if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
+    from spamlint.model.domain import DnsProblem
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""

@@ -8,7 +8,6 @@ excerpt, else the message) and an occurrence number among identical findings, ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Sequence
 
@@ -24,6 +23,8 @@ _GITLAB_LEVEL = {Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERRO
 
 def fingerprint(rule: str, path: str, content: str, occurrence: int = 0) -> str:
     """A stable hash of rule, file and content (and which of several identical findings this is)."""
+    import hashlib  # here, not at import: hashlib loads OpenSSL, and only this format needs it
+
     data = json.dumps([rule, path, content, occurrence], ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import array
 import base64
-import hashlib
 import re
 import sys
 from types import ModuleType
@@ -36,6 +35,11 @@ try:  # the compiler's own steps (CPython 3.11+); without them every pattern tak
 except ImportError:  # pragma: no cover - another Python implementation
     _STEPS = False
 
+try:  # the stdlib's BLAKE2, the very function hashlib.blake2b is: hashlib itself loads OpenSSL (2-3 ms)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b as _blake2b
+
 Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
 _known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
 made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
@@ -43,6 +47,13 @@ _deferred: dict[tuple[str, int], None] = {}  # module-level patterns, in the ord
 _values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache or made in this process
 _prints: dict[str, str | None] = {}  # module name -> digest of its file (None: unreadable)
 T = TypeVar("T")
+
+
+def digest(data: bytes = b"") -> Any:
+    """A 128-bit BLAKE2b hash object of data, for the cache's names and keys: collision-safe, and
+    about three times as fast as the stdlib's own SHA-256 over the ~350 KB of code the cache's
+    stamp reads (hashlib's OpenSSL SHA-256 is faster still, but importing it costs more)."""
+    return _blake2b(data, digest_size=16)
 
 
 def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
@@ -82,7 +93,7 @@ def remembered(maker: ModuleType, what: str, build: Callable[[], T], valid: Call
     mark = _fingerprint(maker)
     if mark is None:
         return build()
-    key = hashlib.sha256(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    key = digest(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()
     if key in _values:
         value = valid(_values[key])
         if value is not None:
@@ -97,7 +108,7 @@ def _fingerprint(module: ModuleType) -> str | None:
     if name not in _prints:
         try:
             with open(getattr(module, "__file__", None) or "", "rb") as f:
-                _prints[name] = hashlib.sha256(f.read()).hexdigest()
+                _prints[name] = digest(f.read()).hexdigest()
         except OSError:
             _prints[name] = None
     return _prints[name]

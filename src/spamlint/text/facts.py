@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from spamlint.model.document import Document, Header, Link, pick_segments
-from spamlint.model.domain import DnsProblem
 from spamlint.model.segment import Segment, line_starts
 from spamlint.text.authres import AuthResult, trusted_results
 from spamlint.text.language import SAMPLE_CHARS, detect
@@ -29,6 +28,9 @@ from spamlint.text.segment import sentence_around, sentences, word_starts
 from spamlint.text.urls import domain_matches, host_of, is_ip_host, name_domain
 from spamlint.text.words import letter_count
 from spamlint.text.compiled import lazy
+
+if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
+    from spamlint.model.domain import DnsProblem
 
 # ASCII text as its capitals: A for A-Z, . for anything else (two capitals in a row are "AA")
 _CAPITALS_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})

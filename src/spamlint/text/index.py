@@ -7,6 +7,7 @@ on the text's words and `str.find` for the first words of the phrases the text c
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from itertools import chain
 from typing import Iterable
 
@@ -39,27 +40,52 @@ class PhraseIndex:
     """The words each phrase of a (lower-case) list needs, and the first word or character it starts with."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        phrases = [" ".join(k.lower().split()) for k in phrases]
         firsts: dict[frozenset[str], set[str]] = {}  # word set -> first words of the phrases with it
+        self.unanchored: list[str] = []  # phrases that start with no word character, like "$$$"
+        findall = _TOKEN.findall
         for k in phrases:
-            first = _TOKEN.match(k)
-            firsts.setdefault(frozenset(_TOKEN.findall(k)), set()).update([first.group()] if first else [])
+            k = " ".join(k.lower().split())
+            words = findall(k)
+            n = frozenset(words)
+            f = firsts.get(n)
+            if f is None:
+                f = firsts[n] = set()
+            # k starts with a word exactly when its first word stands at offset 0 (_TOKEN.match(k))
+            if words and k.startswith(words[0]):
+                f.add(words[0])
+            else:
+                self.unanchored.append(k)
         self.always = frozenset() in firsts  # a phrase without word characters, like "$$$"
         self.needs = {n: frozenset(f) for n, f in firsts.items()}  # word set -> first words (PhraseGate reads it)
-        # one-word phrases need just their word, which is also their first word (if they have one):
-        # plain set operations answer for them, the loop below only sees longer phrases
-        self.one_word = frozenset(w for n in firsts if len(n) == 1 for w in n)
-        self.one_word_firsts = frozenset(w for n, f in firsts.items() if len(n) == 1 for w in f)
-        # longer phrases indexed by their longest word: `&` with a text's words walks the smaller set
-        self.by_anchor: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
-        for n, f in firsts.items():
-            if len(n) > 1:
-                self.by_anchor.setdefault(max(n, key=len), []).append((n, frozenset(f)))
-        self.anchors = frozenset(self.by_anchor)
         # phrases that start with no word character are sought at their first character; an empty
         # phrase (matching everywhere) leaves no such shortcut (None)
-        self.unanchored = [k for k in phrases if not _TOKEN.match(k)]
         self.leads = frozenset(k[0] for k in self.unanchored) if all(self.unanchored) else None
+
+    # the lookups below serve only a list the PhraseGate lets through (or a check without one):
+    # made on first use, since a run's start-up builds some 90 indexes and a small input scans few
+    @cached_property
+    def one_word(self) -> frozenset[str]:
+        """The words of the one-word phrases: plain set operations answer for them."""
+        return frozenset(w for n in self.needs if len(n) == 1 for w in n)
+
+    @cached_property
+    def one_word_firsts(self) -> frozenset[str]:
+        """The one-word phrases' words that are also their first words (all but those led by a non-word)."""
+        return frozenset(w for n, f in self.needs.items() if len(n) == 1 for w in f)
+
+    @cached_property
+    def by_anchor(self) -> dict[str, list[tuple[frozenset[str], frozenset[str]]]]:
+        """Longer phrases' word sets and first words, by their longest word: `&` with a text's words walks the smaller set."""
+        out: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        for n, f in self.needs.items():
+            if len(n) > 1:
+                out.setdefault(max(n, key=len), []).append((n, f))
+        return out
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """The words by_anchor is keyed by."""
+        return frozenset(self.by_anchor)
 
     def possible(self, words: frozenset[str]) -> bool:
         """True when every word of some phrase is in `words`."""

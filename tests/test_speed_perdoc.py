@@ -6,12 +6,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint import load_document
+from spamlint import builtin_rules, load_document
 from spamlint.inputs import html_text
+from spamlint.model.segment import Segment
+from spamlint.text.facts import SegmentFacts
 from spamlint.text import received
 from spamlint.text.received import entry_hop, list_domains, parse_hop, parse_networks, parse_trail, read_trail
 from spamlint.text.urls import registrable_domain
 
+BRAND = next(r.check for r in builtin_rules() if r.id == "brand-impersonation")
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- text/received.py: the walk parses hops only down to the entry hop ------------------------------
@@ -147,3 +150,24 @@ def test_frames_are_remembered_and_the_sheet_forgets_them() -> None:
         part, _, _ = html_text.parse_html(cell * 5 + "<style>td{display:none}</style>" + cell * 5, "html")
     assert calls == ["td", "td"]  # once, then once more after the sheet changed
     assert [h.reason for h in part.hidden] == ["text colour matches background"] * 5 + ["display:none"] * 5
+
+
+# -- checks/brand.py: in ASCII text, only the key words among the text's words place search windows ----
+ASCII_CLAIM_PIECES = ["PayPal", "paypal", "xpaypal", "paypalx", "Apple", "applesauce", "Amazon", "amazonia", "Netflix",
+                      "Microsoft", "micro-soft", "Booking.com", "booking com", "your ", "Your ", "dear ", "Dear ",
+                      " account", " member", " support", " security team", "'s", "-", "--", " ", "  ", "\n", "\t",
+                      "@", ".", "_", "x", "UPS", "ups", " customer\n service", "a" * 130]
+ascii_claim_texts = st.lists(st.sampled_from(ASCII_CLAIM_PIECES), max_size=40).map("".join)
+
+
+@FAST
+@given(ascii_claim_texts)
+@example("xpaypal paypalx " * 10 + "your PayPal account")
+@example("applesauce, amazonia: dear paypal")
+@example("your paypal_account, dear-paypal, your paypal.com account")
+def test_brand_windows_from_the_texts_key_words_find_the_whole_texts_claim(text: str) -> None:
+    check = BRAND
+    seg = SegmentFacts(Segment("body", text))
+    assert seg.is_ascii and check.reach is not None
+    fast, plain = check._search(seg), check._plain_search(seg)
+    assert (fast and (fast.span(), fast.groups())) == (plain and (plain.span(), plain.groups()))

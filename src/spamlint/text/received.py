@@ -39,7 +39,6 @@ _MAX_TOKENS = 40  # a list header names its domain early; a forged giant one is 
 _LIST_ALIASES = {"googlegroups.com": "google.com", "yahoogroups.com": "yahoo.com"}
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
-_WS = lazy(r"\s+")
 _BY = lazy(r"(?:^|[\s)])by\s+([^\s;()]+)", re.IGNORECASE)
 _WITH = lazy(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
 _FROM = lazy(r"^\s*from\s+(.*?)(?=(?:^|[\s)])by\s|$)", re.IGNORECASE)
@@ -85,7 +84,7 @@ class Hop:
 
 def parse_hop(value: str, index: int = 0, line: int | None = None) -> Hop:
     """Parse one Received header value (unfolded or not); unknown shapes give a Hop with Nones."""
-    text = _WS.sub(" ", value).strip()
+    text = " ".join(value.split())  # re.sub(r"\s+", " ", value).strip(): \s and split both mean str.isspace
     head, when = text.rpartition(";")[::2] if ";" in text else (text, "")
     by = _BY.search(head)
     proto = _WITH.search(head)

@@ -210,7 +210,9 @@ class BrandClaimCheck(Check):
         if self.reach is None or not seg.is_ascii and (len(low) != len(text)
                                                        or any(c in text for c in _FOLDS_TO_ASCII)):
             return self.claim_re.search(text)
-        windows = self._windows(low)
+        # in ASCII text a claim's key word stands as a whole word (see may_claim): keys not among
+        # the text's words mark no claim, and finding each of them in the text is most of the work
+        windows = self._windows(low, self.keys & seg.lower_words if seg.is_ascii else self.keys)
         if windows is None:
             return self.claim_re.search(text)
         for start, end in windows:
@@ -219,8 +221,8 @@ class BrandClaimCheck(Check):
                 return m
         return None
 
-    def _windows(self, low: str) -> list[tuple[int, int]] | None:
-        """Merged spans, in order, that hold every claim: around each key word found in `low`;
+    def _windows(self, low: str, keys: Iterable[str]) -> list[tuple[int, int]] | None:
+        """Merged spans, in order, that hold every claim: around each of `keys` (key words) found in `low`;
         None when key words are so dense (one in 128 characters) that the whole text is cheaper.
 
         A window ends at white space (or the text's end), where claim_re's look-aheads (no word character,
@@ -229,7 +231,7 @@ class BrandClaimCheck(Check):
         back, forward = self.reach
         rev, size = low[::-1], len(low)
         limit, starts = 16 + size // 128, []
-        for key in self.keys:
+        for key in keys:
             for i in _find_all(low, key):
                 starts.append(i)
                 if len(starts) > limit:

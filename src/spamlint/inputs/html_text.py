@@ -94,6 +94,9 @@ class _Walker:
         self.comments: list[tuple[int, int, str]] = []
         self.styles: list[str] = []
         self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
+        # frame() by (tag, attribute text, parent's style): mail repeats the same styled cells
+        # hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
+        self._frames: dict[tuple, _Frame] = {}
         self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
         self.nodes = 0
         self._max_nodes = limits.max_html_nodes
@@ -284,7 +287,7 @@ class _Walker:
         if not closed:
             stack = self.stack
             if attrs or (self.sheet and name in self.sheet):
-                frame = self.frame(name, attrs)
+                frame = self.styled(name, attr_text, attrs)
             else:  # frame() for an element with nothing that styles it (no sheet rule for its tag): it inherits all
                 parent = stack[-1]
                 frame = _Frame(name, parent.hidden, parent.color, parent.background)
@@ -337,6 +340,7 @@ class _Walker:
         """Add a sheet's rules; what a media query (in this sheet or a later one) styles again is
         responsive design, so earlier rules for it do not hide anything."""
         self.styles.append(sheet)
+        self._frames = {}  # frame() reads the sheet
         conditional = css.conditional_media(media)
         if not conditional:
             for selector, body in css.sheet_rules(sheet).items():
@@ -362,6 +366,15 @@ class _Walker:
                     break
         if name in _BLOCK and not self.skip_depth:
             self.separate()
+
+    def styled(self, tag: str, attr_text: str, a: dict[str, str]) -> _Frame:
+        """frame(tag, a), remembered: `a` is read from `attr_text` alone, and a _Frame is never changed."""
+        parent = self.stack[-1]
+        key = (tag, attr_text, parent.hidden, parent.color, parent.background)
+        known = self._frames.get(key)
+        if known is None:
+            known = self._frames[key] = self.frame(tag, a)
+        return known
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]

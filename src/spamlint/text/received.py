@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 from spamlint.model.document import Document
 from spamlint.text.urls import registrable_domain
@@ -39,7 +39,6 @@ _MAX_TOKENS = 40  # a list header names its domain early; a forged giant one is 
 _LIST_ALIASES = {"googlegroups.com": "google.com", "yahoogroups.com": "yahoo.com"}
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
-_WS = lazy(r"\s+")
 _BY = lazy(r"(?:^|[\s)])by\s+([^\s;()]+)", re.IGNORECASE)
 _WITH = lazy(r"(?:^|[\s)])with\s+([A-Za-z0-9_-]+)", re.IGNORECASE)
 _FROM = lazy(r"^\s*from\s+(.*?)(?=(?:^|[\s)])by\s|$)", re.IGNORECASE)
@@ -85,7 +84,7 @@ class Hop:
 
 def parse_hop(value: str, index: int = 0, line: int | None = None) -> Hop:
     """Parse one Received header value (unfolded or not); unknown shapes give a Hop with Nones."""
-    text = _WS.sub(" ", value).strip()
+    text = " ".join(value.split())  # re.sub(r"\s+", " ", value).strip(): \s and split both mean str.isspace
     head, when = text.rpartition(";")[::2] if ";" in text else (text, "")
     by = _BY.search(head)
     proto = _WITH.search(head)
@@ -173,7 +172,7 @@ def parse_date(text: str) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
-def entry_hop(hops: Sequence[Hop], internal_domains: Iterable[str] = (),
+def entry_hop(hops: Iterable[Hop], internal_domains: Iterable[str] = (),
               networks: Sequence[Network] = ()) -> Hop | None:
     """The hop where the message entered the receiver's network: the first hop, from the top, whose
     client is not internal.  A client is internal when its IP is private or in `networks`, or its
@@ -183,13 +182,16 @@ def entry_hop(hops: Sequence[Hop], internal_domains: Iterable[str] = (),
     None when every hop is internal (local mail, or a list whose own hops are all there is).
     """
     domains = set(internal_domains)
+    last_list = -1
     # a list's own machinery may hand over between unnamed addresses: every hop above the last
     # one a host on the list's domain received is the list's; a list whose hosts are on another
     # domain is found by the first hop taking mail for an address on the list's domain (its MX;
     # hops below may be the author's own, sending to the list)
-    hosts = [h.index for h in hops if h.by and registrable_domain(h.by) in domains]
-    to_list = [h.index for h in hops if h.recipient and registrable_domain(h.recipient.rsplit("@", 1)[1]) in domains]
-    last_list = (hosts[-1] if hosts else to_list[0] if to_list else -1) if domains else -1
+    if domains:  # without a list, hops are read one by one (read_trail parses them as the walk goes)
+        hops = tuple(hops)
+        hosts = [h.index for h in hops if h.by and registrable_domain(h.by) in domains]
+        to_list = [h.index for h in hops if h.recipient and registrable_domain(h.recipient.rsplit("@", 1)[1]) in domains]
+        last_list = hosts[-1] if hosts else to_list[0] if to_list else -1
     for hop in hops:
         if hop.by:
             domains.add(registrable_domain(hop.by))
@@ -236,19 +238,45 @@ def in_networks(ip: str, networks: Sequence[Network]) -> bool:
     return any(addr.version == n.version and addr in n for n in networks)
 
 
-@dataclass(frozen=True)
 class Trail:
     """The parsed hops (top first) and the hop where the message entered (None: not found)."""
 
-    hops: tuple[Hop, ...]
-    entry: Hop | None
+    __slots__ = ("_hops", "_rest", "entry")
+
+    def __init__(self, hops: Sequence[Hop], entry: Hop | None, rest: Sequence[tuple[str, int | None]] = ()) -> None:
+        """`hops` parsed so far (top first); `rest`, the Received values (value, line) below them, parsed
+        when `hops` is first read (the rules read only the entry hop, which is mostly near the top)."""
+        self._hops: tuple[Hop, ...] | None = None if rest else tuple(hops)
+        self._rest = (tuple(hops), tuple(rest)) if rest else None
+        self.entry = entry
+
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        """All the hops, top first."""
+        if self._hops is None:
+            done, rest = self._rest
+            self._hops = done + tuple(parse_hop(v, len(done) + i, line) for i, (v, line) in enumerate(rest))
+        return self._hops
 
 
 def read_trail(doc: Document, networks: Sequence[Network] = ()) -> Trail:
     """The document's Received trail and its entry hop, with `networks` as the receiver's own."""
     received = [(h.value, h.line) for h in doc.headers if h.name.lower() == "received"]
-    hops = parse_trail(received)
-    return Trail(hops, entry_hop(hops, list_domains(doc), networks))
+    domains = list_domains(doc)
+    if domains:  # a list's own hops are found from all of them
+        hops = parse_trail(received)
+        return Trail(hops, entry_hop(hops, domains, networks))
+    parsed: list[Hop] = []  # the walk stops at the entry hop: parse no further
+    entry = entry_hop(_parsing(received, parsed), (), networks)
+    return Trail(parsed, entry, received[len(parsed):])
+
+
+def _parsing(values: Sequence[tuple[str, int | None]], into: list[Hop]) -> Iterator[Hop]:
+    """parse_trail(values) one hop at a time, each also kept in `into`."""
+    for i, (value, line) in enumerate(values):
+        hop = parse_hop(value, i, line)
+        into.append(hop)
+        yield hop
 
 
 def list_domains(doc: Document) -> set[str]:

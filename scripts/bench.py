@@ -8,7 +8,7 @@ otherwise), for a bare parse (stdlib email + lxml for each HTML part) timed in t
 their ratio, the CPU seconds each run spent (all processes: `-j 2` against `-j 1` shows what
 workers cost beyond the work) as a multiple of the bare parse's CPU seconds (steadier than
 wall-clock ratios on a busy machine), and the start-up time of linting one small template beside
-`python -c pass`.  Quote the ratios: these machines are shared and single timings are noisy.
+`python -c pass` (and whether spamlint's modules had bytecode files).  Quote the ratios: these machines are shared and single timings are noisy.
 
     python scripts/bench.py --scaling
 
@@ -177,7 +177,20 @@ def main() -> None:
     startup = statistics.median(cli_seconds([str(template)]) for _ in range(tries))
     bare = statistics.median(timed([sys.executable, "-c", "pass"])[0] for _ in range(tries))
     print(f"start-up, one small template:       {startup * 1000:8.0f} ms   "
-          f"({startup / bare:.1f}x python -c pass, {bare * 1000:.0f} ms)")
+          f"({startup / bare:.1f}x python -c pass, {bare * 1000:.0f} ms; {bytecode_state()})")
+
+
+def bytecode_state() -> str:
+    """Whether spamlint's modules load from bytecode files here (pip writes them; an editable
+    install under PYTHONDONTWRITEBYTECODE=1 compiles every module from source on each run)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spamlint")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return "spamlint not found"
+    present = Path(importlib.util.cache_from_source(origin)).exists()
+    return "with bytecode files" if present else "without bytecode files"
 
 
 if __name__ == "__main__":

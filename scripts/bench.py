@@ -8,7 +8,8 @@ otherwise), for a bare parse (stdlib email + lxml for each HTML part) timed in t
 their ratio, the CPU seconds each run spent (all processes: `-j 2` against `-j 1` shows what
 workers cost beyond the work) as a multiple of the bare parse's CPU seconds (steadier than
 wall-clock ratios on a busy machine), and the start-up time of linting one small template beside
-`python -c pass` (and whether spamlint's modules had bytecode files).  Quote the ratios: these machines are shared and single timings are noisy.
+`python -c pass` (and whether spamlint's modules had bytecode files).  Quote the ratios: these
+machines are shared and single timings are noisy.
 
     python scripts/bench.py --scaling
 

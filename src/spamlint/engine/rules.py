@@ -22,9 +22,8 @@ from spamlint.errors import RuleError, brief
 from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
-from spamlint.text.patterns import compiling_later
 from spamlint.text.compiled import lazy
-from spamlint.text.patterns import lazy_regex
+from spamlint.text.patterns import compiling_later, lazy_regex
 
 _ID = lazy_regex(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _AT = lazy_regex(r"^([1-9][0-9]*):([1-9][0-9]*)$")

@@ -40,7 +40,7 @@ _UNSUB_WORDS = ("unsubscribe", "optout", "opt out", "opt-out", "abmelden", "dés
 # the look-ahead names every word's first letter: re then skips ahead to those letters instead
 # of trying each word at every position (same matches, a few times faster)
 _UNSUB = lazy(rf"(?=[{''.join(sorted({w[0] for w in _UNSUB_WORDS}))}])(?:{'|'.join(map(re.escape, _UNSUB_WORDS))})",
-                    re.IGNORECASE)
+              re.IGNORECASE)
 
 
 class SegmentFacts(LowerWords):

@@ -72,11 +72,6 @@ def _parse_html(data: bytes) -> None:
             pass
 
 
-def cli_seconds(args: list[str]) -> float:
-    """Wall-clock seconds of one spamlint command (output discarded)."""
-    return timed([sys.executable, "-m", "spamlint", *args])[0]
-
-
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, the command and its workers) of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -149,9 +144,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, nargs="*", default=[1], help="also time -j N for each N (N > 1)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     ap.add_argument("--scaling", action="store_true", help="time large inputs of growing size instead")
+    ap.add_argument("--startup", type=int, metavar="N", help="time only the start-up, as the median of N runs")
     opts = ap.parse_args()
     if opts.scaling:
         scaling(opts.repeat)
+        return
+    if opts.startup:
+        startup(opts.startup)
         return
     paths = corpus_files(Path(opts.corpus))
     if not paths:
@@ -173,12 +172,19 @@ def main() -> None:
         print(f"{label:<36}{n / secs:8.0f} messages/s   ({base / secs:.2f}x bare parse, "
               f"{serial / secs:.2f}x -j 1; CPU {cpu:.1f} s = {cpu / base_cpu:.1f}x the bare parse's, "
               f"{cpu / serial_cpu:.2f}x -j 1)")
+    startup(max(5, opts.repeat))
+
+
+def startup(tries: int) -> None:
+    """Print the median wall-clock and CPU time of linting one small template against `python -c pass`."""
     template = ROOT / "samples" / "welcome-template.html"
-    tries = max(5, opts.repeat)
-    startup = statistics.median(cli_seconds([str(template)]) for _ in range(tries))
-    bare = statistics.median(timed([sys.executable, "-c", "pass"])[0] for _ in range(tries))
-    print(f"start-up, one small template:       {startup * 1000:8.0f} ms   "
-          f"({startup / bare:.1f}x python -c pass, {bare * 1000:.0f} ms; {bytecode_state()})")
+    runs = [timed([sys.executable, "-m", "spamlint", str(template)]) for _ in range(tries)]
+    bare = [timed([sys.executable, "-c", "pass"]) for _ in range(tries)]
+    wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+    bare_wall, bare_cpu = (statistics.median(r[i] for r in bare) for i in (0, 1))
+    print(f"start-up, one small template:       {wall * 1000:8.0f} ms   "
+          f"({wall / bare_wall:.1f}x python -c pass, {bare_wall * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms = "
+          f"{cpu / bare_cpu:.1f}x; median of {tries}; {bytecode_state()})")
 
 
 def bytecode_state() -> str:

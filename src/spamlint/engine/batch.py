@@ -88,9 +88,15 @@ def _all_rules(rule_paths: tuple[Path, ...], source: str, docs_url: str | None =
     return tuple(rules)
 
 
-@lru_cache(maxsize=256)
 def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     """A compiled engine for these settings; cached, so a batch builds each one once."""
+    # one cache key however the call is spelt: engine_for(cfg) and engine_for(cfg, ()) were two
+    # keys to lru_cache, so a run built its engine twice (check_flags, then the first input)
+    return _engine(cfg, tuple(extra_ignore))
+
+
+@lru_cache(maxsize=256)
+def _engine(cfg: Config, extra_ignore: tuple[str, ...]) -> Engine:
     rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     if cfg.draft:
         extra_ignore += DRAFT_IGNORES
@@ -239,7 +245,7 @@ def clear_caches() -> None:
     find_config.cache_clear()
     _config_in.cache_clear()
     _all_rules.cache_clear()
-    engine_for.cache_clear()
+    _engine.cache_clear()
 
 
 def rules_for(names: Iterable[str], options: Options) -> list[Rule]:
@@ -256,5 +262,6 @@ def check_flags(options: Options) -> None:
     cfg = config_for(str(Path.cwd() / "-"), options)
     rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     flags = options.flags
-    select_rules(rules, flags.select, flags.ignore, source=flags.source)
+    if flags.select or flags.ignore:  # nothing else to check: select_rules would copy every rule for nothing
+        select_rules(rules, flags.select, flags.ignore, source=flags.source)
     engine_for(cfg)

@@ -1,0 +1,162 @@
+"""Issue 15's fourth start-up pass: each fast path gives what the plain definition it replaces gives.
+
+Rules read back from the rule-pack cache are built by `validated_rule` without being checked
+again; a run builds its engine once; the formats for tools are imported on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spamlint.config import Config
+from spamlint.engine import batch, rules
+from spamlint.text.patterns import compiling_later
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ROOT = Path(__file__).resolve().parent.parent
+_FIELDS = [f for f in rules.Rule.__dataclass_fields__ if f != "check"]
+
+
+def _same_rule(a: rules.Rule, b: rules.Rule) -> None:
+    """Every field equal and of the same type (1 and 1.0 are equal, but a float must stay a float)."""
+    for name in _FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x == y and type(x) is type(y), (a.id, name, x, y)
+        if isinstance(x, dict):
+            assert list(x) == list(y) and all(type(x[k]) is type(y[k]) for k in x), (a.id, name)
+    assert type(a.check) is type(b.check) and a.check.opts == b.check.opts and a.check.language == b.check.language
+
+
+# -- engine/rules.py: validated_rule is rule_from_data for data it accepted --------------------------------
+def test_every_built_in_rule_from_the_cache_is_the_checked_rule() -> None:
+    files = rules.builtin_rule_files()
+    assert len(files) > 150
+    for name, text in files:
+        data = json.loads(json.dumps(yaml.safe_load(text)))  # as the cache gives it back
+        with compiling_later():
+            _same_rule(rules.validated_rule(name, data, rules.BUILTIN_DOCS), rules.rule_from_data(name, data, rules.BUILTIN_DOCS))
+
+
+def test_builtin_rules_from_a_cache_are_the_rules_from_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SPAMLINT_NO_CACHE", raising=False)
+    rules.builtin_rules.cache_clear()
+    try:
+        first = rules.builtin_rules()  # writes the cache
+        assert list(tmp_path.glob("spamlint/rulepack-*.json"))
+        rules.builtin_rules.cache_clear()
+        again = rules.builtin_rules()  # reads it: validated_rule
+    finally:
+        rules.builtin_rules.cache_clear()
+    eager = [rules.parse_rule(name, text, rules.BUILTIN_DOCS) for name, text in rules.builtin_rule_files()]
+    assert len(first) == len(again) == len(eager)
+    for a, b, c in zip(first, again, eager):
+        _same_rule(a, c)
+        _same_rule(b, c)
+
+
+_TEXT = st.text(st.sampled_from("ab \u00e9{}$\n"), min_size=1, max_size=6).filter(str.strip)
+_EXAMPLE = st.one_of(
+    _TEXT,
+    st.fixed_dictionaries({"text": _TEXT}, optional={"repeat": st.integers(1, 4), "before": _TEXT, "after": _TEXT}),
+)
+_HIT = st.one_of(_EXAMPLE, st.fixed_dictionaries(
+    {"text": _TEXT, "at": st.tuples(st.integers(1, 99), st.integers(1, 999)).map(lambda p: f"{p[0]}:{p[1]}")}))
+
+
+@FAST
+@given(
+    phrases=st.one_of(
+        st.lists(st.sampled_from(["free", "win big", "cash", "caf\u00e9"]), min_size=1, max_size=4),
+        st.lists(st.dictionaries(st.sampled_from(["free", "win big", "cash"]), st.integers(0, 9) | st.floats(0, 9),
+                                 min_size=1, max_size=1), min_size=1, max_size=3),
+        st.dictionaries(st.sampled_from(["free", "win big", "cash"]), st.integers(0, 9), min_size=1),
+    ),
+    scope=st.sampled_from(["body", ["subject"], ["subject", "body"]]),
+    extra=st.fixed_dictionaries({}, optional={
+        "max_hits": st.integers(1, 5), "enabled": st.booleans(), "language": st.sampled_from(["de", "en"]),
+        "url": st.sampled_from(["https://example.org/r ", "http://example.com/x"]),
+        "points": st.integers(0, 9), "severity": st.sampled_from(["info", "warning", "error"]),
+    }),
+    options=st.fixed_dictionaries({}, optional={"canonical": st.booleans(), "not_after": st.lists(_TEXT, max_size=2),
+                                               "not_after_words": st.integers(1, 5)}),
+    hits=st.lists(_HIT, min_size=1, max_size=3), misses=st.lists(_EXAMPLE, min_size=1, max_size=2),
+    docs=st.sampled_from([None, rules.BUILTIN_DOCS, "https://docs.example/"]),
+)
+def test_validated_rule_is_rule_from_data(phrases: Any, scope: Any, extra: dict[str, Any], options: dict[str, Any],
+                                          hits: list[Any], misses: list[Any], docs: str | None) -> None:
+    data = {"id": "some-rule", "category": "risky-words", "check": "phrases", "scope": scope, "points": 1.5,
+            "severity": "warning", "message": "  found {match} ", "why": " why ", "fix": "fix\n",
+            "options": {"phrases": phrases, **options}, "examples": {"hit": hits, "miss": misses}, **extra}
+    data = json.loads(json.dumps(data))
+    _same_rule(rules.validated_rule("rules/some-rule.yaml", data, docs),
+               rules.rule_from_data("rules/some-rule.yaml", data, docs))
+
+
+@pytest.mark.parametrize("check, options", [
+    ("alt-text", {}),  # float options, all defaults
+    ("alt-text", {"max_share": 1}),  # an int for a float
+    ("hidden-text", {"risky_words": ["a"], "risky_weight": 2, "min_letters": 3}),
+    ("phrase-density", {"phrases": [{"a": 2}, "b"], "min_density": 3}),  # weights as a list
+    ("phrase-density", {"phrases": {"a": 2, "b": 1.5}}),  # weights as a mapping
+    ("display-name-address", {}),  # a check without options
+])
+def test_validated_rule_fills_options_as_validate_options(check: str, options: dict[str, Any]) -> None:
+    kind = rules.KINDS[check]
+    filled, checked = rules._filled_options(kind, options), rules.validate_options(kind, options, "x")
+    assert filled == checked and list(filled) == list(checked)
+    assert [type(v) for v in filled.values()] == [type(v) for v in checked.values()]
+
+
+# -- engine/batch.py: one engine per run -----------------------------------------------------------------
+def test_engine_for_is_one_engine_however_it_is_called() -> None:
+    cfg = Config(source="test")
+    assert batch.engine_for(cfg) is batch.engine_for(cfg, ()) is batch.engine_for(cfg, extra_ignore=())
+    assert batch.engine_for(cfg, ("missing-date",)) is not batch.engine_for(cfg)
+
+
+def test_check_flags_still_refuses_unknown_names() -> None:
+    from spamlint.errors import ConfigError
+
+    for flags in (Config(select=("no-such-rule",), source="command line"),
+                  Config(ignore=("no-such-rule",), source="command line")):
+        with pytest.raises(ConfigError, match="no-such-rule"):
+            batch.check_flags(batch.Options(flags))
+    batch.check_flags(batch.Options(Config(select=("links",), ignore=("shortened-link",), source="command line")))
+
+
+# -- what a small template's run imports -------------------------------------------------------------------
+def _modules_after_template_run(prefixes: tuple[str, ...]) -> list[str]:
+    code = ("import sys, runpy; sys.argv = ['spamlint', 'samples/welcome-template.html']\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"'))
+
+
+def test_a_template_run_imports_no_formatter_for_tools() -> None:
+    lazy = ("spamlint.formatters.junit", "spamlint.formatters.sarif", "spamlint.formatters.github",
+            "spamlint.formatters.gitlab")
+    assert _modules_after_template_run(lazy) == []
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "gitlab", "junit"])
+def test_a_lazy_formatter_is_the_module_function(fmt: str) -> None:
+    import importlib
+
+    from spamlint import lint
+    from spamlint.formatters import FORMATTERS
+
+    report = lint((ROOT / "samples" / "welcome-template.html").read_bytes(), name="welcome-template.html")
+    module = importlib.import_module(f"spamlint.formatters.{fmt}")
+    all_rules = rules.builtin_rules()
+    assert FORMATTERS[fmt]([report], False, all_rules) == getattr(module, f"format_{fmt}")([report], False, all_rules)

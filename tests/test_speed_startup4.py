@@ -160,3 +160,38 @@ def test_a_lazy_formatter_is_the_module_function(fmt: str) -> None:
     module = importlib.import_module(f"spamlint.formatters.{fmt}")
     all_rules = rules.builtin_rules()
     assert FORMATTERS[fmt]([report], False, all_rules) == getattr(module, f"format_{fmt}")([report], False, all_rules)
+
+
+# -- cli/check.py: one engine per run, and a config file made since is found by the next run ----------------
+def test_a_cli_run_builds_one_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+    from spamlint.engine import run as run_module
+
+    built: list[object] = []
+    real_init = run_module.Engine.__init__
+
+    def counting_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(run_module.Engine, "__init__", counting_init)
+    result = CliRunner().invoke(main, [str(ROOT / "samples" / "welcome-template.html")])
+    assert result.exit_code == 0, result.output
+    assert len(built) == 1
+
+
+def test_the_next_cli_run_in_a_process_finds_a_new_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    page = tmp_path / "page.txt"
+    page.write_text("FREE MONEY!!! CLICK HERE NOW!!! ACT NOW, LIMITED TIME!!!\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(main, ["page.txt", "--format", "json"])  # no config: threshold 5
+    (tmp_path / ".spamlint.yaml").write_text("threshold: 0.5\n", encoding="utf-8")  # found only if looked for again
+    second = CliRunner().invoke(main, ["page.txt", "--format", "json"])
+    scores = [json.loads(r.output)["results"][0]["score"] for r in (first, second)]
+    assert scores[0] == scores[1] > 0.5
+    assert (first.exit_code, second.exit_code) == (0, 1)

@@ -13,7 +13,8 @@ import click
 from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
-from spamlint.engine.batch import Options, Outcome, check_flags, config_for, documents_for, include_for, rules_for, run
+from spamlint.engine.batch import (Options, Outcome, check_flags, clear_caches, config_for, documents_for, include_for,
+                                   rules_for, run)
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
 from spamlint.formatters import FORMATTERS, format_statistics, format_text
@@ -109,6 +110,7 @@ class _View:
 def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
     """Lint, print the chosen output, and return the exit status."""
     try:
+        clear_caches()  # config files may have changed since an earlier run in this process; run() keeps what this reads
         check_flags(options)
         # like files, standard input is read only up to one byte past the input limit
         stdin = _read_stdin(options) if "-" in paths else None
@@ -200,7 +202,7 @@ def _collect(sources: list[Source], options: Options, jobs: int, progress: bool)
     """Run the batch; print one line per input that failed; stop at a config or rule error."""
     reports: list[Report] = []
     errors = 0
-    outcomes = run(sources, options, jobs)
+    outcomes = run(sources, options, jobs, fresh=False)  # _check cleared the caches before check_flags
     with click.progressbar(outcomes, length=len(sources), label="linting", file=sys.stderr) if progress \
             else _Plain(outcomes) as bar:
         for result in bar:

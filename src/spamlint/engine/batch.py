@@ -163,9 +163,15 @@ def outcome(source: Source, options: Options) -> Outcome:
         return Failure(f"{source.name}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[Outcome]:
-    """Outcomes in input order; with jobs > 1 the work is spread over processes."""
-    clear_caches()
+def run(sources: Iterable[Source], options: Options, jobs: int = 1, *, fresh: bool = True) -> Iterator[Outcome]:
+    """Outcomes in input order; with jobs > 1 the work is spread over processes.
+
+    `fresh` forgets the config files, user rules and engines read before; False keeps them, for
+    a caller that cleared them itself just before (the CLI, which builds the engine to check its
+    flags: clearing here made every run build its engine twice).
+    """
+    if fresh:
+        clear_caches()
     if jobs <= 1:
         for source in sources:
             yield outcome(source, options)

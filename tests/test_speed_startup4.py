@@ -6,6 +6,7 @@ again; a run builds its engine once; the formats for tools are imported on first
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -195,3 +196,154 @@ def test_the_next_cli_run_in_a_process_finds_a_new_config(tmp_path: Path, monkey
     scores = [json.loads(r.output)["results"][0]["score"] for r in (first, second)]
     assert scores[0] == scores[1] > 0.5
     assert (first.exit_code, second.exit_code) == (0, 1)
+
+
+# -- model/record.py: records are what @dataclass(frozen=True) made of the same fields ---------------------
+def _records() -> list[tuple[type, bool]]:
+    from spamlint.cli.check import _View
+    from spamlint.limits import Limits
+    from spamlint.model.document import Attachment, Document, Header, HiddenText, HtmlPart, Image, Link
+    from spamlint.model.findings import Finding, Hit
+    from spamlint.model.segment import Segment
+
+    slotted = [Header, Link, Image, HiddenText, Attachment, HtmlPart, Document, Segment]
+    plain = [Hit, Finding, Limits, Config, rules.Rule, batch.Options, batch.Failure, _View]
+    return [(c, True) for c in slotted] + [(c, False) for c in plain]
+
+
+def _post_init(cls: type) -> Any:
+    """The __post_init__ the @dataclass versions had (the records' own __init__ does the same)."""
+    from types import MappingProxyType
+
+    from spamlint.limits import _positive
+
+    def document(self: Any) -> None:
+        first: dict[str, Any] = {}
+        for h in self.headers:
+            first.setdefault(h.name.lower(), h)
+        object.__setattr__(self, "_first", MappingProxyType(first))
+
+    def segment(self: Any) -> None:
+        if self.source is None:
+            object.__setattr__(self, "source", self.text)
+
+    def limits(self: Any) -> None:
+        for f in dataclasses.fields(self):
+            _positive(getattr(self, f.name), f.type == "float", f"Limits.{f.name}")
+    return {"Document": document, "Segment": segment, "Limits": limits}.get(cls.__name__)
+
+
+def _reference(cls: type, slots: bool) -> type:
+    """The @dataclass(frozen=True) class of the record's fields (same name, defaults and flags)."""
+    specs = []
+    for f in dataclasses.fields(cls):
+        kw = {k: getattr(f, k) for k in ("init", "repr", "compare", "hash")}
+        if f.default is not dataclasses.MISSING:
+            kw["default"] = f.default
+        if f.default_factory is not dataclasses.MISSING:
+            kw["default_factory"] = f.default_factory
+        specs.append((f.name, f.type, dataclasses.field(**kw)))
+    post = _post_init(cls)
+    namespace = {"__post_init__": post, "__qualname__": cls.__qualname__} if post else {"__qualname__": cls.__qualname__}
+    return dataclasses.make_dataclass(cls.__name__, specs, frozen=True, slots=slots, namespace=namespace)
+
+
+@pytest.mark.parametrize("cls, slots", _records(), ids=lambda c: getattr(c, "__name__", str(c)))
+def test_a_record_is_initialised_as_its_dataclass(cls: type, slots: bool) -> None:
+    import inspect
+
+    ref = _reference(cls, slots)
+    mine = inspect.signature(cls.__init__).parameters
+    theirs = inspect.signature(ref.__init__).parameters
+    assert list(mine) == list(theirs)
+    factories = {f.name for f in dataclasses.fields(cls) if f.default_factory is not dataclasses.MISSING}
+    for name, p in mine.items():
+        assert p.kind == theirs[name].kind, name
+        if name not in factories:
+            assert p.default == theirs[name].default and type(p.default) is type(theirs[name].default), name
+    assert cls.__match_args__ == ref.__match_args__
+    assert ("__slots__" in vars(cls)) is ("__slots__" in vars(ref)) is slots
+    assert cls.__doc__ and cls.__qualname__ == ref.__qualname__
+
+
+_VALUE = st.one_of(st.none(), st.integers(1, 3), st.text("ab", max_size=2), st.tuples(st.integers(1, 2)),
+                   st.sampled_from([1.5, True, ("a", "b")]))
+
+
+def _args(cls: type, draw: Any) -> dict[str, Any]:
+    """Values for a record's init fields: anything for most, what the class needs for the rest."""
+    from spamlint.model.document import Header
+
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        if cls.__name__ == "Limits":
+            out[f.name] = draw(st.integers(1, 3)) if f.type != "float" else draw(st.sampled_from([0.5, 1.0]))
+        elif f.name == "headers":
+            out[f.name] = tuple(Header(n, v, 1) for n, v in draw(st.lists(st.tuples(st.sampled_from("aAb"), st.text("xy", max_size=2)), max_size=3)))
+        elif cls.__name__ == "Segment" and f.name in ("part", "text"):
+            out[f.name] = draw(st.text("ab", max_size=2))
+        elif draw(st.booleans()) and f.default is not dataclasses.MISSING:
+            continue  # the default
+        else:
+            out[f.name] = draw(_VALUE)
+    return out
+
+
+def _hashable(obj: Any) -> bool:
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True
+
+
+@FAST
+@given(st.data())
+def test_records_behave_as_their_dataclasses(data: Any) -> None:
+    import copy
+    import pickle
+
+    cls, slots = data.draw(st.sampled_from(_records()))
+    ref = _reference(cls, slots)
+    a_args, b_args = _args(cls, data.draw), _args(cls, data.draw)
+    a, b, ra, rb = cls(**a_args), cls(**b_args), ref(**a_args), ref(**b_args)
+    assert repr(a) == repr(ra)
+    assert (a == b) is (ra == rb) and (a != b) is (ra != rb)
+    assert (a == ra) is False and a.__eq__(1) is NotImplemented
+    assert _hashable(a) is _hashable(ra)
+    if _hashable(a):
+        assert hash(a) == hash(ra)
+    assert [getattr(a, f.name) for f in dataclasses.fields(cls)] == [getattr(ra, f.name) for f in dataclasses.fields(ref)]
+    changed = dataclasses.replace(a, **b_args)
+    assert repr(changed) == repr(dataclasses.replace(ra, **b_args))
+    assert dataclasses.asdict(a) == dataclasses.asdict(ra) if cls.__name__ != "Document" else True
+    for f in dataclasses.fields(cls):
+        with pytest.raises(dataclasses.FrozenInstanceError, match=f"cannot assign to field {f.name!r}"):
+            setattr(a, f.name, 1)
+        with pytest.raises(dataclasses.FrozenInstanceError, match=f"cannot delete field {f.name!r}"):
+            delattr(a, f.name)
+    if cls.__name__ != "Document":  # its header index is a mappingproxy, which pickles in neither
+        assert pickle.loads(pickle.dumps(a)) == a and copy.deepcopy(a) == a and copy.copy(a) == a
+    assert hasattr(a, "__dict__") is hasattr(ra, "__dict__")
+
+
+def test_a_record_without_the_mapping_gets_a_fresh_one() -> None:
+    from spamlint.model.document import HtmlPart
+    from spamlint.model.segment import Segment
+
+    seg = Segment("text/html", "x")
+    one, two = HtmlPart("text/html", "<p>x", seg), HtmlPart("text/html", "<p>x", seg)
+    assert dict(one.tag_counts) == {} and one.tag_counts is not two.tag_counts
+    assert type(one.tag_counts) is type(_reference(HtmlPart, True)("text/html", "<p>x", seg).tag_counts)
+
+
+def test_limits_built_in_code_are_still_checked() -> None:
+    from spamlint.errors import ConfigError
+    from spamlint.limits import Limits
+
+    with pytest.raises(ConfigError, match="Limits.max_links"):
+        Limits(max_links=0)
+    with pytest.raises(ConfigError, match="Limits.regex_timeout"):
+        Limits(regex_timeout=float("nan"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from spamlint.formatters.escape import clean
 from spamlint.formatters.levels import gate
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.model.record import Record, record
 
 if TYPE_CHECKING:
     from spamlint.engine.rules import Rule
@@ -95,8 +95,8 @@ def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tup
         fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-@dataclasses.dataclass(frozen=True)
-class _View:
+@record()
+class _View(Record):
     """How the results are shown and gated: the flags that do not change what is linted."""
 
     quiet: bool = False
@@ -105,6 +105,17 @@ class _View:
     output_file: Path | None = None
     baseline: Path | None = None
     update_baseline: bool = False
+
+    def __init__(self, quiet: bool = False, show_passing: bool = False, fail_on: str = "error",
+                 output_file: Path | None = None, baseline: Path | None = None,
+                 update_baseline: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "quiet", quiet)
+        _set(self, "show_passing", show_passing)
+        _set(self, "fail_on", fail_on)
+        _set(self, "output_file", output_file)
+        _set(self, "baseline", baseline)
+        _set(self, "update_baseline", update_baseline)
 
 
 def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:

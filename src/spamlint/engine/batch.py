@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sized, Union
@@ -20,6 +19,7 @@ from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.model.record import Record, record
 from spamlint.text import compiled, language
 from spamlint.text.urls import registrable_domain
 
@@ -29,21 +29,33 @@ if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsP
     from spamlint.model.domain import DnsProblem
 
 
-@dataclass(frozen=True)
-class Options:
+@record()
+class Options(Record):
     """What the caller decided for the whole run (picklable, so workers get the same)."""
 
     flags: Config = Config(source="command line")
     config_path: Path | None = None  # --config: use this file, do not search
     fields: tuple[tuple[str, str], ...] = ()  # template fields such as --subject and --from
 
+    def __init__(self, flags: Config = Config(source="command line"), config_path: Path | None = None,
+                 fields: tuple[tuple[str, str], ...] = ()) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "flags", flags)
+        _set(self, "config_path", config_path)
+        _set(self, "fields", fields)
 
-@dataclass(frozen=True)
-class Failure:
+
+@record()
+class Failure(Record):
     """An input that could not be linted; `fatal` stops the whole run (a bad config or rule)."""
 
     message: str
     fatal: bool = False
+
+    def __init__(self, message: str, fatal: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "message", message)
+        _set(self, "fatal", fatal)
 
 
 Outcome = Union[Report, Failure]

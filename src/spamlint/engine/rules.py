@@ -8,7 +8,7 @@ import json
 import os
 import string
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -22,6 +22,7 @@ from spamlint.errors import RuleError, brief
 from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
+from spamlint.model.record import Record, record
 from spamlint.text.compiled import lazy
 from spamlint.text.patterns import compiling_later, lazy_regex
 
@@ -54,8 +55,8 @@ _LANGUAGE = lazy_regex(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the lan
 BUILTIN_DOCS = "https://github.com/spamlint/spamlint/blob/main/docs/rules/{id}.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+@record()
+class Rule(Record):
     """A validated rule with its check compiled once."""
 
     id: str
@@ -78,6 +79,33 @@ class Rule:
     max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
     language: str | None = None  # the rule only reads text detected as this language
     url: str = ""  # the rule's documentation: its own `url:`, else where its pack is documented
+
+    def __init__(self, id: str, category: str, check_name: str, scope: tuple[str, ...], points: float,
+                 severity: Severity, message: str, why: str, fix: str, options: dict[str, Any],
+                 examples_hit: tuple[str, ...], examples_miss: tuple[str, ...], source: str,
+                 check: Check | suppress.UnusedSuppression, enabled: bool = True,
+                 examples_at: tuple[tuple[int, int] | None, ...] = (), max_hits: int | None = None,
+                 language: str | None = None, url: str = "") -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "id", id)
+        _set(self, "category", category)
+        _set(self, "check_name", check_name)
+        _set(self, "scope", scope)
+        _set(self, "points", points)
+        _set(self, "severity", severity)
+        _set(self, "message", message)
+        _set(self, "why", why)
+        _set(self, "fix", fix)
+        _set(self, "options", options)
+        _set(self, "examples_hit", examples_hit)
+        _set(self, "examples_miss", examples_miss)
+        _set(self, "source", source)
+        _set(self, "check", check)
+        _set(self, "enabled", enabled)
+        _set(self, "examples_at", examples_at)
+        _set(self, "max_hits", max_hits)
+        _set(self, "language", language)
+        _set(self, "url", url)
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:

@@ -198,7 +198,7 @@ def test_the_next_cli_run_in_a_process_finds_a_new_config(tmp_path: Path, monkey
     assert (first.exit_code, second.exit_code) == (0, 1)
 
 
-# -- model/record.py: records are what @dataclass(frozen=True) made of the same fields ---------------------
+# -- record.py: records are what @dataclass(frozen=True) made of the same fields ---------------------
 def _records() -> list[tuple[type, bool]]:
     from spamlint.cli.check import _View
     from spamlint.limits import Limits

@@ -18,7 +18,7 @@ from spamlint.errors import ConfigError, brief
 from spamlint.inputs.files import CONFIG_MAX_BYTES, read_regular, read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.limits import Limits, parse_limits
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"

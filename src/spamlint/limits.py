@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from spamlint.errors import ConfigError, brief
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 
 MIB = 1024 * 1024
 

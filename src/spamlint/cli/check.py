@@ -21,7 +21,7 @@ from spamlint.formatters.escape import clean
 from spamlint.formatters.levels import gate
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 
 if TYPE_CHECKING:
     from spamlint.engine.rules import Rule

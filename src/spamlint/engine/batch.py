@@ -19,7 +19,7 @@ from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 from spamlint.text import compiled, language
 from spamlint.text.urls import registrable_domain
 

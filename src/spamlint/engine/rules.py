@@ -22,7 +22,7 @@ from spamlint.errors import RuleError, brief
 from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 from spamlint.text.compiled import lazy
 from spamlint.text.patterns import compiling_later, lazy_regex
 

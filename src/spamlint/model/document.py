@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Protocol, TypeVar
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 from spamlint.model.segment import Segment
 
 _set = object.__setattr__  # the records are frozen: their own __init__ sets each field once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 
 _set = object.__setattr__  # frozen records: their own __init__ sets each field once
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import Sequence
 
-from spamlint.model.record import Record, record
+from spamlint.record import Record, record
 
 
 @record(slots=True)

@@ -206,8 +206,15 @@ def _records() -> list[tuple[type, bool]]:
     from spamlint.model.findings import Finding, Hit
     from spamlint.model.segment import Segment
 
-    slotted = [Header, Link, Image, HiddenText, Attachment, HtmlPart, Document, Segment]
-    plain = [Hit, Finding, Limits, Config, rules.Rule, batch.Options, batch.Failure, _View]
+    from spamlint.checks.base import Option
+    from spamlint.engine.scoring import Report
+    from spamlint.inputs.kinds import InputKind
+    from spamlint.inputs.sources import Include, Source
+    from spamlint.inputs.templating import Field
+
+    slotted = [Header, Link, Image, HiddenText, Attachment, HtmlPart, Document, Segment, InputKind]
+    plain = [Hit, Finding, Limits, Config, rules.Rule, batch.Options, batch.Failure, _View, Option, Report, Source,
+             Include, Field]
     return [(c, True) for c in slotted] + [(c, False) for c in plain]
 
 
@@ -330,6 +337,7 @@ def test_records_behave_as_their_dataclasses(data: Any) -> None:
 
 
 def test_a_record_without_the_mapping_gets_a_fresh_one() -> None:
+    from spamlint.engine.scoring import Report
     from spamlint.model.document import HtmlPart
     from spamlint.model.segment import Segment
 
@@ -337,6 +345,8 @@ def test_a_record_without_the_mapping_gets_a_fresh_one() -> None:
     one, two = HtmlPart("text/html", "<p>x", seg), HtmlPart("text/html", "<p>x", seg)
     assert dict(one.tag_counts) == {} and one.tag_counts is not two.tag_counts
     assert type(one.tag_counts) is type(_reference(HtmlPart, True)("text/html", "<p>x", seg).tag_counts)
+    first, second = Report("a", (), 5.0), Report("a", (), 5.0)
+    assert first.categories == {} and first.categories is not second.categories
 
 
 def test_limits_built_in_code_are_still_checked() -> None:

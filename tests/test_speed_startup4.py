@@ -211,10 +211,11 @@ def _records() -> list[tuple[type, bool]]:
     from spamlint.inputs.kinds import InputKind
     from spamlint.inputs.sources import Include, Source
     from spamlint.inputs.templating import Field
+    from spamlint.text.authres import AuthResult
 
     slotted = [Header, Link, Image, HiddenText, Attachment, HtmlPart, Document, Segment, InputKind]
     plain = [Hit, Finding, Limits, Config, rules.Rule, batch.Options, batch.Failure, _View, Option, Report, Source,
-             Include, Field]
+             Include, Field, AuthResult]
     return [(c, True) for c in slotted] + [(c, False) for c in plain]
 
 

@@ -269,9 +269,24 @@ def _filled_options(check_cls: Kind, given: dict[str, Any]) -> dict[str, Any]:
         elif opt.kind == "float":
             out[key] = float(given[key])
         elif opt.kind == "weights":
-            out[key] = _weights(given[key], "")  # it makes the mapping as it checks it
+            out[key] = _validated_weights(given[key])
         else:
             out[key] = given[key]
+    return out
+
+
+def _validated_weights(value: dict[str, Any] | list[Any]) -> dict[str, float]:
+    """_weights' mapping of phrases it has accepted before: {phrase: weight}, or a list of phrases
+    and one-entry {phrase: weight} mappings (a phrase alone weighs 1)."""
+    if isinstance(value, dict):
+        return {k: float(v) for k, v in value.items()}
+    out: dict[str, float] = {}
+    for item in value:
+        if isinstance(item, str):
+            out[item] = 1.0
+        else:
+            (k, v), = item.items()
+            out[k] = float(v)
     return out
 
 

@@ -358,3 +358,20 @@ def test_limits_built_in_code_are_still_checked() -> None:
         Limits(max_links=0)
     with pytest.raises(ConfigError, match="Limits.regex_timeout"):
         Limits(regex_timeout=float("nan"))
+
+
+# -- checks/phrases.py: each phrase's accents stripped once ------------------------------------------------
+@FAST
+@given(st.dictionaries(st.text(st.sampled_from("aAl\u00e9\u0301 \u0130\u00dfI"), min_size=1, max_size=6).filter(str.strip),
+                       st.integers(0, 5), min_size=1, max_size=6))
+def test_phrase_maps_are_the_plain_comprehensions(phrases: dict[str, int]) -> None:
+    from spamlint.checks.phrases import PhrasesCheck
+    from spamlint.text.words import fold_il, strip_accents
+
+    check = PhrasesCheck(rules.validate_options(PhrasesCheck, {"phrases": phrases}, "x"))
+    weights = {" ".join(k.lower().split()): float(v) for k, v in phrases.items()}
+    assert check.weights == weights
+    aliases = {a: k for k in weights if (a := strip_accents(k)) != k}
+    by_folded = {fold_il(strip_accents(k)): k for k in weights}
+    assert list(check.aliases.items()) == list(aliases.items())
+    assert list(check.by_folded.items()) == list(by_folded.items())

@@ -66,10 +66,11 @@ class PhrasesCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
+        unaccented = {k: strip_accents(k) for k in self.weights}  # once per phrase: both maps below read it
         # "transacao" for "transação": mail in many languages drops its accents
-        self.aliases = {a: k for k in self.weights if (a := strip_accents(k)) != k}
+        self.aliases = {a: k for k, a in unaccented.items() if a != k}
         # the canonical text has no accents: its pattern and lookups use phrases without them
-        self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
+        self.by_folded = {fold_il(a): k for k, a in unaccented.items()}
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own

@@ -375,3 +375,20 @@ def test_phrase_maps_are_the_plain_comprehensions(phrases: dict[str, int]) -> No
     by_folded = {fold_il(strip_accents(k)): k for k in weights}
     assert list(check.aliases.items()) == list(aliases.items())
     assert list(check.by_folded.items()) == list(by_folded.items())
+
+
+def test_a_template_run_imports_no_email_module() -> None:
+    assert _modules_after_template_run(("email",)) == []
+
+
+def test_lenient_base64_is_still_reported() -> None:
+    import email
+
+    from spamlint.inputs.decoding import transfer_problem
+
+    bad = email.message_from_bytes(b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8*===\n")
+    bad.get_payload(decode=True)  # decoding is what records the defects
+    assert transfer_problem(bad) == "base64 with invalid characters or padding; decoded as far as possible"
+    good = email.message_from_bytes(b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n")
+    good.get_payload(decode=True)
+    assert transfer_problem(good) is None

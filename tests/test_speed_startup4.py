@@ -392,3 +392,15 @@ def test_lenient_base64_is_still_reported() -> None:
     good = email.message_from_bytes(b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n")
     good.get_payload(decode=True)
     assert transfer_problem(good) is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: d.pop("points"), lambda d: d.update(severity="loud"), lambda d: d.update(examples=[]),
+    lambda d: d.update(options=[1]), lambda d: d.update(message=3),
+])
+def test_a_damaged_cache_entry_is_read_from_its_file(damage: Any) -> None:
+    name, text = next((n, t) for n, t in rules.builtin_rule_files() if n.endswith("/shortened-link.yaml"))
+    data = json.loads(json.dumps(yaml.safe_load(text)))
+    damage(data)
+    with compiling_later():
+        _same_rule(rules._cached_rule(name, data, text), rules.parse_rule(name, text, rules.BUILTIN_DOCS))

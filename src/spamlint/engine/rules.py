@@ -153,7 +153,7 @@ def _builtin_rules() -> tuple[Rule, ...]:
     kept = cache.load(where)
     if kept is not None:
         with compiling_later():  # the cache was written after these very rules compiled
-            return tuple(validated_rule(name, kept[name], BUILTIN_DOCS) if name in kept
+            return tuple(_cached_rule(name, kept[name], text) if name in kept
                          else parse_rule(name, text, BUILTIN_DOCS) for name, text in files)
     data = {name: load_named(text, name, RuleError) for name, text in files}
     plain = {name: json.loads(json.dumps(d)) for name, d in data.items() if cache.plain(d)}  # before any use
@@ -164,6 +164,15 @@ def _builtin_rules() -> tuple[Rule, ...]:
                 rule.check.warm()
         cache.save(where, plain)
     return rules
+
+
+def _cached_rule(name: str, data: Any, text: str) -> Rule:
+    """A built-in rule from its cached data; from its file when the data is not what the cache
+    writes (a cache file edited by hand), so that is an error naming the file, never a traceback."""
+    try:
+        return validated_rule(name, data, BUILTIN_DOCS)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return parse_rule(name, text, BUILTIN_DOCS)
 
 
 def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
@@ -262,6 +271,8 @@ def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = Non
 
 def _filled_options(check_cls: Kind, given: dict[str, Any]) -> dict[str, Any]:
     """validate_options' result for options it has accepted before: defaults filled in, numbers as floats."""
+    if not isinstance(given, dict):  # not what the cache writes: _cached_rule reads the file instead
+        raise TypeError("options: not a mapping")
     out: dict[str, Any] = {}
     for key, opt in check_cls.options.items():
         if key not in given:

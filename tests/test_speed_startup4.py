@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint.config import Config
@@ -404,3 +404,46 @@ def test_a_damaged_cache_entry_is_read_from_its_file(damage: Any) -> None:
     damage(data)
     with compiling_later():
         _same_rule(rules._cached_rule(name, data, text), rules.parse_rule(name, text, rules.BUILTIN_DOCS))
+
+
+# -- text/index.py: a phrase check's indexes skip normalising phrases that are normalised already ----------
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+@FAST
+@given(_ANY_TEXT)
+def test_normalising_a_phrase_twice_changes_nothing(text: str) -> None:
+    from spamlint.text.words import fold_il
+
+    once = " ".join(text.lower().split())
+    assert " ".join(once.lower().split()) == once
+    folded = fold_il(text)
+    assert " ".join(folded.lower().split()) == folded
+
+
+def _index_fields(index: Any) -> tuple[Any, ...]:
+    return (index.needs, index.unanchored, index.always, index.leads)
+
+
+@FAST
+@given(st.dictionaries(st.text(st.sampled_from("aAl\u00e9\u0301 $\u0130\u00dfI\u03a3"), min_size=1, max_size=6).filter(str.strip),
+                       st.integers(0, 5), min_size=1, max_size=6))
+@example({"$ \u0301 x": 1, "\u00c9t\u00e9  L\u00e0": 2, "\u0130l": 1})  # an alias with two spaces, led by no word
+def test_a_phrase_checks_indexes_are_the_plain_ones(phrases: dict[str, int]) -> None:
+    from spamlint.checks.phrases import PhrasesCheck
+    from spamlint.text.index import PhraseIndex
+
+    check = PhrasesCheck(rules.validate_options(PhrasesCheck, {"phrases": phrases}, "x"))
+    assert _index_fields(check.needs) == _index_fields(PhraseIndex([*check.weights, *check.aliases]))
+    assert _index_fields(check.loose_needs) == _index_fields(PhraseIndex(check.by_folded))
+
+
+def test_every_built_in_phrase_checks_indexes_are_the_plain_ones() -> None:
+    from spamlint.checks.phrases import PhrasesCheck
+    from spamlint.text.index import PhraseIndex
+
+    checks = [r.check for r in rules.builtin_rules() if isinstance(r.check, PhrasesCheck)]
+    assert len(checks) > 40
+    for check in checks:
+        assert _index_fields(check.needs) == _index_fields(PhraseIndex([*check.weights, *check.aliases]))
+        assert _index_fields(check.loose_needs) == _index_fields(PhraseIndex(check.by_folded))

@@ -74,8 +74,9 @@ class PhrasesCheck(Check):
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
-        self.needs = PhraseIndex([*self.weights, *self.aliases])
-        self.loose_needs = PhraseIndex(self.by_folded)
+        # the weights' keys and fold_il's are normalised already; an alias may not be (a lone accent between spaces)
+        self.needs = PhraseIndex([*self.weights, *(" ".join(a.lower().split()) for a in self.aliases)], normalised=True)
+        self.loose_needs = PhraseIndex(self.by_folded, normalised=True)
         self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
 
     # the patterns are compiled on first use, not at load: most of a run's start-up went into

@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,6 +18,7 @@ from spamlint.errors import ConfigError, brief
 from spamlint.inputs.files import CONFIG_MAX_BYTES, read_regular, read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.limits import Limits, parse_limits
+from spamlint.record import Record, record
 
 CONFIG_FILE = ".spamlint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -26,8 +27,8 @@ KEYS = ("threshold", "select", "ignore", "extend-select", "per-file-ignores", "r
         "online", "resolver", "profile", "docs-url")
 
 
-@dataclass(frozen=True)
-class Config:
+@record()
+class Config(Record):
     """Settings from one config file or from command-line flags; None/() means 'not set'."""
 
     threshold: float | None = None
@@ -50,6 +51,37 @@ class Config:
     docs_url: str | None = None  # where the rule-paths rules are documented: {id} is the rule id, else appended
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
+
+    def __init__(self, threshold: float | None = None, select: tuple[str, ...] | None = None,
+                 ignore: tuple[str, ...] = (), extend_select: tuple[str, ...] = (),
+                 per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (), rule_paths: tuple[Path, ...] = (),
+                 points: tuple[tuple[str, float], ...] = (), sender_domains: tuple[str, ...] = (),
+                 limits: Limits | None = None, trusted_networks: tuple[str, ...] = (),
+                 trusted_authserv_ids: tuple[str, ...] | None = None, draft: bool | None = None,
+                 include: tuple[str, ...] | None = None, extend_include: tuple[str, ...] = (),
+                 online: bool | None = None, profile: str | None = None, resolver: str | None = None,
+                 docs_url: str | None = None, root: Path | None = None, source: str = "defaults") -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "threshold", threshold)
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(self, "extend_select", extend_select)
+        _set(self, "per_file_ignores", per_file_ignores)
+        _set(self, "rule_paths", rule_paths)
+        _set(self, "points", points)
+        _set(self, "sender_domains", sender_domains)
+        _set(self, "limits", limits)
+        _set(self, "trusted_networks", trusted_networks)
+        _set(self, "trusted_authserv_ids", trusted_authserv_ids)
+        _set(self, "draft", draft)
+        _set(self, "include", include)
+        _set(self, "extend_include", extend_include)
+        _set(self, "online", online)
+        _set(self, "profile", profile)
+        _set(self, "resolver", resolver)
+        _set(self, "docs_url", docs_url)
+        _set(self, "root", root)
+        _set(self, "source", source)
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Rule ids and categories that per-file-ignores turn off for this input path."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable
 
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
+from spamlint.record import Record, record
 from spamlint.text.facts import Context
 from spamlint.text.patterns import compile_waiting
 
 
-@dataclass(frozen=True)
-class Option:
+@record()
+class Option(Record):
     """One option a check accepts: its type name, default and a one-line description."""
 
     kind: str  # "int", "float", "str", "bool", "list", "weights", "choice", "table" (name -> list)
@@ -20,6 +20,15 @@ class Option:
     doc: str = ""
     choices: tuple[str, ...] = ()
     required: bool = False
+
+    def __init__(self, kind: str, default: Any = None, doc: str = "", choices: tuple[str, ...] = (),
+                 required: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "kind", kind)
+        _set(self, "default", default)
+        _set(self, "doc", doc)
+        _set(self, "choices", choices)
+        _set(self, "required", required)
 
 
 class Check:

@@ -66,15 +66,17 @@ class PhrasesCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
+        unaccented = {k: strip_accents(k) for k in self.weights}  # once per phrase: both maps below read it
         # "transacao" for "transação": mail in many languages drops its accents
-        self.aliases = {a: k for k in self.weights if (a := strip_accents(k)) != k}
+        self.aliases = {a: k for k, a in unaccented.items() if a != k}
         # the canonical text has no accents: its pattern and lookups use phrases without them
-        self.by_folded = {fold_il(strip_accents(k)): k for k in self.weights}
+        self.by_folded = {fold_il(a): k for k, a in unaccented.items()}
         # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
         # and matching starts only where the first word of a phrase whose words are all in the
         # text stands; phrases that start with no word character (like "$$$") get a scan of their own
-        self.needs = PhraseIndex([*self.weights, *self.aliases])
-        self.loose_needs = PhraseIndex(self.by_folded)
+        # the weights' keys and fold_il's are normalised already; an alias may not be (a lone accent between spaces)
+        self.needs = PhraseIndex([*self.weights, *(" ".join(a.lower().split()) for a in self.aliases)], normalised=True)
+        self.loose_needs = PhraseIndex(self.by_folded, normalised=True)
         self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
 
     # the patterns are compiled on first use, not at load: most of a run's start-up went into

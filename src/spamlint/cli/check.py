@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,8 @@ import click
 from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
-from spamlint.engine.batch import Options, Outcome, check_flags, config_for, documents_for, include_for, rules_for, run
+from spamlint.engine.batch import (Options, Outcome, check_flags, clear_caches, config_for, documents_for, include_for,
+                                   rules_for, run)
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
 from spamlint.errors import SpamlintError
 from spamlint.formatters import FORMATTERS, format_statistics, format_text
@@ -21,6 +21,7 @@ from spamlint.formatters.escape import clean
 from spamlint.formatters.levels import gate
 from spamlint.inputs.sources import Source, expand
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.record import Record, record
 
 if TYPE_CHECKING:
     from spamlint.engine.rules import Rule
@@ -94,8 +95,8 @@ def check(paths: tuple[str, ...], fmt: str, threshold: float | None, select: tup
         fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-@dataclasses.dataclass(frozen=True)
-class _View:
+@record()
+class _View(Record):
     """How the results are shown and gated: the flags that do not change what is linted."""
 
     quiet: bool = False
@@ -105,10 +106,22 @@ class _View:
     baseline: Path | None = None
     update_baseline: bool = False
 
+    def __init__(self, quiet: bool = False, show_passing: bool = False, fail_on: str = "error",
+                 output_file: Path | None = None, baseline: Path | None = None,
+                 update_baseline: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "quiet", quiet)
+        _set(self, "show_passing", show_passing)
+        _set(self, "fail_on", fail_on)
+        _set(self, "output_file", output_file)
+        _set(self, "baseline", baseline)
+        _set(self, "update_baseline", update_baseline)
+
 
 def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
     """Lint, print the chosen output, and return the exit status."""
     try:
+        clear_caches()  # config files may have changed since an earlier run in this process; run() keeps what this reads
         check_flags(options)
         # like files, standard input is read only up to one byte past the input limit
         stdin = _read_stdin(options) if "-" in paths else None
@@ -200,7 +213,7 @@ def _collect(sources: list[Source], options: Options, jobs: int, progress: bool)
     """Run the batch; print one line per input that failed; stop at a config or rule error."""
     reports: list[Report] = []
     errors = 0
-    outcomes = run(sources, options, jobs)
+    outcomes = run(sources, options, jobs, fresh=False)  # _check cleared the caches before check_flags
     with click.progressbar(outcomes, length=len(sources), label="linting", file=sys.stderr) if progress \
             else _Plain(outcomes) as bar:
         for result in bar:

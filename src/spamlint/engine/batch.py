@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sized, Union
@@ -20,6 +19,7 @@ from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.record import Record, record
 from spamlint.text import compiled, language
 from spamlint.text.urls import registrable_domain
 
@@ -29,21 +29,33 @@ if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsP
     from spamlint.model.domain import DnsProblem
 
 
-@dataclass(frozen=True)
-class Options:
+@record()
+class Options(Record):
     """What the caller decided for the whole run (picklable, so workers get the same)."""
 
     flags: Config = Config(source="command line")
     config_path: Path | None = None  # --config: use this file, do not search
     fields: tuple[tuple[str, str], ...] = ()  # template fields such as --subject and --from
 
+    def __init__(self, flags: Config = Config(source="command line"), config_path: Path | None = None,
+                 fields: tuple[tuple[str, str], ...] = ()) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "flags", flags)
+        _set(self, "config_path", config_path)
+        _set(self, "fields", fields)
 
-@dataclass(frozen=True)
-class Failure:
+
+@record()
+class Failure(Record):
     """An input that could not be linted; `fatal` stops the whole run (a bad config or rule)."""
 
     message: str
     fatal: bool = False
+
+    def __init__(self, message: str, fatal: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "message", message)
+        _set(self, "fatal", fatal)
 
 
 Outcome = Union[Report, Failure]
@@ -88,9 +100,15 @@ def _all_rules(rule_paths: tuple[Path, ...], source: str, docs_url: str | None =
     return tuple(rules)
 
 
-@lru_cache(maxsize=256)
 def engine_for(cfg: Config, extra_ignore: tuple[str, ...] = ()) -> Engine:
     """A compiled engine for these settings; cached, so a batch builds each one once."""
+    # one cache key however the call is spelt: engine_for(cfg) and engine_for(cfg, ()) were two
+    # keys to lru_cache, so a run built its engine twice (check_flags, then the first input)
+    return _engine(cfg, tuple(extra_ignore))
+
+
+@lru_cache(maxsize=256)
+def _engine(cfg: Config, extra_ignore: tuple[str, ...]) -> Engine:
     rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     if cfg.draft:
         extra_ignore += DRAFT_IGNORES
@@ -157,9 +175,15 @@ def outcome(source: Source, options: Options) -> Outcome:
         return Failure(f"{source.name}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def run(sources: Iterable[Source], options: Options, jobs: int = 1) -> Iterator[Outcome]:
-    """Outcomes in input order; with jobs > 1 the work is spread over processes."""
-    clear_caches()
+def run(sources: Iterable[Source], options: Options, jobs: int = 1, *, fresh: bool = True) -> Iterator[Outcome]:
+    """Outcomes in input order; with jobs > 1 the work is spread over processes.
+
+    `fresh` forgets the config files, user rules and engines read before; False keeps them, for
+    a caller that cleared them itself just before (the CLI, which builds the engine to check its
+    flags: clearing here made every run build its engine twice).
+    """
+    if fresh:
+        clear_caches()
     if jobs <= 1:
         for source in sources:
             yield outcome(source, options)
@@ -239,7 +263,7 @@ def clear_caches() -> None:
     find_config.cache_clear()
     _config_in.cache_clear()
     _all_rules.cache_clear()
-    engine_for.cache_clear()
+    _engine.cache_clear()
 
 
 def rules_for(names: Iterable[str], options: Options) -> list[Rule]:
@@ -256,5 +280,6 @@ def check_flags(options: Options) -> None:
     cfg = config_for(str(Path.cwd() / "-"), options)
     rules = _all_rules(cfg.rule_paths, cfg.source, cfg.docs_url)
     flags = options.flags
-    select_rules(rules, flags.select, flags.ignore, source=flags.source)
+    if flags.select or flags.ignore:  # nothing else to check: select_rules would copy every rule for nothing
+        select_rules(rules, flags.select, flags.ignore, source=flags.source)
     engine_for(cfg)

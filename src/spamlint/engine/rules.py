@@ -8,7 +8,7 @@ import json
 import os
 import string
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -22,6 +22,7 @@ from spamlint.errors import RuleError, brief
 from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
+from spamlint.record import Record, record
 from spamlint.text.compiled import lazy
 from spamlint.text.patterns import compiling_later, lazy_regex
 
@@ -54,8 +55,8 @@ _LANGUAGE = lazy_regex(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the lan
 BUILTIN_DOCS = "https://github.com/spamlint/spamlint/blob/main/docs/rules/{id}.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+@record()
+class Rule(Record):
     """A validated rule with its check compiled once."""
 
     id: str
@@ -78,6 +79,33 @@ class Rule:
     max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
     language: str | None = None  # the rule only reads text detected as this language
     url: str = ""  # the rule's documentation: its own `url:`, else where its pack is documented
+
+    def __init__(self, id: str, category: str, check_name: str, scope: tuple[str, ...], points: float,
+                 severity: Severity, message: str, why: str, fix: str, options: dict[str, Any],
+                 examples_hit: tuple[str, ...], examples_miss: tuple[str, ...], source: str,
+                 check: Check | suppress.UnusedSuppression, enabled: bool = True,
+                 examples_at: tuple[tuple[int, int] | None, ...] = (), max_hits: int | None = None,
+                 language: str | None = None, url: str = "") -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "id", id)
+        _set(self, "category", category)
+        _set(self, "check_name", check_name)
+        _set(self, "scope", scope)
+        _set(self, "points", points)
+        _set(self, "severity", severity)
+        _set(self, "message", message)
+        _set(self, "why", why)
+        _set(self, "fix", fix)
+        _set(self, "options", options)
+        _set(self, "examples_hit", examples_hit)
+        _set(self, "examples_miss", examples_miss)
+        _set(self, "source", source)
+        _set(self, "check", check)
+        _set(self, "enabled", enabled)
+        _set(self, "examples_at", examples_at)
+        _set(self, "max_hits", max_hits)
+        _set(self, "language", language)
+        _set(self, "url", url)
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -125,7 +153,7 @@ def _builtin_rules() -> tuple[Rule, ...]:
     kept = cache.load(where)
     if kept is not None:
         with compiling_later():  # the cache was written after these very rules compiled
-            return tuple(rule_from_data(name, kept[name], BUILTIN_DOCS) if name in kept
+            return tuple(_cached_rule(name, kept[name], text) if name in kept
                          else parse_rule(name, text, BUILTIN_DOCS) for name, text in files)
     data = {name: load_named(text, name, RuleError) for name, text in files}
     plain = {name: json.loads(json.dumps(d)) for name, d in data.items() if cache.plain(d)}  # before any use
@@ -136,6 +164,15 @@ def _builtin_rules() -> tuple[Rule, ...]:
                 rule.check.warm()
         cache.save(where, plain)
     return rules
+
+
+def _cached_rule(name: str, data: Any, text: str) -> Rule:
+    """A built-in rule from its cached data; from its file when the data is not what the cache
+    writes (a cache file edited by hand), so that is an error naming the file, never a traceback."""
+    try:
+        return validated_rule(name, data, BUILTIN_DOCS)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return parse_rule(name, text, BUILTIN_DOCS)
 
 
 def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
@@ -199,6 +236,88 @@ def rule_from_data(source: str, data: Any, docs_url: str | None = None) -> Rule:
         enabled=bool(data.get("enabled", True)), examples_at=at, max_hits=max_hits, language=language,
         url=_url(data.get("url"), where) or (docs_address(docs_url, rid) if docs_url else ""),
     )
+
+
+def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = None) -> Rule:
+    """rule_from_data's rule for data that this very code validated: a rule-pack cache holds only
+    rule files that built without error, and only code with the same `code_stamp` reads it.
+
+    It makes the same fields without checking them again (a tenth of start-up went into
+    checking 178 built-in rules on every run); a test holds every built-in rule to
+    rule_from_data's, field by field.  User rules and runs without a cache are always checked.
+    """
+    rid = data["id"]
+    check_cls = KINDS[data["check"]]
+    if not check_cls.scopes:
+        scope = check_cls.looks_at
+    else:
+        scope = (data["scope"],) if isinstance(data["scope"], str) else tuple(data["scope"])
+    options = _filled_options(check_cls, data.get("options") or {})
+    hit, miss, at = _validated_examples(data["examples"])
+    language = data.get("language")
+    check = check_cls(options)
+    check.language = language
+    url = data.get("url")
+    return Rule(
+        id=rid, category=data["category"], check_name=data["check"], scope=scope,
+        points=float(data["points"]), severity=Severity(data["severity"]), message=data["message"].strip(),
+        why=data["why"].strip(), fix=data["fix"].strip(), options=options,
+        examples_hit=hit, examples_miss=miss, source=source, check=check,
+        enabled=bool(data.get("enabled", True)), examples_at=at,
+        max_hits=data["max_hits"] if "max_hits" in data else check_cls.max_hits, language=language,
+        url=url.strip() if url is not None else (docs_address(docs_url, rid) if docs_url else ""),
+    )
+
+
+def _filled_options(check_cls: Kind, given: dict[str, Any]) -> dict[str, Any]:
+    """validate_options' result for options it has accepted before: defaults filled in, numbers as floats."""
+    if not isinstance(given, dict):  # not what the cache writes: _cached_rule reads the file instead
+        raise TypeError("options: not a mapping")
+    out: dict[str, Any] = {}
+    for key, opt in check_cls.options.items():
+        if key not in given:
+            out[key] = opt.default
+        elif opt.kind == "float":
+            out[key] = float(given[key])
+        elif opt.kind == "weights":
+            out[key] = _validated_weights(given[key])
+        else:
+            out[key] = given[key]
+    return out
+
+
+def _validated_weights(value: dict[str, Any] | list[Any]) -> dict[str, float]:
+    """_weights' mapping of phrases it has accepted before: {phrase: weight}, or a list of phrases
+    and one-entry {phrase: weight} mappings (a phrase alone weighs 1)."""
+    if isinstance(value, dict):
+        return {k: float(v) for k, v in value.items()}
+    out: dict[str, float] = {}
+    for item in value:
+        if isinstance(item, str):
+            out[item] = 1.0
+        else:
+            (k, v), = item.items()
+            out[k] = float(v)
+    return out
+
+
+def _validated_examples(value: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                        tuple[tuple[int, int] | None, ...]]:
+    """_examples' result for examples it has accepted before."""
+    hits = [_validated_example(item) for item in value["hit"]]
+    return (tuple(t for t, _ in hits), tuple(_validated_example(item)[0] for item in value["miss"]),
+            tuple(at for _, at in hits))
+
+
+def _validated_example(item: Any) -> tuple[str, tuple[int, int] | None]:
+    if isinstance(item, str):
+        return item, None
+    text = str(item.get("before", "")) + item["text"] * item.get("repeat", 1) + str(item.get("after", ""))
+    at = item.get("at")
+    if at is None:
+        return text, None
+    line, column = at.split(":")  # "LINE:COLUMN", digits only (_AT accepted it)
+    return text, (int(line), int(column))
 
 
 def _check_fields(data: dict[str, Any], where: str) -> None:

@@ -10,11 +10,7 @@ from typing import Callable, Sequence
 
 from spamlint.engine.rules import Rule
 from spamlint.engine.scoring import Report
-from spamlint.formatters.github import format_github
-from spamlint.formatters.gitlab import format_gitlab
 from spamlint.formatters.json_report import finding_dict, format_json, report_dict
-from spamlint.formatters.junit import format_junit
-from spamlint.formatters.sarif import format_sarif
 from spamlint.formatters.statistics import format_statistics, statistics
 from spamlint.formatters.text import format_text
 
@@ -28,6 +24,36 @@ def format_html(reports: Sequence[Report], color: bool = False, rules: Sequence[
     from spamlint.formatters.html import format_html as html_report
 
     return html_report(reports, color, rules)
+
+
+# the formats for tools are imported on first use too: a run prints one format, and each module's
+# imports and patterns cost start-up (JUnit's alone about a millisecond)
+def format_sarif(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """The SARIF log as one JSON document (formatters/sarif.py)."""
+    from spamlint.formatters.sarif import format_sarif as sarif
+
+    return sarif(reports, color, rules)
+
+
+def format_github(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """GitHub Actions workflow commands (formatters/github.py)."""
+    from spamlint.formatters.github import format_github as github
+
+    return github(reports, color, rules)
+
+
+def format_gitlab(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """A GitLab Code Quality report (formatters/gitlab.py)."""
+    from spamlint.formatters.gitlab import format_gitlab as gitlab
+
+    return gitlab(reports, color, rules)
+
+
+def format_junit(reports: Sequence[Report], color: bool = False, rules: Sequence[Rule] = ()) -> str:
+    """JUnit XML, a test case per input (formatters/junit.py)."""
+    from spamlint.formatters.junit import format_junit as junit
+
+    return junit(reports, color, rules)
 
 
 # (reports, color, rules) -> text; `rules` describes every rule for formats that list them (SARIF)

@@ -9,7 +9,6 @@ report it.  The stdlib's email package raises on some inputs its own callers mus
 from __future__ import annotations
 
 import codecs
-import email.errors
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
@@ -24,8 +23,6 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")
 _KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
-_BASE64_DEFECTS = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
-                   email.errors.InvalidBase64LengthDefect)
 
 
 def decode_template(data: bytes, is_html: bool) -> str:
@@ -225,9 +222,18 @@ def transfer_problem(part: email.message.Message, fields: Fields | None = None) 
     cte = str((fields or part).get("Content-Transfer-Encoding") or "7bit").strip().lower()
     if cte not in _KNOWN_CTES:
         return f"unknown transfer encoding {cte[:40]!r}; the text was read as it stands"
-    if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
+    if part.defects and any(isinstance(d, _base64_defects()) for d in part.defects):
         return "base64 with invalid characters or padding; decoded as far as possible"
     return None
+
+
+@lru_cache(maxsize=1)
+def _base64_defects() -> tuple[type, ...]:
+    """The stdlib's defects for base64 it decoded leniently (email.errors: only a message's parts meet them)."""
+    import email.errors  # email's imports cost start-up; a template never needs them
+
+    return (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64PaddingDefect,
+            email.errors.InvalidBase64LengthDefect)
 
 
 def raw_payload(part: email.message.Message) -> object:

@@ -8,10 +8,10 @@ kind is one entry in `KINDS` (and, if it needs one, a parser in mime.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from spamlint.errors import InputError
+from spamlint.record import Record, record
 
 HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 _KNOWN_HEADERS = frozenset({
@@ -76,8 +76,8 @@ def _looks_like_headers(head: bytes) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class InputKind:
+@record(slots=True)
+class InputKind(Record):
     """One kind of input: the extensions that name it, how its content is recognised, its parser.
 
     `parser` is what mime.load builds: "message" (RFC 822 / MIME), "html" or "text" (a bare
@@ -94,6 +94,17 @@ class InputKind:
     decides: bool = True
     refusal: str = ""
     own_only: bool = False  # sniffed only for its own extensions, never for other files
+
+    def __init__(self, name: str, extensions: frozenset[str], parser: str, looks_like: Callable[[bytes], object],
+                 decides: bool = True, refusal: str = "", own_only: bool = False) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "name", name)
+        _set(self, "extensions", extensions)
+        _set(self, "parser", parser)
+        _set(self, "looks_like", looks_like)
+        _set(self, "decides", decides)
+        _set(self, "refusal", refusal)
+        _set(self, "own_only", own_only)
 
 
 # Sniffing order: the first kind whose `looks_like` accepts the head of the input wins.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -12,6 +11,7 @@ from spamlint.errors import InputError
 from spamlint.inputs.files import NotRegularFile, is_regular, read_regular
 from spamlint.inputs.kinds import EXTENSIONS, looks_like_message
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.record import Record, record
 
 # A folder walk lists the extensions the input kinds registry claims (kinds.py; a refused kind
 # too, so its error says why the file was not linted), plus files with no extension or a hash
@@ -21,8 +21,8 @@ _CHUNK = 1024 * 1024  # bytes per read while an mbox is scanned for its separato
 _FROM_LINE_MAX = 4096  # bytes of an mbox "From " line skipped before its message
 
 
-@dataclass(frozen=True)
-class Source:
+@record()
+class Source(Record):
     """One input to lint: display name, file extension hint, and where to get the bytes.
 
     `span` is a message's (start, stop) byte range inside an mbox file at `path` (read when
@@ -36,6 +36,16 @@ class Source:
     data: bytes | None = None
     span: tuple[int, int] | None = None
     problem: str | None = None
+
+    def __init__(self, name: str, ext: str, path: Path | None = None, data: bytes | None = None,
+                 span: tuple[int, int] | None = None, problem: str | None = None) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "name", name)
+        _set(self, "ext", ext)
+        _set(self, "path", path)
+        _set(self, "data", data)
+        _set(self, "span", span)
+        _set(self, "problem", problem)
 
     def read(self, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
         """The input's bytes, at most max_bytes + 1 (mime.load notes the excess); InputError if unreadable."""
@@ -75,8 +85,8 @@ def _read_span(path: Path, span: tuple[int, int], max_bytes: int) -> bytes:
     return data[:-1] if whole and (data.endswith(b"\n\n") or data == b"\n") else data
 
 
-@dataclass(frozen=True)
-class Include:
+@record()
+class Include(Record):
     """Which files a folder walk lists: `only` globs replace the known extensions, `extra` add to them.
 
     A glob matches a file's name or its path relative to the walked folder (fnmatch: `*` crosses `/`).
@@ -84,6 +94,11 @@ class Include:
 
     only: tuple[str, ...] | None = None
     extra: tuple[str, ...] = ()
+
+    def __init__(self, only: tuple[str, ...] | None = None, extra: tuple[str, ...] = ()) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "only", only)
+        _set(self, "extra", extra)
 
     def listed(self, rel: str, known: Callable[[], bool]) -> bool:
         """True when the walk lists the file at `rel`; `known` says the registry would list it."""

@@ -7,7 +7,6 @@ capitals or punctuation while every other character keeps its source position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 
@@ -16,6 +15,7 @@ from spamlint.inputs.parse import Parse
 from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.document import Header
 from spamlint.model.segment import Segment
+from spamlint.record import Record, record
 
 _PLACEHOLDER = re.compile(
     r"\{\{\{.*?\}\}\}"      # Handlebars triple-stash
@@ -126,13 +126,19 @@ MAX_FRONT_MATTER = 64 * 1024
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Field:
+@record()
+class Field(Record):
     """A front-matter value and the 1-based line and column where it starts in the template."""
 
     value: str
     line: int | None = None
     column: int = 1
+
+    def __init__(self, value: str, line: int | None = None, column: int = 1) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "value", value)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
 
 def front_matter(text: str) -> tuple[dict[str, Field], str]:

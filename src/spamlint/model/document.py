@@ -5,25 +5,34 @@ Every record here is frozen and holds tuples: once inputs/ return a Document, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import Iterable, Mapping, Protocol, TypeVar
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
+from spamlint.record import Record, record
 from spamlint.model.segment import Segment
 
+_set = object.__setattr__  # the records are frozen: their own __init__ sets each field once
+_FRESH: Mapping[str, int] = MappingProxyType({})  # "not given": each HtmlPart gets a new empty mapping
 
-@dataclass(frozen=True, slots=True)
-class Header:
+
+@record(slots=True)
+class Header(Record):
     """One header field, decoded, with the 1-based line it starts on (None when synthetic)."""
 
     name: str
     value: str
     line: int | None
 
+    def __init__(self, name: str, value: str, line: int | None) -> None:
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "line", line)
 
-@dataclass(frozen=True, slots=True)
-class Link:
+
+@record(slots=True)
+class Link(Record):
     """A hyperlink: target, visible anchor text and where it is."""
 
     url: str
@@ -33,9 +42,18 @@ class Link:
     column: int | None
     templated: bool = False
 
+    def __init__(self, url: str, text: str, part: str, line: int | None, column: int | None,
+                 templated: bool = False) -> None:
+        _set(self, "url", url)
+        _set(self, "text", text)
+        _set(self, "part", part)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "templated", templated)
 
-@dataclass(frozen=True, slots=True)
-class Image:
+
+@record(slots=True)
+class Image(Record):
     """An image reference in HTML."""
 
     src: str
@@ -46,9 +64,19 @@ class Image:
     line: int | None
     column: int | None
 
+    def __init__(self, src: str, alt: str | None, width: int | None, height: int | None, part: str,
+                 line: int | None, column: int | None) -> None:
+        _set(self, "src", src)
+        _set(self, "alt", alt)
+        _set(self, "width", width)
+        _set(self, "height", height)
+        _set(self, "part", part)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
-@dataclass(frozen=True, slots=True)
-class HiddenText:
+
+@record(slots=True)
+class HiddenText(Record):
     """Text present in the HTML source that a reader does not see, and why."""
 
     text: str
@@ -58,18 +86,31 @@ class HiddenText:
     column: int | None
     offset: int
 
+    def __init__(self, text: str, reason: str, part: str, line: int | None, column: int | None, offset: int) -> None:
+        _set(self, "text", text)
+        _set(self, "reason", reason)
+        _set(self, "part", part)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "offset", offset)
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
+
+@record(slots=True)
+class Attachment(Record):
     """A non-text MIME part: listed, never scanned as text."""
 
     filename: str
     content_type: str
     size: int
 
+    def __init__(self, filename: str, content_type: str, size: int) -> None:
+        _set(self, "filename", filename)
+        _set(self, "content_type", content_type)
+        _set(self, "size", size)
 
-@dataclass(frozen=True, slots=True)
-class HtmlPart:
+
+@record(slots=True)
+class HtmlPart(Record):
     """One HTML body: its decoded source and structural facts gathered while walking it."""
 
     part: str
@@ -80,14 +121,26 @@ class HtmlPart:
     comments: tuple[tuple[int, int, str], ...] = ()
     styles: tuple[str, ...] = ()
 
+    def __init__(self, part: str, source: str, text: Segment, hidden: tuple[HiddenText, ...] = (),
+                 tag_counts: Mapping[str, int] = _FRESH, comments: tuple[tuple[int, int, str], ...] = (),
+                 styles: tuple[str, ...] = ()) -> None:
+        _set(self, "part", part)
+        _set(self, "source", source)
+        _set(self, "text", text)
+        _set(self, "hidden", hidden)
+        # the default is a fresh empty mapping each time, as the field's default_factory made it
+        _set(self, "tag_counts", MappingProxyType({}) if tag_counts is _FRESH else tag_counts)
+        _set(self, "comments", comments)
+        _set(self, "styles", styles)
+
     @property
     def size(self) -> int:
         """Size in bytes as sent (UTF-8)."""
         return len(self.source.encode("utf-8", "surrogatepass"))
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+@record(slots=True)
+class Document(Record):
     """Everything the checks may look at, built once per input and never changed after.
 
     `problems` are what parsing met (kind, text): undecodable parts, limits passed.  Facts
@@ -113,11 +166,28 @@ class Document:
     # header() index: the first header of each lower-cased name, built with the record
     _first: Mapping[str, Header] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self, kind: str, name: str, raw_size: int, headers: tuple[Header, ...] = (),
+                 subject: Segment | None = None, bodies: tuple[Segment, ...] = (), html_parts: tuple[HtmlPart, ...] = (),
+                 links: tuple[Link, ...] = (), images: tuple[Image, ...] = (), attachments: tuple[Attachment, ...] = (),
+                 problems: tuple[tuple[str, str], ...] = (), limits: Limits = DEFAULT_LIMITS,
+                 layout: str | None = None) -> None:
+        _set(self, "kind", kind)
+        _set(self, "name", name)
+        _set(self, "raw_size", raw_size)
+        _set(self, "headers", headers)
+        _set(self, "subject", subject)
+        _set(self, "bodies", bodies)
+        _set(self, "html_parts", html_parts)
+        _set(self, "links", links)
+        _set(self, "images", images)
+        _set(self, "attachments", attachments)
+        _set(self, "problems", problems)
+        _set(self, "limits", limits)
+        _set(self, "layout", layout)
         first: dict[str, Header] = {}
-        for h in self.headers:
+        for h in headers:
             first.setdefault(h.name.lower(), h)
-        object.__setattr__(self, "_first", MappingProxyType(first))  # frozen: set once, here
+        _set(self, "_first", MappingProxyType(first))
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""

@@ -24,9 +24,9 @@ Which results count (the receiver's, never ones a sender wrote into its own mess
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from spamlint.model.document import Document, Header
+from spamlint.record import Record, record
 from spamlint.text.received import Hop
 from spamlint.text.urls import domain_matches, registrable_domain
 from spamlint.text.compiled import lazy
@@ -42,14 +42,21 @@ _SPF_FROM = lazy(r"envelope-from=\"?<?([^\s\";>]+)", re.IGNORECASE)
 _HEADERS = {"authentication-results": False, "arc-authentication-results": True}
 
 
-@dataclass(frozen=True)
-class AuthResult:
+@record()
+class AuthResult(Record):
     """One method's verdict: spf=fail smtp.mailfrom=x@example.com, as recorded by `authserv_id`."""
 
     authserv_id: str  # "" when the header names none (Microsoft)
     method: str  # spf, dkim, dmarc, arc, ... (lower case)
     result: str  # pass, fail, softfail, none, ... (lower case)
     props: tuple[tuple[str, str], ...]  # ("header.d", "example.com"), ("smtp.mailfrom", "a@b.example")
+
+    def __init__(self, authserv_id: str, method: str, result: str, props: tuple[tuple[str, str], ...]) -> None:
+        _set = object.__setattr__  # frozen: each field set once, here
+        _set(self, "authserv_id", authserv_id)
+        _set(self, "method", method)
+        _set(self, "result", result)
+        _set(self, "props", props)
 
     def prop(self, *names: str) -> str | None:
         """The first of these properties that is present, or None."""

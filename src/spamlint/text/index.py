@@ -39,12 +39,15 @@ def scan(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.
 class PhraseIndex:
     """The words each phrase of a (lower-case) list needs, and the first word or character it starts with."""
 
-    def __init__(self, phrases: Iterable[str]) -> None:
+    def __init__(self, phrases: Iterable[str], normalised: bool = False) -> None:
+        """`normalised`: every phrase is already " ".join(p.lower().split()), which doing again leaves
+        unchanged (lower-casing is idempotent): the phrase checks pass their keys so."""
         firsts: dict[frozenset[str], set[str]] = {}  # word set -> first words of the phrases with it
         self.unanchored: list[str] = []  # phrases that start with no word character, like "$$$"
         findall = _TOKEN.findall
         for k in phrases:
-            k = " ".join(k.lower().split())
+            if not normalised:
+                k = " ".join(k.lower().split())
             words = findall(k)
             n = frozenset(words)
             f = firsts.get(n)

@@ -1,0 +1,173 @@
+"""Issue 15, fourth pass on per-message work: each fast path gives what the plain definition beside it gives."""
+
+from __future__ import annotations
+
+import os
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint import Engine, builtin_rules, load_document
+from spamlint.engine import suppress
+from spamlint.engine.run import _kept, stamp
+from spamlint.model.domain import DnsProblem
+from spamlint.model.findings import sort_findings
+from spamlint.text import language
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = builtin_rules()
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- engine/run.py: the rule plan (no per-rule lookups, DNS rules left out offline, the phrase gate once per scope)
+def _plain_run(engine: Engine, doc, only=None, dns_problems=()) -> list:  # noqa: ANN001 - as Engine.run
+    """Engine.run as plainly defined: every checked rule in turn, each asked itself whether it is silent."""
+    ctx = engine.context(doc, dns_problems)
+    findings = []
+    directives = suppress.parse(doc)
+    keep = suppress.Filter(directives) if directives else None
+    for rule in engine._checked:
+        if only is not None and rule.id not in only:
+            continue
+        if rule.check.silent(ctx, rule.scope):
+            continue
+        ctx.searches.start(rule.id)
+        findings.extend(islice(_kept(rule, iter(rule.check.run(doc, ctx, rule.scope)), keep), rule.max_hits))
+    if directives:
+        for rule in engine._unused:
+            if only is None or rule.id in only:
+                findings.extend(stamp(rule, h) for h in islice(rule.check.report(directives, engine.known), rule.max_hits))
+    return sort_findings(findings)
+
+
+def _every_rule(doc, dns_problems=()) -> list:  # noqa: ANN001
+    """Each rule asked with no skipping at all (not even Check.silent): what the skips must not change."""
+    engine = Engine(RULES)
+    engine.__dict__["phrase_gate"] = None  # no gate: every phrase rule scans its segments
+    return _plain_run(engine, doc, dns_problems=dns_problems)
+
+
+SAMPLE = b"""From: "Deals" <deals@shop.example>
+To: you@example.org
+Subject: FREE m0ney - act now!!! Big $.a.l.e
+
+Dear customer, click here for a fr33 gift: $$$ cash, transa\xc3\xa7\xc3\xa3o, 100% free.
+We do not sell email lists. Unsubscribe: http://shop.example/u
+<!-- spamlint: disable=risky-words -->
+"""
+PROBLEMS = (DnsProblem("spf-missing", "shop.example TXT"), DnsProblem("dmarc-missing", "_dmarc.shop.example TXT"))
+PIECES = ["FREE ", "m0ney ", "act now", "!!!", "click here ", "fr33 ", "$$$ ", "Sie haben gewonnen ", "Konto ",
+          "gesperrt ", "transa\u00e7\u00e3o ", "cart\u00e3o ", "\u514d\u8d39 ", "http://x.example/a ", "\n", "unsubscribe ",
+          "<b>", "</b>", "Dear you@example.org, ", "verify your account ", "PayPal ", "100% ", "guaranteed "]
+texts = st.lists(st.sampled_from(PIECES), max_size=25).map("".join)
+
+
+def _samples() -> list:
+    docs = [load_document(p) for p in sorted((ROOT / "samples").iterdir())]
+    return docs + [load_document(SAMPLE, name="sample.eml")]
+
+
+@pytest.mark.parametrize("problems", [(), PROBLEMS])
+def test_the_plan_finds_what_every_rule_asked_in_turn_finds(problems: tuple) -> None:
+    engine = Engine(RULES)
+    for doc in _samples():
+        found = engine.run(doc, dns_problems=problems)
+        assert found == _plain_run(engine, doc, dns_problems=problems) == _every_rule(doc, problems)
+    assert any(f.rule == "spf-missing" for f in engine.run(_samples()[-1], dns_problems=PROBLEMS)) is bool(PROBLEMS)
+
+
+def test_only_picks_from_the_plan_as_from_the_rules() -> None:
+    engine = Engine(RULES)
+    doc = load_document(SAMPLE, name="sample.eml")
+    for only in ({"risky-words"}, {"spf-missing", "exclamation-run"}, set(), {r.id for r in RULES[::3]}):
+        for problems in ((), PROBLEMS):
+            assert engine.run(doc, only=only, dns_problems=problems) == _plain_run(engine, doc, only, problems)
+
+
+def test_a_dns_rule_finds_nothing_without_dns_problems() -> None:
+    """What leaving the DNS rules out offline relies on: a rule that reads only `dns` reads ctx.dns_problems."""
+    dns_rules = [r for r in RULES if tuple(r.scope) == ("dns",)]
+    assert len(dns_rules) > 10
+    for doc in _samples():
+        ctx = Engine(dns_rules).context(doc)
+        assert all(list(r.check.run(doc, ctx, r.scope)) == [] for r in dns_rules)
+
+
+@FAST
+@given(texts, texts)
+@example("FREE m0ney act now!!! click here", "Sie haben gewonnen Konto gesperrt")
+def test_the_plan_over_generated_mail(subject: str, body: str) -> None:
+    raw = (f"From: a@b.example\nTo: you@example.org\nSubject: {' '.join(subject.split())}\n"
+           f"Content-Type: text/html; charset=utf-8\n\n<p>{body}</p>\n")
+    doc = load_document(raw.encode(), name="t.eml")
+    engine = Engine(RULES)
+    assert engine.run(doc) == _plain_run(engine, doc) == _every_rule(doc)
+
+
+# -- text/language.py: py3langid's model arrays kept in the user's cache -------------------------------------
+def _same_identifier(a, b) -> None:  # noqa: ANN001
+    """The two identifiers hold equal model arrays of equal types."""
+    for name in ("nb_ptc", "nb_pc"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert type(x) is type(y) and x.dtype == y.dtype and np.array_equal(x, y)
+    for name in ("nb_classes", "tk_output", "tk_nextmove", "tk_row", "_rowbase", "_alias_pairs"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert type(x) is type(y) and x == y
+        if hasattr(x, "typecode"):
+            assert x.typecode == y.typecode
+
+
+TEXTS = ["Sehr geehrter Kunde, Ihr Konto wurde gesperrt. Bitte bestätigen Sie Ihre Daten.",
+         "Cher client, votre compte a été suspendu, veuillez confirmer vos informations.",
+         "您的账户已被冻结，请立即验证您的身份信息。", "Prezado cliente, sua conta foi bloqueada.",
+         "Dear customer, your account has been suspended; please verify your details.", "ok 123 ok ok ok ok ok ok"]
+
+
+@pytest.fixture(scope="module")
+def reference():  # noqa: ANN201
+    """py3langid's identifier as it builds it itself."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def test_the_kept_model_is_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference) -> None:  # noqa: ANN001
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SPAMLINT_NO_CACHE", raising=False)
+    first = language._load()  # reads the model and keeps its arrays
+    kept = list((tmp_path / "spamlint").glob("langid-*.npz"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0
+    second = language._load()  # from the kept arrays
+    for ident in (first, second):
+        _same_identifier(ident, reference)
+        assert [ident.classify(t) for t in TEXTS] == [reference.classify(t) for t in TEXTS]
+    with np.load(kept[0], allow_pickle=False) as data:  # plain arrays only: nothing that needs pickle
+        assert all(data[k].dtype != object for k in data.files)
+
+
+def test_a_kept_model_others_may_write_or_that_is_broken_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      reference) -> None:  # noqa: ANN001
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SPAMLINT_NO_CACHE", raising=False)
+    language._load()
+    kept = next((tmp_path / "spamlint").glob("langid-*.npz"))
+    os.chmod(kept, 0o666)
+    assert language._read(kept) is None  # others may write it: not read (and replaced by the next load)
+    _same_identifier(language._load(), reference)
+    assert language._read(kept) is not None
+    kept.write_bytes(kept.read_bytes()[:100_000])  # cut short
+    assert language._read(kept) is None
+    _same_identifier(language._load(), reference)
+    np.savez(kept, ptc=np.zeros(3))  # other arrays
+    assert language._read(kept) is None
+
+
+def test_no_cache_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference) -> None:  # noqa: ANN001
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("SPAMLINT_NO_CACHE", "1")
+    _same_identifier(language._load(), reference)
+    assert not (tmp_path / "spamlint").exists()

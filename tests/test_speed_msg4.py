@@ -171,3 +171,24 @@ def test_no_cache_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("SPAMLINT_NO_CACHE", "1")
     _same_identifier(language._load(), reference)
     assert not (tmp_path / "spamlint").exists()
+
+
+# -- text/facts.py: the To header's addresses parsed once per run ---------------------------------------------
+ADDRESS_PIECES = ["jane@example.org", "Jane Doe", " <", ">", ", ", '"Doe, Jane"', "(comment)", "JANE@EXAMPLE.ORG",
+                  "undisclosed-recipients:;", "group: a@b.example, c@d.example;", "@", "\u00e9", "=?utf-8?q?J=C3=A9?=",
+                  " ", "\t", "x", "<>", "a@", "@b", "dev-list@lists.example.org"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(ADDRESS_PIECES), max_size=12).map("".join), st.booleans())
+@example("Jane <jane@example.org>, dev-list@lists.example.org", True)
+@example("", False)
+def test_the_recipients_fact_is_the_plain_parse(to: str, with_to: bool) -> None:
+    from spamlint.checks.senders import _recipients
+
+    to = " ".join(to.split())
+    raw = f"From: a@b.example\n{'To: ' + to + chr(10) if with_to else ''}Subject: x\n\nhello\n"
+    doc = load_document(raw.encode(), name="t.eml")
+    ctx = Engine(RULES).context(doc)
+    assert ctx.facts.recipients == tuple(_recipients(doc))
+    assert ctx.facts.recipients is ctx.facts.recipients  # parsed once

@@ -16,7 +16,7 @@ from spamlint.engine import suppress
 from spamlint.engine.run import _kept, stamp
 from spamlint.model.domain import DnsProblem
 from spamlint.model.findings import sort_findings
-from spamlint.text import language
+from spamlint.text import language, received
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = builtin_rules()
@@ -192,3 +192,72 @@ def test_the_recipients_fact_is_the_plain_parse(to: str, with_to: bool) -> None:
     ctx = Engine(RULES).context(doc)
     assert ctx.facts.recipients == tuple(_recipients(doc))
     assert ctx.facts.recipients is ctx.facts.recipients  # parsed once
+
+
+# -- text/received.py: a hop's searches only where their key word stands ----------------------------------------
+def _plain_from_clause(head: str) -> tuple:
+    """_from_clause as it was: one lazy _FROM match, every search made."""
+    m = received._FROM.match(head)
+    if m is None:
+        return None, None, "absent", None
+    clause = m.group(1).strip()
+    first = clause.split(" ", 1)[0].split("(", 1)[0]
+    bracket = received._BRACKET_IP.search(clause)
+    bare = received._PAREN_IP.search(clause)
+    ip = received._ip(bracket.group(1) if bracket else bare.group(1) if bare else None)
+    if ip is None and received._ip(first.strip("[]")) is not None:
+        ip = received._ip(first.strip("[]"))
+    helo_eq, qmail = received._HELO_EQ.search(clause), received._QMAIL_HELO.search(clause)
+    host, rdns = received._host, received._rdns
+    if helo_eq or qmail:
+        helo = (helo_eq or qmail).group(1)
+        if first.startswith("["):
+            return host(helo), None, "absent", ip
+        if qmail is not None and first.lower() == "unknown":
+            return host(helo), None, "absent", ip
+        return host(helo), *rdns(host(first)), ip
+    paren = received._PAREN.search(clause)
+    inner = paren.group(1).strip() if paren else ""
+    if bracket and inner and not inner.startswith("["):
+        return host(first), *rdns(inner.split(" ", 1)[0].rsplit("@", 1)[-1]), ip
+    if bracket and inner.startswith("[") and not first.startswith("["):
+        return host(first), host(first), "recorded", ip
+    return host(first), None, "absent", ip
+
+
+def _plain_hop(value: str, index: int = 0, line: int | None = None) -> received.Hop:
+    """parse_hop as it was: each pattern searched over the whole head."""
+    text = " ".join(value.split())
+    head, when = text.rpartition(";")[::2] if ";" in text else (text, "")
+    by, proto, rcpt = received._BY.search(head), received._WITH.search(head), received._FOR.search(head)
+    helo, rdns, state, ip = _plain_from_clause(head)
+    return received.Hop(index=index, helo=helo, rdns=rdns, rdns_state=state, ip=ip,
+                        by=received._host(by.group(1)) if by else None, protocol=proto.group(1) if proto else None,
+                        date_text=when.strip(), line=line, recipient=rcpt.group(1).lower() if rcpt else None)
+
+
+HOP_PIECES = ["from ", "FROM ", "From", " by ", "BY ", "by", ")by ", "(by ", " with ", "WITH ESMTPSA ", "w\u0131th ",
+              "w\u0130th ", " for ", "FOR ", "for <a@b.example>", " <jane@example.org>", "mx.example.net ", "(", ")",
+              "[", "]", "[192.0.2.7]", "(198.51.100.2)", "(HELO x.example)", "helo=", "HELO=", "HELO=mail.example ",
+              "unknown ", "(unknown [203.0.113.9])", "([192.0.2.1] helo=a.example)", "; ", ";", "\t", "\n ", " ",
+              "Tue, 1 Jul 2003 10:00:00 +0000", "\u00e9", "\u212a", "\u017f", "id 12ab", "IPv6:", "::1", "@"]
+hop_values = st.lists(st.sampled_from(HOP_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hop_values)
+@example("from mail.example (mail.example [192.0.2.7]) by mx.example.net with ESMTP id x for <a@b.example>; Tue, 1 Jul 2003")
+@example("from x by y w\u0131th SMTP f\u0130r")
+@example("from a.example ([192.0.2.1] helo=a.example) by b.example (Postfix) with ESMTPS for <j@example.org>")
+@example("  FROM  a  BY  b ")
+@example("by b.example with LMTPA; x")
+def test_a_hop_is_parsed_as_the_plain_searches_parse_it(value: str) -> None:
+    assert received.parse_hop(value, 3, 7) == _plain_hop(value, 3, 7)
+
+
+@FAST
+@given(hop_values)
+def test_the_from_text_is_the_lazy_from_match(value: str) -> None:
+    head = " ".join(value.split()).rpartition(";")[0] or " ".join(value.split())
+    m = received._FROM.match(head)
+    assert received._from_text(head, head.lower()) == (m.group(1).strip() if m else None)

@@ -261,3 +261,9 @@ def test_the_from_text_is_the_lazy_from_match(value: str) -> None:
     head = " ".join(value.split()).rpartition(";")[0] or " ".join(value.split())
     m = received._FROM.match(head)
     assert received._from_text(head, head.lower()) == (m.group(1).strip() if m else None)
+
+
+@FAST
+@given(st.text(st.sampled_from("ab \u00e9\u4e2d1.\u0301\u2160\n"), max_size=40), st.integers(-2, 30))
+def test_enough_letters_is_the_letter_count(text: str, count: int) -> None:
+    assert language._letters_reach(text, count) is (sum(ch.isalpha() for ch in text) >= count)

@@ -166,7 +166,19 @@ def preload() -> None:
 def detect(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text to tell."""
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if not _letters_reach(sample, MIN_LETTERS):
         return None
     code, _ = _classifier().classify(sample)
     return _SAME_AS.get(str(code), str(code))
+
+
+def _letters_reach(text: str, count: int) -> bool:
+    """sum(ch.isalpha() for ch in text) >= count, reading only as far as the count-th letter."""
+    if count <= 0:
+        return True
+    for ch in text:
+        if ch.isalpha():
+            count -= 1
+            if not count:
+                return True
+    return False

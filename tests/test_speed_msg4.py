@@ -267,3 +267,16 @@ def test_the_from_text_is_the_lazy_from_match(value: str) -> None:
 @given(st.text(st.sampled_from("ab \u00e9\u4e2d1.\u0301\u2160\n"), max_size=40), st.integers(-2, 30))
 def test_enough_letters_is_the_letter_count(text: str, count: int) -> None:
     assert language._letters_reach(text, count) is (sum(ch.isalpha() for ch in text) >= count)
+
+
+def test_nothing_is_kept_in_a_folder_others_may_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      reference) -> None:  # noqa: ANN001
+    from spamlint.engine import cache
+
+    assert language._store == (cache.cache_dir, cache.usable)  # the engine handed its cache's rules over
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SPAMLINT_NO_CACHE", raising=False)
+    (tmp_path / "spamlint").mkdir(mode=0o700)
+    os.chmod(tmp_path / "spamlint", 0o777)
+    _same_identifier(language._load(), reference)
+    assert list((tmp_path / "spamlint").iterdir()) == []

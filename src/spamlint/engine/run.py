@@ -9,17 +9,22 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from spamlint.checks.base import Check
 from spamlint.checks.phrases import phrase_gate
-from spamlint.engine import suppress
+from spamlint.engine import cache, suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
+from spamlint.text import language
 from spamlint.text.index import PhraseGate
 from spamlint.text.received import parse_networks
 
 if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
     from spamlint.model.domain import DnsProblem
+
+# the language identifier keeps py3langid's model arrays beside the rule-pack cache, under its
+# rules (text/ may not import the engine, so the engine hands them over)
+language.keep_model_with(cache.cache_dir, cache.usable)
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""

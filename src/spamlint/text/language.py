@@ -11,6 +11,8 @@ folder that is not the user's own, or that others may write, is ignored; `SPAMLI
 turns it off) as one uncompressed `.npz` of plain arrays, read with `allow_pickle=False`, named
 by a digest of the model file, py3langid's loading code and numpy's version.  A kept file that
 cannot be read, or holds anything but the expected arrays, is not used: the model is read again.
+The text layer may not import the engine, so the engine hands over its cache folder and its
+rule for a usable file (`keep_model_with`); without them nothing is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 SAMPLE_CHARS = 4000  # enough text to tell languages apart; long bodies cost no more
 MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather than a guess
@@ -28,6 +30,14 @@ MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather th
 _SAME_AS = {"wuu": "zh", "yue": "zh", "nb": "no", "nn": "no"}
 _lock = threading.Lock()
 _identifier: Any = None
+# (the cache folder or None, whether a file in it may be read): engine/cache.py's, handed over by the engine
+_store: tuple[Callable[[], Path | None], Callable[[Path], bool]] | None = None
+
+
+def keep_model_with(folder: Callable[[], Path | None], usable: Callable[[Path], bool]) -> None:
+    """Keep the model's arrays in folder() (None: nowhere), reading only files usable() allows."""
+    global _store
+    _store = (folder, usable)
 
 
 def _classifier() -> Any:
@@ -69,10 +79,9 @@ def _load() -> Any:
 
 def _kept_file(model: Path, modules: tuple[Any, ...], numpy_version: str) -> Path | None:
     """Where the arrays of this model file, as this py3langid and numpy read them, are kept (None: no cache)."""
-    from spamlint.engine.cache import cache_dir
     from spamlint.text.compiled import digest
 
-    folder = cache_dir()
+    folder = _store[0]() if _store is not None else None
     if folder is None:
         return None
     key = digest(f"format {_KEPT_FORMAT}\0numpy {numpy_version}\0".encode())
@@ -91,9 +100,7 @@ def _read(path: Path) -> tuple[Any, ...] | None:
 
     import numpy as np
 
-    from spamlint.engine.cache import usable
-
-    if not usable(path):
+    if _store is None or not _store[1](path):
         return None
     try:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:  # the file is closed on any error
@@ -125,8 +132,9 @@ def _write(path: Path, model: tuple[Any, ...]) -> None:
 
     import numpy as np
 
-    from spamlint.engine.cache import usable
-
+    if _store is None:
+        return
+    usable = _store[1]
     ptc, pc, classes, nextmove, row, output = model
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -280,3 +280,13 @@ def test_nothing_is_kept_in_a_folder_others_may_write(tmp_path: Path, monkeypatc
     os.chmod(tmp_path / "spamlint", 0o777)
     _same_identifier(language._load(), reference)
     assert list((tmp_path / "spamlint").iterdir()) == []
+
+
+# -- inputs/decoding.py: unfolding without "\r" ----------------------------------------------------------------
+@FAST
+@given(st.text(st.sampled_from("ab \t\r\n:=?\u00e9"), max_size=60))
+@example("a\r\n b\n\tc\r\nd")
+def test_unfold_is_the_fold_pattern(value: str) -> None:
+    from spamlint.inputs import decoding
+
+    assert decoding.unfold(value) == decoding._FOLD.sub(" ", value)

@@ -97,7 +97,7 @@ class SenderDomainCheck(Check):
 
 
 def _recipients(doc: Document) -> list[str]:
-    """The lower-cased addresses the To header names."""
+    """The lower-cased addresses the To header names (the plain definition of Facts.recipients)."""
     field = doc.header("To")
     if field is None:
         return []
@@ -131,7 +131,7 @@ class RecipientEchoCheck(Check):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        recipients = _recipients(doc)
+        recipients = ctx.facts.recipients
         if not recipients:
             return
         if self.opts["field"] == "subject":
@@ -190,7 +190,7 @@ class RecipientGreetingCheck(Check):
         within = self.opts["within"]
         greeted = [(seg, m.start()) for seg in ctx.facts.segments(scope)
                    if (m := self.opening.search(seg.text, 0, within))]
-        names = [n for a in _recipients(doc) for n in _echoed_names(a)] if greeted else []
+        names = [n for a in ctx.facts.recipients for n in _echoed_names(a)] if greeted else []
         if not names:
             return
         pattern = self.pattern(names)

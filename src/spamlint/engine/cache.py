@@ -50,6 +50,12 @@ def cache_dir() -> Path | None:
     return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "spamlint"
 
 
+def usable(path: Path) -> bool:
+    """Whether a file in the cache folder may be read: it and its folder are the user's own and
+    only theirs to write (text/language.py keeps the language model's arrays there)."""
+    return _private(path.parent) and _private(path)
+
+
 def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     """Where the cache of this rule pack (name, text per rule file) is kept."""
     folder = cache_dir()

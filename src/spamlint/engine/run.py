@@ -9,17 +9,22 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from spamlint.checks.base import Check
 from spamlint.checks.phrases import phrase_gate
-from spamlint.engine import suppress
+from spamlint.engine import cache, suppress
 from spamlint.engine.rules import Rule, builtin_rules
 from spamlint.errors import ConfigError
 from spamlint.model.document import Document
 from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
+from spamlint.text import language
 from spamlint.text.index import PhraseGate
 from spamlint.text.received import parse_networks
 
 if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
     from spamlint.model.domain import DnsProblem
+
+# the language identifier keeps py3langid's model arrays beside the rule-pack cache, under its
+# rules (text/ may not import the engine, so the engine hands them over)
+language.keep_model_with(cache.cache_dir, cache.usable)
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""
@@ -107,8 +112,13 @@ class Engine:
         # the suppression layer's rules report after suppressions are applied; checks run first
         self._unused = tuple(r for r in self.rules if isinstance(r.check, suppress.UnusedSuppression))
         self._checked = tuple(r for r in self.rules if not isinstance(r.check, suppress.UnusedSuppression))
-        # the rules whose kind can tell at a glance that it finds nothing (Check.silent) are asked first
-        self._plan = tuple((r, type(r.check).silent is not Check.silent) for r in self._checked)
+        # each rule's turn with what it needs looked up once, not per document: its id, check, scope,
+        # max_hits, whether its kind can tell at a glance that it finds nothing (Check.silent), the rule
+        self._plan = tuple((r.id, r.check, r.scope, r.max_hits, type(r.check).silent is not Check.silent, r)
+                           for r in self._checked)
+        # a rule that reads only a live DNS audit's problems (scope "dns") finds nothing in a run
+        # without them: such runs (every offline one) leave those rules out at once
+        self._plan_offline = tuple(t for t in self._plan if not _reads_only_dns(t[2]))
 
     def context(self, doc: Document, dns_problems: Sequence[DnsProblem] = ()) -> Context:
         """A fresh run context for doc: its facts, this engine's settings, and the run's problems."""
@@ -131,14 +141,28 @@ class Engine:
         findings: list[Finding] = []
         directives = suppress.parse(doc)
         keep = suppress.Filter(directives) if directives else None
-        for rule, may_be_silent in self._plan:
-            if wanted is not None and rule.id not in wanted:
-                continue
-            if may_be_silent and rule.check.silent(ctx, rule.scope):
-                continue
-            ctx.searches.start(rule.id)  # each rule its own share of the work budget (patterns.Searches)
-            hits = iter(rule.check.run(doc, ctx, rule.scope))
-            if rule.max_hits != 0:  # most rules find nothing: no filtering machinery for them
+        plan = self._plan if ctx.dns_problems else self._plan_offline
+        if wanted is not None:
+            plan = tuple(t for t in plan if t[0] in wanted)
+        start = ctx.searches.start
+        # the phrase rules' Check.silent is "not among what the gate lets through for the scope":
+        # asked of the gate once per scope (a few) rather than of each phrase rule (some 50)
+        gate = ctx.phrase_gate
+        gated = gate.keys if isinstance(gate, PhraseGate) else frozenset()
+        reached: dict[tuple[str, ...], frozenset[object]] = {}
+        for rule_id, check, scope, max_hits, may_be_silent, rule in plan:
+            if may_be_silent:
+                if check in gated:
+                    through = reached.get(scope)
+                    if through is None:
+                        through = reached[scope] = gate.reached_in(ctx.facts, scope)
+                    if check not in through:
+                        continue
+                elif check.silent(ctx, scope):
+                    continue
+            start(rule_id)  # each rule its own share of the work budget (patterns.Searches)
+            hits = iter(check.run(doc, ctx, scope))
+            if max_hits != 0:  # most rules find nothing: no filtering machinery for them
                 first = next(hits, None)
                 if first is None:
                     continue
@@ -146,13 +170,18 @@ class Engine:
             # suppressions apply before max_hits and a check's one-per-key, so a suppressed line
             # neither uses up the rule's findings nor hides the same phrase further down;
             # max_hits then stops pulling hits from the check once it has reported that many
-            findings.extend(islice(_kept(rule, hits, keep), rule.max_hits))
+            findings.extend(islice(_kept(rule, hits, keep), max_hits))
         if directives:
             for rule in self._unused:
                 if wanted is None or rule.id in wanted:
                     hits = rule.check.report(directives, self.known)
                     findings.extend(stamp(rule, h) for h in islice(hits, rule.max_hits))
         return sort_findings(findings)
+
+
+def _reads_only_dns(scope: Sequence[str]) -> bool:
+    """Whether a rule's scope names only the live DNS audit's problems (Context.dns_problems)."""
+    return bool(scope) and all(part == "dns" for part in scope)
 
 
 def select_rules(rules: Sequence[Rule], select: Sequence[str] | None = None, ignore: Sequence[str] = (),

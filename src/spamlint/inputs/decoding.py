@@ -22,6 +22,11 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n[ \t]+")
+# _FOLD as re scans faster (unfold): without "\r", a literal first character lets it skip ahead to
+# each line break; with it, two branches that each start with a literal (the same matches: the
+# greedy "\r?" is the first branch, its empty choice the second) instead of an optional first item
+_FOLD_LF = re.compile(r"\n[ \t]+")
+_FOLD_CRLF = re.compile(r"\r\n[ \t]+|\n[ \t]+")
 _KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
 
 
@@ -89,7 +94,7 @@ def decode_header_value(raw: object, parse: Parse | None = None) -> str:
     """
     limits = parse.limits if parse is not None else DEFAULT_LIMITS
     if type(raw) is str and raw.isascii() and "=?" not in raw and len(raw) <= limits.max_header_bytes:
-        return (_FOLD.sub(" ", raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
+        return (unfold(raw) if "\n" in raw else raw).strip()  # most fields: nothing to decode
     import email.header  # email's imports cost start-up; a template never needs them
 
     if isinstance(raw, email.header.Header):  # compat32 wraps raw 8-bit header bytes this way
@@ -101,7 +106,7 @@ def decode_header_value(raw: object, parse: Parse | None = None) -> str:
             parse.limit("max_header_bytes", f"a header field is longer than {limits.max_header_bytes} bytes; the rest was not read")
     if not value.isascii() and _SURROGATE.search(value):
         value = _fix_8bit(value)
-    value = _FOLD.sub(" ", value)
+    value = unfold(value)
     if "=?" not in value:
         return value.strip()
     try:
@@ -111,6 +116,11 @@ def decode_header_value(raw: object, parse: Parse | None = None) -> str:
             parse.problem("header-encoding", f"undecodable encoded word in header: {value[:60]}")
         return value.strip()
     return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
+
+
+def unfold(value: str) -> str:
+    """Each folded line break (CRLF or LF, then spaces or tabs) as one space: _FOLD.sub(" ", value)."""
+    return _FOLD_CRLF.sub(" ", value) if "\r" in value else _FOLD_LF.sub(" ", value)
 
 
 def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:

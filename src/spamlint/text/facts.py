@@ -220,6 +220,16 @@ class Facts:
         return None if field is None or found is None else Sender(field, found[0], found[1])
 
     @cached_property
+    def recipients(self) -> tuple[str, ...]:
+        """The lower-cased addresses the To header names (parsed once: several rules read them)."""
+        field = self.doc.header("To")
+        if field is None:
+            return ()
+        from email.utils import getaddresses  # email's imports cost start-up; a template never needs them
+
+        return tuple(a.lower() for _, a in getaddresses([field.value]) if "@" in a)
+
+    @cached_property
     def looks_bulk(self) -> bool:
         """Mail sent to a list: a bulk Precedence, list or campaign headers, or an unsubscribe offer."""
         doc = self.doc

@@ -49,6 +49,11 @@ _HELO_EQ = lazy(r"helo=([^\s)\]]+)", re.IGNORECASE)
 _QMAIL_HELO = lazy(r"\(HELO\s+([^\s)]+)\)", re.IGNORECASE)
 _AUTH_PROTOCOLS = frozenset({"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"})
 _PAREN = lazy(r"\(([^()]*)")  # the first parenthesised group, up to a nested '(' or ')'
+# _FROM in two steps: its head, then where its lazy group stops (the first " by " after the head);
+# the lazy group tried the look-ahead at every character, which made it the slowest search of a
+# hop (_FROM stays as the plain definition the tests hold the two steps to)
+_FROM_HEAD = lazy(r"^\s*from\s+", re.IGNORECASE)
+_FROM_END = lazy(r"(?:^|[\s)])by\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,12 +91,29 @@ def parse_hop(value: str, index: int = 0, line: int | None = None) -> Hop:
     """Parse one Received header value (unfolded or not); unknown shapes give a Hop with Nones."""
     text = " ".join(value.split())  # re.sub(r"\s+", " ", value).strip(): \s and split both mean str.isspace
     head, when = text.rpartition(";")[::2] if ";" in text else (text, "")
-    by = _BY.search(head)
-    proto = _WITH.search(head)
-    helo, rdns, state, ip = _from_clause(head)
+    low = head.lower()
+    by = _search(_BY, head, low, "by", 1)
+    proto = _search(_WITH, head, low, "with", 1)
+    helo, rdns, state, ip = _from_clause(head, low)
+    found = _search(_FOR, head, low, "for", 1)
     return Hop(index=index, helo=helo, rdns=rdns, rdns_state=state, ip=ip,
                by=_host(by.group(1)) if by else None, protocol=proto.group(1) if proto else None,
-               date_text=when.strip(), line=line, recipient=_recipient(head))
+               date_text=when.strip(), line=line, recipient=found.group(1).lower() if found else None)
+
+
+def _search(pattern: re.Pattern[str], text: str, low: str, word: str, lead: int) -> re.Match[str] | None:
+    """pattern.search(text) for a case-blind pattern whose every match holds the ASCII `word` at most
+    `lead` characters after its start; `low` is text.lower().
+
+    In ASCII text (nearly every Received header) only ASCII letters match a word case-blind, and
+    each keeps its place in `low`: a text without the word holds no match, and no match starts
+    more than `lead` characters before the word's first place.  Other text is searched whole
+    (case-blind `re` matches "i" with the dotless and the dotted I, whose lower cases differ).
+    """
+    if not text.isascii():
+        return pattern.search(text)
+    at = low.find(word)
+    return None if at == -1 else pattern.search(text, max(at - lead, 0))
 
 
 def parse_trail(values: Iterable[tuple[str, int | None]]) -> tuple[Hop, ...]:
@@ -99,19 +121,19 @@ def parse_trail(values: Iterable[tuple[str, int | None]]) -> tuple[Hop, ...]:
     return tuple(parse_hop(v, i, line) for i, (v, line) in enumerate(values))
 
 
-def _from_clause(head: str) -> tuple[str | None, str | None, str, str | None]:
-    """(helo, rdns, rdns_state, ip) of the `from` part of a Received header."""
-    m = _FROM.match(head)
-    if m is None:
+def _from_clause(head: str, low: str | None = None) -> tuple[str | None, str | None, str, str | None]:
+    """(helo, rdns, rdns_state, ip) of the `from` part of a Received header (`low`: head.lower())."""
+    clause = _from_text(head, head.lower() if low is None else low)
+    if clause is None:
         return None, None, "absent", None
-    clause = m.group(1).strip()
     first = clause.split(" ", 1)[0].split("(", 1)[0]
     bracket = _BRACKET_IP.search(clause)
     bare = _PAREN_IP.search(clause)
     ip = _ip(bracket.group(1) if bracket else bare.group(1) if bare else None)
     if ip is None and _ip(first.strip("[]")) is not None:
         ip = _ip(first.strip("[]"))
-    helo_eq, qmail = _HELO_EQ.search(clause), _QMAIL_HELO.search(clause)
+    helo_eq = _HELO_EQ.search(clause) if "helo=" in clause.lower() else None  # most hops are not Exim's
+    qmail = _QMAIL_HELO.search(clause)
     if helo_eq or qmail:  # Exim / qmail: the first word is the looked-up name
         helo = (helo_eq or qmail).group(1)
         if first.startswith("["):
@@ -129,9 +151,16 @@ def _from_clause(head: str) -> tuple[str | None, str | None, str, str | None]:
     return _host(first), None, "absent", ip  # Microsoft (IP), a bare [IP], or a shape we do not know
 
 
-def _recipient(head: str) -> str | None:
-    m = _FOR.search(head)
-    return m.group(1).lower() if m else None
+def _from_text(head: str, low: str) -> str | None:
+    """_FROM.match(head).group(1).strip(), or None without a match (`low`: head.lower())."""
+    if not low.lstrip().startswith("from"):  # the ASCII word keeps its place in the lower case
+        return None
+    m = _FROM_HEAD.match(head)
+    if m is None:
+        return None
+    # _FROM's lazy group stops at the first place after the head where " by " stands (or at the end)
+    end = _FROM_END.search(head, m.end())
+    return head[m.end():end.start() if end else len(head)].strip()
 
 
 def _rdns(name: str | None) -> tuple[str | None, str]:

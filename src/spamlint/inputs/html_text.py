@@ -9,7 +9,6 @@ positions stay exact after decoding.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -83,7 +82,7 @@ class _Walker:
         self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
-        self._line_starts: list[int] | None = None  # built on the first position asked for
+        self._at = (0, 0, 0)  # where() was last asked: source offset, its 0-based row, its line's start
         self.out = _Out()
         self.stack: list[_Frame] = [_Frame("#root", None, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
         self.skip_depth = 0
@@ -97,7 +96,7 @@ class _Walker:
         # frame() by (tag, attribute text, parent's style): mail repeats the same styled cells
         # hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
         self._frames: dict[tuple, _Frame] = {}
-        self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
+        self.anchor: tuple[str, int, int, int] | None = None  # href, line, column, first piece index
         self.nodes = 0
         self._max_nodes = limits.max_html_nodes
         self._max_depth = limits.max_html_depth
@@ -110,12 +109,24 @@ class _Walker:
         self._mask = mask_placeholders if any(o in source for o in ("{", "|*", "%%", "[[")) else None
 
     def where(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a source offset."""
-        starts = self._line_starts
-        if starts is None:
-            starts = self._line_starts = _line_starts(self.src)
-        row = bisect.bisect_right(starts, offset) - 1
-        return row + self.line_base, offset - starts[row] + 1
+        """1-based line and column of a source offset.
+
+        Counted on from the offset asked for last: the scan asks in source order, so all its
+        questions together read the source once (a table of every line's start cost a pass
+        over the whole source for a page that asks about one link).
+        """
+        src = self.src
+        last, row, start = self._at
+        if offset >= last:
+            newlines = src.count("\n", last, offset)
+            if newlines:
+                row += newlines
+                start = src.rfind("\n", last, offset) + 1
+        else:  # the scan never asks backwards, but the answer is exact either way
+            row -= src.count("\n", offset, last)
+            start = src.rfind("\n", 0, offset) + 1
+        self._at = (offset, row, start)
+        return row + self.line_base, offset - start + 1
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
@@ -421,16 +432,16 @@ class _Walker:
 
     def open_anchor(self, tag: str, href: str, lt: int) -> None:
         self.close_anchor()
-        self.anchor = (href.strip(), lt, len(self.out.pieces))
+        line, col = self.where(lt)  # asked now, in source order (see where())
+        self.anchor = (href.strip(), line, col, len(self.out.pieces))
         if tag == "area":
             self.close_anchor()
 
     def close_anchor(self) -> None:
         if self.anchor is None:
             return
-        href, lt, first = self.anchor
+        href, line, col, first = self.anchor
         text = " ".join("".join(self.out.pieces[first:]).split())
-        line, col = self.where(lt)
         self.links.append(Link(href, text, self.part, line, col, has_placeholder(href)))
         self.anchor = None
 
@@ -511,15 +522,6 @@ def _mentions(text: str, words: tuple[str, ...], pattern: re.Pattern[str] | None
 def _may_hold_placeholder(run: str) -> bool:
     """False when mask_placeholders surely gives this text run (which holds no `<`) back unchanged."""
     return "{" in run or "|*" in run or "%%" in run or "[[" in run
-
-
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    i = source.find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = source.find("\n", i + 1)
-    return starts
 
 
 def _dimension(value: str | None) -> int | None:

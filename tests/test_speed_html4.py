@@ -1,0 +1,146 @@
+"""Issue 15, the HTML scan's fourth pass: each fast path gives what the plain definition it replaces gives."""
+
+from __future__ import annotations
+
+import bisect
+from unittest import mock
+
+import tinycss2
+import tinycss2.color3
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint.inputs import css, css_sheet, html_text
+from spamlint.inputs.parse import Parse
+
+FAST = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- html_text.py: where() counts lines on from the last offset asked for ---------------------------------
+def _plain_where(source: str, line_base: int, offset: int) -> tuple[int, int]:
+    """where() as it was: a table of every line's start, searched by bisection."""
+    starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+    row = bisect.bisect_right(starts, offset) - 1
+    return row + line_base, offset - starts[row] + 1
+
+
+_sources = st.lists(st.sampled_from(["a", "bc", " ", "\n", "\r\n", "\r", "<p>", "\n\n", "é"]), max_size=40).map("".join)
+
+
+@FAST
+@given(_sources, st.integers(1, 40), st.lists(st.integers(0, 200), max_size=12))
+@example("ab\ncd\n\nef", 1, [0, 2, 3, 9, 4, 7, 7, 0, 10])
+def test_where_in_any_order_is_the_line_table_bisected(source: str, line_base: int, offsets: list[int]) -> None:
+    walker = html_text._Walker(source, "text/html", line_base, Parse())
+    for offset in offsets:
+        offset = min(offset, len(source))
+        assert walker.where(offset) == _plain_where(source, line_base, offset)
+
+
+_PAGE_PIECES = ["<p>", "</p>", "\n", "\r\n", "  ", "<a href='https://example.org/x'>", "<a href=y>", "</a>", "<area href=z>",
+                "<img src=a.png alt=x>", "<!-- c\n -->", "<span style='display:none'>", "</span>", "hidden words",
+                "<div style='font-size:0'>", "</div>", "text", "&amp;", "<b>", "</b>", "<style>p{color:red}</style>",
+                "<a href='q' ", "<br>", "<td style='color:#fff;background:#fff'>", "</td>"]
+_pages = st.lists(st.sampled_from(_PAGE_PIECES), max_size=40).map("".join)
+
+
+@FAST
+@given(_pages, st.integers(1, 9))
+@example("<a href=x>\n\none\n</a>\n<img src=y>\n<!--c-->\n<span style='display:none'>h\ni</span>", 3)
+def test_positions_of_links_images_comments_and_hidden_text_are_the_plain_ones(page: str, line_base: int) -> None:
+    """Links now take their position when the anchor opens (in source order) instead of when it closes."""
+    fast = html_text.parse_html(page, "text/html", line_base)
+    plain_where = lambda self, offset: _plain_where(self.src, self.line_base, offset)  # noqa: E731
+    with mock.patch.object(html_text._Walker, "where", plain_where):
+        plain = html_text.parse_html(page, "text/html", line_base)
+    assert fast == plain
+
+
+# -- css.py: #hex colours without tinycss2's tokenizer ----------------------------------------------------
+def _plain_color(value: str) -> css.RGB | None:
+    """parse_color as it was: every colour read by tinycss2."""
+    value = value.strip()
+    if not value:
+        return None
+    if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
+        value = "#" + value
+    color = tinycss2.color3.parse_color(value.split()[0] if value.startswith("#") else value)
+    if color is None or isinstance(color, str) or color.alpha < 0.5:
+        return None
+    return (color.red, color.green, color.blue)
+
+
+_hexish = st.lists(st.sampled_from(list("0123456789abcdefABCDEFgxz \t") + ["\u0661", "\uff10", "#", "-", "_", ";", "\\"]),
+                   max_size=10).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["#", "", " #", "# "]), _hexish)
+@example("#", "fff")
+@example("#", "FfA07F80")  # alpha 0x80 = 0.502: shown
+@example("#", "0000007f")  # alpha 0.498: transparent
+@example("#", "1234")
+@example("", "abc")  # a bare bgcolor
+@example("#", "\u0661\u0662\u0663")  # Arabic-Indic digits: tinycss2's \d takes them, int() reads them
+def test_hex_colours_read_as_tinycss2_reads_them(prefix: str, digits: str) -> None:
+    css.parse_color.cache_clear()
+    value = prefix + digits
+    assert css.parse_color(value) == _plain_color(value)
+
+
+def test_the_colour_fast_path_is_taken_for_mail_colours() -> None:
+    with mock.patch.object(css, "_tinycss2", side_effect=AssertionError("tinycss2 asked")):
+        for value, rgb in (("#fff", (1.0, 1.0, 1.0)), ("#000000", (0.0, 0.0, 0.0)), ("FFFFFF", (1.0, 1.0, 1.0)),
+                           ("#33669980", (0.2, 0.4, 0.6)), ("#3366997f", None)):
+            css.parse_color.cache_clear()
+            assert css.parse_color(value) == rgb
+
+
+# -- css.py: style attributes with \r\n line breaks take the regex path -----------------------------------
+_style_pieces = ["color", ":", "#fff", "red", " ", "\r\n", "\r", "\f", "\n", "\t", ";", "'a'", "'a\rb'", "rgb(1,\r\n2, 3)",
+                 "!important", "10px", "x", "-", "\0", "/**/"]
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_style_pieces), max_size=20).map("".join))
+@example("color:#ffffff\r\n; text-decoration:none; display:block")
+@example("\r\n   font-size: 14px;\r\n   color: #bdbdbd;\r\n")
+def test_styles_with_carriage_returns_read_as_tinycss2_reads_them(style: str) -> None:
+    simple = css._simple_declarations(style)
+    assert simple is None or simple == css._plain_declarations(style)
+
+
+def test_the_style_fast_path_reads_carriage_returns() -> None:
+    for style in ("color:#ffffff\r\n; text-decoration:none", "\r\n  font-size: 14px;\r\n  color: rgb(1,\r\n 2, 3)\r\n"):
+        assert css._simple_declarations(style) is not None
+        assert css._simple_declarations(style) == css._plain_declarations(style)
+
+
+# -- css_sheet.py: a backslash inside a comment no longer sends the sheet to tinycss2 ----------------------
+def _tinycss2_rules(sheet: str) -> tuple[list[str], list[str], list[str]]:
+    rules = tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+    qualified = [r for r in rules if r.type == "qualified-rule"]
+    return ([tinycss2.serialize(r.prelude) for r in qualified], [tinycss2.serialize(r.content) for r in qualified],
+            [tinycss2.serialize(r.content) for r in rules if r.type == "at-rule" and r.content is not None])
+
+
+_SHEET_PIECES = ["p", ".x", "#y", "{", "}", "color:red", ";", " ", "\n", "/*", "*/", "/* /\\/\\/\\ */", "\\", "\\31 x",
+                 "\\\n", "'\\'", '"a\\"b"', "url(a\\)", "/*\\*/", "@media x", "(", ")", "a\\:b", "*", "/"]
+
+
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SHEET_PIECES), max_size=30).map("".join))
+@example("/* /\\/\\/\\/\\ STANDARD STYLING: HEADER /\\/\\/\\/\\ */ .x{color:red} /*\\*/ p{x:y}")
+@example(".sm\\:w-full{width:100%} /* \\ */")
+@example("/* \\ */ p{x:'a\\'b'}")
+@example("/* \\")  # an unclosed comment
+def test_sheets_with_backslashes_read_as_tinycss2_reads_them(sheet: str) -> None:
+    fast = css_sheet.top_level_rules(sheet)
+    assert fast is None or fast == _tinycss2_rules(sheet)
+
+
+def test_the_sheet_fast_path_reads_backslashes_in_comments() -> None:
+    sheet = ("/* /\\/\\/\\/\\/\\/\\/\\/\\ STANDARD STYLING: PREHEADER /\\/\\/\\/\\/\\/\\/\\/\\ */\n"
+             ".preheaderContent{color:#808080; font-family:Helvetica;} /*@editable*/ a:hover{color:#fff}")
+    assert css_sheet.top_level_rules(sheet) is not None
+    assert css_sheet.top_level_rules(sheet) == _tinycss2_rules(sheet)

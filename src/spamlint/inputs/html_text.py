@@ -51,6 +51,7 @@ _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
 _NO_ATTRS: dict[str, str] = {}  # shared, never written to
 _STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
+_FRAME_READS = ("style", "color", "bgcolor", "hidden", "size", "class", "id")  # those, and sheet_style()'s
 _LOW_CONTRAST = 1.25
 
 
@@ -93,9 +94,12 @@ class _Walker:
         self.comments: list[tuple[int, int, str]] = []
         self.styles: list[str] = []
         self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
-        # frame() by (tag, attribute text, parent's style): mail repeats the same styled cells
-        # hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
+        # frame() by (what it reads of the element, parent's style): mail repeats the same styled
+        # cells hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
         self._frames: dict[tuple, _Frame] = {}
+        # _plan() by (tag, attribute text): whether the tag closes itself, its attributes, and what
+        # frame() reads of them; emptied with _frames (attributes() reads class and id only with a sheet)
+        self._plans: dict[tuple[str, str], tuple[bool, dict[str, str], tuple]] = {}
         self.anchor: tuple[str, int, int, int] | None = None  # href, line, column, first piece index
         self.nodes = 0
         self._max_nodes = limits.max_html_nodes
@@ -277,15 +281,17 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt, attr_text)
-        closed = name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))
         if name in _SKIP:
-            if not closed:
+            if not (name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))):
                 self.skip_depth += 1
                 self.push(_Frame(name, "skip", None, None))
             return gt
         if self.skip_depth:
             return gt
-        attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
+        plan = self._plans.get((name, attr_text))
+        if plan is None:
+            plan = self._plans[(name, attr_text)] = self._plan(name, attr_text)
+        closed, attrs, reads = plan
         if name in _BLOCK:
             out = self.out
             if out.pieces and out.pieces[-1] != "\n\n":  # separate(), inline: most tags are blocks
@@ -298,7 +304,11 @@ class _Walker:
         if not closed:
             stack = self.stack
             if attrs or (self.sheet and name in self.sheet):
-                frame = self.styled(name, attr_text, attrs)
+                parent = stack[-1]
+                key = (reads, parent.hidden, parent.color, parent.background)
+                frame = self._frames.get(key)
+                if frame is None:  # frame() reads only `reads` of the element, the parent and the sheet
+                    frame = self._frames[key] = self.frame(name, attrs)
             else:  # frame() for an element with nothing that styles it (no sheet rule for its tag): it inherits all
                 parent = stack[-1]
                 frame = _Frame(name, parent.hidden, parent.color, parent.background)
@@ -310,6 +320,12 @@ class _Walker:
                 if len(stack) > self.max_depth:
                     self.max_depth = len(stack)
         return gt
+
+    def _plan(self, name: str, attr_text: str) -> tuple[bool, dict[str, str], tuple]:
+        """Whether the tag closes itself, the attributes its handling reads, and what frame() reads of them."""
+        closed = name in _VOID or attr_text.rstrip().endswith("/")
+        attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
+        return closed, attrs, (name, *[(k, attrs[k]) for k in _FRAME_READS if k in attrs])
 
     def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
         """The attributes this element's handling reads; {} when none of them can be there."""
@@ -352,6 +368,7 @@ class _Walker:
         responsive design, so earlier rules for it do not hide anything."""
         self.styles.append(sheet)
         self._frames = {}  # frame() reads the sheet
+        self._plans = {}  # attributes() reads class and id once there is a sheet
         conditional = css.conditional_media(media)
         if not conditional:
             for selector, body in css.sheet_rules(sheet).items():
@@ -377,15 +394,6 @@ class _Walker:
                     break
         if name in _BLOCK and not self.skip_depth:
             self.separate()
-
-    def styled(self, tag: str, attr_text: str, a: dict[str, str]) -> _Frame:
-        """frame(tag, a), remembered: `a` is read from `attr_text` alone, and a _Frame is never changed."""
-        parent = self.stack[-1]
-        key = (tag, attr_text, parent.hidden, parent.color, parent.background)
-        known = self._frames.get(key)
-        if known is None:
-            known = self._frames[key] = self.frame(tag, a)
-        return known
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]

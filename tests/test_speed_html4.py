@@ -144,3 +144,60 @@ def test_the_sheet_fast_path_reads_backslashes_in_comments() -> None:
              ".preheaderContent{color:#808080; font-family:Helvetica;} /*@editable*/ a:hover{color:#fff}")
     assert css_sheet.top_level_rules(sheet) is not None
     assert css_sheet.top_level_rules(sheet) == _tinycss2_rules(sheet)
+
+
+# -- html_text.py: per-tag plans and frames remembered by what frame() reads ------------------------------
+class _Forgetful(dict):
+    """A memo that never keeps anything: every element is planned and styled afresh, the plain definition."""
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+def _plain_parse(page: str) -> tuple:
+    init, style_sheet = html_text._Walker.__init__, html_text._Walker.style_sheet
+
+    def forgetful_init(self: html_text._Walker, *args: object) -> None:
+        init(self, *args)
+        self._frames, self._plans = _Forgetful(), _Forgetful()
+
+    def forgetful_sheet(self: html_text._Walker, *args: object) -> None:
+        style_sheet(self, *args)
+        self._frames, self._plans = _Forgetful(), _Forgetful()
+
+    with mock.patch.object(html_text._Walker, "__init__", forgetful_init), \
+         mock.patch.object(html_text._Walker, "style_sheet", forgetful_sheet):
+        return html_text.parse_html(page, "text/html")
+
+
+_OPENERS = ["<td", "<font", "<span", "<a", "<img", "<div", "<p", "<br", "<input", "<head", "<b"]
+_ATTRIBUTES = [" style='color:#fff'", " style='background:#fff'", " style='font-size:0'", " style='font-size:14px'",
+               " style='display:none'", " style='visibility:visible'", " color=white", " bgcolor=#ffffff", " hidden",
+               " size=3", " size=0", " class=x", " class='X y'", " id=z", " id=Q", " href='https://example.org/1'",
+               " href='https://example.org/2'", " src=a.png", " alt=x", " width=1", " align=left", " /"]
+_element = st.tuples(st.sampled_from(_OPENERS), st.lists(st.sampled_from(_ATTRIBUTES), max_size=4).map("".join),
+                     st.sampled_from([">", "/>"])).map("".join)
+_styled_pages = st.lists(_element | st.sampled_from(["text", " ", "</td>", "</font>", "</span>", "</a>", "</div>", "</p>",
+                                                     "</head>", "<style>.x{color:#fff} #z{display:none} td{background:#fff}</style>",
+                                                     "<style>.y{font-size:0} @media x{.y{font-size:9px}}</style>",
+                                                     "<style media='(max-width:1px)'>#q{display:none}</style>"]),
+                         max_size=30).map("".join)
+
+
+@FAST
+@given(_styled_pages)
+@example("<td style='color:#fff'><a href='https://example.org/1' style='color:#fff'>a</a>"
+         "<a href='https://example.org/2' style='color:#fff'>b</a></td>")
+@example("<style>.x{color:#fff}</style><td bgcolor=#ffffff><span class=x>a</span></td>"
+         "<style>td{background:#000}</style><td bgcolor=#ffffff><span class=x>b</span></td>")
+@example("<div style='font-size:0'><font size=3>a</font><font size=0>b</font><span>c</span></div>")
+# one pair per attribute frame() reads: two elements under the same parent that differ only there
+@example("<style>.x{color:#fff}</style><td bgcolor=#ffffff><span class=x>a</span><span class=y>b</span></td>")
+@example("<style>#z{display:none}</style><td><span id=z>a</span><span id=w>b</span></td>")
+@example("<td bgcolor=#ffffff><span style='color:#fff'>a</span><span style='color:#000'>b</span></td>")
+@example("<td bgcolor=#ffffff><font color=white>a</font><font color=black>b</font></td>")
+@example("<td><span bgcolor=#000000 style='color:#000'>a</span><span bgcolor=#ffffff style='color:#000'>b</span></td>")
+@example("<td><span hidden style='color:#000'>a</span><span style='color:#000'>b</span></td>")
+@example("<div style='font-size:0'><font size=3>a</font><font size=''>b</font></div>")
+def test_remembered_plans_and_frames_give_what_each_element_works_out_afresh(page: str) -> None:
+    assert html_text.parse_html(page, "text/html") == _plain_parse(page)

@@ -201,3 +201,66 @@ _styled_pages = st.lists(_element | st.sampled_from(["text", " ", "</td>", "</fo
 @example("<div style='font-size:0'><font size=3>a</font><font size=''>b</font></div>")
 def test_remembered_plans_and_frames_give_what_each_element_works_out_afresh(page: str) -> None:
     assert html_text.parse_html(page, "text/html") == _plain_parse(page)
+
+
+# -- css_flat.py: a plain sheet's rules as slices of its text ---------------------------------------------
+FLAT_PIECES = ["p", "td", ".x", "#y", "#1a", "#-", "td.x", "a:hover", "A", "é", "_u", "-x", "--v", "u", "U+1f", "u+?",
+               ",", " ", "\n", "\t", "\r\n", "\r", "\f", "\0", "\x0b", "{", "}", "(", ")", "[", "]", ":", ";", "!",
+               "color:red", "display:none!important", "@media screen", "@media(max-width:600px)", "@font-face", "@",
+               "@-", "@-x", "@a.5", "url(x.png)", "URL(a)", "url( a )", "url('q')", "url(\"q\")", "url(", "url(a;b)",
+               "rgb(1,2,3)", "f(", '[class*="x"]', "[class~=y]", "|=", "||", "|", "$=", "$", "*", ">", "+", " + ",
+               "~", "=", "/", "/*c*/", "/**/", "/*", "*/", "/* /\\/\\ */", "'", '"', "'a'", '"b"', "'a\"b'", "\"a'b\"",
+               "'{'", '"}"', "'x\ny'", "\\", "\\31 x", "<!--", "-->", "--->", "<", "--", "-", " - ", ".", "..5", "1",
+               "+1", "-1", ".5", "1.5", "1.5.5", "1+2", "1-2", "a.5", "a+1", "#a+1", "1e3", "1E-3", "1e", "1e-m",
+               "1em", "1px", "1-x", "50%", "%", "&", "?", "`", "9" * 60, "a" * 120]
+_flat_sheets = st.lists(st.sampled_from(FLAT_PIECES), max_size=40).map("".join)
+# mostly well-formed sheets, so that most examples take the fast path
+_flat_selector = st.lists(st.sampled_from(["p", ".x", "#y", "td.x", "a:hover", "*", "[class*=x]", '[class*="y"]',
+                                           "a > b", "a + b", "a+b", "-", "u", ":not(.a)", "a.5", "a/**/b", "a /*c*/ b",
+                                           "<!--", "-->"]),
+                          min_size=1, max_size=3).map(" ".join)
+_flat_block = st.lists(st.sampled_from(["color:red", "x:1-1", "x: 1 - 1", "f(1,2)", "g(f(1), 2)", "h(g(f(1)))",
+                                        "url(a.png)", "url('a.png')", "url( 'a' )", "url(a b)", "'A b'", "\"A b\"", "/**/",
+                                        " /*@editable*/ ", " ", "\n", ";", "!important", "1e3", "1e", "1E-m", "2e-",
+                                        "1em", "a.5", "#-", "@-", "..5", "++1", "[a]", "\\", "\r\n", "'a\"b'",
+                                        "9" * 60, "u+1", "(", "}", "{", "'{'", "12px/1.5", "rgba(0,0,0,.5)",
+                                        "calc(100% - 2px)", "calc(1px+2px)", "-webkit-x", "1.5.5", ".5em", "+.5"]),
+                       max_size=6).map("".join)
+_flat_rule = st.tuples(st.sampled_from(["", "@media x", "@media x ", "@font-face", "@import y;", "@supports (a:b)"]),
+                       _flat_selector, _flat_block).map(
+    lambda t: t[0] + ("{" + t[1] + "{" + t[2] + "}}" if t[0] else t[1] + "{" + t[2] + "}"))
+_flat_shaped = st.lists(st.tuples(st.sampled_from(["", " ", "\n", "/*c*/", "<!--", "-->", "/* /\\/\\ */"]), _flat_rule)
+                        .map("".join), max_size=5).map("".join)
+
+
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_flat_sheets | _flat_shaped)
+@example(".a{color:red} @media x{.a{color:blue}} p[class*=q]{x:y}")
+@example("/* /\\/\\/\\/\\ STANDARD STYLING /\\/\\/\\/\\ */ body{margin:0} /*@editable*/ .x{font-family:'Open Sans'}")
+@example("p{x:1+2} q{y:a.5}")  # tinycss2 writes 1/**/+2 and a/**/.5
+@example("a/**/b{x:y}")  # the comment leaves a /**/
+@example("@import url(a;b); p{x:y}")  # a ';' inside url() does not end the at-rule
+@example("--->a{b} -->-a{b}")
+@example("p{x:" + "1" * 5000 + "}")  # int() refuses it inside tinycss2: the fast path must not answer
+@example("@media x{" + "(" * 70 + ")" * 70 + "}")  # nested deeper than the fast path goes
+def test_a_plain_sheet_read_as_slices_reads_as_tinycss2_reads_it(sheet: str) -> None:
+    from spamlint.inputs import css_flat
+
+    flat = css_flat.flat_rules(sheet)
+    assert flat is None or flat == _tinycss2_rules(sheet)
+
+
+def test_the_flat_sheet_path_reads_what_mail_writes() -> None:
+    """Taken (not only correct when taken) for the common shapes of mail's sheets."""
+    from spamlint.inputs import css_flat
+
+    for sheet in (
+        "<!-- body{margin:0;padding:0} .x, td.y {display:none !important; font-family:'Open Sans', Arial}\r\n"
+        "/* mobile */ @media only screen and (max-width:600px){ .x{display:block} } a:hover{color:#fff}"
+        " img{background:url(https://example.org/a.png) no-repeat} -->",
+        "/* /\\/\\/\\/\\ STANDARD STYLING: PREHEADER /\\/\\/\\/\\ */\n.preheaderContent{color:#808080;}"
+        " /*@editable*/ a:hover{color:#fff} @font-face{font-family:'X'; src:url('https://example.org/x.woff')}",
+        "td{background:linear-gradient(to right, rgba(0,0,0,.5), #fff); width:calc(100% - 20px)} [class~=\"a\"]{x:y}",
+    ):
+        assert css_flat.flat_rules(sheet) is not None
+        assert css_flat.flat_rules(sheet) == _tinycss2_rules(sheet)

@@ -7,7 +7,7 @@ import sys
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from spamlint.inputs import css_sheet
+from spamlint.inputs import css_flat, css_sheet
 from spamlint.text import compiled
 
 RGB = tuple[float, float, float]
@@ -56,12 +56,14 @@ class _Sheet(NamedTuple):
 @lru_cache(maxsize=64)
 def _sheet(sheet: str) -> _Sheet:
     """sheet_rules' and restyled's facts from one parse (each used to parse the sheet again):
-    css_sheet's regex scan, or tinycss2 for what that scan leaves to it.
+    css_flat's slices, css_sheet's regex scan, or tinycss2 for what those leave to it.
 
     A sheet nested past what tinycss2 can recurse into, or with a number int() refuses (thousands
     of digits), reads as no rules; each fact fails on its own, as each used to in its own parse.
     """
-    fast = css_sheet.top_level_rules(sheet)  # the same texts without tinycss2's tokenizer, or None
+    fast = css_flat.flat_rules(sheet)  # the same texts as slices of a plain sheet, or None
+    if fast is None:
+        fast = css_sheet.top_level_rules(sheet)  # ... or by a regex token scan, or None
     preludes: list[str] | None
     bodies: list[str] | None
     blocks: list[str] | None

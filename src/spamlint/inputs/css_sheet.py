@@ -70,8 +70,7 @@ def top_level_rules(sheet: str) -> tuple[list[str], list[str], list[str]] | None
 
     A qualified rule the sheet ends in before its block is left out (an error to tinycss2).
     """
-    css = sheet.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    scanned = _tokens(css)
+    scanned = _tokens(folded(sheet))
     if scanned is None:
         return None
     tokens, ends = scanned
@@ -99,6 +98,11 @@ def top_level_rules(sheet: str) -> tuple[list[str], list[str], list[str]] | None
             bodies.append(block)
         i = ends[j] + 1
     return preludes, bodies, at_blocks
+
+
+def folded(sheet: str) -> str:
+    """The sheet as tinycss2's tokenizer reads it: NUL as U+FFFD, every line break as \\n."""
+    return sheet.replace("\0", "\ufffd").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
 
 
 def _tokens(css: str) -> tuple[list[Token], dict[int, int]] | None:

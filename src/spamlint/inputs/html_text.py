@@ -291,7 +291,7 @@ class _Walker:
         plan = self._plans.get((name, attr_text))
         if plan is None:
             plan = self._plans[(name, attr_text)] = self._plan(name, attr_text)
-        closed, attrs, reads = plan
+        closed, attrs, _ = plan
         if name in _BLOCK:
             out = self.out
             if out.pieces and out.pieces[-1] != "\n\n":  # separate(), inline: most tags are blocks
@@ -304,11 +304,7 @@ class _Walker:
         if not closed:
             stack = self.stack
             if attrs or (self.sheet and name in self.sheet):
-                parent = stack[-1]
-                key = (reads, parent.hidden, parent.color, parent.background)
-                frame = self._frames.get(key)
-                if frame is None:  # frame() reads only `reads` of the element, the parent and the sheet
-                    frame = self._frames[key] = self.frame(name, attrs)
+                frame = self.styled(name, attr_text, attrs)
             else:  # frame() for an element with nothing that styles it (no sheet rule for its tag): it inherits all
                 parent = stack[-1]
                 frame = _Frame(name, parent.hidden, parent.color, parent.background)
@@ -321,11 +317,23 @@ class _Walker:
                     self.max_depth = len(stack)
         return gt
 
+    def styled(self, tag: str, attr_text: str, a: dict[str, str]) -> _Frame:
+        """frame(tag, a), remembered by what frame() reads of `a` (see _plan) and the parent's style:
+        a _Frame is never changed, and frame() reads nothing else of the element."""
+        plan = self._plans.get((tag, attr_text))
+        reads = plan[2] if plan is not None else _frame_reads(tag, a)
+        parent = self.stack[-1]
+        key = (reads, parent.hidden, parent.color, parent.background)
+        known = self._frames.get(key)
+        if known is None:
+            known = self._frames[key] = self.frame(tag, a)
+        return known
+
     def _plan(self, name: str, attr_text: str) -> tuple[bool, dict[str, str], tuple]:
         """Whether the tag closes itself, the attributes its handling reads, and what frame() reads of them."""
         closed = name in _VOID or attr_text.rstrip().endswith("/")
         attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
-        return closed, attrs, (name, *[(k, attrs[k]) for k in _FRAME_READS if k in attrs])
+        return closed, attrs, _frame_reads(name, attrs)
 
     def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
         """The attributes this element's handling reads; {} when none of them can be there."""
@@ -491,6 +499,11 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
     if reason == "visibility:hidden":
         return decls.get("visibility", "").startswith("visible")
     return False
+
+
+def _frame_reads(tag: str, a: dict[str, str]) -> tuple:
+    """The tag and what frame() reads of its attributes: two elements alike in these style alike."""
+    return (tag, *[(k, a[k]) for k in _FRAME_READS if k in a])
 
 
 @lru_cache(maxsize=4096)

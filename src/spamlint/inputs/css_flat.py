@@ -17,8 +17,9 @@ from __future__ import annotations
 from spamlint.inputs.css_sheet import _IDENT, _NC, _NUMBER, folded
 from spamlint.text import compiled
 
-# comments, and strings as css_sheet reads them (double quotes as written, single quotes without ")
-_LEXED = compiled.deferred(r"""/\*[\s\S]*?\*/|"[^"\\\n]*"|'[^'"\\\n]*'""")
+# comments, an unclosed one (read once: trying each later /* again to the end would be quadratic),
+# and strings as css_sheet reads them (double quotes as written, single quotes without ")
+_LEXED = compiled.deferred(r"""/\*[\s\S]*?\*/|/\*|"[^"\\\n]*"|'[^'"\\\n]*'""")
 _LEFT_OUT = compiled.deferred(r"""["'\\]|/\*|[0-9]{50}""")  # unread strings, escapes, unclosed comments, huge numbers
 # after these the token before a dropped comment is white space, an opener or closer, a string or
 # a delimiter tinycss2 never separates from what follows, so the comment leaves no `/**/`
@@ -27,7 +28,7 @@ _SAFE_BEFORE_COMMENT = frozenset(" \t\n{}()[];,:\"!>%")
 _NOT_NUMBER_NEXT = r"(?![-+]?\.?[0-9])"  # a word before a number would read back as one token with it
 _WORD = (r"(?>(?:"
          r"[uU][rR][lL]\([^ \t\n\"'()\\\x00-\x08\x0b\x0e-\x1f\x7f]++\)"  # url(x) as written
-         rf"|(?>{_NUMBER})(?![eE](?!(?!-){_NC}))(?:{_IDENT}|%)?"  # number (all of it), dimension, percentage (not a unit e)
+         rf"|(?>{_NUMBER})(?![eE](?!(?!-){_NC}))(?:{_IDENT}|%)?"  # number (all of it), dimension, percentage; no unit e
          rf"|#{_NC}++|@{_IDENT}|(?![uU][rR][lL]\(){_IDENT}"
          rf")){_NOT_NUMBER_NEXT}")
 _DELIM = rf"""[ \t\n]++|"[^"]*+"|[:;,>~*=|^$!&%(){{}}\[\]]|<!--|/(?!\*)|\.(?={_IDENT})|[-+](?=[ \t\n])"""
@@ -97,6 +98,8 @@ def _lexed(css: str) -> tuple[str, str] | None:
             text.append(between)
             masked.append(between)
         lexeme = m.group()
+        if lexeme == "/*":  # unclosed: tinycss2 reads it to the end of the sheet
+            return None
         if lexeme[0] == "/":  # a comment: dropped where it cannot leave a `/**/`
             before = text[-1][-1] if text and text[-1] else ""
             if before and before not in _SAFE_BEFORE_COMMENT:

@@ -74,7 +74,7 @@ _hexish = st.lists(st.sampled_from(list("0123456789abcdefABCDEFgxz \t") + ["\u06
                    max_size=10).map("".join)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(["#", "", " #", "# "]), _hexish)
 @example("#", "fff")
 @example("#", "FfA07F80")  # alpha 0x80 = 0.502: shown
@@ -233,7 +233,7 @@ _flat_shaped = st.lists(st.tuples(st.sampled_from(["", " ", "\n", "/*c*/", "<!--
                         .map("".join), max_size=5).map("".join)
 
 
-@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_flat_sheets | _flat_shaped)
 @example(".a{color:red} @media x{.a{color:blue}} p[class*=q]{x:y}")
 @example("/* /\\/\\/\\/\\ STANDARD STYLING /\\/\\/\\/\\ */ body{margin:0} /*@editable*/ .x{font-family:'Open Sans'}")

@@ -333,7 +333,7 @@ class _Walker:
         """Whether the tag closes itself, the attributes its handling reads, and what frame() reads of them."""
         closed = name in _VOID or attr_text.rstrip().endswith("/")
         attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
-        return closed, attrs, _frame_reads(name, attrs)
+        return closed, attrs, (_frame_reads(name, attrs) if attrs and not closed else (name,))  # styled() reads it
 
     def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
         """The attributes this element's handling reads; {} when none of them can be there."""

@@ -7,7 +7,7 @@ import sys
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from spamlint.inputs import css_sheet
+from spamlint.inputs import css_flat, css_sheet
 from spamlint.text import compiled
 
 RGB = tuple[float, float, float]
@@ -56,12 +56,14 @@ class _Sheet(NamedTuple):
 @lru_cache(maxsize=64)
 def _sheet(sheet: str) -> _Sheet:
     """sheet_rules' and restyled's facts from one parse (each used to parse the sheet again):
-    css_sheet's regex scan, or tinycss2 for what that scan leaves to it.
+    css_flat's slices, css_sheet's regex scan, or tinycss2 for what those leave to it.
 
     A sheet nested past what tinycss2 can recurse into, or with a number int() refuses (thousands
     of digits), reads as no rules; each fact fails on its own, as each used to in its own parse.
     """
-    fast = css_sheet.top_level_rules(sheet)  # the same texts without tinycss2's tokenizer, or None
+    fast = css_flat.flat_rules(sheet)  # the same texts as slices of a plain sheet, or None
+    if fast is None:
+        fast = css_sheet.top_level_rules(sheet)  # ... or by a regex token scan, or None
     preludes: list[str] | None
     bodies: list[str] | None
     blocks: list[str] | None
@@ -165,6 +167,8 @@ def declarations(style: str) -> dict[str, str]:
 
 def _simple_declarations(style: str) -> dict[str, str] | None:
     """declarations() of a style attribute of plain items only (see _WORD), without tinycss2; None for any other."""
+    if "\r" in style or "\f" in style:  # line breaks as tinycss2's tokenizer reads them first (mail writes \r\n)
+        style = style.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     out: dict[str, str] = {}
     for item in style.split(";"):
         m = _SIMPLE_DECLARATION().fullmatch(item)
@@ -196,10 +200,33 @@ def parse_color(value: str) -> RGB | None:
         return None
     if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
         value = "#" + value  # bgcolor="ffffff" as old mail clients accept it
-    color = _tinycss2().color3.parse_color(value.split()[0] if value.startswith("#") else value)
+    if value[0] == "#":
+        value = value.split()[0]
+        rgba = _hex_rgba(value)
+        if rgba is not None:
+            return None if rgba[3] < 0.5 else rgba[:3]
+    color = _tinycss2().color3.parse_color(value)
     if color is None or isinstance(color, str) or color.alpha < 0.5:
         return None
     return (color.red, color.green, color.blue)
+
+
+def _hex_rgba(value: str) -> tuple[float, float, float, float] | None:
+    """tinycss2's colour of `#` and 3, 4, 6 or 8 ASCII hex digits, without its tokenizer; None for any other text.
+
+    Most colours in mail are written so, and tinycss2 tokenizes each to read it.
+    """
+    digits = value[1:]
+    if len(digits) not in (3, 4, 6, 8) or digits.strip("0123456789abcdefABCDEF"):
+        return None
+    if len(digits) < 6:  # each digit doubled: #f80 is #ff8800
+        channels = [int(d * 2, 16) / 255 for d in digits]
+    else:
+        channels = [int(digits[i:i + 2], 16) / 255 for i in range(0, len(digits), 2)]
+    if len(channels) == 3:
+        channels.append(1.0)
+    r, g, b, a = channels
+    return r, g, b, a
 
 
 # a colour inside a CSS value: a function such as rgb(253, 253, 253), #hex or a colour name;

@@ -9,7 +9,6 @@ positions stay exact after decoding.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
 _INT = re.compile(r"\s*(\d+)")
 _NO_ATTRS: dict[str, str] = {}  # shared, never written to
 _STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
+_FRAME_READS = ("style", "color", "bgcolor", "hidden", "size", "class", "id")  # those, and sheet_style()'s
 _LOW_CONTRAST = 1.25
 
 
@@ -83,7 +83,7 @@ class _Walker:
         self.open: dict[str, int] = {}  # open elements by tag: an unmatched end tag costs no stack search
         self.part = part
         self.line_base = line_base
-        self._line_starts: list[int] | None = None  # built on the first position asked for
+        self._at = (0, 0, 0)  # where() was last asked: source offset, its 0-based row, its line's start
         self.out = _Out()
         self.stack: list[_Frame] = [_Frame("#root", None, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
         self.skip_depth = 0
@@ -94,10 +94,13 @@ class _Walker:
         self.comments: list[tuple[int, int, str]] = []
         self.styles: list[str] = []
         self.sheet: dict[str, str] = {}  # simple selector -> declarations from <style> sheets
-        # frame() by (tag, attribute text, parent's style): mail repeats the same styled cells
-        # hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
+        # frame() by (what it reads of the element, parent's style): mail repeats the same styled
+        # cells hundreds of times; emptied whenever the sheet changes, the one other thing frame() reads
         self._frames: dict[tuple, _Frame] = {}
-        self.anchor: tuple[str, int, int] | None = None  # href, source offset, first piece index
+        # _plan() by (tag, attribute text): whether the tag closes itself, its attributes, and what
+        # frame() reads of them; emptied with _frames (attributes() reads class and id only with a sheet)
+        self._plans: dict[tuple[str, str], tuple[bool, dict[str, str], tuple]] = {}
+        self.anchor: tuple[str, int, int, int] | None = None  # href, line, column, first piece index
         self.nodes = 0
         self._max_nodes = limits.max_html_nodes
         self._max_depth = limits.max_html_depth
@@ -110,12 +113,24 @@ class _Walker:
         self._mask = mask_placeholders if any(o in source for o in ("{", "|*", "%%", "[[")) else None
 
     def where(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a source offset."""
-        starts = self._line_starts
-        if starts is None:
-            starts = self._line_starts = _line_starts(self.src)
-        row = bisect.bisect_right(starts, offset) - 1
-        return row + self.line_base, offset - starts[row] + 1
+        """1-based line and column of a source offset.
+
+        Counted on from the offset asked for last: the scan asks in source order, so all its
+        questions together read the source once (a table of every line's start cost a pass
+        over the whole source for a page that asks about one link).
+        """
+        src = self.src
+        last, row, start = self._at
+        if offset >= last:
+            newlines = src.count("\n", last, offset)
+            if newlines:
+                row += newlines
+                start = src.rfind("\n", last, offset) + 1
+        else:  # the scan never asks backwards, but the answer is exact either way
+            row -= src.count("\n", offset, last)
+            start = src.rfind("\n", 0, offset) + 1
+        self._at = (offset, row, start)
+        return row + self.line_base, offset - start + 1
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
@@ -266,15 +281,17 @@ class _Walker:
             self.tags[name] = self.tags.get(name, 0) + 1
         if name in _RAW:
             return self.raw_text(name, gt, attr_text)
-        closed = name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))
         if name in _SKIP:
-            if not closed:
+            if not (name in _VOID or (attr_text and attr_text.rstrip().endswith("/"))):
                 self.skip_depth += 1
                 self.push(_Frame(name, "skip", None, None))
             return gt
         if self.skip_depth:
             return gt
-        attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
+        plan = self._plans.get((name, attr_text))
+        if plan is None:
+            plan = self._plans[(name, attr_text)] = self._plan(name, attr_text)
+        closed, attrs, _ = plan
         if name in _BLOCK:
             out = self.out
             if out.pieces and out.pieces[-1] != "\n\n":  # separate(), inline: most tags are blocks
@@ -299,6 +316,24 @@ class _Walker:
                 if len(stack) > self.max_depth:
                     self.max_depth = len(stack)
         return gt
+
+    def styled(self, tag: str, attr_text: str, a: dict[str, str]) -> _Frame:
+        """frame(tag, a), remembered by what frame() reads of `a` (see _plan) and the parent's style:
+        a _Frame is never changed, and frame() reads nothing else of the element."""
+        plan = self._plans.get((tag, attr_text))
+        reads = plan[2] if plan is not None else _frame_reads(tag, a)
+        parent = self.stack[-1]
+        key = (reads, parent.hidden, parent.color, parent.background)
+        known = self._frames.get(key)
+        if known is None:
+            known = self._frames[key] = self.frame(tag, a)
+        return known
+
+    def _plan(self, name: str, attr_text: str) -> tuple[bool, dict[str, str], tuple]:
+        """Whether the tag closes itself, the attributes its handling reads, and what frame() reads of them."""
+        closed = name in _VOID or attr_text.rstrip().endswith("/")
+        attrs = self.attributes(name, attr_text, closed) if attr_text else _NO_ATTRS
+        return closed, attrs, (_frame_reads(name, attrs) if attrs and not closed else (name,))  # styled() reads it
 
     def attributes(self, name: str, attr_text: str, closed: bool) -> dict[str, str]:
         """The attributes this element's handling reads; {} when none of them can be there."""
@@ -341,6 +376,7 @@ class _Walker:
         responsive design, so earlier rules for it do not hide anything."""
         self.styles.append(sheet)
         self._frames = {}  # frame() reads the sheet
+        self._plans = {}  # attributes() reads class and id once there is a sheet
         conditional = css.conditional_media(media)
         if not conditional:
             for selector, body in css.sheet_rules(sheet).items():
@@ -366,15 +402,6 @@ class _Walker:
                     break
         if name in _BLOCK and not self.skip_depth:
             self.separate()
-
-    def styled(self, tag: str, attr_text: str, a: dict[str, str]) -> _Frame:
-        """frame(tag, a), remembered: `a` is read from `attr_text` alone, and a _Frame is never changed."""
-        parent = self.stack[-1]
-        key = (tag, attr_text, parent.hidden, parent.color, parent.background)
-        known = self._frames.get(key)
-        if known is None:
-            known = self._frames[key] = self.frame(tag, a)
-        return known
 
     def frame(self, tag: str, a: dict[str, str]) -> _Frame:
         parent = self.stack[-1]
@@ -421,16 +448,16 @@ class _Walker:
 
     def open_anchor(self, tag: str, href: str, lt: int) -> None:
         self.close_anchor()
-        self.anchor = (href.strip(), lt, len(self.out.pieces))
+        line, col = self.where(lt)  # asked now, in source order (see where())
+        self.anchor = (href.strip(), line, col, len(self.out.pieces))
         if tag == "area":
             self.close_anchor()
 
     def close_anchor(self) -> None:
         if self.anchor is None:
             return
-        href, lt, first = self.anchor
+        href, line, col, first = self.anchor
         text = " ".join("".join(self.out.pieces[first:]).split())
-        line, col = self.where(lt)
         self.links.append(Link(href, text, self.part, line, col, has_placeholder(href)))
         self.anchor = None
 
@@ -474,6 +501,11 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
     return False
 
 
+def _frame_reads(tag: str, a: dict[str, str]) -> tuple:
+    """The tag and what frame() reads of its attributes: two elements alike in these style alike."""
+    return (tag, *[(k, a[k]) for k in _FRAME_READS if k in a])
+
+
 @lru_cache(maxsize=4096)
 def _attrs(text: str) -> dict[str, str]:
     """Attribute names (lower-cased, first one wins) and values; shared per text, so callers never write to it."""
@@ -511,15 +543,6 @@ def _mentions(text: str, words: tuple[str, ...], pattern: re.Pattern[str] | None
 def _may_hold_placeholder(run: str) -> bool:
     """False when mask_placeholders surely gives this text run (which holds no `<`) back unchanged."""
     return "{" in run or "|*" in run or "%%" in run or "[[" in run
-
-
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    i = source.find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = source.find("\n", i + 1)
-    return starts
 
 
 def _dimension(value: str | None) -> int | None:

@@ -161,6 +161,17 @@ def _echoed_names(address: str) -> list[str]:
     return names
 
 
+def may_hold_name(window: str, names: list[str]) -> bool:
+    """False only when no name can match in window under re.IGNORECASE: the window and the names
+    are ASCII (where IGNORECASE equates exactly the characters that lower() does) and the
+    window's lower case holds no name's.  Each per-message pattern costs a compile, and most
+    greetings ("Dear friend") name nobody."""
+    if not window.isascii() or not all(n.isascii() for n in names):
+        return True  # IGNORECASE equates some non-ASCII characters with ASCII ones (the long s, Kelvin)
+    low = window.lower()
+    return any(n.lower() in low for n in names)
+
+
 _GREETINGS = ("dear", "hello", "hi", "hey", "greetings", "attention", "welcome", "good day",
               "good morning", "good afternoon", "good evening", "olá", "ola", "bem vindo", "bem-vindo",
               "prezado", "prezada", "hola", "estimado", "estimada", "hallo", "liebe", "lieber",
@@ -193,8 +204,12 @@ class RecipientGreetingCheck(Check):
         names = [n for a in ctx.facts.recipients for n in _echoed_names(a)] if greeted else []
         if not names:
             return
-        pattern = self.pattern(names)
+        pattern = None  # compiled only for a segment that can hold a name after its greeting
         for seg, first in greeted:  # no match can start before the first greeting
+            if not may_hold_name(seg.text[first:within], names):
+                continue
+            if pattern is None:
+                pattern = self.pattern(names)
             m = pattern.search(seg.text, first, within)
             if m:
                 yield Hit(**seg.hit(m.start(1), m.end(1), shown=m.group(1)))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint import Engine, builtin_rules, load_document
-from spamlint.checks.senders import may_hold_name
+from spamlint.checks.senders import may_hold_name, opening_source
 
 RULES = {r.id: r for r in builtin_rules()}
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,3 +69,36 @@ def test_a_greeting_that_names_nobody_compiles_no_pattern(body: str, compiles: i
     doc = load_document(f"From: a@mailer.example.net\nTo: jane@example.org\nSubject: x\n\n{body}\n", name="t")
     list(rule.check.run(doc, Engine([rule]).context(doc), rule.scope))
     assert len(made) == compiles
+
+
+# -- checks/senders.py: recipient-greeting's opening starts with a class of first letters ---------
+OPENING_PIECES = ["Dear", "DEAR ", "dear,", "hi", "Hi!", "hello", "hey", "good", "Good  day", "good\nmorning",
+                  "bem-vindo", "bem vindo", "ol\u00e1", "OL\u00c1", "ch\u00e8re", "CH\u00c8RE", "x", "_", "1", " ",
+                  "\n", ",", ":", "!", "\u017f", "\u212a", "\u0130", "\u0131", "sir", "kind", "-"]
+opening_texts = st.lists(st.sampled_from(OPENING_PIECES), max_size=30).map("".join)
+WORDS = ["dear", "hi", "hello", "hey", "good day", "good morning", "ol\u00e1", "ola", "ch\u00e8re", "bem-vindo",
+         "bem vindo", "sir", "kind regards", "\u0130nan", "stra\u00dfe", "-hi", " hi", "1st", "h"]
+
+
+def plain_opening(words: list[str]) -> re.Pattern[str]:
+    """The opening as it was first written: the look-behind, then every word (longest first)."""
+    alts = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in words) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{alts})[\s,:!]*", re.IGNORECASE)
+
+
+@FAST
+@given(opening_texts, st.lists(st.sampled_from(WORDS), max_size=6), st.integers(0, 30), st.integers(0, 300))
+@example("xDear hi, hello", ["dear", "hi", "hello"], 0, 200)
+@example("\u212aind regards", ["kind regards"], 0, 200)
+@example("\u017fir", ["sir"], 0, 200)
+@example("_hi hi", ["hi"], 1, 200)
+def test_the_opening_is_the_plain_pattern(text: str, words: list[str], pos: int, within: int) -> None:
+    words = sorted((w.lower() for w in words), key=len, reverse=True)
+    fast, plain = re.compile(opening_source(words), re.IGNORECASE), plain_opening(words)
+    got, want = fast.search(text, pos, within), plain.search(text, pos, within)
+    assert (got and got.span()) == (want and want.span())
+    assert [m.span() for m in fast.finditer(text, pos, within)] == [m.span() for m in plain.finditer(text, pos, within)]
+
+
+def test_the_builtin_opening_starts_with_a_class() -> None:
+    assert RULES["recipient-address-greeting"].check.opening.pattern.startswith("[")

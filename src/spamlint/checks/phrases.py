@@ -16,13 +16,14 @@ from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.canon import canonical_only
 from spamlint.text import index
-from spamlint.text.compiled import remembered
+from spamlint.text.compiled import lazy, remembered
 from spamlint.text.index import PhraseGate, PhraseIndex, gate_words, valid_gate_words
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
-_WORD = re.compile(r"\w+(?:'\w+)?")
-_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
+# compiled on first use (text/compiled.py): only a rule with `not_after` words reads them, for a match
+_WORD = lazy(r"\w+(?:'\w+)?")
+_CLAUSE_BREAK = lazy(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
 
 
 def _apostrophes(text: str) -> str:

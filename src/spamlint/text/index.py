@@ -11,9 +11,10 @@ from functools import cached_property
 from itertools import chain
 from typing import Iterable
 
+from spamlint.text.compiled import lazy
 from spamlint.text.facts import Facts, SegmentFacts
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = lazy(r"\w+")  # compiled on first use (text/compiled.py): a run reading cached rules may never need it
 
 
 def offsets(text: str, char: str) -> list[int]:
@@ -170,7 +171,8 @@ def valid_gate_words(value: object) -> GateWords | None:
 
 
 def _text_map(value: object) -> bool:
-    return isinstance(value, dict) and all(type(k) is str and type(v) is str for k, v in value.items())
+    """Whether value is a dict of str to str (the types counted in C: it runs for every phrase rule at start-up)."""
+    return isinstance(value, dict) and {*map(type, value), *map(type, value.values())} <= {str}
 
 
 class _Anchors:

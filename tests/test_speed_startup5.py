@@ -133,3 +133,65 @@ def test_cached_phrase_checks_build_no_index_until_asked(tmp_path: Path, monkeyp
         assert not {"needs", "loose_needs", "aliases", "by_folded"} & set(vars(check)), rule_id
         assert check.gate_words == first[rule_id].gate_words, rule_id
         _same_words(check)  # builds them now, from the phrases
+
+
+# -- engine/rules.py and engine/cache.py: files read without Python file objects ---------------------------
+_TEXT_PIECES = ["a", "id: x\n", "\r\n", "\r", "\n", "\r\r\n", "\n\r", "\ufeff", "\u00e9", "\u4fe1", "\U0001f600", " ", "\t"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_TEXT_PIECES), max_size=40).map("".join), st.integers(0, 3))
+@example("a\r\nb\rc\nd\r", 0)
+@example("x" * 70_000 + "\r\n" + "\u00e9" * 40_000, 0)
+def test_rule_files_read_as_text_mode_reads_them(text: str, cut: int) -> None:
+    """_read_utf8 gives what open(path, encoding="utf-8").read() gives, every line end as \\n;
+    a file that is not UTF-8 fails the same way."""
+    import tempfile
+    from spamlint.engine.cache import read_bytes
+
+    data = text.encode("utf-8")
+    if cut and data:
+        data = data[:-cut] + b"\xff"  # not UTF-8
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "rule.yaml")
+        Path(path).write_bytes(data)
+        assert read_bytes(path) == data
+        try:
+            with open(path, encoding="utf-8") as f:
+                plain: object = f.read()
+        except UnicodeDecodeError:
+            plain = UnicodeDecodeError
+        try:
+            fast: object = rules._read_utf8(path)
+        except UnicodeDecodeError:
+            fast = UnicodeDecodeError
+        assert fast == plain
+
+
+def test_a_missing_rule_file_is_an_os_error(tmp_path: Path) -> None:
+    from spamlint.engine.cache import read_bytes
+
+    with pytest.raises(OSError):
+        read_bytes(str(tmp_path / "gone.yaml"))
+    with pytest.raises(OSError):
+        rules._read_utf8(str(tmp_path))  # a folder
+
+
+def test_code_stamp_is_the_digest_of_the_code_files() -> None:
+    """code_stamp read plainly: each .py file of the checks, engine, model and text folders, by name."""
+    import os
+
+    from spamlint.engine import cache
+    from spamlint.text.compiled import digest
+
+    root = Path(cache.__file__).resolve().parent.parent
+    plain = digest()
+    for folder in ("checks", "engine", "model", "text"):
+        for name in sorted(os.listdir(root / folder)):
+            if name.endswith(".py"):
+                plain.update(f"{folder}/{name}\0".encode() + (root / folder / name).read_bytes() + b"\0")
+    cache.code_stamp.cache_clear()
+    try:
+        assert cache.code_stamp() == plain.hexdigest()[:32]
+    finally:
+        cache.code_stamp.cache_clear()

@@ -15,12 +15,15 @@ from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.canon import canonical_only
-from spamlint.text.index import PhraseGate, PhraseIndex
+from spamlint.text import index
+from spamlint.text.compiled import lazy, remembered
+from spamlint.text.index import PhraseGate, PhraseIndex, gate_words, valid_gate_words
 from spamlint.text.words import fold_il, phrase_pattern, strip_accents
 
 
-_WORD = re.compile(r"\w+(?:'\w+)?")
-_CLAUSE_BREAK = re.compile(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
+# compiled on first use (text/compiled.py): only a rule with `not_after` words reads them, for a match
+_WORD = lazy(r"\w+(?:'\w+)?")
+_CLAUSE_BREAK = lazy(r"[.!?;:]\s|\n\s*\n|[()\[\]]")
 
 
 def _apostrophes(text: str) -> str:
@@ -66,18 +69,45 @@ class PhrasesCheck(Check):
     def __init__(self, options: dict) -> None:
         super().__init__(options)
         self.weights = {" ".join(k.lower().split()): float(v) for k, v in options["phrases"].items()}
-        unaccented = {k: strip_accents(k) for k in self.weights}  # once per phrase: both maps below read it
-        # "transacao" for "transação": mail in many languages drops its accents
-        self.aliases = {a: k for k, a in unaccented.items() if a != k}
-        # the canonical text has no accents: its pattern and lookups use phrases without them
-        self.by_folded = {fold_il(a): k for k, a in unaccented.items()}
-        # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
-        # and matching starts only where the first word of a phrase whose words are all in the
-        # text stands; phrases that start with no word character (like "$$$") get a scan of their own
-        # the weights' keys and fold_il's are normalised already; an alias may not be (a lone accent between spaces)
-        self.needs = PhraseIndex([*self.weights, *(" ".join(a.lower().split()) for a in self.aliases)], normalised=True)
-        self.loose_needs = PhraseIndex(self.by_folded, normalised=True)
         self.cancel = frozenset(_apostrophes(w.lower()) for w in options["not_after"])
+        # what the run's PhraseGate needs of this list, kept in the rule-pack cache under the
+        # phrases: the indexes below and the accent-free forms are then made only for a list
+        # the gate lets through (a small input reaches few).  The cache's code stamp covers
+        # text/words.py and text/index.py, whose code the value also comes from.
+        canonical = bool(self.opts["canonical"])
+        self.gate_words = remembered(
+            index, f"gate {canonical:d}\0" + "\0".join(self.weights),
+            lambda: gate_words(self.needs, self.loose_needs if canonical else None), valid_gate_words)
+
+    @cached_property
+    def _unaccented(self) -> dict[str, str]:
+        """Each phrase without its accents: once per phrase, since both maps below read it."""
+        return {k: strip_accents(k) for k in self.weights}
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """"transacao" for "transação": mail in many languages drops its accents."""
+        return {a: k for k, a in self._unaccented.items() if a != k}
+
+    @cached_property
+    def by_folded(self) -> dict[str, str]:
+        """The phrases by their unaccented, i-for-l form: the canonical text has no accents, so its
+        pattern and lookups use phrases without them."""
+        return {fold_il(a): k for k, a in self._unaccented.items()}
+
+    # the words each phrase needs: a text lacking all of some phrase's words is not scanned,
+    # and matching starts only where the first word of a phrase whose words are all in the
+    # text stands; phrases that start with no word character (like "$$$") get a scan of their own
+    @cached_property
+    def needs(self) -> PhraseIndex:
+        """The index of the raw phrases and their aliases."""
+        # the weights' keys and fold_il's are normalised already; an alias may not be (a lone accent between spaces)
+        return PhraseIndex([*self.weights, *(" ".join(a.lower().split()) for a in self.aliases)], normalised=True)
+
+    @cached_property
+    def loose_needs(self) -> PhraseIndex:
+        """The index of the loose phrases (by_folded's keys)."""
+        return PhraseIndex(self.by_folded, normalised=True)
 
     # the patterns are compiled on first use, not at load: most of a run's start-up went into
     # compiling phrase lists, and a small input whose words start no phrase never needs them
@@ -92,8 +122,8 @@ class PhrasesCheck(Check):
         return phrase_pattern(list(self.by_folded), loose=True, lowered=True)
 
     def warm(self) -> None:
-        """Compile both phrase patterns now."""
-        self.pattern, self.loose  # noqa: B018 - touching a cached_property compiles it
+        """Compile both phrase patterns now, and build both indexes (before `-j N` forks its workers)."""
+        self.pattern, self.loose, self.needs, self.loose_needs  # noqa: B018 - touching a cached_property makes it
 
     def _key(self, matched: str) -> str:
         key = " ".join(matched.lower().split())
@@ -209,6 +239,5 @@ class PhraseDensityCheck(PhrasesCheck):
 
 def phrase_gate(checks: Iterable[object]) -> PhraseGate | None:
     """One PhraseGate over the phrase checks among `checks` (None when there are none)."""
-    lists = [(c, c.needs, c.loose_needs if c.opts["canonical"] else None)
-             for c in checks if isinstance(c, PhrasesCheck)]
+    lists = [(c, c.gate_words) for c in checks if isinstance(c, PhrasesCheck)]
     return PhraseGate(lists) if lists else None

@@ -123,8 +123,9 @@ def builtin_rule_files() -> list[tuple[str, str]]:
 
 
 def _read_utf8(path: str) -> str:
-    with open(path, encoding="utf-8") as f:  # text mode, as Traversable.read_text: line ends read as \n
-        return f.read()
+    """The file's text as text mode reads it (as Traversable.read_text: every line end read as \\n)."""
+    text = cache.read_bytes(path).decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @lru_cache(maxsize=1)

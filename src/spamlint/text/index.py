@@ -11,9 +11,10 @@ from functools import cached_property
 from itertools import chain
 from typing import Iterable
 
+from spamlint.text.compiled import lazy
 from spamlint.text.facts import Facts, SegmentFacts
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = lazy(r"\w+")  # compiled on first use (text/compiled.py): a run reading cached rules may never need it
 
 
 def offsets(text: str, char: str) -> list[int]:
@@ -135,39 +136,98 @@ class PhraseIndex:
         return scan(pattern, seg.lower, starts)
 
 
+GateWords = tuple[bool, dict[str, str], bool, dict[str, str]]  # what a PhraseGate needs of one phrase list
+
+
+def gate_words(raw: PhraseIndex, loose: PhraseIndex | None) -> GateWords:
+    """What a PhraseGate reads of a list's raw and loose indexes, as plain data the rule-pack cache keeps.
+
+    (raw has phrases that start with no word character, the raw word sets that some phrase starts
+    in, loose has a phrase without words, the loose word sets).  The word sets are filed under
+    their longest word, each written as its other words joined by spaces, one set a line: words
+    are `\\w+` runs, so neither a space nor a line break is ever part of one.
+    """
+    raw_sets = _by_anchor(n for n, f in raw.needs.items() if n and f)
+    if loose is None:
+        return (bool(raw.unanchored), raw_sets, False, {})
+    return (bool(raw.unanchored), raw_sets, loose.always, _by_anchor(n for n in loose.needs if n))
+
+
+def _by_anchor(sets: Iterable[frozenset[str]]) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for n in sets:
+        anchor = max(n, key=len)
+        out.setdefault(anchor, []).append(" ".join(w for w in n if w != anchor))
+    return {anchor: "\n".join(lines) for anchor, lines in out.items()}
+
+
+def valid_gate_words(value: object) -> GateWords | None:
+    """value as GateWords when it has their types (the cache gives lists back for tuples), else None."""
+    if isinstance(value, (list, tuple)) and len(value) == 4:
+        raw_always, raw_sets, loose_always, loose_sets = value
+        if type(raw_always) is bool and type(loose_always) is bool and _text_map(raw_sets) and _text_map(loose_sets):
+            return (raw_always, raw_sets, loose_always, loose_sets)
+    return None
+
+
+def _text_map(value: object) -> bool:
+    """Whether value is a dict of str to str (the types counted in C: it runs for every phrase rule at start-up)."""
+    return isinstance(value, dict) and {*map(type, value), *map(type, value.values())} <= {str}
+
+
+class _Anchors:
+    """The word sets of many lists by their anchor word, merged for an anchor when it is first asked for.
+
+    A run's start-up then reads the lists' maps as they are; a small input asks for few anchors.
+    """
+
+    def __init__(self, lists: list[tuple[object, dict[str, str]]]) -> None:
+        self.lists = lists
+        self.words: frozenset[str] = frozenset().union(*(sets for _, sets in lists))
+        self._merged: dict[str, list[tuple[object, list[str]]]] = {}
+
+    def sets(self, anchor: str) -> list[tuple[object, list[str]]]:
+        """(key, the set's words as a list) for every word set filed under anchor."""
+        found = self._merged.get(anchor)
+        if found is None:
+            found = self._merged[anchor] = [
+                (key, [anchor, *line.split(" ")] if line else [anchor])
+                for key, by_anchor in self.lists if (text := by_anchor.get(anchor)) is not None
+                for line in text.split("\n")]
+        return found
+
+
 class PhraseGate:
     """Which of many phrase lists can match a segment at all, told in one pass over its words.
 
-    Each list comes with a key, the PhraseIndex of its raw phrases and, when it also matches the
-    canonical text, the PhraseIndex of its loose phrases.  A key is a raw candidate of a segment
-    exactly when `first_words(seg.lower_words)` of its raw index is not empty or the index has
-    phrases that start with no word character (what `PhraseIndex.finditer` can find anything
-    with), and a loose candidate exactly when the canonical text changed and its loose index's
-    `possible(window_words)` holds; asking 47 indexes the same thing costs 47 times as much.
+    Each list comes with a key and its `gate_words`: of the PhraseIndex of its raw phrases and,
+    when it also matches the canonical text, of the PhraseIndex of its loose phrases.  A key is a
+    raw candidate of a segment exactly when `first_words(seg.lower_words)` of its raw index is not
+    empty or the index has phrases that start with no word character (what `PhraseIndex.finditer`
+    can find anything with), and a loose candidate exactly when the canonical text changed and its
+    loose index's `possible(window_words)` holds; asking 47 indexes the same thing costs 47 times
+    as much.  Built from the words alone (kept in the rule-pack cache), a run's start-up builds no
+    PhraseIndex: a check builds its own when the gate first lets it through.
     """
 
-    def __init__(self, lists: Iterable[tuple[object, PhraseIndex, PhraseIndex | None]]) -> None:
+    def __init__(self, lists: Iterable[tuple[object, GateWords]]) -> None:
         self.keys: set[object] = set()
         self.raw_always: set[object] = set()
         self.loose_always: set[object] = set()
-        self.raw_anchors: dict[str, list[tuple[object, frozenset[str]]]] = {}
-        self.loose_anchors: dict[str, list[tuple[object, frozenset[str]]]] = {}
-        for key, raw, loose in lists:
+        raw: list[tuple[object, dict[str, str]]] = []
+        loose: list[tuple[object, dict[str, str]]] = []
+        for key, (raw_always, raw_sets, loose_always, loose_sets) in lists:
             self.keys.add(key)
-            if raw.unanchored:
+            if raw_always:
                 self.raw_always.add(key)
-            for n, f in raw.needs.items():
-                if n and f:
-                    self.raw_anchors.setdefault(max(n, key=len), []).append((key, n))
-            if loose is None:
-                continue
-            if loose.always:
+            if loose_always:
                 self.loose_always.add(key)
-            for n in loose.needs:
-                if n:
-                    self.loose_anchors.setdefault(max(n, key=len), []).append((key, n))
-        self._raw_words = frozenset(self.raw_anchors)
-        self._loose_words = frozenset(self.loose_anchors)
+            if raw_sets:
+                raw.append((key, raw_sets))
+            if loose_sets:
+                loose.append((key, loose_sets))
+        self.raw_anchors = _Anchors(raw)
+        self.loose_anchors = _Anchors(loose)
 
     def raw(self, seg: SegmentFacts) -> frozenset[object]:
         """The keys whose raw phrases can match seg."""
@@ -193,22 +253,22 @@ class PhraseGate:
         """(raw, loose, either) for seg, worked out once and kept on the segment for the run."""
         found = seg.gated.get(self)
         if found is None:
-            raw = _reached(self.raw_always, self.raw_anchors, self._raw_words, seg.lower_words)
+            raw = _reached(self.raw_always, self.raw_anchors, seg.lower_words)
             loose: frozenset[object] = frozenset()
-            if self._loose_words or self.loose_always:
+            if self.loose_anchors.words or self.loose_always:
                 canon = seg.canonical
                 if canon.changed:
-                    loose = _reached(self.loose_always, self.loose_anchors, self._loose_words, canon.window_words)
+                    loose = _reached(self.loose_always, self.loose_anchors, canon.window_words)
             found = seg.gated[self] = (raw, loose, raw | loose)
         return found
 
 
-def _reached(always: set[object], anchors: dict[str, list[tuple[object, frozenset[str]]]],
-             anchor_words: frozenset[str], words: frozenset[str]) -> frozenset[object]:
+def _reached(always: set[object], anchors: _Anchors, words: frozenset[str]) -> frozenset[object]:
     """The keys with a phrase whose words are all in `words`, and the `always` keys."""
     out = set(always)
-    for anchor in anchor_words & words:
-        for key, n in anchors[anchor]:
-            if key not in out and n <= words:
+    issuperset = words.issuperset  # with a list of words: what `frozenset(n) <= words` tells
+    for anchor in anchors.words & words:
+        for key, n in anchors.sets(anchor):
+            if key not in out and issuperset(n):
                 out.add(key)
     return frozenset(out)

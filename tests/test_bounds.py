@@ -249,6 +249,15 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far (user and system, from /proc), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc")
 def test_a_worker_killed_mid_batch_is_one_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     """What the OOM killer does: the batch used to wait forever for the lost worker's inputs."""
@@ -262,7 +271,11 @@ def test_a_worker_killed_mid_batch_is_one_error_and_the_batch_goes_on(tmp_path: 
         while not (workers := _workers(child.pid)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert workers, "no worker started"
-        os.kill(workers[0], signal.SIGKILL)  # it holds an input from the moment it starts
+        # a worker is visible before the parent has handed it an input, and a worker killed then
+        # loses nothing (the input goes to its replacement): kill it once it is busy linting
+        while _cpu_seconds(workers[0]) < 0.05 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(workers[0], signal.SIGKILL)
         out, err = child.communicate(timeout=120)
     finally:
         child.kill()

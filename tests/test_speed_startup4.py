@@ -219,28 +219,6 @@ def _records() -> list[tuple[type, bool]]:
     return [(c, True) for c in slotted] + [(c, False) for c in plain]
 
 
-def _post_init(cls: type) -> Any:
-    """The __post_init__ the @dataclass versions had (the records' own __init__ does the same)."""
-    from types import MappingProxyType
-
-    from spamlint.limits import _positive
-
-    def document(self: Any) -> None:
-        first: dict[str, Any] = {}
-        for h in self.headers:
-            first.setdefault(h.name.lower(), h)
-        object.__setattr__(self, "_first", MappingProxyType(first))
-
-    def segment(self: Any) -> None:
-        if self.source is None:
-            object.__setattr__(self, "source", self.text)
-
-    def limits(self: Any) -> None:
-        for f in dataclasses.fields(self):
-            _positive(getattr(self, f.name), f.type == "float", f"Limits.{f.name}")
-    return {"Document": document, "Segment": segment, "Limits": limits}.get(cls.__name__)
-
-
 def _reference(cls: type, slots: bool) -> type:
     """The @dataclass(frozen=True) class of the record's fields (same name, defaults and flags)."""
     specs = []
@@ -251,7 +229,7 @@ def _reference(cls: type, slots: bool) -> type:
         if f.default_factory is not dataclasses.MISSING:
             kw["default_factory"] = f.default_factory
         specs.append((f.name, f.type, dataclasses.field(**kw)))
-    post = _post_init(cls)
+    post = vars(cls).get("__post_init__")  # Document, Segment, Limits: the same method, run by dataclass's __init__
     namespace = {"__post_init__": post, "__qualname__": cls.__qualname__} if post else {"__qualname__": cls.__qualname__}
     return dataclasses.make_dataclass(cls.__name__, specs, frozen=True, slots=slots, namespace=namespace)
 

@@ -52,37 +52,6 @@ class Config(Record):
     root: Path | None = None  # folder of the config file: per-file-ignores globs are relative to it
     source: str = "defaults"  # the file the settings came from, for error messages
 
-    def __init__(self, threshold: float | None = None, select: tuple[str, ...] | None = None,
-                 ignore: tuple[str, ...] = (), extend_select: tuple[str, ...] = (),
-                 per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (), rule_paths: tuple[Path, ...] = (),
-                 points: tuple[tuple[str, float], ...] = (), sender_domains: tuple[str, ...] = (),
-                 limits: Limits | None = None, trusted_networks: tuple[str, ...] = (),
-                 trusted_authserv_ids: tuple[str, ...] | None = None, draft: bool | None = None,
-                 include: tuple[str, ...] | None = None, extend_include: tuple[str, ...] = (),
-                 online: bool | None = None, profile: str | None = None, resolver: str | None = None,
-                 docs_url: str | None = None, root: Path | None = None, source: str = "defaults") -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "threshold", threshold)
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
-        _set(self, "extend_select", extend_select)
-        _set(self, "per_file_ignores", per_file_ignores)
-        _set(self, "rule_paths", rule_paths)
-        _set(self, "points", points)
-        _set(self, "sender_domains", sender_domains)
-        _set(self, "limits", limits)
-        _set(self, "trusted_networks", trusted_networks)
-        _set(self, "trusted_authserv_ids", trusted_authserv_ids)
-        _set(self, "draft", draft)
-        _set(self, "include", include)
-        _set(self, "extend_include", extend_include)
-        _set(self, "online", online)
-        _set(self, "profile", profile)
-        _set(self, "resolver", resolver)
-        _set(self, "docs_url", docs_url)
-        _set(self, "root", root)
-        _set(self, "source", source)
-
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Rule ids and categories that per-file-ignores turn off for this input path."""
         if not self.per_file_ignores:

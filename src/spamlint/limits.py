@@ -35,23 +35,7 @@ class Limits(Record):
     max_links: int = 10_000  # links per message handed to the link checks (a real digest had 3,134)
     max_images: int = 5_000  # images per message handed to the image checks
 
-    def __init__(self, max_input_bytes: int = 32 * MIB, max_mime_depth: int = 20, max_mime_parts: int = 500,
-                 max_part_bytes: int = 2 * MIB, max_header_bytes: int = 128 * 1024, max_html_nodes: int = 100_000,
-                 max_html_depth: int = 512, regex_timeout: float = 1.0, search_factor: int = 64,
-                 min_search_chars: int = 4 * MIB, max_links: int = 10_000, max_images: int = 5_000) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "max_input_bytes", max_input_bytes)
-        _set(self, "max_mime_depth", max_mime_depth)
-        _set(self, "max_mime_parts", max_mime_parts)
-        _set(self, "max_part_bytes", max_part_bytes)
-        _set(self, "max_header_bytes", max_header_bytes)
-        _set(self, "max_html_nodes", max_html_nodes)
-        _set(self, "max_html_depth", max_html_depth)
-        _set(self, "regex_timeout", regex_timeout)
-        _set(self, "search_factor", search_factor)
-        _set(self, "min_search_chars", min_search_chars)
-        _set(self, "max_links", max_links)
-        _set(self, "max_images", max_images)
+    def __post_init__(self) -> None:
         for f in fields(self):  # a Limits built in code is checked like one read from a config file
             _positive(getattr(self, f.name), f.type == "float", f"Limits.{f.name}")
 

@@ -1,19 +1,20 @@
-"""Frozen records without dataclasses' generated code: what @dataclass(frozen=True) gives, cheaper to define.
+"""Frozen records without most of dataclasses' generated code: what @dataclass(frozen=True) gives, cheaper to define.
 
 `@dataclass(frozen=True)` writes each class's __init__, __repr__, __eq__, __hash__,
-__setattr__ and __delattr__ as source text and exec()s it when the module is imported: about
-half a millisecond a class, and the ~15 records a run imports cost a tenth of its start-up.
-A class decorated with `record` writes its own __init__ (as fast per instance as the generated
-one) and gets the rest from `Record`, reading its fields through one `operator.attrgetter`;
-`record` still makes it a dataclass (with nothing generated), so `dataclasses.fields`,
-`replace` and `asdict` work as before.  tests/test_speed_startup4.py holds each record to the
-@dataclass(frozen=True) class with the same fields: equality, hash, repr, replace, pickling,
-copying and the errors on assignment.
+__setattr__ and __delattr__ as source text and exec()s each when the module is imported: about
+half a millisecond a class, and the ~20 records a run imports cost a tenth of its start-up.
+A class decorated with `record` gets the same __init__ (written as one function, the only
+exec) and the rest from `Record`, which reads its fields through one `operator.attrgetter`;
+`record` still makes it a dataclass (with nothing else generated), so `dataclasses.fields`,
+`replace` and `asdict` work as before, and `__post_init__` runs as it does for a dataclass.
+tests/test_speed_startup4.py holds each record to the @dataclass(frozen=True) class with the
+same fields: signature, equality, hash, repr, replace, pickling, copying and the errors on
+assignment.
 """
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
 from typing import Any, Callable, TypeVar
 
@@ -60,11 +61,12 @@ class Record:
 
 
 def record(slots: bool = False) -> Callable[[C], C]:
-    """Make a Record subclass that defines its own __init__ a frozen dataclass (`slots` as dataclass's)."""
+    """Make a Record subclass a frozen dataclass (`slots` as dataclass's) with one generated method, __init__."""
 
     def make(cls: C) -> C:
         cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
         every = fields(cls)
+        cls.__init__ = _init(cls, every)  # type: ignore[misc]
         compared = [f.name for f in every if f.compare]
         cls._compared = attrgetter(*compared) if len(compared) > 1 else _as_tuple(compared)
         cls._shown = tuple(f.name for f in every if f.repr)
@@ -76,3 +78,48 @@ def _as_tuple(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     """What attrgetter gives for two names or more, for one or none: a tuple (attrgetter(x) gives the value)."""
     get = attrgetter(*names) if names else None
     return (lambda obj: (get(obj),)) if get is not None else (lambda obj: ())
+
+
+class _Factory:
+    """The default of a parameter whose field has a default_factory: "not given, make one"."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
+    """The __init__ @dataclass(frozen=True) writes for these fields: each set once, defaults and
+    default factories as dataclass has them, then __post_init__ when the class has one."""
+    scope: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
+    params, lines = [], []
+    for f in every:
+        if f.kw_only:
+            raise TypeError(f"{cls.__qualname__}.{f.name}: a record has no keyword-only fields")
+        value = f.name
+        if f.default is not MISSING:
+            scope[f"_d_{f.name}"] = f.default
+            default = f"_d_{f.name}"
+        elif f.default_factory is not MISSING:
+            scope[f"_f_{f.name}"] = f.default_factory
+            default = "_FACTORY"
+            value = f"_f_{f.name}() if {f.name} is _FACTORY else {f.name}"
+        else:
+            default = ""
+        if f.init:
+            params.append(f"{f.name}={default}" if default else f.name)
+        elif default:  # not a parameter, but set to its default as dataclass does
+            value = f"_f_{f.name}()" if default == "_FACTORY" else default
+        else:
+            continue
+        lines.append(f"_set(self, {f.name!r}, {value})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}) -> None:\n    " + "\n    ".join(lines or ["pass"])
+    exec(source, scope)  # one function per class: dataclass's own way, without its other five
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init  # type: ignore[no-any-return]

@@ -21,15 +21,6 @@ class Option(Record):
     choices: tuple[str, ...] = ()
     required: bool = False
 
-    def __init__(self, kind: str, default: Any = None, doc: str = "", choices: tuple[str, ...] = (),
-                 required: bool = False) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "kind", kind)
-        _set(self, "default", default)
-        _set(self, "doc", doc)
-        _set(self, "choices", choices)
-        _set(self, "required", required)
-
 
 class Check:
     """A way of looking at a document; a rule configures one check with options.

@@ -106,17 +106,6 @@ class _View(Record):
     baseline: Path | None = None
     update_baseline: bool = False
 
-    def __init__(self, quiet: bool = False, show_passing: bool = False, fail_on: str = "error",
-                 output_file: Path | None = None, baseline: Path | None = None,
-                 update_baseline: bool = False) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "quiet", quiet)
-        _set(self, "show_passing", show_passing)
-        _set(self, "fail_on", fail_on)
-        _set(self, "output_file", output_file)
-        _set(self, "baseline", baseline)
-        _set(self, "update_baseline", update_baseline)
-
 
 def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs: int, view: _View) -> int:
     """Lint, print the chosen output, and return the exit status."""

@@ -37,13 +37,6 @@ class Options(Record):
     config_path: Path | None = None  # --config: use this file, do not search
     fields: tuple[tuple[str, str], ...] = ()  # template fields such as --subject and --from
 
-    def __init__(self, flags: Config = Config(source="command line"), config_path: Path | None = None,
-                 fields: tuple[tuple[str, str], ...] = ()) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "flags", flags)
-        _set(self, "config_path", config_path)
-        _set(self, "fields", fields)
-
 
 @record()
 class Failure(Record):
@@ -51,11 +44,6 @@ class Failure(Record):
 
     message: str
     fatal: bool = False
-
-    def __init__(self, message: str, fatal: bool = False) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "message", message)
-        _set(self, "fatal", fatal)
 
 
 Outcome = Union[Report, Failure]

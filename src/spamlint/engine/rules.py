@@ -80,33 +80,6 @@ class Rule(Record):
     language: str | None = None  # the rule only reads text detected as this language
     url: str = ""  # the rule's documentation: its own `url:`, else where its pack is documented
 
-    def __init__(self, id: str, category: str, check_name: str, scope: tuple[str, ...], points: float,
-                 severity: Severity, message: str, why: str, fix: str, options: dict[str, Any],
-                 examples_hit: tuple[str, ...], examples_miss: tuple[str, ...], source: str,
-                 check: Check | suppress.UnusedSuppression, enabled: bool = True,
-                 examples_at: tuple[tuple[int, int] | None, ...] = (), max_hits: int | None = None,
-                 language: str | None = None, url: str = "") -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "id", id)
-        _set(self, "category", category)
-        _set(self, "check_name", check_name)
-        _set(self, "scope", scope)
-        _set(self, "points", points)
-        _set(self, "severity", severity)
-        _set(self, "message", message)
-        _set(self, "why", why)
-        _set(self, "fix", fix)
-        _set(self, "options", options)
-        _set(self, "examples_hit", examples_hit)
-        _set(self, "examples_miss", examples_miss)
-        _set(self, "source", source)
-        _set(self, "check", check)
-        _set(self, "enabled", enabled)
-        _set(self, "examples_at", examples_at)
-        _set(self, "max_hits", max_hits)
-        _set(self, "language", language)
-        _set(self, "url", url)
-
 
 def builtin_rule_files() -> list[tuple[str, str]]:
     """(name, text) of every rule file shipped in the package."""

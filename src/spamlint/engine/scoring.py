@@ -8,7 +8,6 @@ from spamlint.model.findings import CATEGORIES, CATEGORY_CAPS, Finding
 from spamlint.record import Record, record
 
 DEFAULT_THRESHOLD = 5.0
-_FRESH: dict[str, float] = {}  # "not given": each Report gets a dict of its own
 __all__ = ["CATEGORY_CAPS", "DEFAULT_THRESHOLD", "Report", "score"]  # the caps are listed in model/findings.py
 
 
@@ -21,15 +20,6 @@ class Report(Record):
     threshold: float
     categories: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
-
-    def __init__(self, path: str, findings: tuple[Finding, ...], threshold: float,
-                 categories: dict[str, float] = _FRESH, score: float = 0.0) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "path", path)
-        _set(self, "findings", findings)
-        _set(self, "threshold", threshold)
-        _set(self, "categories", {} if categories is _FRESH else categories)  # a new dict each time, as default_factory
-        _set(self, "score", score)
 
     @property
     def verdict(self) -> str:

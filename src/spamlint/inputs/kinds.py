@@ -95,17 +95,6 @@ class InputKind(Record):
     refusal: str = ""
     own_only: bool = False  # sniffed only for its own extensions, never for other files
 
-    def __init__(self, name: str, extensions: frozenset[str], parser: str, looks_like: Callable[[bytes], object],
-                 decides: bool = True, refusal: str = "", own_only: bool = False) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "name", name)
-        _set(self, "extensions", extensions)
-        _set(self, "parser", parser)
-        _set(self, "looks_like", looks_like)
-        _set(self, "decides", decides)
-        _set(self, "refusal", refusal)
-        _set(self, "own_only", own_only)
-
 
 # Sniffing order: the first kind whose `looks_like` accepts the head of the input wins.
 KINDS: tuple[InputKind, ...] = (

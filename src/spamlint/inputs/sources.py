@@ -37,16 +37,6 @@ class Source(Record):
     span: tuple[int, int] | None = None
     problem: str | None = None
 
-    def __init__(self, name: str, ext: str, path: Path | None = None, data: bytes | None = None,
-                 span: tuple[int, int] | None = None, problem: str | None = None) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "name", name)
-        _set(self, "ext", ext)
-        _set(self, "path", path)
-        _set(self, "data", data)
-        _set(self, "span", span)
-        _set(self, "problem", problem)
-
     def read(self, max_bytes: int = DEFAULT_LIMITS.max_input_bytes) -> bytes:
         """The input's bytes, at most max_bytes + 1 (mime.load notes the excess); InputError if unreadable."""
         if self.problem is not None:
@@ -94,11 +84,6 @@ class Include(Record):
 
     only: tuple[str, ...] | None = None
     extra: tuple[str, ...] = ()
-
-    def __init__(self, only: tuple[str, ...] | None = None, extra: tuple[str, ...] = ()) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "only", only)
-        _set(self, "extra", extra)
 
     def listed(self, rel: str, known: Callable[[], bool]) -> bool:
         """True when the walk lists the file at `rel`; `known` says the registry would list it."""

@@ -134,12 +134,6 @@ class Field(Record):
     line: int | None = None
     column: int = 1
 
-    def __init__(self, value: str, line: int | None = None, column: int = 1) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "value", value)
-        _set(self, "line", line)
-        _set(self, "column", column)
-
 
 def front_matter(text: str) -> tuple[dict[str, Field], str]:
     """Split a leading `---` YAML block off a template.

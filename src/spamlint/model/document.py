@@ -13,8 +13,6 @@ from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.record import Record, record
 from spamlint.model.segment import Segment
 
-_set = object.__setattr__  # the records are frozen: their own __init__ sets each field once
-_FRESH: Mapping[str, int] = MappingProxyType({})  # "not given": each HtmlPart gets a new empty mapping
 
 
 @record(slots=True)
@@ -24,11 +22,6 @@ class Header(Record):
     name: str
     value: str
     line: int | None
-
-    def __init__(self, name: str, value: str, line: int | None) -> None:
-        _set(self, "name", name)
-        _set(self, "value", value)
-        _set(self, "line", line)
 
 
 @record(slots=True)
@@ -41,15 +34,6 @@ class Link(Record):
     line: int | None
     column: int | None
     templated: bool = False
-
-    def __init__(self, url: str, text: str, part: str, line: int | None, column: int | None,
-                 templated: bool = False) -> None:
-        _set(self, "url", url)
-        _set(self, "text", text)
-        _set(self, "part", part)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "templated", templated)
 
 
 @record(slots=True)
@@ -64,16 +48,6 @@ class Image(Record):
     line: int | None
     column: int | None
 
-    def __init__(self, src: str, alt: str | None, width: int | None, height: int | None, part: str,
-                 line: int | None, column: int | None) -> None:
-        _set(self, "src", src)
-        _set(self, "alt", alt)
-        _set(self, "width", width)
-        _set(self, "height", height)
-        _set(self, "part", part)
-        _set(self, "line", line)
-        _set(self, "column", column)
-
 
 @record(slots=True)
 class HiddenText(Record):
@@ -86,14 +60,6 @@ class HiddenText(Record):
     column: int | None
     offset: int
 
-    def __init__(self, text: str, reason: str, part: str, line: int | None, column: int | None, offset: int) -> None:
-        _set(self, "text", text)
-        _set(self, "reason", reason)
-        _set(self, "part", part)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "offset", offset)
-
 
 @record(slots=True)
 class Attachment(Record):
@@ -102,11 +68,6 @@ class Attachment(Record):
     filename: str
     content_type: str
     size: int
-
-    def __init__(self, filename: str, content_type: str, size: int) -> None:
-        _set(self, "filename", filename)
-        _set(self, "content_type", content_type)
-        _set(self, "size", size)
 
 
 @record(slots=True)
@@ -120,18 +81,6 @@ class HtmlPart(Record):
     tag_counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     comments: tuple[tuple[int, int, str], ...] = ()
     styles: tuple[str, ...] = ()
-
-    def __init__(self, part: str, source: str, text: Segment, hidden: tuple[HiddenText, ...] = (),
-                 tag_counts: Mapping[str, int] = _FRESH, comments: tuple[tuple[int, int, str], ...] = (),
-                 styles: tuple[str, ...] = ()) -> None:
-        _set(self, "part", part)
-        _set(self, "source", source)
-        _set(self, "text", text)
-        _set(self, "hidden", hidden)
-        # the default is a fresh empty mapping each time, as the field's default_factory made it
-        _set(self, "tag_counts", MappingProxyType({}) if tag_counts is _FRESH else tag_counts)
-        _set(self, "comments", comments)
-        _set(self, "styles", styles)
 
     @property
     def size(self) -> int:
@@ -166,28 +115,11 @@ class Document(Record):
     # header() index: the first header of each lower-cased name, built with the record
     _first: Mapping[str, Header] = field(init=False, repr=False, compare=False)
 
-    def __init__(self, kind: str, name: str, raw_size: int, headers: tuple[Header, ...] = (),
-                 subject: Segment | None = None, bodies: tuple[Segment, ...] = (), html_parts: tuple[HtmlPart, ...] = (),
-                 links: tuple[Link, ...] = (), images: tuple[Image, ...] = (), attachments: tuple[Attachment, ...] = (),
-                 problems: tuple[tuple[str, str], ...] = (), limits: Limits = DEFAULT_LIMITS,
-                 layout: str | None = None) -> None:
-        _set(self, "kind", kind)
-        _set(self, "name", name)
-        _set(self, "raw_size", raw_size)
-        _set(self, "headers", headers)
-        _set(self, "subject", subject)
-        _set(self, "bodies", bodies)
-        _set(self, "html_parts", html_parts)
-        _set(self, "links", links)
-        _set(self, "images", images)
-        _set(self, "attachments", attachments)
-        _set(self, "problems", problems)
-        _set(self, "limits", limits)
-        _set(self, "layout", layout)
+    def __post_init__(self) -> None:
         first: dict[str, Header] = {}
-        for h in headers:
+        for h in self.headers:
             first.setdefault(h.name.lower(), h)
-        _set(self, "_first", MappingProxyType(first))
+        object.__setattr__(self, "_first", MappingProxyType(first))  # frozen: set once, here
 
     def header(self, name: str) -> Header | None:
         """The first header with this name (case-insensitive), or None."""

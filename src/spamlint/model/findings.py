@@ -6,7 +6,6 @@ import enum
 
 from spamlint.record import Record, record
 
-_set = object.__setattr__  # frozen records: their own __init__ sets each field once
 
 # The categories, in report order, each with its cap: the most points its findings add to a
 # score together.  No one family may carry a message past the threshold (5) on its own, except
@@ -52,16 +51,6 @@ class Hit(Record):
     # switches off, so suppressing one line never hides the same phrase further down
     once: str | None = None
 
-    def __init__(self, part: str, line: int | None = None, column: int | None = None, excerpt: str = "",
-                 detail: dict[str, object] | None = None, weight: float = 1.0, once: str | None = None) -> None:
-        _set(self, "part", part)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "excerpt", excerpt)
-        _set(self, "detail", detail)
-        _set(self, "weight", weight)
-        _set(self, "once", once)
-
 
 @record()
 class Finding(Record):
@@ -77,19 +66,6 @@ class Finding(Record):
     column: int | None
     excerpt: str
     fix: str
-
-    def __init__(self, rule: str, category: str, points: float, severity: Severity, message: str, part: str,
-                 line: int | None, column: int | None, excerpt: str, fix: str) -> None:
-        _set(self, "rule", rule)
-        _set(self, "category", category)
-        _set(self, "points", points)
-        _set(self, "severity", severity)
-        _set(self, "message", message)
-        _set(self, "part", part)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "excerpt", excerpt)
-        _set(self, "fix", fix)
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
         """Order: findings without a position first (by part), then by line, column, part and rule id.

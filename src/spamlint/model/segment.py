@@ -31,17 +31,9 @@ class Segment(Record):
     col_base: int = 1
     primary: bool = True
 
-    def __init__(self, part: str, text: str, source: str = None,  # type: ignore[assignment]
-                 anchors: tuple[Sequence[int], Sequence[int], Sequence[int]] | None = None,
-                 line_base: int | None = 1, col_base: int = 1, primary: bool = True) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "part", part)
-        _set(self, "text", text)
-        _set(self, "source", text if source is None else source)
-        _set(self, "anchors", anchors)
-        _set(self, "line_base", line_base)
-        _set(self, "col_base", col_base)
-        _set(self, "primary", primary)
+    def __post_init__(self) -> None:
+        if self.source is None:
+            object.__setattr__(self, "source", self.text)  # frozen: completed once, here
 
     def source_offset(self, offset: int) -> int:
         """Map a text offset to an offset in the source."""

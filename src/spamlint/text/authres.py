@@ -51,13 +51,6 @@ class AuthResult(Record):
     result: str  # pass, fail, softfail, none, ... (lower case)
     props: tuple[tuple[str, str], ...]  # ("header.d", "example.com"), ("smtp.mailfrom", "a@b.example")
 
-    def __init__(self, authserv_id: str, method: str, result: str, props: tuple[tuple[str, str], ...]) -> None:
-        _set = object.__setattr__  # frozen: each field set once, here
-        _set(self, "authserv_id", authserv_id)
-        _set(self, "method", method)
-        _set(self, "result", result)
-        _set(self, "props", props)
-
     def prop(self, *names: str) -> str | None:
         """The first of these properties that is present, or None."""
         for name in names:

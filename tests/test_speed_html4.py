@@ -9,6 +9,9 @@ import tinycss2
 import tinycss2.color3
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_speed_inputs import (
+    _tinycss2_rules,  # tinycss2's own reading of a sheet's rules
+)
 
 from spamlint.inputs import css, css_sheet, html_text
 from spamlint.inputs.parse import Parse
@@ -117,13 +120,6 @@ def test_the_style_fast_path_reads_carriage_returns() -> None:
 
 
 # -- css_sheet.py: a backslash inside a comment no longer sends the sheet to tinycss2 ----------------------
-def _tinycss2_rules(sheet: str) -> tuple[list[str], list[str], list[str]]:
-    rules = tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
-    qualified = [r for r in rules if r.type == "qualified-rule"]
-    return ([tinycss2.serialize(r.prelude) for r in qualified], [tinycss2.serialize(r.content) for r in qualified],
-            [tinycss2.serialize(r.content) for r in rules if r.type == "at-rule" and r.content is not None])
-
-
 _SHEET_PIECES = ["p", ".x", "#y", "{", "}", "color:red", ";", " ", "\n", "/*", "*/", "/* /\\/\\/\\ */", "\\", "\\31 x",
                  "\\\n", "'\\'", '"a\\"b"', "url(a\\)", "/*\\*/", "@media x", "(", ")", "a\\:b", "*", "/"]
 

@@ -44,6 +44,11 @@ recipients = st.sampled_from(["jane@example.org", "dev-list@lists.example.org",
 @example("Hi all, hello dev-list: x", "dear dev-list@lists.example.org.", "dev-list@lists.example.org")
 @example("x" * 190 + " Hi jane@example.org", "", "jane@example.org")
 def test_recipient_greeting_is_the_plain_search(text: str, html: str, to: str) -> None:
+    assert_greeting_is_plain(text, html, to)
+
+
+def assert_greeting_is_plain(text: str, html: str, to: str) -> None:
+    """recipient-greeting's findings on a message with this text and HTML body equal its plain search's."""
     rule = RULES["recipient-address-greeting"]
     raw = (f"From: a@mailer.example.net\nTo: {to}\nSubject: x\nMIME-Version: 1.0\n"
            'Content-Type: multipart/alternative; boundary="b"\n\n'

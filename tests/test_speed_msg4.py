@@ -273,7 +273,7 @@ def test_nothing_is_kept_in_a_folder_others_may_write(tmp_path: Path, monkeypatc
                                                       reference) -> None:  # noqa: ANN001
     from spamlint.engine import cache
 
-    assert language._store == (cache.cache_dir, cache.usable)  # the engine handed its cache's rules over
+    assert language._store == (cache.cache_dir, cache.usable, cache.write_private)  # the engine handed its cache's rules over
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("SPAMLINT_NO_CACHE", raising=False)
     (tmp_path / "spamlint").mkdir(mode=0o700)

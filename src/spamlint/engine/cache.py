@@ -25,7 +25,7 @@ import sys
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, BinaryIO, Callable, Sequence
 
 import regex
 
@@ -138,31 +138,40 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
     (atomically; errors are ignored)."""
     if path is None:
         return
-    import tempfile  # only the first run of a rule pack writes (tempfile's imports cost start-up)
-
+    data = {"format": _FORMAT, "code": code_stamp(), "rules": rules,
+            "patterns": compiled.export(), "values": compiled.export_values()}
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(path.parent):
-            return
-        fd, tmp = tempfile.mkstemp(prefix=".rulepack-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": _FORMAT, "code": code_stamp(), "rules": rules,
-                           "patterns": compiled.export(), "values": compiled.export_values()},
-                          out, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        _forget_old(path)
+        write_private(path, lambda out: out.write(json.dumps(data, separators=(",", ":")).encode("utf-8")),
+                      "rulepack-*.json")
     except OSError:
         pass
 
 
-def _forget_old(keep: Path) -> None:
-    """Remove other rule packs' files not used for a week (an upgrade or an edited rule leaves one)."""
+def write_private(path: Path, write: Callable[[BinaryIO], Any], kind: str) -> None:
+    """Write `path` in the user's own cache folder through write(file), atomically, then remove the
+    files of the same kind (a glob) there not used for a week (an upgrade or an edited rule leaves
+    one); OSError when the folder is not the user's own or the write fails (text/language.py keeps
+    the language model's arrays with it too)."""
+    import tempfile  # only a first run writes (tempfile's imports cost start-up)
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _private(path.parent):
+        raise OSError(f"{path.parent}: others may write it")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name.split('-', 1)[0]}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    _forget_old(path, kind)
+
+
+def _forget_old(keep: Path, kind: str) -> None:
+    """Remove the other files of this kind (a glob) not used for a week."""
     cutoff = time.time() - _STALE_SECONDS
-    for other in keep.parent.glob("rulepack-*.json"):
+    for other in keep.parent.glob(kind):
         try:
             if other != keep and other.stat().st_mtime < cutoff:
                 other.unlink()

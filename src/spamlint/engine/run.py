@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports th
 
 # the language identifier keeps py3langid's model arrays beside the rule-pack cache, under its
 # rules (text/ may not import the engine, so the engine hands them over)
-language.keep_model_with(cache.cache_dir, cache.usable)
+language.keep_model_with(cache.cache_dir, cache.usable, cache.write_private)
 
 class _Details(dict):
     """Message placeholders: a missing key shows as itself instead of failing; counts read naturally."""

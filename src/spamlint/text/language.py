@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 SAMPLE_CHARS = 4000  # enough text to tell languages apart; long bodies cost no more
 MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather than a guess
@@ -30,14 +29,16 @@ MIN_LETTERS = 12  # shorter texts (a two-word subject) get no language rather th
 _SAME_AS = {"wuu": "zh", "yue": "zh", "nb": "no", "nn": "no"}
 _lock = threading.Lock()
 _identifier: Any = None
-# (the cache folder or None, whether a file in it may be read): engine/cache.py's, handed over by the engine
-_store: tuple[Callable[[], Path | None], Callable[[Path], bool]] | None = None
+# engine/cache.py's: the cache folder or None, whether a file in it may be read, and its atomic
+# write that also removes old files of a kind; handed over by the engine
+_Write = Callable[[Path, Callable[[BinaryIO], Any], str], None]
+_store: tuple[Callable[[], Path | None], Callable[[Path], bool], _Write] | None = None
 
 
-def keep_model_with(folder: Callable[[], Path | None], usable: Callable[[Path], bool]) -> None:
-    """Keep the model's arrays in folder() (None: nowhere), reading only files usable() allows."""
+def keep_model_with(folder: Callable[[], Path | None], usable: Callable[[Path], bool], write: _Write) -> None:
+    """Keep the model's arrays in folder() (None: nowhere) with write(), reading only files usable() allows."""
     global _store
-    _store = (folder, usable)
+    _store = (folder, usable, write)
 
 
 def _classifier() -> Any:
@@ -52,7 +53,6 @@ def _classifier() -> Any:
 
 _KEPT_FORMAT = 1  # the layout of the kept arrays (_write)
 _KEPT_ARRAYS = frozenset({"ptc", "pc", "classes", "nextmove", "row", "output", "typecodes"})
-_STALE_SECONDS = 7 * 24 * 3600  # a kept model not used for a week (an upgrade left it) is removed
 
 
 def _load() -> Any:
@@ -127,43 +127,22 @@ def _read(path: Path) -> tuple[Any, ...] | None:
 
 
 def _write(path: Path, model: tuple[Any, ...]) -> None:
-    """Keep the model's arrays in path (atomically, only in the user's own folder; errors are ignored)."""
-    import tempfile
-
+    """Keep the model's arrays in path (atomically, only in the user's own folder, where kept
+    models not used for a week are removed; errors are ignored)."""
     import numpy as np
 
     if _store is None:
         return
-    usable = _store[1]
     ptc, pc, classes, nextmove, row, output = model
+
+    def arrays(out: BinaryIO) -> None:
+        np.savez(out, ptc=np.asarray(ptc), pc=np.asarray(pc), classes=np.asarray(classes, dtype=str),
+                 nextmove=np.asarray(nextmove), row=np.asarray(row), output=np.asarray(output),
+                 typecodes=np.asarray([nextmove.typecode, row.typecode]))
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".langid-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                if not usable(Path(tmp)):  # a folder others may write: nothing is kept there
-                    raise OSError("not a private folder")
-                np.savez(out, ptc=np.asarray(ptc), pc=np.asarray(pc), classes=np.asarray(classes, dtype=str),
-                         nextmove=np.asarray(nextmove), row=np.asarray(row), output=np.asarray(output),
-                         typecodes=np.asarray([nextmove.typecode, row.typecode]))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        _store[2](path, arrays, "langid-*.npz")
     except (OSError, ValueError, TypeError, AttributeError):
-        return
-    _forget_old(path)
-
-
-def _forget_old(keep: Path) -> None:
-    """Remove other kept models not used for a week."""
-    cutoff = time.time() - _STALE_SECONDS
-    for other in keep.parent.glob("langid-*.npz"):
-        try:
-            if other != keep and other.stat().st_mtime < cutoff:
-                other.unlink()
-        except OSError:
-            pass
+        pass
 
 
 def preload() -> None:

@@ -145,21 +145,9 @@ class Engine:
         if wanted is not None:
             plan = tuple(t for t in plan if t[0] in wanted)
         start = ctx.searches.start
-        # the phrase rules' Check.silent is "not among what the gate lets through for the scope":
-        # asked of the gate once per scope (a few) rather than of each phrase rule (some 50)
-        gate = ctx.phrase_gate
-        gated = gate.keys if isinstance(gate, PhraseGate) else frozenset()
-        reached: dict[tuple[str, ...], frozenset[object]] = {}
         for rule_id, check, scope, max_hits, may_be_silent, rule in plan:
-            if may_be_silent:
-                if check in gated:
-                    through = reached.get(scope)
-                    if through is None:
-                        through = reached[scope] = gate.reached_in(ctx.facts, scope)
-                    if check not in through:
-                        continue
-                elif check.silent(ctx, scope):
-                    continue
+            if may_be_silent and check.silent(ctx, scope):  # phrase rules: the gate's answer, kept per scope
+                continue
             start(rule_id)  # each rule its own share of the work budget (patterns.Searches)
             hits = iter(check.run(doc, ctx, scope))
             if max_hits != 0:  # most rules find nothing: no filtering machinery for them

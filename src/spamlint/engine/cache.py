@@ -27,14 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
-import regex
-
 from spamlint._version import __version__
 from spamlint.text import compiled
 
 _FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
 _STALE_SECONDS = 7 * 24 * 3600
 _CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
+_VERSION_LINE = b'\n__version__ = "'  # how regex/_main.py sets the module's version
 
 
 def cache_dir() -> Path | None:
@@ -63,12 +62,38 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
         return None
     digest = compiled.digest()
     # regex's version: rules from the cache compile on first use, trusted to compile as they did
-    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
-                 regex.__version__):
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or ""):
         digest.update(part.encode() + b"\0")
+    digest.update(regex_version().encode() + b"\0")
     for name, text in files:
         digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
+
+
+def regex_version() -> str:
+    """regex.__version__, read from the file that sets it in the package importing `regex` would
+    load: a template's run mostly needs no `regex` pattern, and importing it costs about 8 ms."""
+    if "regex" not in sys.modules:
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec("regex")
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        if origin and os.path.basename(origin) == "__init__.py" and spec.submodule_search_locations:
+            try:
+                text = read_bytes(os.path.join(os.path.dirname(origin), "_main.py"))
+            except OSError:
+                text = b""
+            start = text.find(_VERSION_LINE)
+            if start >= 0 and text.count(_VERSION_LINE) == 1:
+                version = text[start + len(_VERSION_LINE):].split(b'"', 1)[0]
+                if version and version.isascii() and not any(c.isspace() for c in version.decode("ascii")):
+                    return version.decode("ascii")
+    import regex
+
+    return str(regex.__version__)
 
 
 @lru_cache(maxsize=1)

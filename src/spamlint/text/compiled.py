@@ -145,6 +145,93 @@ def warm_lazies() -> None:
         item.pattern  # noqa: B018 - reading an attribute makes the pattern
 
 
+class RegexModule:
+    """Stands for the `regex` module, imported on first use: importing it costs start-up about 8 ms,
+    and a small template's run mostly needs none of its patterns.
+
+    Reading any attribute (compile, error, Pattern...) imports `regex` and keeps what it read in
+    the instance.  What the rule pack's constructors read at start-up is here without the import:
+    the flags they pass (ints equal to regex's own) and `escape` (regex.escape, written out: brand
+    names and reply prefixes are escaped when their rule is built); a test holds both to `regex`.
+    """
+
+    I = IGNORECASE = 0x2
+    R = REVERSE = 0x400
+    V0 = VERSION0 = 0x2000
+    _METACHARS = frozenset("()[]{}?*+|^$\\.-#&~")  # regex._main's: what escape() escapes, besides white space
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name != "__version__":  # copy, pickle and the like: not the module's
+            raise AttributeError(name)
+        value = getattr(_regex(), name)
+        setattr(self, name, value)
+        return value
+
+    def compile(self, *args: Any, **kwargs: Any) -> Any:
+        """regex.compile; a reference taken before the import (a default argument) keeps working."""
+        real = self.compile = _regex().compile  # type: ignore[method-assign] - from now on the real one
+        return real(*args, **kwargs)
+
+    def escape(self, pattern: Any, special_only: bool = True, literal_spaces: bool = False) -> Any:
+        """regex.escape(pattern, special_only, literal_spaces), for a str without importing regex."""
+        if not isinstance(pattern, str) or not special_only:
+            return _regex().escape(pattern, special_only, literal_spaces)
+        meta = self._METACHARS
+        return "".join(c if (c == " " and literal_spaces) or not (c in meta or c.isspace()) else "\\" + c
+                       for c in pattern)
+
+
+def _regex() -> ModuleType:
+    import regex  # noqa: PLC0415 - imported on first use (RegexModule)
+
+    return regex
+
+
+regex = RegexModule()  # the `regex` module for modules on the start-up path: `from spamlint.text.compiled import regex`
+
+
+class AsciiOrRegex:
+    """A `regex` pattern that searches ASCII text with its stdlib spelling (both made on first use),
+    so a run over ASCII text needs no `regex` import: `ascii_source` must match exactly what
+    `source` matches in any ASCII text (\\p{L} is [A-Za-z] there), which a test holds it to.
+
+    Only the searches that take the text first are sent by the text; any other attribute is the
+    `regex` pattern's.
+    """
+
+    def __init__(self, ascii_source: str, source: str, flags: int = 0) -> None:
+        self._ascii = lazy(ascii_source, flags)
+        self._unicode = Lazy(lambda: regex.compile(source, flags))
+
+    def search(self, text: str, *args: Any) -> Any:
+        """Pattern.search."""
+        return (self._ascii if text.isascii() else self._unicode).search(text, *args)
+
+    def finditer(self, text: str, *args: Any) -> Any:
+        """Pattern.finditer."""
+        return (self._ascii if text.isascii() else self._unicode).finditer(text, *args)
+
+    def findall(self, text: str, *args: Any) -> Any:
+        """Pattern.findall."""
+        return (self._ascii if text.isascii() else self._unicode).findall(text, *args)
+
+    def sub(self, repl: Any, text: str, count: int = 0) -> str:
+        """Pattern.sub (repl a str taken as is by both: no backslashes or group references)."""
+        if isinstance(repl, str) and "\\" in repl:
+            return self._unicode.sub(repl, text, count)
+        return (self._ascii if text.isascii() else self._unicode).sub(repl, text, count)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_ascii", "_unicode"):
+            raise AttributeError(name)
+        return getattr(self._unicode, name)
+
+
+def ascii_or_regex(ascii_source: str, source: str, flags: int = 0) -> Any:
+    """regex.compile(source, flags) on first use, searching ASCII text with re's `ascii_source` (`AsciiOrRegex`)."""
+    return AsciiOrRegex(ascii_source, source, flags)
+
+
 def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
     """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`)."""
     return Lazy(deferred(source, flags))  # type: ignore[return-value] - it reads as the Pattern

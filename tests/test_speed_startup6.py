@@ -1,0 +1,154 @@
+"""Issue 15's sixth start-up pass: each fast path gives what the plain definition it replaces gives.
+
+A small template's run imports no `regex`: modules on the start-up path read it through
+`text.compiled.regex` (imported on first use; the flags and `escape` that rule constructors
+read are written out there), the rule-pack cache's name reads regex's version from its file,
+letter counts search ASCII text with the stdlib, and the rule loader's ASCII patterns are
+stdlib ones.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import regex
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint.checks import structure
+from spamlint.engine import cache, rules
+from spamlint.text import compiled, words
+from spamlint.text.compiled import AsciiOrRegex, RegexModule
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# text that mixes ASCII letters and digits with other scripts, marks, spaces and regex metacharacters
+TEXT = st.text(st.sampled_from(list("aZ09 _-.\t\n()[]{}?*+|^$\\#&~@'\"") + ["\u00e9", "\u00aa", "\u00b2", "\u0416",
+                                                                           "\u3042", "\u0301", "\u00a0", "\u2003",
+                                                                           "\u0130", "\u212a", "\U0001d400"]),
+               max_size=40) | st.text(max_size=20)
+
+
+# -- text/compiled.py RegexModule: the regex module, imported on first use -------------------------------
+def test_the_written_out_flags_are_regexs() -> None:
+    for name in ("I", "IGNORECASE", "R", "REVERSE", "V0", "VERSION0"):
+        assert vars(RegexModule)[name] == getattr(regex, name), name
+
+
+@FAST
+@given(TEXT, st.booleans())
+@example(" \t\n\u2003()[]{}?*+|^$\\.-#&~'\"<>=!:,/@%", False)
+@example("a b", True)
+def test_escape_is_regex_escape(text: str, literal_spaces: bool) -> None:
+    assert compiled.regex.escape(text) == regex.escape(text)
+    assert compiled.regex.escape(text, literal_spaces=literal_spaces) == regex.escape(text, literal_spaces=literal_spaces)
+    assert compiled.regex.escape(text, False, literal_spaces) == regex.escape(text, False, literal_spaces)
+    assert compiled.regex.escape(text.encode()) == regex.escape(text.encode())
+
+
+def test_escape_escapes_each_character_as_regex_does() -> None:
+    for code in range(0x3000):
+        assert compiled.regex.escape(chr(code)) == regex.escape(chr(code)), hex(code)
+
+
+def test_other_attributes_are_the_modules() -> None:
+    stand_in = RegexModule()
+    assert "error" not in vars(stand_in)
+    assert stand_in.error is regex.error
+    assert "error" in vars(stand_in)  # kept: the next read is a plain attribute read
+    assert stand_in.Pattern is regex.Pattern and stand_in.__version__ == regex.__version__
+    made = stand_in.compile(r"\p{L}+", regex.IGNORECASE)
+    assert made == regex.compile(r"\p{L}+", regex.IGNORECASE)
+    assert stand_in.compile is regex.compile  # after the first call
+    early = RegexModule().compile  # as a default argument takes it, before regex is needed
+    assert early(r"(?r)\w+").pattern == regex.compile(r"(?r)\w+").pattern
+    try:
+        stand_in.__no_such_dunder__  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a dunder read should not be forwarded")
+
+
+# -- engine/cache.py: regex's version without importing regex -------------------------------------------
+def test_regex_version_read_from_its_file_is_regexs() -> None:
+    code = ("import sys; from spamlint.engine import cache; v = cache.regex_version(); "
+            "print('regex' in sys.modules); import regex; print(v == regex.__version__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "True"]
+    assert cache.regex_version() == regex.__version__  # imported: the module's own
+
+
+# -- text/compiled.py AsciiOrRegex: ASCII text searched with the stdlib ----------------------------------
+def _same_searches(pattern: AsciiOrRegex, plain: regex.Pattern[str], text: str) -> None:
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert pattern.findall(text) == plain.findall(text)
+    assert pattern.sub("", text) == plain.sub("", text)
+    assert pattern.sub("<>", text, 2) == plain.sub("<>", text, 2)
+    found, expected = pattern.search(text), plain.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@FAST
+@given(TEXT)
+@example("Hello, World! 123 \u00aa\u00ba")
+@example("".join(map(chr, range(128))))
+def test_letter_patterns_search_as_regex_does(text: str) -> None:
+    _same_searches(words._LETTER_RUNS, regex.compile(r"\p{L}+"), text)
+    _same_searches(structure._LETTER, regex.compile(r"\p{L}"), text)
+    assert words.letter_count(text) == words._plain_letter_count(text)
+
+
+def test_the_ascii_spellings_match_every_ascii_character_as_regex_does() -> None:
+    for pattern, source in ((words._LETTER_RUNS, r"\p{L}+"), (structure._LETTER, r"\p{L}")):
+        for code in range(128):
+            assert bool(pattern._ascii.fullmatch(chr(code))) == bool(regex.fullmatch(source, chr(code))), code
+
+
+def test_other_attributes_are_the_regex_patterns() -> None:
+    pattern = compiled.ascii_or_regex(r"[A-Za-z]+", r"\p{L}+")
+    assert pattern.pattern == r"\p{L}+" and pattern.flags == regex.compile(r"\p{L}+").flags
+    assert pattern.sub(r"\\", "ab\u00e9") == regex.compile(r"\p{L}+").sub(r"\\", "ab\u00e9")
+
+
+# -- engine/rules.py: the loader's ASCII patterns are stdlib ones ---------------------------------------
+@FAST
+@given(st.text(st.sampled_from("az09AZ-:_ \n\u0131\u212a\u00e9\u0660"), max_size=12) | st.text(max_size=8))
+@example("1:2\n")
+@example("abc\n")
+@example("a-b-c")
+def test_rule_loader_patterns_match_as_regex_did(text: str) -> None:
+    for lazy, source in ((rules._ID, r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), (rules._AT, r"^([1-9][0-9]*):([1-9][0-9]*)$"),
+                         (rules._LANGUAGE, r"^[a-z]{2,3}$")):
+        found, expected = lazy.match(text), regex.match(source, text)
+        assert (found and found.groups()) == (expected and expected.groups()), source
+        assert (found and found.span()) == (expected and expected.span()), source
+
+
+# -- what a run imports -----------------------------------------------------------------------------------
+def _run_and_modules(path: str, tmp: Path) -> tuple[str, bool]:
+    code = (f"import sys, runpy; sys.argv = ['spamlint', '--format', 'json', {path!r}]\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('regex' in sys.modules)")
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp)}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+            for _ in range(2)]  # the first writes the rule-pack cache, the second reads it
+    (*first, _), (*report, imported) = (run.stdout.strip().splitlines() for run in runs)
+    assert first == report
+    return "\n".join(report), imported == "True"
+
+
+def test_a_template_run_imports_no_regex(tmp_path: Path) -> None:
+    report, imported = _run_and_modules("samples/welcome-template.html", tmp_path)
+    assert '"findings"' in report and not imported
+
+
+def test_a_message_in_another_script_still_uses_regex(tmp_path: Path) -> None:
+    message = tmp_path / "ru.eml"
+    message.write_bytes("Subject: \u041f\u0440\u0438\u0432\u0435\u0442\nContent-Type: text/plain; charset=utf-8\n\n"
+                        "\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440! B\u0435\u0441\u043f\u043b\u0430"
+                        "\u0442\u043d\u043e FREE money $$$\n".encode())
+    report, imported = _run_and_modules(str(message), tmp_path)
+    assert imported and '"findings"' in report

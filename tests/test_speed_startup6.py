@@ -10,10 +10,13 @@ stdlib ones.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -156,3 +159,74 @@ def test_a_message_in_another_script_still_uses_regex(tmp_path: Path) -> None:
                         "\u0442\u043d\u043e FREE money $$$\n".encode())
     report, imported = _run_and_modules(str(message), tmp_path)
     assert imported == "regex" and '"findings"' in report
+
+
+# -- engine/cache.py: patterns' code and remembered values decoded on first use --------------------------
+SOURCES = [(r"(?P<w>\w+)@(\w+)", int(re.IGNORECASE)), ("caf\u00e9|[\udc80-\udcff]\t\n", 0), (r"\bfree\b", 0)]
+VALUES = {"phrase": "caf\u00e9 \\b(?:x)\n", "tests": [["body", ["free"], True]], "other": {"k": [1, 2.5, None]}}
+HERE = sys.modules[__name__]
+
+
+def _refuse() -> Any:
+    raise AssertionError("built again")
+
+
+def _saved_and_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache file holding the code of SOURCES and the VALUES remembered, written and read back into fresh tables."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for table in ("_known", "made", "_values"):
+        monkeypatch.setattr(compiled, table, {})
+    for source, flags in SOURCES:
+        compiled.compile_pattern(source, flags)
+    for what, value in VALUES.items():
+        compiled.remembered(HERE, what, lambda value=value: value, lambda v: v)
+    where = cache.cache_file([("rules/x.yaml", "id: x")])
+    assert where is not None
+    cache.save(where, {"rules/x.yaml": {"id": "x"}})
+    for table in ("_known", "made", "_values"):
+        monkeypatch.setattr(compiled, table, {})
+    assert cache.load(where) == {"rules/x.yaml": {"id": "x"}}
+    return where
+
+
+def test_kept_code_and_values_are_decoded_on_first_use_and_equal_the_plain_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _saved_and_loaded(tmp_path, monkeypatch)
+    assert all(type(compiled._known[key]) is compiled.Raw for key in SOURCES)
+    assert len(compiled._values) >= len(VALUES) and all(type(v) is compiled.Raw for v in compiled._values.values())
+    first = SOURCES[0]
+    assert compiled.compile_pattern(*first) == re.compile(*first)
+    assert type(compiled._known[first]) is tuple  # decoded once, kept decoded
+    assert all(type(compiled._known[key]) is compiled.Raw for key in SOURCES[1:])
+    for source, flags in SOURCES:
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+    assert not compiled.made  # every one from the file
+    for what, value in VALUES.items():
+        assert compiled.remembered(HERE, what, _refuse, lambda v: v) == value
+    exported = compiled.export()  # a later save keeps what was never decoded
+    assert {(e[0], e[1]) for e in exported} >= set(SOURCES)
+    assert sorted(map(repr, compiled.export_values().values())) == sorted(map(repr, VALUES.values()))
+
+
+@pytest.mark.parametrize("damage", ["drop a line", "bad json", "not an entry", "bad key"])
+def test_kept_lines_that_are_not_what_save_writes_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               damage: str) -> None:
+    where = _saved_and_loaded(tmp_path, monkeypatch)
+    head, *lines = where.read_text(encoding="utf-8").split("\n")
+    if damage == "drop a line":
+        lines.pop()
+    elif damage == "bad json":
+        lines = ["[1, 2" for _ in lines]
+    elif damage == "not an entry":
+        lines = ['[32, "!!", 0, {}, []]' for _ in lines]
+    else:
+        head = head.replace('"patterns":[[', '"patterns":[[1,', 1)
+    where.write_text("\n".join([head, *lines]), encoding="utf-8")
+    for table in ("_known", "made", "_values"):
+        monkeypatch.setattr(compiled, table, {})
+    assert cache.load(where) == {"rules/x.yaml": {"id": "x"}}  # the rules are still read
+    for source, flags in SOURCES:
+        assert compiled.compile_pattern(source, flags) == re.compile(source, flags)
+        assert (source, flags) in compiled.made  # compiled afresh
+    for what, value in VALUES.items():
+        assert compiled.remembered(HERE, what, lambda: "built", lambda v: v if v == value else None) == "built"

@@ -1,6 +1,6 @@
 """The rule-pack cache: the built-in rule files as parsed data and their phrase patterns' compiled code.
 
-One JSON file per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
+One file of JSON lines per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
 `~/.cache/spamlint`; `~/Library/Caches/spamlint` on macOS, `%LOCALAPPDATA%\\spamlint` on
 Windows), named by a hash of the rule files' text, spamlint's version, the Python build and the
 `regex` module's version, so an upgrade or an edited rule file starts a new one; a digest of
@@ -30,7 +30,8 @@ from typing import Any, BinaryIO, Callable, Sequence
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
+_FORMAT = 4  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values;
+# 4: patterns' code and remembered values one per line after the first, decoded on first use
 _STALE_SECONDS = 7 * 24 * 3600
 _CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
 _VERSION_LINE = b'\n__version__ = "'  # how regex/_main.py sets the module's version
@@ -132,19 +133,34 @@ def load(path: Path | None) -> dict[str, Any] | None:
     if path is None or not _private(path.parent) or not _private(path):
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        head, _, kept = path.read_text(encoding="utf-8").partition("\n")
+        data = json.loads(head)
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
     if data.get("code") != code_stamp():  # written by other code: this run's save replaces it
         return None
-    compiled.preload(data.get("patterns"), data.get("values"))
+    _keep_lines(data.get("patterns"), data.get("values"), kept.split("\n") if kept else [])
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
         pass
     return data["rules"]
+
+
+def _keep_lines(patterns: Any, values: Any, lines: list[str]) -> None:
+    """Hand the lines after the first to text/compiled.py, undecoded: one per pattern in the first
+    line's `patterns` ([source, flags] each), then one per remembered value in its `values` (digests).
+    Lines that do not add up are not used (the cache is data: nothing in it is trusted further)."""
+    if not (isinstance(patterns, list) and isinstance(values, list) and len(lines) == len(patterns) + len(values)):
+        return
+    if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and type(p[1]) is int for p in patterns) \
+            or not all(isinstance(v, str) for v in values):
+        return
+    count = len(patterns)
+    compiled.keep_raw({(source, flags): line for (source, flags), line in zip(patterns, lines)},
+                      dict(zip(values, lines[count:])))
 
 
 def plain(value: Any) -> bool:
@@ -163,11 +179,15 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
     (atomically; errors are ignored)."""
     if path is None:
         return
+    patterns, values = compiled.export(), compiled.export_values()
     data = {"format": _FORMAT, "code": code_stamp(), "rules": rules,
-            "patterns": compiled.export(), "values": compiled.export_values()}
+            "patterns": [entry[:2] for entry in patterns], "values": list(values)}
+    # JSON text holds no line break (json escapes it inside strings): one line per kept item
+    lines = [json.dumps(data, separators=(",", ":"))]
+    lines += (json.dumps(entry[2:], separators=(",", ":")) for entry in patterns)
+    lines += (json.dumps(value, separators=(",", ":")) for value in values.values())
     try:
-        write_private(path, lambda out: out.write(json.dumps(data, separators=(",", ":")).encode("utf-8")),
-                      "rulepack-*.json")
+        write_private(path, lambda out: out.write("\n".join(lines).encode("utf-8")), "rulepack-*.json")
     except OSError:
         pass
 

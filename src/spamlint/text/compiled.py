@@ -3,8 +3,8 @@
 `re.compile` parses a pattern and generates SRE code in Python, which made compiling the
 phrase lists the largest part of start-up; handing the same code to `_sre.compile` takes
 microseconds.  `compile_pattern` does what `re.compile` does in the same two steps, keeps the
-code it generated (`made`), and reuses code read back from the rule-pack cache (`preload`; the
-engine reads and writes that file, engine/cache.py).  The result is the same Pattern:
+code it generated (`made`), and reuses code read back from the rule-pack cache (`keep_raw`,
+decoded on first use; the engine reads and writes that file, engine/cache.py).  The result is the same Pattern:
 `re.Pattern` objects compare equal only when their source, flags and code are equal, and a
 test holds every phrase pattern of the rule pack to that.  `_sre.compile` validates the code it
 is given and raises on anything malformed; that falls back to the plain compile.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import array
 import base64
+import json
 import re
 import sys
 from types import ModuleType
@@ -41,12 +42,35 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b as _blake2b
 
 Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
-_known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
+_known: dict[tuple[str, int], Entry | Raw] = {}  # (source, flags) -> code read from the cache (Raw: not decoded yet)
 made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
 _deferred: dict[tuple[str, int], None] = {}  # module-level patterns, in the order they were declared
-_values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache or made in this process
+_values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache (Raw: not decoded yet) or made here
 _prints: dict[str, str | None] = {}  # module name -> digest of its file (None: unreadable)
 T = TypeVar("T")
+
+
+class Raw:
+    """A value kept in the cache file as JSON text, decoded on first use (`decoded`): a run reads
+    only some of the ~200 patterns' code and ~180 remembered values the file holds."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+_NOT_JSON = object()
+
+
+def decoded(value: Any) -> Any:
+    """value, or what its JSON text holds for a Raw (_NOT_JSON when that is not JSON)."""
+    if type(value) is not Raw:
+        return value
+    try:
+        return json.loads(value.text)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
 
 
 def digest(data: bytes = b"") -> Any:
@@ -60,6 +84,8 @@ def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
     """re.compile(source, flags), from cached code when there is some."""
     key = (source, int(flags))
     entry = _known.get(key) or made.get(key)
+    if type(entry) is Raw:
+        entry = _settle(key, entry)
     if entry is not None:
         try:
             return _build(entry)
@@ -95,7 +121,8 @@ def remembered(maker: ModuleType, what: str, build: Callable[[], T], valid: Call
         return build()
     key = digest(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()
     if key in _values:
-        value = valid(_values[key])
+        kept = _values[key] = decoded(_values[key])
+        value = valid(kept) if kept is not _NOT_JSON else None
         if value is not None:
             return value
     value = _values[key] = build()
@@ -258,23 +285,11 @@ def _build(entry: Entry) -> re.Pattern[str]:
     return _sre.compile(source, final_flags, code.tolist(), groups, groupindex, tuple(indexgroup))
 
 
-def preload(entries: Any, values: Any = None) -> int:
-    """Take code read from the cache (lists as `export` gives) and remembered values; how many were usable."""
-    if isinstance(values, dict):
-        _values.update((k, v) for k, v in values.items() if k not in _values)
-    if not _STEPS or not isinstance(entries, list):
-        return 0
-    count = 0
-    for item in entries:
-        entry = _valid(item)
-        if entry is not None:
-            _known[(entry[0], entry[1])] = entry
-            count += 1
-    return count
-
-
 def export() -> list[list[Any]]:
     """Every pattern's code this process generated or read, and every deferred pattern's, as JSON-ready lists."""
+    for key, entry in list(_known.items()):
+        if type(entry) is Raw:
+            _settle(key, entry)
     if _STEPS:
         for key in _deferred:
             if key not in _known and key not in made:
@@ -284,7 +299,30 @@ def export() -> list[list[Any]]:
 
 def export_values() -> dict[str, Any]:
     """Every remembered value this process made or read, by digest, for the cache."""
-    return dict(_values)
+    values = {k: decoded(v) for k, v in _values.items()}
+    return {k: v for k, v in values.items() if v is not _NOT_JSON}
+
+
+def keep_raw(patterns: dict[tuple[str, int], str], values: dict[str, str]) -> None:
+    """Take the cache's patterns' code (by source and flags: the JSON text of the rest of an
+    `export` entry) and remembered values (by digest: JSON text), decoded on first use."""
+    if _STEPS:
+        for key, text in patterns.items():
+            _known.setdefault(key, Raw(text))
+    for key, text in values.items():
+        _values.setdefault(key, Raw(text))
+
+
+def _settle(key: tuple[str, int], raw: Raw) -> Entry | None:
+    """Decode the code kept for (source, flags) as JSON text (the rest of its entry): kept if it is
+    an entry, else forgotten (the pattern is compiled afresh)."""
+    rest = decoded(raw)
+    entry = _valid([*key, *rest]) if isinstance(rest, list) else None
+    if entry is None:
+        _known.pop(key, None)
+    else:
+        _known[key] = entry
+    return entry
 
 
 def _valid(item: Any) -> Entry | None:

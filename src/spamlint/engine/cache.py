@@ -133,15 +133,17 @@ def load(path: Path | None) -> dict[str, Any] | None:
     if path is None or not _private(path.parent) or not _private(path):
         return None
     try:
-        head, _, kept = path.read_text(encoding="utf-8").partition("\n")
-        data = json.loads(head)
+        text = path.read_text(encoding="utf-8")
+        head = text.find("\n")
+        head = len(text) if head < 0 else head  # the first line's end
+        data = json.loads(text[:head])
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
     if data.get("code") != code_stamp():  # written by other code: this run's save replaces it
         return None
-    _keep_lines(data.get("patterns"), data.get("values"), kept.split("\n") if kept else [])
+    _keep_lines(data.get("patterns"), data.get("values"), text, head + 1)
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
@@ -149,18 +151,34 @@ def load(path: Path | None) -> dict[str, Any] | None:
     return data["rules"]
 
 
-def _keep_lines(patterns: Any, values: Any, lines: list[str]) -> None:
-    """Hand the lines after the first to text/compiled.py, undecoded: one per pattern in the first
-    line's `patterns` ([source, flags] each), then one per remembered value in its `values` (digests).
-    Lines that do not add up are not used (the cache is data: nothing in it is trusted further)."""
-    if not (isinstance(patterns, list) and isinstance(values, list) and len(lines) == len(patterns) + len(values)):
+def _keep_lines(patterns: Any, values: Any, text: str, start: int) -> None:
+    """Hand the lines of text from `start` on to text/compiled.py, undecoded: one per pattern in
+    the first line's `patterns` ([source, flags] each), then one per remembered value in its
+    `values` (digests).  Lines that do not add up are not used (the cache is data: nothing in it
+    is trusted further)."""
+    if not (isinstance(patterns, list) and isinstance(values, list)):
         return
     if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and type(p[1]) is int for p in patterns) \
             or not all(isinstance(v, str) for v in values):
         return
-    count = len(patterns)
-    compiled.keep_raw({(source, flags): line for (source, flags), line in zip(patterns, lines)},
-                      dict(zip(values, lines[count:])))
+    lines = _line_spans(text, start, len(patterns) + len(values))
+    if lines is None:
+        return
+    raw = [compiled.Raw(text, begin, end) for begin, end in lines]
+    compiled.keep_raw({(source, flags): r for (source, flags), r in zip(patterns, raw)},
+                      dict(zip(values, raw[len(patterns):])))
+
+
+def _line_spans(text: str, start: int, count: int) -> list[tuple[int, int]] | None:
+    """(start, end) of the `count` lines that text holds from `start` on, or None if it holds
+    another number (found with str.find, which is far faster than str.split on such long lines)."""
+    spans: list[tuple[int, int]] = []
+    while len(spans) < count and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        start = end + 1
+    return spans if len(spans) == count and start >= len(text) else None
 
 
 def plain(value: Any) -> bool:

@@ -51,13 +51,14 @@ T = TypeVar("T")
 
 
 class Raw:
-    """A value kept in the cache file as JSON text, decoded on first use (`decoded`): a run reads
-    only some of the ~200 patterns' code and ~180 remembered values the file holds."""
+    """A value kept in the cache file as JSON text (text[start:end]), decoded on first use
+    (`decoded`): a run reads only some of the ~200 patterns' code and ~180 remembered values the
+    file holds, and slicing the file's 1.5 MB into lines cost more than decoding them saved."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "start", "end")
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        self.text, self.start, self.end = text, start, len(text) if end is None else end
 
 
 _NOT_JSON = object()
@@ -68,7 +69,7 @@ def decoded(value: Any) -> Any:
     if type(value) is not Raw:
         return value
     try:
-        return json.loads(value.text)
+        return json.loads(value.text[value.start:value.end])
     except (ValueError, RecursionError):
         return _NOT_JSON
 
@@ -303,14 +304,14 @@ def export_values() -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not _NOT_JSON}
 
 
-def keep_raw(patterns: dict[tuple[str, int], str], values: dict[str, str]) -> None:
+def keep_raw(patterns: dict[tuple[str, int], Raw], values: dict[str, Raw]) -> None:
     """Take the cache's patterns' code (by source and flags: the JSON text of the rest of an
-    `export` entry) and remembered values (by digest: JSON text), decoded on first use."""
+    `export` entry) and remembered values (by digest), decoded on first use."""
     if _STEPS:
-        for key, text in patterns.items():
-            _known.setdefault(key, Raw(text))
-    for key, text in values.items():
-        _values.setdefault(key, Raw(text))
+        for key, raw in patterns.items():
+            _known.setdefault(key, raw)
+    for key, raw in values.items():
+        _values.setdefault(key, raw)
 
 
 def _settle(key: tuple[str, int], raw: Raw) -> Entry | None:

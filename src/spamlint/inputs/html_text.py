@@ -9,7 +9,6 @@ positions stay exact after decoding.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +19,9 @@ from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import has_placeholder, mask_placeholders
 from spamlint.model.document import HiddenText, HtmlPart, Image, Link
 from spamlint.model.segment import Segment
-from spamlint.text.compiled import lazy  # module-level patterns from the rule-pack cache's code, on first use
+from spamlint.text.compiled import LazyModule, lazy  # lazy: patterns from the rule-pack cache's code, on first use
+
+html = LazyModule("html")  # imported on first use: a template without character references never needs it
 
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "textarea"})
 _RAW = frozenset({"script", "style", "title", "textarea", "xml", "noscript"})  # content is not markup

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import array
 import base64
+import importlib
 import json
 import re
 import sys
@@ -173,7 +174,22 @@ def warm_lazies() -> None:
         item.pattern  # noqa: B018 - reading an attribute makes the pattern
 
 
-class RegexModule:
+class LazyModule:
+    """Stands for a module imported on first use: reading any attribute imports it and keeps what
+    it read in the instance, so later reads are plain attribute reads."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name != "__version__":  # copy, pickle and the like: not the module's
+            raise AttributeError(name)
+        value = getattr(importlib.import_module(self._name), name)
+        setattr(self, name, value)
+        return value
+
+
+class RegexModule(LazyModule):
     """Stands for the `regex` module, imported on first use: importing it costs start-up about 8 ms,
     and a small template's run mostly needs none of its patterns.
 
@@ -188,12 +204,8 @@ class RegexModule:
     V0 = VERSION0 = 0x2000
     _METACHARS = frozenset("()[]{}?*+|^$\\.-#&~")  # regex._main's: what escape() escapes, besides white space
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name != "__version__":  # copy, pickle and the like: not the module's
-            raise AttributeError(name)
-        value = getattr(_regex(), name)
-        setattr(self, name, value)
-        return value
+    def __init__(self) -> None:
+        super().__init__("regex")
 
     def compile(self, *args: Any, **kwargs: Any) -> Any:
         """regex.compile; a reference taken before the import (a default argument) keeps working."""
@@ -210,9 +222,7 @@ class RegexModule:
 
 
 def _regex() -> ModuleType:
-    import regex  # noqa: PLC0415 - imported on first use (RegexModule)
-
-    return regex
+    return importlib.import_module("regex")  # imported on first use (RegexModule)
 
 
 regex = RegexModule()  # the `regex` module for modules on the start-up path: `from spamlint.text.compiled import regex`

@@ -258,3 +258,20 @@ def test_kept_lines_that_are_not_what_save_writes_are_not_used(tmp_path: Path, m
         assert (source, flags) in compiled.made  # compiled afresh
     for what, value in VALUES.items():
         assert compiled.remembered(HERE, what, lambda: "built", lambda v: v if v == value else None) == "built"
+
+
+# -- text/compiled.py LazyBytes: the input modules' bytes patterns, compiled on first use ----------------
+def test_module_level_bytes_patterns_equal_compiling_them() -> None:
+    import spamlint.cli  # noqa: F401 - everything a run imports
+
+    found = [(mod.__name__, name, value) for mod in list(sys.modules.values())
+             if getattr(mod, "__name__", "").startswith("spamlint.")
+             for name, value in vars(mod).items() if isinstance(value, compiled.LazyBytes)]
+    assert len(found) >= 10
+    for module, name, lazy in found:
+        made = lazy._made if "_made" in vars(lazy) else lazy._make()
+        assert isinstance(made.pattern, bytes), f"{module}.{name}"
+        assert made == re.compile(made.pattern, made.flags), f"{module}.{name}"
+    from spamlint.inputs import kinds
+
+    assert kinds.HEADER_LINE.match(b"Subject: x").group(1) == re.compile(rb"^([!-9;-~]+):").match(b"Subject: x").group(1)

@@ -40,8 +40,8 @@ from spamlint.text.compiled import lazy  # module-level patterns from the rule-p
 if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
     import email.message
 
-_HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
-_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
+_HEADER_END = lazy(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
+_BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.

@@ -143,13 +143,8 @@ def _fingerprint(module: ModuleType) -> str | None:
     return _prints[name]
 
 
-class Lazy:
-    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
-
-    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
-    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
-    it only to code that calls its methods, never to re.sub or isinstance.
-    """
+class _FirstUse:
+    """Stands for what `make()` returns, made on first use (see Lazy)."""
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
@@ -165,7 +160,20 @@ class Lazy:
         return value
 
 
-_lazies: list[Lazy] = []  # every Lazy made (module-level patterns: they live as long as the process)
+class Lazy(_FirstUse):
+    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
+
+    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
+    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
+    it only to code that calls its methods, never to re.sub or isinstance.
+    """
+
+
+class LazyBytes(_FirstUse):
+    """A Lazy for a bytes pattern: compiled by re on first use, its code not kept in the (JSON) cache."""
+
+
+_lazies: list[_FirstUse] = []  # every Lazy made (module-level patterns: they live as long as the process)
 
 
 def warm_lazies() -> None:
@@ -271,7 +279,10 @@ def ascii_or_regex(ascii_source: str, source: str, flags: int = 0) -> Any:
 
 
 def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`)."""
+    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`;
+    a bytes pattern, which the JSON cache does not keep, is compiled by re then: a `LazyBytes`)."""
+    if isinstance(source, bytes):
+        return LazyBytes(lambda: re.compile(source, flags))  # type: ignore[return-value]
     return Lazy(deferred(source, flags))  # type: ignore[return-value] - it reads as the Pattern
 
 

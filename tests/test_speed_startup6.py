@@ -275,3 +275,23 @@ def test_module_level_bytes_patterns_equal_compiling_them() -> None:
     from spamlint.inputs import kinds
 
     assert kinds.HEADER_LINE.match(b"Subject: x").group(1) == re.compile(rb"^([!-9;-~]+):").match(b"Subject: x").group(1)
+
+
+# -- cli: one click.Path for the options that name a file ------------------------------------------------
+def test_the_shared_file_type_is_the_one_each_option_made() -> None:
+    import click
+
+    from spamlint.cli import check as check_cmd, common, rules as rules_cmd
+
+    assert vars(common.A_FILE) == vars(click.Path(dir_okay=False, path_type=Path))
+    typed = {(cmd.name, p.name): p.type for cmd in (check_cmd.check, rules_cmd.rules_cmd) for p in cmd.params}
+    assert typed[("check", "config_path")] is typed[("check", "baseline")] is typed[("rules", "config_path")]
+
+
+def test_a_folder_given_as_a_file_is_still_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from spamlint.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path), str(ROOT / "samples" / "welcome-template.html")])
+    assert result.exit_code == 2 and "is a directory" in result.output

@@ -295,3 +295,44 @@ def test_a_folder_given_as_a_file_is_still_refused(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["check", "--config", str(tmp_path), str(ROOT / "samples" / "welcome-template.html")])
     assert result.exit_code == 2 and "is a directory" in result.output
+
+
+# -- record.py: a record's __init__ written when first used ---------------------------------------------
+def _pair() -> tuple[type, type]:
+    """A record and the @dataclass(frozen=True) class of the same fields, made afresh."""
+    import dataclasses
+
+    from spamlint.record import Record, record
+
+    def body(ns: dict) -> None:
+        ns["__annotations__"] = {"a": "int", "b": "str", "c": "list"}
+        ns["b"] = "x"
+        ns["c"] = dataclasses.field(default_factory=list)
+        ns["__post_init__"] = lambda self: object.__setattr__(self, "c", [*self.c, "post"])
+
+    import types
+
+    made = record()(types.new_class("R", (Record,), exec_body=body))
+    plain = dataclasses.dataclass(frozen=True)(types.new_class("R", (), exec_body=body))
+    return made, plain
+
+
+def test_a_records_init_is_written_when_first_read() -> None:
+    import inspect
+
+    from spamlint.record import _FirstInit
+
+    made, plain = _pair()
+    assert type(vars(made)["__init__"]) is _FirstInit
+    shape = [(p.name, p.kind, repr(p.default)) for p in inspect.signature(made).parameters.values()]  # writes it
+    assert shape == [(p.name, p.kind, repr(p.default)) for p in inspect.signature(plain).parameters.values()]
+    assert inspect.isfunction(vars(made)["__init__"])
+    made, plain = _pair()
+    assert repr(made(1)) == repr(plain(1)) and made(1, "y").c == plain(1, "y").c == ["post"]
+    assert inspect.isfunction(vars(made)["__init__"])
+    for args, kwargs in (((), {}), ((1, 2, 3, 4), {}), ((1,), {"d": 2}), ((1,), {"a": 2})):
+        with pytest.raises(TypeError) as expected:
+            plain(*args, **kwargs)
+        with pytest.raises(TypeError) as got:
+            made(*args, **kwargs)
+        assert str(got.value) == str(expected.value)

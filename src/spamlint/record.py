@@ -4,8 +4,8 @@
 __setattr__ and __delattr__ as source text and exec()s each when the module is imported: about
 half a millisecond a class, and the ~20 records a run imports cost a tenth of its start-up.
 A class decorated with `record` gets the same __init__ (written as one function, the only
-exec, when first used: `_FirstInit`) and the rest from `Record`, which reads its fields through one `operator.attrgetter`;
-`record` still makes it a dataclass (with nothing else generated), so `dataclasses.fields`,
+exec, when first used: `_FirstInit`) and the rest from `Record`, which reads its fields through
+one `operator.attrgetter`; `record` still makes it a dataclass (with nothing else generated), so `dataclasses.fields`,
 `replace` and `asdict` work as before, and `__post_init__` runs as it does for a dataclass.
 tests/test_speed_startup4.py holds each record to the @dataclass(frozen=True) class with the
 same fields: signature, equality, hash, repr, replace, pickling, copying and the errors on

@@ -4,8 +4,8 @@
 __setattr__ and __delattr__ as source text and exec()s each when the module is imported: about
 half a millisecond a class, and the ~20 records a run imports cost a tenth of its start-up.
 A class decorated with `record` gets the same __init__ (written as one function, the only
-exec) and the rest from `Record`, which reads its fields through one `operator.attrgetter`;
-`record` still makes it a dataclass (with nothing else generated), so `dataclasses.fields`,
+exec, when first used: `_FirstInit`) and the rest from `Record`, which reads its fields through
+one `operator.attrgetter`; `record` still makes it a dataclass (with nothing else generated), so `dataclasses.fields`,
 `replace` and `asdict` work as before, and `__post_init__` runs as it does for a dataclass.
 tests/test_speed_startup4.py holds each record to the @dataclass(frozen=True) class with the
 same fields: signature, equality, hash, repr, replace, pickling, copying and the errors on
@@ -66,7 +66,7 @@ def record(slots: bool = False) -> Callable[[C], C]:
     def make(cls: C) -> C:
         cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
         every = fields(cls)
-        cls.__init__ = _init(cls, every)  # type: ignore[misc]
+        cls.__init__ = _FirstInit(cls)  # type: ignore[misc] - written when first used
         compared = [f.name for f in every if f.compare]
         cls._compared = attrgetter(*compared) if len(compared) > 1 else _as_tuple(compared)
         cls._shown = tuple(f.name for f in every if f.repr)
@@ -78,6 +78,22 @@ def _as_tuple(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     """What attrgetter gives for two names or more, for one or none: a tuple (attrgetter(x) gives the value)."""
     get = attrgetter(*names) if names else None
     return (lambda obj: (get(obj),)) if get is not None else (lambda obj: ())
+
+
+class _FirstInit:
+    """Stands for a record's __init__ until it is first read (the first instance, or
+    inspect.signature): then written (the one exec) and set on the class in its place.  A run
+    makes instances of about half the records it imports."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        init = self.cls.__dict__["__init__"]
+        if init is self:  # not yet written (another thread may have done it meanwhile)
+            init = _init(self.cls, fields(self.cls))
+            type.__setattr__(self.cls, "__init__", init)
+        return init if obj is None else init.__get__(obj, owner)
 
 
 class _Factory:

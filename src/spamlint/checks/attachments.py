@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Attachment, Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 
 def extension(att: Attachment) -> str:

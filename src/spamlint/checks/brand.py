@@ -14,8 +14,6 @@ import unicodedata
 from functools import cached_property
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
@@ -24,7 +22,7 @@ from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import compiles_later
 from spamlint.text.prefilter import OTHER, required_sets
 from spamlint.text.urls import registrable_domain
-from spamlint.text.compiled import lazy
+from spamlint.text.compiled import lazy, regex  # regex: the module, imported on first use
 
 CLAIMS = ("display-name", "subject", "body")
 # the non-ASCII characters that the regex module matches to an ASCII letter when case is ignored

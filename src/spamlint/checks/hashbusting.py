@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-import regex
-
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
@@ -14,6 +12,7 @@ from spamlint.text.facts import Context
 from spamlint.text.normalize import ANY_LETTER, GAP_SYMBOLS, LEET, _merge, char_class, word_windows
 from spamlint.text.compiled import lazy
 from spamlint.text.patterns import lazy_regex
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 # the marks that may break up a word here: wider than the canonical text's gap marks, and up to
 # two of them between groups of up to three letters

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, first_address
 from spamlint.text.patterns import user_pattern
 from spamlint.text.urls import registrable_domain
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 
 def _hit(field: Header | None, **detail: object) -> Hit:

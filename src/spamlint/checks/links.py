@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.checks.common import link_hit
 from spamlint.model.document import Document, Link
@@ -16,6 +14,7 @@ from spamlint.text.facts import Context
 from spamlint.text.patterns import UserPattern, user_pattern
 from spamlint.text.urls import domain_in_text, domain_matches, is_local_address
 from spamlint.text.compiled import lazy
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 
 def _compile(pattern: str) -> UserPattern | None:

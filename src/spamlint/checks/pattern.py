@@ -5,13 +5,12 @@ from __future__ import annotations
 from itertools import chain
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.patterns import user_pattern
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 
 class PatternCheck(Check):

@@ -6,14 +6,13 @@ from __future__ import annotations
 import itertools
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import UserPattern, user_pattern
 from spamlint.text.patterns import lazy_regex
+from spamlint.text.compiled import ascii_or_regex, regex  # regex: the module, imported on first use
 
 
 class ParseProblemCheck(Check):
@@ -31,7 +30,7 @@ class ParseProblemCheck(Check):
                 yield Hit(part="message", excerpt=text[:120], detail={"problem": text, "kind": kind})
 
 
-_LETTER = lazy_regex(r"\p{L}")
+_LETTER = ascii_or_regex(r"[A-Za-z]", r"\p{L}")  # ASCII text needs no regex import
 
 
 def _letters(text: str, enough: int) -> int:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import regex
-
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
 from spamlint.text.patterns import compiles_later, lazy_regex
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 # two or more quoted lines in a row, or an attribution line: what replies and forwards carry
 _QUOTED = lazy_regex(r"(?m)^[ \t]*>.*\n[ \t]*>|^-+ ?(?:Original Message|Forwarded message)|\bwrote:[ \t]*$")

@@ -5,6 +5,8 @@ One module per command (check, domain, rules, evaluate); `common` holds what the
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 import click
@@ -26,6 +28,22 @@ class _DefaultGroup(click.Group):
 def main() -> None:
     """Find what makes an email or newsletter template look like spam."""
     _tolerant_output()
+    _exit_without_a_last_collection()
+
+
+def _exit_without_a_last_collection() -> None:
+    """At exit, freeze what the run made, so the interpreter's last collections skip it: they walked
+    every object of the rule pack and the imported modules (a twentieth of a small template's
+    start-up) to free memory that exiting frees anyway; every file the run wrote is closed by then.
+    Registered once, when the command starts, so it runs after the exit handlers registered later
+    (multiprocessing's); only by the command line: a program linting through the library keeps its own."""
+    global _FREEZE_AT_EXIT
+    if not _FREEZE_AT_EXIT:
+        atexit.register(gc.freeze)
+        _FREEZE_AT_EXIT = True
+
+
+_FREEZE_AT_EXIT = False
 
 
 def _tolerant_output() -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import click
 
-from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
+from spamlint.cli.common import A_FILE, EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
 from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
 from spamlint.engine.batch import (Options, Outcome, check_flags, clear_caches, config_for, documents_for, include_for,
@@ -46,7 +46,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
               help=f"score at which a file fails [default: config, else {DEFAULT_THRESHOLD}]")
 @click.option("--select", multiple=True, callback=_names, help="only these rule ids or categories (comma-separated)")
 @click.option("--ignore", multiple=True, callback=_names, help="also switch off these rule ids or categories")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=A_FILE,
               help="use this .spamlint.yaml or pyproject.toml instead of searching for one")
 @click.option("--subject", default=None, help="subject line for templates (overrides front matter)")
 @click.option("--from", "sender", default=None, help="From address for templates (overrides front matter)")
@@ -60,7 +60,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when files fail (2 still means an error)")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="error: exit 1 when a file fails; warning: also when a passing file has a warning finding")
-@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--baseline", "baseline", type=A_FILE, default=None,
               help="report only findings not recorded in this file (written when it does not exist)")
 @click.option("--update-baseline", is_flag=True, help="with --baseline: record today's findings again")
 @click.option("-o", "--output-file", type=click.Path(path_type=Path), default=None,

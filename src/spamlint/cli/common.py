@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import NoReturn, Sequence
 
 import click
@@ -14,6 +15,8 @@ from spamlint.errors import SpamlintError
 from spamlint.formatters.escape import clean
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+# one instance for every option naming a file: click asks gettext for a type's name each time one is made
+A_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import click
 
-from spamlint.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, builtin_engine, fail
+from spamlint.cli.common import A_FILE, EXIT_ERROR, EXIT_FAIL, EXIT_PASS, builtin_engine, fail
 from spamlint.config import Config
 from spamlint.engine.batch import Options, rules_for
 from spamlint.errors import SpamlintError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @click.argument("rule_id", required=False)
 @click.option("--test", "test", is_flag=True,
               help="run the examples of your own rules (rule-paths), or of RULE_ID; exit 1 naming each that fails")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=A_FILE,
               help="use this .spamlint.yaml or pyproject.toml instead of searching from the current folder")
 def rules_cmd(rule_id: str | None, test: bool, config_path: Path | None) -> None:
     """List the rules (built-in and your rule-paths), show one rule's why, fix and examples, or --test examples."""

@@ -1,6 +1,6 @@
 """The rule-pack cache: the built-in rule files as parsed data and their phrase patterns' compiled code.
 
-One JSON file per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
+One file of JSON lines per rule pack in the user's cache folder (`$XDG_CACHE_HOME/spamlint`, else
 `~/.cache/spamlint`; `~/Library/Caches/spamlint` on macOS, `%LOCALAPPDATA%\\spamlint` on
 Windows), named by a hash of the rule files' text, spamlint's version, the Python build and the
 `regex` module's version, so an upgrade or an edited rule file starts a new one; a digest of
@@ -27,14 +27,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
-import regex
-
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 3  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values
+_FORMAT = 4  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values;
+# 4: patterns' code and remembered values one per line after the first, decoded on first use
 _STALE_SECONDS = 7 * 24 * 3600
 _CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
+_VERSION_LINE = b'\n__version__ = "'  # how regex/_main.py sets the module's version
 
 
 def cache_dir() -> Path | None:
@@ -63,12 +63,38 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
         return None
     digest = compiled.digest()
     # regex's version: rules from the cache compile on first use, trusted to compile as they did
-    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
-                 regex.__version__):
+    for part in (f"format {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or ""):
         digest.update(part.encode() + b"\0")
+    digest.update(regex_version().encode() + b"\0")
     for name, text in files:
         digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
+
+
+def regex_version() -> str:
+    """regex.__version__, read from the file that sets it in the package importing `regex` would
+    load: a template's run mostly needs no `regex` pattern, and importing it costs about 8 ms."""
+    if "regex" not in sys.modules:
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec("regex")
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        if origin and os.path.basename(origin) == "__init__.py" and spec.submodule_search_locations:
+            try:
+                text = read_bytes(os.path.join(os.path.dirname(origin), "_main.py"))
+            except OSError:
+                text = b""
+            start = text.find(_VERSION_LINE)
+            if start >= 0 and text.count(_VERSION_LINE) == 1:
+                version = text[start + len(_VERSION_LINE):].split(b'"', 1)[0]
+                if version and version.isascii() and not any(c.isspace() for c in version.decode("ascii")):
+                    return version.decode("ascii")
+    import regex
+
+    return str(regex.__version__)
 
 
 @lru_cache(maxsize=1)
@@ -107,19 +133,52 @@ def load(path: Path | None) -> dict[str, Any] | None:
     if path is None or not _private(path.parent) or not _private(path):
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        head = text.find("\n")
+        head = len(text) if head < 0 else head  # the first line's end
+        data = json.loads(text[:head])
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
     if data.get("code") != code_stamp():  # written by other code: this run's save replaces it
         return None
-    compiled.preload(data.get("patterns"), data.get("values"))
+    _keep_lines(data.get("patterns"), data.get("values"), text, head + 1)
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
         pass
     return data["rules"]
+
+
+def _keep_lines(patterns: Any, values: Any, text: str, start: int) -> None:
+    """Hand the lines of text from `start` on to text/compiled.py, undecoded: one per pattern in
+    the first line's `patterns` ([source, flags] each), then one per remembered value in its
+    `values` (digests).  Lines that do not add up are not used (the cache is data: nothing in it
+    is trusted further)."""
+    if not (isinstance(patterns, list) and isinstance(values, list)):
+        return
+    if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and type(p[1]) is int for p in patterns) \
+            or not all(isinstance(v, str) for v in values):
+        return
+    lines = _line_spans(text, start, len(patterns) + len(values))
+    if lines is None:
+        return
+    raw = [compiled.Raw(text, begin, end) for begin, end in lines]
+    compiled.keep_raw({(source, flags): r for (source, flags), r in zip(patterns, raw)},
+                      dict(zip(values, raw[len(patterns):])))
+
+
+def _line_spans(text: str, start: int, count: int) -> list[tuple[int, int]] | None:
+    """(start, end) of the `count` lines that text holds from `start` on, or None if it holds
+    another number (found with str.find, which is far faster than str.split on such long lines)."""
+    spans: list[tuple[int, int]] = []
+    while len(spans) < count and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        start = end + 1
+    return spans if len(spans) == count and start >= len(text) else None
 
 
 def plain(value: Any) -> bool:
@@ -138,11 +197,15 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
     (atomically; errors are ignored)."""
     if path is None:
         return
+    patterns, values = compiled.export(), compiled.export_values()
     data = {"format": _FORMAT, "code": code_stamp(), "rules": rules,
-            "patterns": compiled.export(), "values": compiled.export_values()}
+            "patterns": [entry[:2] for entry in patterns], "values": list(values)}
+    # JSON text holds no line break (json escapes it inside strings): one line per kept item
+    lines = [json.dumps(data, separators=(",", ":"))]
+    lines += (json.dumps(entry[2:], separators=(",", ":")) for entry in patterns)
+    lines += (json.dumps(value, separators=(",", ":")) for value in values.values())
     try:
-        write_private(path, lambda out: out.write(json.dumps(data, separators=(",", ":")).encode("utf-8")),
-                      "rulepack-*.json")
+        write_private(path, lambda out: out.write("\n".join(lines).encode("utf-8")), "rulepack-*.json")
     except OSError:
         pass
 

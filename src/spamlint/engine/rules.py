@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import regex
-
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.config import docs_address, is_web_url
 from spamlint.engine import cache, suppress
@@ -23,11 +21,12 @@ from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 from spamlint.record import Record, record
-from spamlint.text.compiled import lazy
-from spamlint.text.patterns import compiling_later, lazy_regex
+from spamlint.text.compiled import lazy, regex  # regex: the module, imported on first use
+from spamlint.text.patterns import compiling_later
 
-_ID = lazy_regex(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_AT = lazy_regex(r"^([1-9][0-9]*):([1-9][0-9]*)$")
+# ASCII classes, matched alike by re and regex: the stdlib's, so checking a rule needs no regex import
+_ID = lazy(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AT = lazy(r"^([1-9][0-9]*):([1-9][0-9]*)$")
 MAX_POINTS = 100.0  # finite and readable: .nan or .inf would make a score no verdict can compare
 MAX_PHRASE_CHARS = 200  # a phrase is words a reader sees, not a paragraph (and compiles without deep recursion)
 MAX_EXAMPLE_CHARS = 8_000_000  # an example, repeats included, stays within an input's default size
@@ -49,7 +48,7 @@ _MOVED_OPTIONS = {
 # implement (unused-suppression belongs to suppression, which runs after every check).
 Kind = type[Check] | type[suppress.UnusedSuppression]
 KINDS: dict[str, Kind] = {**CHECKS, **suppress.KINDS}
-_LANGUAGE = lazy_regex(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
+_LANGUAGE = lazy(r"^[a-z]{2,3}$")  # an ISO 639-1 (or -3) code, as the language identifier gives
 # Where the built-in rules are documented: docs/rules/<id>.md (scripts/rule_docs.py writes it) in the
 # repository that pyproject.toml's [project.urls] names; a test keeps the two equal.
 BUILTIN_DOCS = "https://github.com/spamlint/spamlint/blob/main/docs/rules/{id}.md"

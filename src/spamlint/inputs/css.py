@@ -13,9 +13,9 @@ from spamlint.text import compiled
 RGB = tuple[float, float, float]
 
 
-_CLASS_ATTR = re.compile(r"class\s*[*~^|$]?=\s*[\"']?([\w-]+)", re.IGNORECASE)
-_NAME = re.compile(r"[.#][\w-]+")  # a class or id in a selector
-_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?$|^#[\w-]+$", re.IGNORECASE)
+_CLASS_ATTR = compiled.lazy(r"class\s*[*~^|$]?=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_NAME = compiled.lazy(r"[.#][\w-]+")  # a class or id in a selector
+_SIMPLE_SELECTOR = compiled.lazy(r"^(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?$|^#[\w-]+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -155,7 +155,7 @@ _ITEM = f"(?:{_LEAF}|{_function(f'(?:{_LEAF}|{_function(_LEAF)})')})"
 _SIMPLE_DECLARATION = compiled.deferred(  # compiled on first use (text/compiled.py): only styles need it
     rf"[ \t\n]*(-?[a-zA-Z][a-zA-Z0-9-]*)[ \t\n]*:[ \t\n]*({_ITEM}(?:{_SEP}{_ITEM})*)"
     r"(?:[ \t\n]*![ \t\n]*[iI][mM][pP][oO][rR][tT][aA][nN][tT])?[ \t\n]*")
-_BLANK = re.compile(r"[ \t\n]*")
+_BLANK = compiled.lazy(r"[ \t\n]*")
 
 
 @lru_cache(maxsize=4096)
@@ -231,8 +231,8 @@ def _hex_rgba(value: str) -> tuple[float, float, float, float] | None:
 
 # a colour inside a CSS value: a function such as rgb(253, 253, 253), #hex or a colour name;
 # bare numbers are never colours here (split naively, "rgb(253," "253" read as #253 was hex)
-_HEX_WORD = re.compile(r"[a-f]+$", re.IGNORECASE)
-_CSS_COLOR_TOKEN = re.compile(r"[a-z-]+\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+", re.IGNORECASE)
+_HEX_WORD = compiled.lazy(r"[a-f]+$", re.IGNORECASE)
+_CSS_COLOR_TOKEN = compiled.lazy(r"[a-z-]+\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)

@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING, Callable
 
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.text.compiled import lazy  # module-level patterns from the rule-pack cache's code, on first use
 
 if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
     import email.message
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_FOLD = re.compile(r"\r?\n[ \t]+")
+_FOLD = lazy(r"\r?\n[ \t]+")
 # _FOLD as re scans faster (unfold): without "\r", a literal first character lets it skip ahead to
 # each line break; with it, two branches that each start with a literal (the same matches: the
 # greedy "\r?" is the first branch, its empty choice the second) instead of an optional first item
-_FOLD_LF = re.compile(r"\n[ \t]+")
-_FOLD_CRLF = re.compile(r"\r\n[ \t]+|\n[ \t]+")
+_FOLD_LF = lazy(r"\n[ \t]+")
+_FOLD_CRLF = lazy(r"\r\n[ \t]+|\n[ \t]+")
 _KNOWN_CTES = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"})
 
 

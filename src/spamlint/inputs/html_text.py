@@ -9,7 +9,6 @@ positions stay exact after decoding.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +19,9 @@ from spamlint.inputs.parse import Parse
 from spamlint.inputs.templating import has_placeholder, mask_placeholders
 from spamlint.model.document import HiddenText, HtmlPart, Image, Link
 from spamlint.model.segment import Segment
+from spamlint.text.compiled import LazyModule, lazy  # lazy: patterns from the rule-pack cache's code, on first use
+
+html = LazyModule("html")  # imported on first use: a template without character references never needs it
 
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "textarea"})
 _RAW = frozenset({"script", "style", "title", "textarea", "xml", "noscript"})  # content is not markup
@@ -36,19 +38,19 @@ _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "
 # ends it, instead of pairing that quote with one in the text that follows.
 _ATTRS = (r"""(?:[\s/]*+(?:(?<=['"\s/])[^\s/>][^\s/=>]*+"""
           r"""(?:\s*+=++\s*+(?:'[^']*+'|"[^"]*+"|(?!['"])[^>\s]*+)\s*+)?(?:\s|/(?!>))*+)*+)?\s*+""")
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)(" + _ATTRS + "/?)>")
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")  # a tag _TAG cannot parse still starts like this
-_TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looked
-_ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
-_CLASS_ID = re.compile(r"\b(?:class|id)\s*=", re.IGNORECASE)
+_TAG = lazy(r"<(/?)([A-Za-z][^\s/>]*+)(" + _ATTRS + "/?)>")
+_TAG_NAME = lazy(r"<(/?)([A-Za-z][^\s/>]*+)")  # a tag _TAG cannot parse still starts like this
+_TAG_SCAN = lazy(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looked
+_ATTR = lazy(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
+_ENTITY = lazy(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+_CLASS_ID = lazy(r"\b(?:class|id)\s*=", re.IGNORECASE)
 _INTERESTING_WORDS = ("style", "color", "hidden", "href", "src", "size", "alt", "width", "height")
 _STYLING_WORDS = ("style", "color", "hidden", "size")  # names in _STYLING (bgcolor has color)
-_INTERESTING_ATTRS = re.compile("|".join(_INTERESTING_WORDS), re.IGNORECASE)  # what _mentions looks for in non-ASCII text
-_STYLING_ATTRS = re.compile("|".join(_STYLING_WORDS), re.IGNORECASE)
+_INTERESTING_ATTRS = lazy("|".join(_INTERESTING_WORDS), re.IGNORECASE)  # what _mentions looks for in non-ASCII text
+_STYLING_ATTRS = lazy("|".join(_STYLING_WORDS), re.IGNORECASE)
 _LINKING = frozenset({"img", "a", "area"})
 _WS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\f": " ", "\xa0": " "})
-_INT = re.compile(r"\s*(\d+)")
+_INT = lazy(r"\s*(\d+)")
 _NO_ATTRS: dict[str, str] = {}  # shared, never written to
 _STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
 _FRAME_READS = ("style", "color", "bgcolor", "hidden", "size", "class", "id")  # those, and sheet_style()'s

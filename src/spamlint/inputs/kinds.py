@@ -12,8 +12,9 @@ from typing import Callable
 
 from spamlint.errors import InputError
 from spamlint.record import Record, record
+from spamlint.text.compiled import lazy  # compiled on first use
 
-HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
+HEADER_LINE = lazy(rb"^([!-9;-~]+):")
 _KNOWN_HEADERS = frozenset({
     b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"mime-version",
     b"content-type", b"reply-to", b"delivered-to", b"x-mailer", b"sender", b"cc", b"list-unsubscribe",
@@ -22,7 +23,7 @@ _KNOWN_HEADERS = frozenset({
 # the first tag of an HTML document or fragment, matched where starts_like_html has skipped
 # leading white space and comments (a loop, not a repeated group: `(<!--.*?-->\s*)*` backtracks
 # exponentially over a run of comments)
-_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b", re.IGNORECASE)
+_HTML_TAG = lazy(rb"<(?:!doctype|html|head|body|table|div|p|center|meta|style|span|a|img|h[1-6])\b", re.IGNORECASE)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: Outlook .msg, old Office files
 
 
@@ -46,7 +47,7 @@ def starts_like_html(head: bytes) -> bool:
 
 # somewhere in a template's head, an HTML tag: a Jinja or Handlebars file often opens with
 # `{% extends %}` or `{{!-- --}}` before its first tag
-_ANY_HTML_TAG = re.compile(rb"<(?:!doctype|html|head|body|table|tr|td|div|p|br|center|meta|style|span|a|img|h[1-6]|ul|li)\b",
+_ANY_HTML_TAG = lazy(rb"<(?:!doctype|html|head|body|table|tr|td|div|p|br|center|meta|style|span|a|img|h[1-6]|ul|li)\b",
                            re.IGNORECASE)
 TEMPLATE_EXTENSIONS = frozenset({".hbs", ".handlebars", ".mustache", ".njk", ".j2", ".jinja", ".liquid", ".twig"})
 

@@ -35,16 +35,17 @@ from spamlint.inputs.templating import (
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.model.document import Attachment, Document, Header, Link
 from spamlint.model.segment import Segment, line_starts
+from spamlint.text.compiled import lazy  # module-level patterns from the rule-pack cache's code, on first use
 
 if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
     import email.message
 
-_HEADER_END = re.compile(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
-_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
+_HEADER_END = lazy(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
+_BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.
-_URL = re.compile(r"""[hHwW](?<!\w.)(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)[^\s<>"'()\[\]{}]+""")
+_URL = lazy(r"""[hHwW](?<!\w.)(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)[^\s<>"'()\[\]{}]+""")
 
 
 def load(data: bytes, name: str = "-", ext: str = "", fields: dict[str, str] | None = None,

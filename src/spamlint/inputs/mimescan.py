@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from spamlint.inputs.parse import Parse
 from spamlint.limits import Limits
+from spamlint.text.compiled import lazy  # compiled on first use
 
 if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
     import email.message
@@ -23,15 +24,15 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
 # that opens a nested level.  message/delivery-status is a list of header blocks, not nesting.
 # Both patterns run over b"\n" + data: a leading literal newline lets the regex engine skip ahead
 # (4-5 times faster than ^ with MULTILINE), and offsets are one more than in data.
-_EVENT = re.compile(
+_EVENT = lazy(
     rb"\n(?:--([^\r\n]*)|(?i:content-type):[ \t]*((?i:multipart|message)(?![ \t]*/[ \t]*(?i:delivery-status)))"
     rb"[ \t]*/([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*))"
 )
 # Content-Type and Content-Disposition with folded lines: the stdlib splits their parameters
 # by re-slicing the rest of the value once per `;`, so a long one costs quadratic time.
-_PARAM_HEADER = re.compile(rb"\n(?i:content-(?:type|disposition)):([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
-_NOT_NEWLINE = re.compile(rb"[^\r\n]+")
-_BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"\r\n]*)"|([^\s;]+))""", re.IGNORECASE)
+_PARAM_HEADER = lazy(rb"\n(?i:content-(?:type|disposition)):([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
+_NOT_NEWLINE = lazy(rb"[^\r\n]+")
+_BOUNDARY = lazy(rb"""boundary[ \t]*=[ \t]*(?:"([^"\r\n]*)"|([^\s;]+))""", re.IGNORECASE)
 RENAMED = b"x-too-deep"
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from spamlint.text.compiled import lazy  # compiled on first use
+
 # MJML tag -> the HTML tag it compiles to, where rules care about the difference
 _RENAME = {b"mjml": b"html", b"mj-head": b"head", b"mj-body": b"body", b"mj-button": b"a", b"mj-image": b"img",
            b"mj-preview": b"div", b"mj-title": b"title"}
-_TAG = re.compile(rb"<(/?)(" + b"|".join(re.escape(t) for t in _RENAME) + rb")(?=[\s/>])", re.IGNORECASE)
+_TAG = lazy(rb"<(/?)(" + b"|".join(re.escape(t) for t in _RENAME) + rb")(?=[\s/>])", re.IGNORECASE)
 
 
 def _rename(m: re.Match[bytes]) -> bytes:

@@ -16,8 +16,9 @@ from spamlint.inputs.yaml_data import YamlTooLarge, load_yaml
 from spamlint.model.document import Header
 from spamlint.model.segment import Segment
 from spamlint.record import Record, record
+from spamlint.text.compiled import lazy  # module-level patterns from the rule-pack cache's code, on first use
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy(
     r"\{\{\{.*?\}\}\}"      # Handlebars triple-stash
     r"|\{\{.*?\}\}"         # Jinja / Django / Liquid / Handlebars / Mustache
     r"|\{%.*?%\}"           # Jinja / Liquid tags
@@ -32,10 +33,10 @@ _PLACEHOLDER = re.compile(
 
 # _PLACEHOLDER documents the syntax; matching uses the scanner below, which finds the same
 # spans in linear time (the regex retries every `{{` to the end of a text that never closes it).
-_OPENER = re.compile(r"\{\{\{|\{\{|\{%|\{#|\*\||%%|\[\[|<!--\s*spamlint")
+_OPENER = lazy(r"\{\{\{|\{\{|\{%|\{#|\*\||%%|\[\[|<!--\s*spamlint")
 _CLOSER = {"{{{": "}}}", "{{": "}}", "{%": "%}", "{#": "#}"}
-_SHORT = re.compile(r"\*\|[^|\n]{1,80}\|\*|%%[^%\n]{1,80}%%|\[\[[^\]\n]{1,80}\]\]")
-_NOT_NEWLINE = re.compile(r"[^\n]+")
+_SHORT = lazy(r"\*\|[^|\n]{1,80}\|\*|%%[^%\n]{1,80}%%|\[\[[^\]\n]{1,80}\]\]")
+_NOT_NEWLINE = lazy(r"[^\n]+")
 
 
 def mask_placeholders(text: str) -> str:
@@ -99,7 +100,7 @@ def _blank(match: re.Match[str]) -> str:
 # `{% extends %}` / `{% include %}` / `{% embed %}`, Liquid `{% layout %}` / `{% include %}` /
 # `{% render %}` (Shopify's `{% layout none %}` means no layout), Handlebars and Mustache partials
 # `{{> name}}` and partial blocks `{{#> name}}`.  Bounded pieces, so the search stays linear.
-_LAYOUT_TAG = re.compile(
+_LAYOUT_TAG = lazy(
     r"\{%-?\s{0,20}(?:extends|include|embed|layout|render)\s{1,20}(?!none\s{0,20}-?%\})[^%\n]{1,300}?-?%\}"
     r"|\{\{~?#?>\s{0,20}[^{}\n]{1,300}?~?\}\}"
 )
@@ -123,7 +124,7 @@ FRONT_MATTER_KEYS = ("subject", "preheader", "from", "reply-to")
 # front-matter values of `layout:` that mean "no layout" (Jekyll's null, Eleventy's false, Shopify's none)
 _NO_LAYOUT = frozenset({"", "none", "null", "false"})
 MAX_FRONT_MATTER = 64 * 1024
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
+_FRONT = lazy(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
 @record()

@@ -3,8 +3,8 @@
 `re.compile` parses a pattern and generates SRE code in Python, which made compiling the
 phrase lists the largest part of start-up; handing the same code to `_sre.compile` takes
 microseconds.  `compile_pattern` does what `re.compile` does in the same two steps, keeps the
-code it generated (`made`), and reuses code read back from the rule-pack cache (`preload`; the
-engine reads and writes that file, engine/cache.py).  The result is the same Pattern:
+code it generated (`made`), and reuses code read back from the rule-pack cache (`keep_raw`,
+decoded on first use; the engine reads and writes that file, engine/cache.py).  The result is the same Pattern:
 `re.Pattern` objects compare equal only when their source, flags and code are equal, and a
 test holds every phrase pattern of the rule pack to that.  `_sre.compile` validates the code it
 is given and raises on anything malformed; that falls back to the plain compile.
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import array
 import base64
+import importlib
+import json
 import re
 import sys
 from types import ModuleType
@@ -41,12 +43,36 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b as _blake2b
 
 Entry = tuple[str, int, int, str, int, dict[str, int], list[str | None]]
-_known: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code read from the cache
+_known: dict[tuple[str, int], Entry | Raw] = {}  # (source, flags) -> code read from the cache (Raw: not decoded yet)
 made: dict[tuple[str, int], Entry] = {}  # (source, flags) -> code generated in this process
 _deferred: dict[tuple[str, int], None] = {}  # module-level patterns, in the order they were declared
-_values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache or made in this process
+_values: dict[str, Any] = {}  # remembered(): digest -> value, read from the cache (Raw: not decoded yet) or made here
 _prints: dict[str, str | None] = {}  # module name -> digest of its file (None: unreadable)
 T = TypeVar("T")
+
+
+class Raw:
+    """A value kept in the cache file as JSON text (text[start:end]), decoded on first use
+    (`decoded`): a run reads only some of the ~200 patterns' code and ~180 remembered values the
+    file holds, and slicing the file's 1.5 MB into lines cost more than decoding them saved."""
+
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        self.text, self.start, self.end = text, start, len(text) if end is None else end
+
+
+_NOT_JSON = object()
+
+
+def decoded(value: Any) -> Any:
+    """value, or what its JSON text holds for a Raw (_NOT_JSON when that is not JSON)."""
+    if type(value) is not Raw:
+        return value
+    try:
+        return json.loads(value.text[value.start:value.end])
+    except (ValueError, RecursionError):
+        return _NOT_JSON
 
 
 def digest(data: bytes = b"") -> Any:
@@ -60,6 +86,8 @@ def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
     """re.compile(source, flags), from cached code when there is some."""
     key = (source, int(flags))
     entry = _known.get(key) or made.get(key)
+    if type(entry) is Raw:
+        entry = _settle(key, entry)
     if entry is not None:
         try:
             return _build(entry)
@@ -95,7 +123,8 @@ def remembered(maker: ModuleType, what: str, build: Callable[[], T], valid: Call
         return build()
     key = digest(f"{mark}\0{what}".encode("utf-8", "surrogatepass")).hexdigest()
     if key in _values:
-        value = valid(_values[key])
+        kept = _values[key] = decoded(_values[key])
+        value = valid(kept) if kept is not _NOT_JSON else None
         if value is not None:
             return value
     value = _values[key] = build()
@@ -114,13 +143,8 @@ def _fingerprint(module: ModuleType) -> str | None:
     return _prints[name]
 
 
-class Lazy:
-    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
-
-    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
-    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
-    it only to code that calls its methods, never to re.sub or isinstance.
-    """
+class _FirstUse:
+    """Stands for what `make()` returns, made on first use (see Lazy)."""
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
@@ -136,7 +160,20 @@ class Lazy:
         return value
 
 
-_lazies: list[Lazy] = []  # every Lazy made (module-level patterns: they live as long as the process)
+class Lazy(_FirstUse):
+    """Stands for the pattern `make()` returns, made on first use: module-level patterns cost no start-up.
+
+    Any attribute read (search, finditer, pattern...) makes the pattern once and keeps what it
+    read in the instance, so later reads are plain attribute reads.  It is not a Pattern: pass
+    it only to code that calls its methods, never to re.sub or isinstance.
+    """
+
+
+class LazyBytes(_FirstUse):
+    """A Lazy for a bytes pattern: compiled by re on first use, its code not kept in the (JSON) cache."""
+
+
+_lazies: list[_FirstUse] = []  # every Lazy made (module-level patterns: they live as long as the process)
 
 
 def warm_lazies() -> None:
@@ -145,8 +182,107 @@ def warm_lazies() -> None:
         item.pattern  # noqa: B018 - reading an attribute makes the pattern
 
 
+class LazyModule:
+    """Stands for a module imported on first use: reading any attribute imports it and keeps what
+    it read in the instance, so later reads are plain attribute reads."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name != "__version__":  # copy, pickle and the like: not the module's
+            raise AttributeError(name)
+        value = getattr(importlib.import_module(self._name), name)
+        setattr(self, name, value)
+        return value
+
+
+class RegexModule(LazyModule):
+    """Stands for the `regex` module, imported on first use: importing it costs start-up about 8 ms,
+    and a small template's run mostly needs none of its patterns.
+
+    Reading any attribute (compile, error, Pattern...) imports `regex` and keeps what it read in
+    the instance.  What the rule pack's constructors read at start-up is here without the import:
+    the flags they pass (ints equal to regex's own) and `escape` (regex.escape, written out: brand
+    names and reply prefixes are escaped when their rule is built); a test holds both to `regex`.
+    """
+
+    I = IGNORECASE = 0x2
+    R = REVERSE = 0x400
+    V0 = VERSION0 = 0x2000
+    _METACHARS = frozenset("()[]{}?*+|^$\\.-#&~")  # regex._main's: what escape() escapes, besides white space
+
+    def __init__(self) -> None:
+        super().__init__("regex")
+
+    def compile(self, *args: Any, **kwargs: Any) -> Any:
+        """regex.compile; a reference taken before the import (a default argument) keeps working."""
+        real = self.compile = _regex().compile  # type: ignore[method-assign] - from now on the real one
+        return real(*args, **kwargs)
+
+    def escape(self, pattern: Any, special_only: bool = True, literal_spaces: bool = False) -> Any:
+        """regex.escape(pattern, special_only, literal_spaces), for a str without importing regex."""
+        if not isinstance(pattern, str) or not special_only:
+            return _regex().escape(pattern, special_only, literal_spaces)
+        meta = self._METACHARS
+        return "".join(c if (c == " " and literal_spaces) or not (c in meta or c.isspace()) else "\\" + c
+                       for c in pattern)
+
+
+def _regex() -> ModuleType:
+    return importlib.import_module("regex")  # imported on first use (RegexModule)
+
+
+regex = RegexModule()  # the `regex` module for modules on the start-up path: `from spamlint.text.compiled import regex`
+
+
+class AsciiOrRegex:
+    """A `regex` pattern that searches ASCII text with its stdlib spelling (both made on first use),
+    so a run over ASCII text needs no `regex` import: `ascii_source` must match exactly what
+    `source` matches in any ASCII text (\\p{L} is [A-Za-z] there), which a test holds it to.
+
+    Only the searches that take the text first are sent by the text; any other attribute is the
+    `regex` pattern's.
+    """
+
+    def __init__(self, ascii_source: str, source: str, flags: int = 0) -> None:
+        self._ascii = lazy(ascii_source, flags)
+        self._unicode = Lazy(lambda: regex.compile(source, flags))
+
+    def search(self, text: str, *args: Any) -> Any:
+        """Pattern.search."""
+        return (self._ascii if text.isascii() else self._unicode).search(text, *args)
+
+    def finditer(self, text: str, *args: Any) -> Any:
+        """Pattern.finditer."""
+        return (self._ascii if text.isascii() else self._unicode).finditer(text, *args)
+
+    def findall(self, text: str, *args: Any) -> Any:
+        """Pattern.findall."""
+        return (self._ascii if text.isascii() else self._unicode).findall(text, *args)
+
+    def sub(self, repl: Any, text: str, count: int = 0) -> str:
+        """Pattern.sub (repl a str taken as is by both: no backslashes or group references)."""
+        if isinstance(repl, str) and "\\" in repl:
+            return self._unicode.sub(repl, text, count)
+        return (self._ascii if text.isascii() else self._unicode).sub(repl, text, count)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_ascii", "_unicode"):
+            raise AttributeError(name)
+        return getattr(self._unicode, name)
+
+
+def ascii_or_regex(ascii_source: str, source: str, flags: int = 0) -> Any:
+    """regex.compile(source, flags) on first use, searching ASCII text with re's `ascii_source` (`AsciiOrRegex`)."""
+    return AsciiOrRegex(ascii_source, source, flags)
+
+
 def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`)."""
+    """re.compile(source, flags) on first use, from the rule-pack cache's code once it is loaded (a `Lazy`;
+    a bytes pattern, which the JSON cache does not keep, is compiled by re then: a `LazyBytes`)."""
+    if isinstance(source, bytes):
+        return LazyBytes(lambda: re.compile(source, flags))  # type: ignore[return-value]
     return Lazy(deferred(source, flags))  # type: ignore[return-value] - it reads as the Pattern
 
 
@@ -171,23 +307,11 @@ def _build(entry: Entry) -> re.Pattern[str]:
     return _sre.compile(source, final_flags, code.tolist(), groups, groupindex, tuple(indexgroup))
 
 
-def preload(entries: Any, values: Any = None) -> int:
-    """Take code read from the cache (lists as `export` gives) and remembered values; how many were usable."""
-    if isinstance(values, dict):
-        _values.update((k, v) for k, v in values.items() if k not in _values)
-    if not _STEPS or not isinstance(entries, list):
-        return 0
-    count = 0
-    for item in entries:
-        entry = _valid(item)
-        if entry is not None:
-            _known[(entry[0], entry[1])] = entry
-            count += 1
-    return count
-
-
 def export() -> list[list[Any]]:
     """Every pattern's code this process generated or read, and every deferred pattern's, as JSON-ready lists."""
+    for key, entry in list(_known.items()):
+        if type(entry) is Raw:
+            _settle(key, entry)
     if _STEPS:
         for key in _deferred:
             if key not in _known and key not in made:
@@ -197,7 +321,30 @@ def export() -> list[list[Any]]:
 
 def export_values() -> dict[str, Any]:
     """Every remembered value this process made or read, by digest, for the cache."""
-    return dict(_values)
+    values = {k: decoded(v) for k, v in _values.items()}
+    return {k: v for k, v in values.items() if v is not _NOT_JSON}
+
+
+def keep_raw(patterns: dict[tuple[str, int], Raw], values: dict[str, Raw]) -> None:
+    """Take the cache's patterns' code (by source and flags: the JSON text of the rest of an
+    `export` entry) and remembered values (by digest), decoded on first use."""
+    if _STEPS:
+        for key, raw in patterns.items():
+            _known.setdefault(key, raw)
+    for key, raw in values.items():
+        _values.setdefault(key, raw)
+
+
+def _settle(key: tuple[str, int], raw: Raw) -> Entry | None:
+    """Decode the code kept for (source, flags) as JSON text (the rest of its entry): kept if it is
+    an entry, else forgotten (the pattern is compiled afresh)."""
+    rest = decoded(raw)
+    entry = _valid([*key, *rest]) if isinstance(rest, list) else None
+    if entry is None:
+        _known.pop(key, None)
+    else:
+        _known[key] = entry
+    return entry
 
 
 def _valid(item: Any) -> Entry | None:

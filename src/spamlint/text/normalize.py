@@ -25,11 +25,10 @@ import unicodedata
 from functools import cached_property, lru_cache
 from typing import Callable, Iterator
 
-import regex
-
 from spamlint.text import compiled
 from spamlint.text.compiled import lazy
 from spamlint.text.patterns import lazy_regex
+from spamlint.text.compiled import regex  # the regex module, imported on first use
 
 _TOKEN = lazy(r"\w+")
 _NON_ASCII = lazy_regex(r"[^\x00-\x7f]+")

@@ -26,11 +26,9 @@ from contextvars import ContextVar
 from functools import cached_property
 from typing import Any, Iterator
 
-import regex
-
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.text import compiled as kept, prefilter
-from spamlint.text.compiled import Lazy
+from spamlint.text.compiled import Lazy, regex  # regex: the module, imported on first use
 from spamlint.text.prefilter import Tests, cannot_match, tests_for
 
 

@@ -9,11 +9,11 @@ import unicodedata
 from typing import Any
 
 
-from spamlint.text.compiled import compile_pattern, remembered
+from spamlint.text.compiled import ascii_or_regex, compile_pattern, remembered
 from spamlint.text.patterns import lazy_regex
 
 _LETTERS = lazy_regex(r"\p{L}")
-_LETTER_RUNS = lazy_regex(r"\p{L}+")
+_LETTER_RUNS = ascii_or_regex(r"[A-Za-z]+", r"\p{L}+")  # ASCII text needs no regex import
 
 
 def phrase_pattern(phrases: list[str], loose: bool = False, lowered: bool = False) -> re.Pattern[str]:

@@ -3,6 +3,8 @@ plain definition kept beside it here gives."""
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import Iterable
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from spamlint import Engine, builtin_rules, load_document
 from spamlint.checks import phrases
 from spamlint.model.findings import Hit
-from spamlint.text import facts
+from spamlint.text import facts, normalize
 
 RULES = {r.id: r for r in builtin_rules()}
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,3 +99,30 @@ def test_phrase_density_below_min_hits_asks_no_language() -> None:
     assert_density_is_plain("Weekly notes", ["Bike lanes got a réduction in funding. " + "The city council met. " * 20],
                             told)
     assert told == []  # one French word in English text: sales-words-fr needs three matches
+
+
+# -- text/normalize.py: tokens of non-ASCII text from its white-space separated chunks ----------------
+def test_no_white_space_is_a_word_character() -> None:
+    """What tokens() rests on: str.split's white space and re's \\w never share a character, and
+    \\w is str.isalnum or "_" (every code point checked)."""
+    word = re.compile(r"\w")
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        is_word = word.match(c) is not None
+        assert is_word == (c.isalnum() or c == "_"), hex(code)
+        assert not (is_word and c.isspace()), hex(code)
+
+
+WORD_PIECES = ["word", "Wört", "_", "a_b", "\u00e9", "e\u0301", "\u0663", "\u00b2", "\u2167", "\u4e2d\u6587", "x",
+               " ", "\u00a0", "\u2003", "\u3000", "\n", "\x1c", "\x85", ",", ".", "-", "'", "\u2019", "\u200b",
+               "\u00ad", "1", "$", "@", "\U0001d400", "\ufb01", "caf\u00e9.", "(\u00fcber)"]
+word_texts = st.one_of(st.lists(st.sampled_from(WORD_PIECES), max_size=40).map("".join), st.text(max_size=60))
+
+
+@settings(max_examples=400, deadline=None)
+@given(word_texts)
+@example("caf\u00e9, na\u00efve_one \u00fcber-all \u00a0x\u2003y")
+@example("\u00e9__\u00e9 a\u0301b")
+def test_tokens_are_the_plain_word_runs(text: str) -> None:
+    assert normalize.tokens(text) == normalize._plain_tokens(text)
+    assert normalize.tokens(text.lower()) == normalize._plain_tokens(text.lower())

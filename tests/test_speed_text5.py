@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from spamlint import Engine, builtin_rules, load_document
 from spamlint.checks import phrases
 from spamlint.model.findings import Hit
-from spamlint.text import facts, normalize
+from spamlint.text import facts, normalize, received
 
 RULES = {r.id: r for r in builtin_rules()}
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,3 +126,35 @@ word_texts = st.one_of(st.lists(st.sampled_from(WORD_PIECES), max_size=40).map("
 def test_tokens_are_the_plain_word_runs(text: str) -> None:
     assert normalize.tokens(text) == normalize._plain_tokens(text)
     assert normalize.tokens(text.lower()) == normalize._plain_tokens(text.lower())
+
+
+# -- text/received.py: IPv4 addresses read without ipaddress; no networks, no network test ------------
+IP_PIECES = ["1", "0", "00", "01", "255", "256", "199", "249", "250", "25", "300", "1000", ".", ".", ":", "::", "a",
+             "f", "F", "ffff", "%", "eth0", "IPv6", "[", " ", "\n", "\u0661", "\uff11", "-", "x"]
+ip_texts = st.one_of(st.lists(st.sampled_from(IP_PIECES), max_size=12).map("".join), st.ip_addresses().map(str),
+                     st.text(alphabet="0123456789.:abcdefABCDEF%", max_size=20))
+
+
+@settings(max_examples=600, deadline=None)
+@given(ip_texts)
+@example("192.168.001.1")
+@example("1.2.3.4\n")
+@example("0.0.0.0")
+@example("255.255.255.255")
+@example("::ffff:1.2.3.4")
+@example("fe80::1%eth0")
+@example("\u0661.2.3.4")
+def test_ip_is_the_plain_ipaddress_reading(text: str) -> None:
+    assert received._ip(text) == received._plain_ip(text)
+
+
+@pytest.mark.parametrize("header", [
+    "from a.example.net (a.example.net [10.0.0.5]) by mx.example.org with ESMTP; Mon, 3 Feb 2025 10:00:00 +0000",
+    "from b.example.com (b.example.com [203.0.113.9]) by mx.example.org with ESMTP; Mon, 3 Feb 2025 10:00:00 +0000",
+    "from c (c [2001:db8::1]) by mx.example.org; Mon, 3 Feb 2025 10:00:00 +0000",
+])
+def test_entry_hop_without_networks_skips_only_the_network_test(header: str) -> None:
+    hop = received.parse_hop(header)
+    for networks in ((), received.parse_networks(["203.0.113.0/24", "2001:db8::/32"])):
+        plain = hop.ip is not None and (received.is_private(hop.ip) or received.in_networks(hop.ip, networks))
+        assert received._internal(hop, set(), networks) == plain  # no domains: only the address tells

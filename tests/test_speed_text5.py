@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Iterable
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings

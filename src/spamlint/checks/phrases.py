@@ -161,12 +161,21 @@ class PhrasesCheck(Check):
         identifier reads only segments with a candidate match, so mail no word list matches
         never loads it, and a segment without one is never read (a subject's costs a second read).
         """
+        return self._in_language(ctx, self._uncancelled(ctx, scope))
+
+    def _uncancelled(self, ctx: Context, scope: tuple[str, ...]) -> list[Match]:
+        """Every match in the scoped segments that no `not_after` word cancels, in any language."""
         gate = self._gate(ctx)
         found = [m for seg in ctx.facts.segments(scope) for m in self.matches(seg, gate)]
+        # cancelling first: a segment whose every match is cancelled needs no language told
+        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+
+    def _in_language(self, ctx: Context, found: list[Match]) -> list[Match]:
+        """The matches in segments in the rule's `language:` (all of them for a rule without one)."""
         if self.language is not None and found:
             kept = {seg for seg in {m.seg for m in found} if ctx.facts.language_of(seg) == self.language}
             found = [m for m in found if m.seg in kept]
-        return [m for m in found if not self._cancelled(m)] if self.cancel else found
+        return found
 
     def in_language(self, ctx: Context, scope: tuple[str, ...]) -> tuple[SegmentFacts, ...]:
         """The scoped segments in the rule's `language:` (all of them for a rule without one)."""
@@ -213,14 +222,13 @@ class PhraseDensityCheck(PhrasesCheck):
     }
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
-        found = self.found(ctx, scope)
-        if len(found) < self.opts["min_hits"] or not found:
+        found = self._uncancelled(ctx, scope)
+        if self.language is not None and self._never_dense(ctx, found):
+            return  # no answer of the language identifier could make a hit: it is not asked
+        found = self._in_language(ctx, found)
+        if not self._dense_in_matched(found):
             return
         weighted = sum(self.weights.get(m.key, 1.0) for m in found)
-        # the segments with a match hold a part of the words: if the density over them alone is too
-        # low, it is over all of them too, and the other segments' language need not be told
-        if 100.0 * weighted / max(sum(seg.word_count for seg in {m.seg for m in found}), 20) < self.opts["min_density"]:
-            return
         segments = self.in_language(ctx, scope)
         words = sum(seg.word_count for seg in segments) or 1
         density = 100.0 * weighted / max(words, 20)
@@ -235,6 +243,45 @@ class PhraseDensityCheck(PhrasesCheck):
         first = min(found, key=lambda m: (m.seg is not segments[0], m.start))
         yield Hit(**first.seg.hit(first.start, first.end, count=len(found), words=listed,
                                   density=f"{density:.1f}"))
+
+    def _dense_in_matched(self, found: list[Match]) -> bool:
+        """The first test: enough matches, and dense enough over the segments that hold one.
+
+        Those segments hold a part of the words: if the density over them alone is too low, it
+        is over all of them too, and the other segments' language need not be told.
+        """
+        if len(found) < self.opts["min_hits"] or not found:
+            return False
+        weighted = sum(self.weights.get(m.key, 1.0) for m in found)
+        words = sum(seg.word_count for seg in {m.seg for m in found})
+        return not 100.0 * weighted / max(words, 20) < self.opts["min_density"]
+
+    def _never_dense(self, ctx: Context, found: list[Match]) -> bool:
+        """True when `_dense_in_matched` fails for every choice of the segments in the rule's language.
+
+        The segments with a match are told one at a time, each only while some choice for the
+        rest could still pass; the choices are few (a subject and a body or two), and past
+        MAX_UNTOLD untold segments every one is told.
+        """
+        segs = list(dict.fromkeys(m.seg for m in found))
+        told: dict[SegmentFacts, bool] = {}
+        for seg in segs:
+            untold = [s for s in segs if s not in told]
+            if len(untold) <= MAX_UNTOLD and not any(
+                    self._dense_in_matched([m for m in found if told.get(m.seg, m.seg in chosen)])
+                    for chosen in _subsets(untold)):
+                return True
+            told[seg] = ctx.facts.language_of(seg) == self.language
+        return False  # every segment told: the run's own test decides
+
+
+MAX_UNTOLD = 6  # PhraseDensityCheck._never_dense tries at most 2**6 choices of segments before telling one
+
+
+def _subsets(items: list[SegmentFacts]) -> Iterable[set[SegmentFacts]]:
+    """Every subset of items, as sets."""
+    for bits in range(1 << len(items)):
+        yield {item for i, item in enumerate(items) if bits >> i & 1}
 
 
 def phrase_gate(checks: Iterable[object]) -> PhraseGate | None:

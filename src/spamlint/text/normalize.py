@@ -327,9 +327,23 @@ _NOT_WORD_ASCII = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).
 
 
 def tokens(text: str) -> frozenset[str]:
-    """The distinct \\w+ tokens of text (in ASCII text found by split, several times faster than findall)."""
+    """The distinct \\w+ tokens of text (found by split, several times faster than findall)."""
     if text.isascii():
         return frozenset(text.translate(_NOT_WORD_ASCII).split())
+    # no white space is a word character, so every token lies inside one white-space separated
+    # chunk: a distinct chunk of word characters only is a token, the few others are searched
+    found = set(text.split())
+    mixed = [chunk for chunk in found if not chunk.isalnum()]  # isalnum: \w without "_"
+    if mixed:
+        found.difference_update(mixed)
+        findall = _TOKEN.findall
+        for chunk in mixed:
+            found.update(findall(chunk))
+    return frozenset(found)
+
+
+def _plain_tokens(text: str) -> frozenset[str]:
+    """tokens() by its definition: the reference it must equal."""
     return frozenset(_TOKEN.findall(text))
 
 

@@ -178,8 +178,27 @@ def _host(name: str | None) -> str | None:
     return name or None
 
 
-@lru_cache(maxsize=4096)  # ipaddress is slow and relays repeat
+# a dotted IPv4 address as ipaddress accepts it: four decimal octets up to 255, none with a leading zero
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IPV4 = lazy(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def _ip(text: str | None) -> str | None:
+    """str(ipaddress.ip_address(text)), or None when text is no IP address."""
+    if not text:
+        return None
+    if ":" not in text:  # no IPv6 address lacks a colon, and an IPv4 one is written as ipaddress writes it
+        return text if _IPV4.fullmatch(text) else None
+    return _ipv6(text)
+
+
+@lru_cache(maxsize=4096)  # ipaddress is slow and relays repeat
+def _ipv6(text: str) -> str | None:
+    return _plain_ip(text)
+
+
+def _plain_ip(text: str | None) -> str | None:
+    """_ip by its definition: the reference it must equal."""
     if not text:
         return None
     try:
@@ -231,7 +250,7 @@ def entry_hop(hops: Iterable[Hop], internal_domains: Iterable[str] = (),
 
 
 def _internal(hop: Hop, domains: set[str], networks: Sequence[Network]) -> bool:
-    if hop.ip is not None and (is_private(hop.ip) or in_networks(hop.ip, networks)):
+    if hop.ip is not None and (is_private(hop.ip) or bool(networks) and in_networks(hop.ip, networks)):
         return True
     name = hop.rdns if hop.rdns_state == "recorded" else hop.helo if hop.rdns_state == "absent" else None
     if not name:

@@ -171,13 +171,33 @@ def _simple_declarations(style: str) -> dict[str, str] | None:
         style = style.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     out: dict[str, str] = {}
     for item in style.split(";"):
-        m = _SIMPLE_DECLARATION().fullmatch(item)
-        if m is not None:
-            value = m.group(2).lower()
-            out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value
-        elif not _BLANK.fullmatch(item):
+        read = _ITEMS.get(item)
+        if read is None:
+            read = _simple_item(item)
+            if len(_ITEMS) < _MAX_ITEMS:
+                _ITEMS[item] = read
+        if read is _NOT_SIMPLE:
             return None
+        if read is not _BLANK_ITEM:
+            out[read[0]] = read[1]
     return out
+
+
+# _simple_item by item: styles differ from cell to cell, their items ("color:#333", "padding:0")
+# recur; the match costs thousands of instructions, the look-up one hash of a short string
+_ITEMS: dict[str, tuple[str, str]] = {}
+_MAX_ITEMS = 16384  # past this many distinct items, new ones are read each time
+_NOT_SIMPLE = ("", "not simple")  # told apart by identity: no item reads as either
+_BLANK_ITEM = ("", "blank")
+
+
+def _simple_item(item: str) -> tuple[str, str]:
+    """One `;`-separated item of a style: (property, value), _BLANK_ITEM, or _NOT_SIMPLE."""
+    m = _SIMPLE_DECLARATION().fullmatch(item)
+    if m is not None:
+        value = m.group(2).lower()
+        return m.group(1).lower(), value.replace("'", '"') if "'" in value else value
+    return _BLANK_ITEM if _BLANK.fullmatch(item) else _NOT_SIMPLE
 
 
 def _plain_declarations(style: str) -> dict[str, str]:

@@ -140,6 +140,7 @@ class _Walker:
         src, n, pos = self.src, len(self.src), 0
         find, token = src.find, _TOKEN.match
         out, stack, plain = self.out, self.stack, self._mask is None
+        pieces, text_starts, src_starts, lengths = out.pieces, out.text_starts, out.src_starts, out.lengths
         while pos < n:
             if self._scan_budget > 0:
                 m = token(src, pos)
@@ -154,11 +155,12 @@ class _Walker:
                 # text() and emit() for the common run: no reference, not hidden, and no placeholder
                 # opener (mask_placeholders gives such a run back as it is; a run never holds `<`)
                 if "&" not in chunk and not stack[-1].hidden and (plain or not _may_hold_placeholder(chunk)):
-                    out.text_starts.append(out.size)
-                    out.src_starts.append(pos)
-                    out.lengths.append(lt - pos)
-                    out.pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
-                    out.size += lt - pos
+                    size = out.size
+                    text_starts.append(size)
+                    src_starts.append(pos)
+                    lengths.append(lt - pos)
+                    pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
+                    out.size = size + lt - pos
                 else:
                     self.text(pos, lt)
             if lt == n:
@@ -177,8 +179,8 @@ class _Walker:
                     if top.hidden == "skip":
                         self.skip_depth -= 1
                     stack.pop()
-                    if name in _BLOCK and not self.skip_depth and out.pieces and out.pieces[-1] != "\n\n":
-                        out.pieces.append("\n\n")
+                    if name in _BLOCK and not self.skip_depth and pieces and pieces[-1] != "\n\n":
+                        pieces.append("\n\n")
                         out.size += 2
                 else:
                     self.end_tag(name)
@@ -373,7 +375,7 @@ class _Walker:
 
     def raw_text(self, name: str, gt: int, attr_text: str = "") -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
-        m = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.src, gt)
+        m = _raw_end(self.src, name, gt)
         end = m.start() if m else len(self.src)
         if name == "style":
             self.style_sheet(self.src[gt:end], _attrs(attr_text).get("media") if attr_text else None)
@@ -525,6 +527,28 @@ def _attrs(text: str) -> dict[str, str]:
         value = double or single or bare  # `a=""`, `a=''` and a bare `a` all give ""
         out[name] = html.unescape(value) if "&" in value else value
     return out
+
+
+def _raw_end(src: str, name: str, start: int) -> re.Match[str] | None:
+    """re.compile(rf"</{name}\\s*>", re.IGNORECASE).search(src, start), tried only where `</` is.
+
+    The search tries every position of a sheet or script; a match starts with `</` (neither has a
+    case to ignore), so it is found at the first `</` where the pattern matches.
+    """
+    match = _raw_end_pattern(name).match
+    at = src.find("</", start)
+    while at != -1:
+        m = match(src, at)
+        if m is not None:
+            return m
+        at = src.find("</", at + 2)
+    return None
+
+
+@lru_cache(maxsize=64)
+def _raw_end_pattern(name: str) -> re.Pattern[str]:
+    """Where the content of a raw-text element (script, style, ...) ends."""
+    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)

@@ -1,0 +1,150 @@
+"""Issue 15, the HTML scan's fifth pass: each fast path gives what the plain definition it replaces gives."""
+
+from __future__ import annotations
+
+import re
+from unittest import mock
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint.inputs import css, html_text
+from spamlint.inputs.parse import Parse
+from spamlint.limits import Limits
+
+FAST = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- html_text.py: one _TOKEN match a token instead of a find and a _TAG match ----------------------------
+class _PlainWalker(html_text._Walker):
+    """The walker with scan() as it was: find the next `<`, then try _TAG there."""
+
+    def scan(self) -> None:
+        src, n, pos = self.src, len(self.src), 0
+        find, match = src.find, html_text._TAG.match
+        while pos < n:
+            lt = find("<", pos)
+            if lt == -1:
+                self.text(pos, n)
+                break
+            if lt > pos:
+                self.text(pos, lt)
+            m = match(src, lt) if self._scan_budget > 0 else None
+            if m is None:
+                pos = self.markup(lt)
+                continue
+            slash, name, attr_text = m.group(1, 2, 3)
+            if slash:
+                self.end_tag(name.lower())
+                pos = m.end()
+            else:
+                pos = self.start_tag(name.lower(), attr_text, lt, m.end())
+
+
+def _parse(walker: type[html_text._Walker], page: str, budget: int | None, limits: Limits | None) -> tuple:
+    """parse_html's answer and the limits it noted, with `walker` scanning and `budget` for failed tags."""
+    init = walker.__init__
+
+    def budgeted(self: html_text._Walker, *args: object) -> None:
+        init(self, *args)
+        if budget is not None:
+            self._scan_budget = budget
+
+    parse = Parse(limits) if limits is not None else Parse()
+    with mock.patch.object(html_text, "_Walker", walker), mock.patch.object(walker, "__init__", budgeted):
+        found = html_text.parse_html(page, "text/html", 3, parse)
+    return found, parse.problems, sorted(parse.passed)
+
+
+_SCAN_PIECES = ["<p>", "</p>", "<P CLASS=x>", "</P >", "<div>", "</div>", "<td style='color:#fff;background:#fff'>", "</td>",
+                "<a href='https://example.org/x'>", "<a href=y>", "</a>", "<area href=z>", "<img src=a.png alt=x>",
+                "<span style='display:none'>", "</span>", "<br/>", "<br>", "<b>", "</b>", "<x-y>", "</x-y>",
+                "<a href='x>", "<a href=\"x/ target=\"_blank\">", "<p title='a>b'>", "<p title=\"a>b\">", "<p a='1' b=\"2\" c=3 d>", "<p/ /a>", "< p>", "<",
+                ">", "</", "<3", "</>", "<!-- c -->", "<!--", "-->", "<!doctype html>", "<?xml x?>", "<!", "<p =x>",
+                "<style>p{color:red}</style>", "<style>.x{display:none}</STYLE >", "<script>a<b</script>",
+                "<title>t</title>", "<head>", "</head>", "<textarea><p></textarea>", "<svg><p>s</p></svg>",
+                "text", " ", "\n", "\r\n", "\t", "\xa0", "&amp;", "&nbsp;", "&#8217;", "&x", "{{ name }}", "*|FNAME|*",
+                "{", "%%", "[[", "é", "\u017f", "'", '"', "=", "/"]
+_scan_pages = st.lists(st.sampled_from(_SCAN_PIECES), max_size=50).map("".join)
+
+
+@FAST
+@given(_scan_pages, st.none() | st.integers(-1, 80))
+@example("<a href='x>one <p>two</p> <b>three</b>", 5)
+@example("text <p>a</p> < b <3 <!-- c --> end", None)
+@example("<div><span style='display:none'>a{{x}}b &amp; c</span></div>tail", None)
+@example("<p a='1' b=\"2\"><a href=\"x/ target=\"_blank\">l</a>", None)
+def test_one_token_match_scans_as_a_find_and_a_tag_match(page: str, budget: int | None) -> None:
+    assert _parse(html_text._Walker, page, budget, None) == _parse(_PlainWalker, page, budget, None)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_scan_pages, st.integers(1, 6), st.integers(1, 4))
+def test_one_token_match_keeps_the_node_and_depth_limits(page: str, nodes: int, depth: int) -> None:
+    limits = Limits(max_html_nodes=nodes, max_html_depth=depth)
+    assert _parse(html_text._Walker, page, None, limits) == _parse(_PlainWalker, page, None, limits)
+
+
+def test_the_budget_cuts_failed_tags_in_both_scans() -> None:
+    page = "<a href='x>one <p title=\"a>b\">two</p>"  # once the budget is spent, the p tag ends at `a>`
+    fast, plain = _parse(html_text._Walker, page, 1, None), _parse(_PlainWalker, page, 1, None)
+    assert fast == plain
+    assert fast != _parse(html_text._Walker, page, None, None)  # the budget was spent and changed the reading
+
+
+# -- html_text.py: the end of a raw-text element found at each `</` ---------------------------------------
+_raw_texts = st.lists(st.sampled_from(["</", "<", "/", "style", "STYLE", "Style", "\u017ftyle", "script", "scrip", " ", "\n",
+                                       "\t", ">", "x", "{", "}", "</styl", "</style", "é"]), max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(sorted(html_text._RAW)), _raw_texts, st.integers(0, 8))
+@example("style", "a</\u017fTYLE \n>b</style>", 0)
+@example("script", "</scrip</script>", 0)
+@example("style", "</</style>", 0)  # a `</` right after a failed one
+@example("style", "</style>", 3)
+def test_raw_text_ends_where_the_case_blind_search_says(name: str, text: str, start: int) -> None:
+    start = min(start, len(text))
+    plain = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, start)
+    fast = html_text._raw_end(text, name, start)
+    assert (fast and fast.span()) == (plain and plain.span())
+
+
+# -- css.py: style items read once each --------------------------------------------------------------------
+def _plain_simple_declarations(style: str) -> dict[str, str] | None:
+    """_simple_declarations as it was: every item matched afresh."""
+    if "\r" in style or "\f" in style:
+        style = style.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    out: dict[str, str] = {}
+    for item in style.split(";"):
+        m = css._SIMPLE_DECLARATION().fullmatch(item)
+        if m is not None:
+            value = m.group(2).lower()
+            out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value
+        elif not css._BLANK.fullmatch(item):
+            return None
+    return out
+
+
+_style_items = ["color:#333", "COLOR : Red", "padding:0 10px", "font-family:'Helvetica Neue', Arial", " ", "", "\n", "\r\n",
+                "display:none !important", "x", "a:b(", "url(x)", "background:url(a.png)", "width:1e3px", ":", "-",
+                "margin:-1px", "\u017f:1", "rgb(1, 2, 3)", "color:rgb(1,2,3)", "'a'", "a:'b;c'", "/* c */"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_style_items), max_size=5).map(";".join), min_size=1, max_size=4),
+       st.sampled_from([css._MAX_ITEMS, 0, 2]))
+@example(["color:#333;color:#333", "color:#333;x"], 16384)
+@example(["a:b;;c:d", ";"], 0)
+def test_style_items_read_once_give_what_each_item_read_afresh_gives(styles: list[str], cap: int) -> None:
+    with mock.patch.object(css, "_ITEMS", {}), mock.patch.object(css, "_MAX_ITEMS", cap):
+        for style in styles + styles:  # the second round reads remembered items
+            assert css._simple_declarations(style) == _plain_simple_declarations(style)
+        assert len(css._ITEMS) <= cap
+
+
+def test_style_items_are_remembered() -> None:
+    with mock.patch.object(css, "_ITEMS", {}), mock.patch.object(css, "_simple_item", wraps=css._simple_item) as read:
+        css._simple_declarations("color:#333; padding:0")
+        css._simple_declarations("padding:0;color:#333; ")
+    assert [c.args[0] for c in read.call_args_list] == ["color:#333", " padding:0", "padding:0", " "]

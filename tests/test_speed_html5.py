@@ -148,3 +148,49 @@ def test_style_items_are_remembered() -> None:
         css._simple_declarations("color:#333; padding:0")
         css._simple_declarations("padding:0;color:#333; ")
     assert [c.args[0] for c in read.call_args_list] == ["color:#333", " padding:0", "padding:0", " "]
+
+
+# -- css.py: values that start with a function other than a colour function ---------------------------------
+def _plain_color(value: str) -> css.RGB | None:
+    """parse_color as it was: every value that is not `#` and hex digits read by tinycss2."""
+    value = value.strip()
+    if not value:
+        return None
+    if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
+        value = "#" + value
+    if value[0] == "#":
+        rgba = css._hex_rgba(value.split()[0])
+        if rgba is not None:
+            return None if rgba[3] < 0.5 else rgba[:3]
+        value = value.split()[0]
+    color = css._tinycss2().color3.parse_color(value)
+    if color is None or isinstance(color, str) or color.alpha < 0.5:
+        return None
+    return (color.red, color.green, color.blue)
+
+
+_color_pieces = ["rgb", "RGB", "rgba", "Rgba", "hsl", "HSLA", "hsl-", "linear-gradient", "url", "URL", "-", "--", "x", "e",
+                 "\u017f", "\\62", "(", ")", " (", "1", "2", "50%", ",", " ", "0.4", "#fff", "#ffffff80", "red", "to right",
+                 "/**/", "'a'", "calc"]
+
+
+@settings(max_examples=2500, deadline=None)
+@given(st.lists(st.sampled_from(_color_pieces), max_size=12).map("".join))
+@example("linear-gradient(to right, #ffffff,#f1f1f1)")
+@example("rgb(1, 2, 3)")
+@example("rgba(1, 2, 3, 0.4)")
+@example("hsl(120, 50%, 50%) x")
+@example("HSLA(120, 50%, 50%, 1)")
+@example("url(x.png)")
+@example("-(1)")
+@example("rg\\62(1, 2, 3)")  # an escaped function name: not the fast path's
+def test_function_values_read_as_tinycss2_reads_them(value: str) -> None:
+    css.parse_color.cache_clear()
+    assert css.parse_color(value) == _plain_color(value)
+
+
+def test_gradients_are_no_colour_without_tinycss2() -> None:
+    with mock.patch.object(css, "_tinycss2", side_effect=AssertionError("tinycss2 asked")):
+        for value in ("linear-gradient(to right, #ffffff,#f1f1f1)", "url(https://example.org/a.png)", "Calc(1px)"):
+            css.parse_color.cache_clear()
+            assert css.parse_color(value) is None

@@ -225,10 +225,20 @@ def parse_color(value: str) -> RGB | None:
         rgba = _hex_rgba(value)
         if rgba is not None:
             return None if rgba[3] < 0.5 else rgba[:3]
+    else:
+        function = _FUNCTION_NAME.match(value)
+        if function is not None and function.group().lower() not in _COLOR_FUNCTIONS:
+            return None  # linear-gradient(...), url(...): tinycss2 tokenizes it all to say no colour
     color = _tinycss2().color3.parse_color(value)
     if color is None or isinstance(color, str) or color.alpha < 0.5:
         return None
     return (color.red, color.green, color.blue)
+
+
+# a value that starts with a function token: tinycss2 reads a colour from it only when that is
+# one of CSS 3's colour functions (a `-(` or `url(` start is no colour either)
+_FUNCTION_NAME = re.compile(r"[a-zA-Z-]+(?=\()")
+_COLOR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 
 
 def _hex_rgba(value: str) -> tuple[float, float, float, float] | None:

@@ -8,7 +8,7 @@ from unittest import mock
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs import css, html_text
+from spamlint.inputs import css, css_flat, html_text
 from spamlint.inputs.parse import Parse
 from spamlint.limits import Limits
 
@@ -194,3 +194,32 @@ def test_gradients_are_no_colour_without_tinycss2() -> None:
         for value in ("linear-gradient(to right, #ffffff,#f1f1f1)", "url(https://example.org/a.png)", "Calc(1px)"):
             css.parse_color.cache_clear()
             assert css.parse_color(value) is None
+
+
+# -- css_flat.py: white space first in the token loop; what is left out found by substring tests ------------
+# the token loop as it was: white space was the first of _DELIM's alternatives, after _WORD's
+_PLAIN_TOKENS = re.compile(rf"""(?:{css_flat._WORD}|[ \t\n]++|{css_flat._DELIM}|[uU][rR][lL]\((?=[ \t\n]*"))*+""")
+_PLAIN_LEFT_OUT = re.compile(r"""["'\\]|/\*|[0-9]{50}""")
+_SHEET_PIECES = ["p", "td", ".x", "#y", "a:hover", "u", "url(", "url(a)", "URL( \"a\")", " ", "\n", "\t", "  ", "{", "}", "(", ")",
+                 "[", "]", ":", ";", ",", "!", "color:red", "1", "1.5", "-1", "+1", ".5", "1e3", "1em", "1px", "50%", "e", "-", "+",
+                 " - ", " + ", "-x", "--v", "@media", "@", "#", "/", "/*", "*/", "<!--", "-->", "<", ">", "~", "*", "=", "|",
+                 "^", "$", "&", '"q"', "'q'", '"', "'", "\\", "\\31 ", "\u017f", "é", "9" * 50, "9" * 49, "_", "\f", "\r"]
+_sheet_texts = st.lists(st.sampled_from(_SHEET_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_sheet_texts)
+@example("p { color : red }  td.x{padding:0 1px}")
+@example("a + b - c{x:1 -1}")
+@example("u +1 {}")
+def test_the_token_loop_with_white_space_first_accepts_what_it_accepted(sheet: str) -> None:
+    assert (css_flat._TOKENS().fullmatch(sheet) is None) == (_PLAIN_TOKENS.fullmatch(sheet) is None)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_sheet_texts)
+@example("1" * 50)
+@example("a/ *b")
+@example("a/*")
+def test_what_is_left_out_is_what_the_search_found(text: str) -> None:
+    assert css_flat._left_out(text) == (_PLAIN_LEFT_OUT.search(text) is not None)

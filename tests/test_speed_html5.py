@@ -92,24 +92,6 @@ def test_the_budget_cuts_failed_tags_in_both_scans() -> None:
     assert fast != _parse(html_text._Walker, page, None, None)  # the budget was spent and changed the reading
 
 
-# -- html_text.py: the end of a raw-text element found at each `</` ---------------------------------------
-_raw_texts = st.lists(st.sampled_from(["</", "<", "/", "style", "STYLE", "Style", "\u017ftyle", "script", "scrip", " ", "\n",
-                                       "\t", ">", "x", "{", "}", "</styl", "</style", "é"]), max_size=30).map("".join)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.sampled_from(sorted(html_text._RAW)), _raw_texts, st.integers(0, 8))
-@example("style", "a</\u017fTYLE \n>b</style>", 0)
-@example("script", "</scrip</script>", 0)
-@example("style", "</</style>", 0)  # a `</` right after a failed one
-@example("style", "</style>", 3)
-def test_raw_text_ends_where_the_case_blind_search_says(name: str, text: str, start: int) -> None:
-    start = min(start, len(text))
-    plain = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, start)
-    fast = html_text._raw_end(text, name, start)
-    assert (fast and fast.span()) == (plain and plain.span())
-
-
 # -- css.py: style items read once each --------------------------------------------------------------------
 def _plain_simple_declarations(style: str) -> dict[str, str] | None:
     """_simple_declarations as it was: every item matched afresh."""

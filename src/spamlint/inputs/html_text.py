@@ -375,7 +375,7 @@ class _Walker:
 
     def raw_text(self, name: str, gt: int, attr_text: str = "") -> int:
         """Skip the content of script, style and the like; keep style sheets for later checks."""
-        m = _raw_end(self.src, name, gt)
+        m = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.src, gt)
         end = m.start() if m else len(self.src)
         if name == "style":
             self.style_sheet(self.src[gt:end], _attrs(attr_text).get("media") if attr_text else None)
@@ -527,28 +527,6 @@ def _attrs(text: str) -> dict[str, str]:
         value = double or single or bare  # `a=""`, `a=''` and a bare `a` all give ""
         out[name] = html.unescape(value) if "&" in value else value
     return out
-
-
-def _raw_end(src: str, name: str, start: int) -> re.Match[str] | None:
-    """re.compile(rf"</{name}\\s*>", re.IGNORECASE).search(src, start), tried only where `</` is.
-
-    The search tries every position of a sheet or script; a match starts with `</` (neither has a
-    case to ignore), so it is found at the first `</` where the pattern matches.
-    """
-    match = _raw_end_pattern(name).match
-    at = src.find("</", start)
-    while at != -1:
-        m = match(src, at)
-        if m is not None:
-            return m
-        at = src.find("</", at + 2)
-    return None
-
-
-@lru_cache(maxsize=64)
-def _raw_end_pattern(name: str) -> re.Pattern[str]:
-    """Where the content of a raw-text element (script, style, ...) ends."""
-    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)

@@ -37,9 +37,6 @@ _COUNTED = frozenset({"form", "script", "iframe", "object", "embed", "applet", "
 _ATTRS = (r"""(?:[\s/]*+(?:(?<=['"\s/])[^\s/>][^\s/=>]*+"""
           r"""(?:\s*+=++\s*+(?:'[^']*+'|"[^"]*+"|(?!['"])[^>\s]*+)\s*+)?(?:\s|/(?!>))*+)*+)?\s*+""")
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)(" + _ATTRS + "/?)>")
-# a text run (no `<`) and then the tag _TAG matches at its end, if it does (groups 2-4 are _TAG's):
-# one match a token instead of a find and a match; a failed tag costs what _TAG.match's failure costs
-_TOKEN = re.compile(r"([^<]*+)(?:<(/?)([A-Za-z][^\s/>]*+)(" + _ATTRS + "/?)>)?")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")  # a tag _TAG cannot parse still starts like this
 _TAG_SCAN = re.compile(r"<(/?)[A-Za-z][^\s/>]*+" + _ATTRS)  # how far _TAG looked
 _ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|(?!['"])([^>\s]*)))?""")
@@ -58,7 +55,7 @@ _FRAME_READS = ("style", "color", "bgcolor", "hidden", "size", "class", "id")  #
 _LOW_CONTRAST = 1.25
 
 
-@dataclass(slots=True, eq=False)  # hashed by identity: start_tag remembers frames by their parent
+@dataclass(slots=True)
 class _Frame:
     tag: str
     hidden: str | None
@@ -138,38 +135,30 @@ class _Walker:
     # -- scanning --------------------------------------------------------------------------
     def scan(self) -> None:
         src, n, pos = self.src, len(self.src), 0
-        find, token = src.find, _TOKEN.match
+        find, match = src.find, _TAG.match
         out, stack, plain = self.out, self.stack, self._mask is None
-        pieces, text_starts, src_starts, lengths = out.pieces, out.text_starts, out.src_starts, out.lengths
         while pos < n:
-            if self._scan_budget > 0:
-                m = token(src, pos)
-                lt = m.end(1)
-            else:  # tags are cut at the next `>` (stray_quote_tag)
-                m = None
-                lt = find("<", pos)
-                if lt == -1:
-                    lt = n
+            lt = find("<", pos)
+            if lt == -1:
+                self.text(pos, n)
+                break
             if lt > pos and not self.skip_depth:  # text inside script, head and the like is not read
                 chunk = src[pos:lt]
                 # text() and emit() for the common run: no reference, not hidden, and no placeholder
                 # opener (mask_placeholders gives such a run back as it is; a run never holds `<`)
                 if "&" not in chunk and not stack[-1].hidden and (plain or not _may_hold_placeholder(chunk)):
-                    size = out.size
-                    text_starts.append(size)
-                    src_starts.append(pos)
-                    lengths.append(lt - pos)
-                    pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
-                    out.size = size + lt - pos
+                    out.text_starts.append(out.size)
+                    out.src_starts.append(pos)
+                    out.lengths.append(lt - pos)
+                    out.pieces.append(chunk.translate(_WS))  # one character for one: lengths stay
+                    out.size += lt - pos
                 else:
                     self.text(pos, lt)
-            if lt == n:
-                break
-            pos = m.end() if m is not None else lt
-            if pos == lt:  # a comment, a declaration, or a tag _TAG cannot parse
+            m = match(src, lt) if self._scan_budget > 0 else None
+            if m is None:  # a comment, a declaration, or a tag _TAG cannot parse
                 pos = self.markup(lt)
                 continue
-            slash, name, attr_text = m.group(2, 3, 4)
+            slash, name, attr_text = m.group(1, 2, 3)
             if slash:
                 name = name.lower()
                 top = stack[-1]
@@ -179,13 +168,14 @@ class _Walker:
                     if top.hidden == "skip":
                         self.skip_depth -= 1
                     stack.pop()
-                    if name in _BLOCK and not self.skip_depth and pieces and pieces[-1] != "\n\n":
-                        pieces.append("\n\n")
+                    if name in _BLOCK and not self.skip_depth and out.pieces and out.pieces[-1] != "\n\n":
+                        out.pieces.append("\n\n")
                         out.size += 2
                 else:
                     self.end_tag(name)
+                pos = m.end()
             else:
-                pos = self.start_tag(name.lower(), attr_text, lt, pos)
+                pos = self.start_tag(name.lower(), attr_text, lt, m.end())
 
     def markup(self, lt: int) -> int:
         """Handle markup at `lt` that is not a well-formed tag; return where scanning continues."""

@@ -226,7 +226,7 @@ def parse_color(value: str) -> RGB | None:
         if rgba is not None:
             return None if rgba[3] < 0.5 else rgba[:3]
     else:
-        function = _FUNCTION_NAME.match(value)
+        function = _FUNCTION_NAME().match(value)
         if function is not None and function.group().lower() not in _COLOR_FUNCTIONS:
             return None  # linear-gradient(...), url(...): tinycss2 tokenizes it all to say no colour
     color = _tinycss2().color3.parse_color(value)
@@ -237,7 +237,7 @@ def parse_color(value: str) -> RGB | None:
 
 # a value that starts with a function token: tinycss2 reads a colour from it only when that is
 # one of CSS 3's colour functions (a `-(` or `url(` start is no colour either)
-_FUNCTION_NAME = re.compile(r"[a-zA-Z-]+(?=\()")
+_FUNCTION_NAME = compiled.deferred(r"[a-zA-Z-]+(?=\()")  # compiled on first use: start-up stays as it was
 _COLOR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 
 

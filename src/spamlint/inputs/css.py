@@ -171,13 +171,33 @@ def _simple_declarations(style: str) -> dict[str, str] | None:
         style = style.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     out: dict[str, str] = {}
     for item in style.split(";"):
-        m = _SIMPLE_DECLARATION().fullmatch(item)
-        if m is not None:
-            value = m.group(2).lower()
-            out[m.group(1).lower()] = value.replace("'", '"') if "'" in value else value
-        elif not _BLANK.fullmatch(item):
+        read = _ITEMS.get(item)
+        if read is None:
+            read = _simple_item(item)
+            if len(_ITEMS) < _MAX_ITEMS:
+                _ITEMS[item] = read
+        if read is _NOT_SIMPLE:
             return None
+        if read is not _BLANK_ITEM:
+            out[read[0]] = read[1]
     return out
+
+
+# _simple_item by item: styles differ from cell to cell, their items ("color:#333", "padding:0")
+# recur; the match costs thousands of instructions, the look-up one hash of a short string
+_ITEMS: dict[str, tuple[str, str]] = {}
+_MAX_ITEMS = 16384  # past this many distinct items, new ones are read each time
+_NOT_SIMPLE = ("", "not simple")  # told apart by identity: no item reads as either
+_BLANK_ITEM = ("", "blank")
+
+
+def _simple_item(item: str) -> tuple[str, str]:
+    """One `;`-separated item of a style: (property, value), _BLANK_ITEM, or _NOT_SIMPLE."""
+    m = _SIMPLE_DECLARATION().fullmatch(item)
+    if m is not None:
+        value = m.group(2).lower()
+        return m.group(1).lower(), value.replace("'", '"') if "'" in value else value
+    return _BLANK_ITEM if _BLANK.fullmatch(item) else _NOT_SIMPLE
 
 
 def _plain_declarations(style: str) -> dict[str, str]:
@@ -205,10 +225,20 @@ def parse_color(value: str) -> RGB | None:
         rgba = _hex_rgba(value)
         if rgba is not None:
             return None if rgba[3] < 0.5 else rgba[:3]
+    else:
+        function = _FUNCTION_NAME().match(value)
+        if function is not None and function.group().lower() not in _COLOR_FUNCTIONS:
+            return None  # linear-gradient(...), url(...): tinycss2 tokenizes it all to say no colour
     color = _tinycss2().color3.parse_color(value)
     if color is None or isinstance(color, str) or color.alpha < 0.5:
         return None
     return (color.red, color.green, color.blue)
+
+
+# a value that starts with a function token: tinycss2 reads a colour from it only when that is
+# one of CSS 3's colour functions (a `-(` or `url(` start is no colour either)
+_FUNCTION_NAME = compiled.deferred(r"[a-zA-Z-]+(?=\()")  # compiled on first use: start-up stays as it was
+_COLOR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 
 
 def _hex_rgba(value: str) -> tuple[float, float, float, float] | None:

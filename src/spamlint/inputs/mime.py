@@ -182,8 +182,8 @@ def _quick_parts(msg: email.message.Message, body: str, depth: int) -> bool:
     boundary = msg.get_boundary()
     if boundary is None or msg.get_content_type() == "multipart/digest" \
             or str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary") \
-            or body.count("\r") != body.count("\r\n"):  # a lone CR ends a line for the parser
-        return False
+            or (depth == 0 and "\r" in body and body.count("\r") != body.count("\r\n")):
+        return False  # a lone CR ends a line for the parser (a nested body, cut at line breaks, holds none either)
     lines = _boundary_lines(body, "--" + boundary)
     if not lines or lines[0][2] or not lines[-1][2]:
         return False

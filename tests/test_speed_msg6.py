@@ -122,3 +122,113 @@ def test_parse_is_the_stdlib_parse(data: bytes) -> None:
 def test_common_multiparts_take_the_quick_path(data: bytes) -> None:
     assert _quick(data.decode("ascii", "surrogateescape"), 0) is not None  # else the test above checks only the stdlib
     assert_parse_is_plain(data)
+
+
+# -- text/prefilter.py match_starts and text/patterns.py: a search begins where a match can start ----
+import regex  # noqa: E402 - grouped with the part of the file that uses it
+
+from spamlint.text.patterns import Searches, user_pattern  # noqa: E402
+from spamlint.text.prefilter import match_starts  # noqa: E402
+
+ATOMS = ["a", "b", "K", "k", "\u212a", "$", "%", "{", r"\{", r"\*", r"\|", r"\[", r"\$", r"\ ", "-", "1", "\u00a3",
+         "\u540d", "\u524d", "[ab]", "[a-c]", "[$%]", "[0-9]", r"[\d,]", "[^a]", r"\d", r"\w", r"\s", ".", r"\b",
+         r"\B", "^", "$", r"\x41", r"\u00e9"]
+QUANTS = ["", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "??", "+?", "++"]
+
+
+@st.composite
+def patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    """A regex V0 pattern from pieces: literals, classes, escapes, anchors, groups, look-arounds, flags."""
+    branches = []
+    for _ in range(draw(st.integers(1, 3))):
+        items = []
+        for _ in range(draw(st.integers(0, 4))):
+            if depth < 2 and draw(st.integers(0, 5)) == 0:
+                kind = draw(st.sampled_from(["(?:", "(", "(?=", "(?!", "(?<=", "(?<!", "(?i:", "(?>"]))
+                item = kind + draw(patterns(depth + 1)) + ")"
+            else:
+                item = draw(st.sampled_from(ATOMS))
+            items.append(item + (draw(st.sampled_from(QUANTS)) if not item.startswith(("(?=", "(?!", "(?<")) else ""))
+        branches.append("".join(items))
+    return draw(st.sampled_from(["", "", "(?i)", "(?x)"])) * (depth == 0) + "|".join(branches)
+
+
+TEXT_CHARS = st.sampled_from(list("abcKk$%{}*|[] -1\u00a3\u540d\u524d\n\u00e9A") + ["\u212a", "\u017f"])
+texts6 = st.lists(TEXT_CHARS, max_size=30).map("".join)
+
+
+def _compiled(pattern: str, ignore_case: bool) -> regex.Pattern[str] | None:
+    try:
+        return regex.compile(pattern, (regex.IGNORECASE if ignore_case else 0) | regex.V0)
+    except (regex.error, OverflowError, RecursionError):
+        return None
+
+
+@FAST
+@given(patterns(), st.booleans(), texts6)
+@example(r"\{\{x|\*\|[A-Z]", False, "a{{x*|B")
+@example(r"(?<![\w-])(?:nom|name)\s*:", False, "x nom: a")
+@example(r"(?i:a)b|\$", False, "Ab $")
+@example(r"a?b", False, "ab")
+@example(r"(?i)\$|x", False, "X$")
+def test_every_match_starts_with_a_start(pattern: str, ignore_case: bool, text: str) -> None:
+    compiled = _compiled(pattern, ignore_case)
+    starts = match_starts(pattern, ignore_case)
+    if compiled is None or starts is None:
+        return
+    assert starts and "" not in starts
+    for at in range(len(text) + 1):
+        if compiled.match(text, at) is not None:  # a match starts here
+            assert any(text.startswith(s, at) for s in starts), (at, sorted(starts))
+
+
+@FAST
+@given(patterns(), st.booleans(), texts6, st.integers(0, 32), st.integers(0, 32))
+@example(r"\{\{x|\*\|[A-Z]", False, "a{{x*|B", 0, 32)
+@example(r"(?<=a)\$", False, "a$b$", 1, 32)  # a look-behind still reads the text before pos
+@example(r"\b\$x|%", False, "a$x%", 1, 32)
+@example(r"%RND\d|\[F", False, "%RN [F", 0, 5)  # a start that only fits past endpos is no start
+def test_a_search_begun_at_the_first_start_is_the_plain_search(pattern: str, ignore_case: bool, text: str,
+                                                               pos: int, end: int) -> None:
+    compiled = _compiled(pattern, ignore_case)
+    if compiled is None:
+        return
+    end = min(end, len(text))  # as callers pass it (UserPattern.finditer's loop assumes it)
+    fast = user_pattern(pattern, regex.IGNORECASE if ignore_case else 0)
+    plain = compiled.search(text, pos, end)
+    found = fast._search(text, pos, end, None)
+    assert (found is None) == (plain is None)
+    if plain is not None:
+        assert (found.span(), found.groups()) == (plain.span(), plain.groups())
+    slow = user_pattern(pattern, regex.IGNORECASE if ignore_case else 0)
+    slow.__dict__["_first"] = None  # the same UserPattern searching from pos: the plain path
+    assert [m.span() for m in fast.finditer(text, Searches(), pos, end)] == \
+        [m.span() for m in slow.finditer(text, Searches(), pos, end)]
+    assert fast.found(text, Searches()) == slow.found(text, Searches())
+
+
+@pytest.mark.parametrize(("pattern", "ignore_case", "starts"), [
+    (r"\{\{\s*name\}\}|\*\|\w+\|\*|%RND\d", False, {"{{", "*|", "%RND"}),
+    (r"[$\u00a3]\s?\d", True, {"$", "\u00a3"}),
+    (r"<font\b", True, {"<"}),  # letters have case variants: only what comes before them
+    (r"(?<![\w-])(?:nom|name)", False, {"nom", "name"}),
+    (r"\d+", False, None),  # other scripts' digits are not spelled out
+    (r"a?b", False, None),  # the match may start with a or with b: not read
+    (r"x*", False, None),  # may match empty
+    (r"\Gx", False, None),  # \G reads where the search began
+    (r"(?i)\$|x", False, None),  # a bare flag applies to what was read before it
+    ("name", True, None),
+])
+def test_match_starts_table(pattern: str, ignore_case: bool, starts: set[str] | None) -> None:
+    assert match_starts(pattern, ignore_case) == (None if starts is None else frozenset(starts))
+
+
+def test_merge_tags_are_searched_from_their_starts() -> None:
+    rule = next(r for r in builtin_rules_list() if r.id == "unresolved-merge-tag")
+    assert rule.check.pattern._first is not None  # else the property tests above check only the plain search
+
+
+def builtin_rules_list() -> list:
+    from spamlint import builtin_rules
+
+    return list(builtin_rules())

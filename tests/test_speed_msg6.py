@@ -8,10 +8,10 @@ import re
 from email import policy
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs.mime import _header_lines, _parse, _quick
+from spamlint.inputs.mime import _head, _header_lines, _parse, _quick
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -122,6 +122,26 @@ def test_parse_is_the_stdlib_parse(data: bytes) -> None:
 def test_common_multiparts_take_the_quick_path(data: bytes) -> None:
     assert _quick(data.decode("ascii", "surrogateescape"), 0) is not None  # else the test above checks only the stdlib
     assert_parse_is_plain(data)
+
+
+# -- inputs/mime.py: a header block read without the line-by-line parser ---------------------------
+FIELD_PIECES = ["Subject: a", "Subject:", "X-Y:  b ", "To:\tc", " folded", "\tfolded", "  ", "From x", "From: y",
+                "bad name: x", ": empty", "a:b:c", "\xe9: x", "X: \udcff", "no colon", "X: a\rb", "X: =?utf-8?q?a?="]
+
+
+@FAST
+@given(st.lists(st.sampled_from(FIELD_PIECES), min_size=1, max_size=8), st.sampled_from(["\n", "\r\n"]),
+       st.sampled_from(["", "body\n", "a: b\n"]))
+@example(["Subject: a", " ", "\tb"], "\r\n", "")
+@example(["X:", " v"], "\n", "")
+def test_a_header_block_is_read_as_the_parser_reads_it(lines: list[str], nl: str, body: str) -> None:
+    import email.parser
+
+    text = nl.join(lines) + nl + nl + body
+    end = text.index(nl + nl) + 2 * len(nl)
+    assume(text.count("\r", 0, end) == text.count("\r\n", 0, end))  # _quick leaves a lone CR to the parser
+    plain = email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
+    assert tree(_head(text, end)) == tree(plain)
 
 
 # -- text/prefilter.py match_starts and text/patterns.py: a search begins where a match can start ----

@@ -5,8 +5,9 @@ Decoding (charsets, RFC 2047, transfer encodings) is in decoding.py; limits in l
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from spamlint.inputs.decoding import (
     Fields,
@@ -146,14 +147,13 @@ def _quick(text: str, depth: int) -> email.message.Message | None:
     no misplaced 'From ' line the parser would push back, no defect), the headers alone are
     parsed and the rest is the payload, or for a multipart, its parts (`_quick_parts`).
     """
-    import email.parser
-    from email import policy
-
     end = _header_end(text)
     if end == -1 or text.startswith(("\n", "\r\n")) or text.find("\nFrom ", 0, end) != -1 \
             or text.count("\r", 0, end) != text.count("\r\n", 0, end):
         return None
-    msg = email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
+    msg = _head(text, end)
+    if msg is None:
+        return None
     maintype = msg.get_content_maintype()
     if msg.defects or maintype == "message":
         return None
@@ -161,6 +161,43 @@ def _quick(text: str, depth: int) -> email.message.Message | None:
         msg.set_payload(text[end:])
         return msg
     return msg if depth < _QUICK_DEPTH and _quick_parts(msg, text[end:], depth) else None
+
+
+def _head(text: str, end: int) -> email.message.Message | None:
+    """Parser(policy=compat32).parsestr(text[:end], headersonly=True) for a header block that ends
+    at its first blank line (text[:end] ends with it) and holds no lone CR; None where unsure.
+
+    Where every line is a field (a name of printable ASCII but ':', then ':') or a folded line
+    after one, the parser stores each field as compat32's header_source_parse does: the name,
+    and the value with its folded lines, without the blank after the ':' and the last line break.
+    Anything else (a 'From ' line, a line the parser calls a defect) is left to the parser.
+    """
+    import email.message
+    import email.parser
+    from email import policy
+
+    head = text[:end - (3 if text.endswith("\r\n", 0, end) else 2)] if end > 2 else ""
+    if head[:1] in (" ", "\t") or not _fields()(head):
+        return email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
+    msg = email.message.Message(policy=policy.compat32)
+    fields: list[list[str]] = []
+    for line in head.split("\n"):
+        if line[0] in " \t":
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    for lines in fields:
+        name, _, first = lines[0].partition(":")
+        value = first.lstrip(" \t") + "".join("\n" + line for line in lines[1:])
+        msg.set_raw(name, value.rstrip("\r\n"))
+    msg.set_payload("")
+    return msg
+
+
+@functools.cache
+def _fields() -> Callable[[str], re.Match[str] | None]:
+    """A header block (its lines joined by LF, no final break) whose every line is a field or folded."""
+    return re.compile(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*").fullmatch
 
 
 def _header_end(text: str) -> int:

@@ -230,7 +230,8 @@ class UserPattern:
         return found
 
 
-_STARTS_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0  # flags match_starts reads under
+# the flags under which match_starts reads a pattern as the regex engine does
+_STARTS_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0
 
 
 def _first_start(pattern: str, flags: int) -> Callable[[str, int, int], Any] | None:

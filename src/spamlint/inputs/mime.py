@@ -5,8 +5,9 @@ Decoding (charsets, RFC 2047, transfer encodings) is in decoding.py; limits in l
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from spamlint.inputs.decoding import (
     Fields,
@@ -40,8 +41,9 @@ from spamlint.text.compiled import lazy  # module-level patterns from the rule-p
 if TYPE_CHECKING:  # email is imported where it is used: a template never needs it
     import email.message
 
-_HEADER_END = lazy(rb"\n\r?\n")  # the first empty line, where lines end in LF or CRLF
 _BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
+_FIELD_START = lazy(rb"\n([!-9;-~]+):")  # HEADER_LINE after a line break: a literal first, so re skips ahead
+_MAX_HEADER_LINES = 2001  # header lines looked at: split(b"\n", 2000)'s pieces
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
 # the word boundary at every position: about four times faster over text bodies.
@@ -123,26 +125,144 @@ def _bytes_message(parse: Parse, data: bytes) -> int:
 
 
 def _parse(data: bytes) -> email.message.Message:
-    """email.message_from_bytes(data) under compat32, without feeding a single-part body line by line.
+    """email.message_from_bytes(data) under compat32, without feeding bodies to it line by line.
 
-    The stdlib parser reads a body that is not multipart or message/* line by line only to join
-    the lines again.  When the header block surely ends at its first blank line (lines end in LF
-    or CRLF there, no misplaced 'From ' line the parser would push back, no defect), the headers
-    alone are parsed and the rest is set as the payload, which is what the parser would store.
+    The stdlib parser reads every body line by line: one that is not multipart or message/*
+    only to join the lines again, a multipart one to find its boundary lines.  `_quick` gives
+    what it would give where it is sure (the header blocks surely end at their first blank
+    line, no line ends in a lone CR, no defect), and None elsewhere: the parser reads those.
     """
-    import email.parser  # email's imports cost start-up; a template never needs them
+    from email import message_from_bytes, policy  # email's imports cost start-up; a template never needs them
+
+    msg = _quick(data.decode("ascii", "surrogateescape"), 0)  # decoded as BytesParser decodes
+    return msg if msg is not None else message_from_bytes(data, policy=policy.compat32)
+
+
+_QUICK_DEPTH = 20  # multiparts nested deeper are left to the stdlib parser (bound_structure bounds it)
+
+
+def _quick(text: str, depth: int) -> email.message.Message | None:
+    """The message (or part) the stdlib parser makes of text under compat32, or None if unsure.
+
+    When the header block surely ends at its first blank line (lines end in LF or CRLF there,
+    no misplaced 'From ' line the parser would push back, no defect), the headers alone are
+    parsed and the rest is the payload, or for a multipart, its parts (`_quick_parts`).
+    """
+    end = _header_end(text)
+    if end == -1 or text.startswith(("\n", "\r\n")) or text.find("\nFrom ", 0, end) != -1 \
+            or text.count("\r", 0, end) != text.count("\r\n", 0, end):
+        return None
+    msg = _head(text, end)
+    if msg is None:
+        return None
+    maintype = msg.get_content_maintype()
+    if msg.defects or maintype == "message":
+        return None
+    if maintype != "multipart":
+        msg.set_payload(text[end:])
+        return msg
+    return msg if depth < _QUICK_DEPTH and _quick_parts(msg, text[end:], depth) else None
+
+
+def _head(text: str, end: int) -> email.message.Message | None:
+    """Parser(policy=compat32).parsestr(text[:end], headersonly=True) for a header block that ends
+    at its first blank line (text[:end] ends with it) and holds no lone CR; None where unsure.
+
+    Where every line is a field (a name of printable ASCII but ':', then ':') or a folded line
+    after one, the parser stores each field as compat32's header_source_parse does: the name,
+    and the value with its folded lines, without the blank after the ':' and the last line break.
+    Anything else (a 'From ' line, a line the parser calls a defect) is left to the parser.
+    """
+    import email.message
+    import email.parser
     from email import policy
 
-    sep = _HEADER_END.search(data)
-    if (sep is None or data.startswith((b"\n", b"\r\n")) or data.find(b"\nFrom ", 0, sep.end()) != -1
-            or data.count(b"\r", 0, sep.end()) != data.count(b"\r\n", 0, sep.end())):
-        return email.message_from_bytes(data, policy=policy.compat32)
-    text = data.decode("ascii", "surrogateescape")  # as BytesParser decodes
-    msg = email.parser.Parser(policy=policy.compat32).parsestr(text[:sep.end()], headersonly=True)
-    if msg.defects or msg.get_content_maintype() in ("multipart", "message"):
-        return email.message_from_bytes(data, policy=policy.compat32)
-    msg.set_payload(text[sep.end():])
+    head = text[:end - (3 if text.endswith("\r\n", 0, end) else 2)] if end > 2 else ""
+    if head[:1] in (" ", "\t") or not _fields()(head):
+        return email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
+    msg = email.message.Message(policy=policy.compat32)
+    fields: list[list[str]] = []
+    for line in head.split("\n"):
+        if line[0] in " \t":
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    for lines in fields:
+        name, _, first = lines[0].partition(":")
+        value = first.lstrip(" \t") + "".join("\n" + line for line in lines[1:])
+        msg.set_raw(name, value.rstrip("\r\n"))
+    msg.set_payload("")
     return msg
+
+
+@functools.cache
+def _fields() -> Callable[[str], re.Match[str] | None]:
+    """A header block (its lines joined by LF, no final break) whose every line is a field or folded."""
+    return re.compile(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*").fullmatch
+
+
+def _header_end(text: str) -> int:
+    """Where the first blank line (LF or CRLF) ends, as the pattern \\n\\r?\\n finds it; -1 if there is none."""
+    lf = text.find("\n\n")
+    crlf = text.find("\n\r\n", 0, len(text) if lf == -1 else lf + 1)
+    return crlf + 3 if crlf != -1 else lf + 2 if lf != -1 else -1
+
+
+def _quick_parts(msg: email.message.Message, body: str, depth: int) -> bool:
+    """Give a multipart msg the parts, preamble and epilogue the stdlib parser would; False if unsure.
+
+    As feedparser.py reads it: a boundary line is `--boundary`, `--` for the last, then spaces
+    or tabs; what comes before the first is the preamble, after the last the epilogue, and the
+    line break before each boundary line belongs to the boundary.  Boundary lines in a row, a
+    missing start or end boundary (defects), a digest (whose parts default to message/rfc822)
+    and a multipart whose transfer encoding is a defect are left to the parser.
+    """
+    boundary = msg.get_boundary()
+    if boundary is None or msg.get_content_type() == "multipart/digest" \
+            or str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary") \
+            or (depth == 0 and "\r" in body and body.count("\r") != body.count("\r\n")):
+        return False  # a lone CR ends a line for the parser (a nested body, cut at line breaks, holds none either)
+    lines = _boundary_lines(body, "--" + boundary)
+    if not lines or lines[0][2] or not lines[-1][2]:
+        return False
+    if lines[0][0]:
+        msg.preamble = _strip_eol(body[:lines[0][0]])
+    parts = []
+    for (_, start, _), (after, _, _) in zip(lines, lines[1:]):
+        part = _quick(body[start:after], depth + 1) if after > start else None
+        if part is None:
+            return False
+        if part.get_content_maintype() == "multipart":  # the line break before the boundary ends its epilogue
+            part.epilogue = None if part.epilogue == "" else _strip_eol(part.epilogue)
+        else:
+            part._payload = _strip_eol(part._payload)  # noqa: SLF001 - as the parser strips it
+        parts.append(part)
+    msg.set_payload(parts)
+    msg.epilogue = body[lines[-1][1]:]
+    return True
+
+
+def _boundary_lines(body: str, separator: str) -> list[tuple[int, int, bool]]:
+    """(start, end after its line break, whether it closes) of each boundary line, up to the closing one."""
+    out: list[tuple[int, int, bool]] = []
+    i = body.find(separator)
+    while i != -1:
+        nl = body.find("\n", i)
+        end = len(body) if nl == -1 else nl + 1
+        if i == 0 or body[i - 1] == "\n":
+            rest = body[i + len(separator):end]
+            close = rest.startswith("--")
+            if (rest[2:] if close else rest).lstrip(" \t") in ("", "\n", "\r\n"):
+                out.append((i, end, close))
+                if close:
+                    break
+        i = body.find(separator, i + 1)
+    return out
+
+
+def _strip_eol(text: str) -> str:
+    """text without its final line break (feedparser's NLCRE_eol; lone CRs are not read here)."""
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
 
 
 class _RawFile:
@@ -201,16 +321,28 @@ def _message(parse: Parse, msg: email.message.Message, header_lines: dict[str, l
 
 
 def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
-    """Line numbers where each header field starts, by lower-cased name, in order."""
-    blank = _BLANK_LINE.search(data)  # split the header block only, not the body (the same lines)
+    """Line numbers where each header field starts, by lower-cased name, in order.
+
+    What splitting the header block into at most 2,001 lines (the last holding the rest) and
+    matching each with HEADER_LINE gives, found by one search for a line break and a field
+    name: the folded lines between fields (long Received, DKIM and ARC values) cost nothing.
+    """
+    blank = _BLANK_LINE.search(data)  # the block ends before the first line that strip() empties
+    block = data if blank is None else data[:blank.start()]
+    nl = block.find(b"\n")
+    if not (block if nl == -1 else block[:nl]).strip():
+        return {}  # the first line is blank (the search above only finds a blank line after a line break)
     out: dict[str, list[int]] = {}
-    for i, line in enumerate((data if blank is None else data[:blank.start()]).split(b"\n", 2000)):
-        if not line.strip():
-            break
-        m = _HEADER_LINE.match(line)
-        if m and line[:1] not in (b" ", b"\t"):
-            key = m.group(1).decode("ascii", "replace").lower()
-            out.setdefault(key, []).append(i + 1 + offset)
+    first = _HEADER_LINE.match(block)
+    if first:
+        out[first.group(1).decode("ascii", "replace").lower()] = [1 + offset]
+    line, at = 1, 0  # the line number (1-based, in the block) of offset `at`
+    for m in _FIELD_START.finditer(block):  # a line break and a field name: the field's line starts after it
+        line += block.count(b"\n", at, m.end(1))
+        at = m.end(1)
+        if line > _MAX_HEADER_LINES:
+            break  # the split kept line 2,001 and the rest as one piece, matched at its start only
+        out.setdefault(m.group(1).decode("ascii", "replace").lower(), []).append(line + offset)
     return out
 
 

@@ -20,11 +20,12 @@ rules, a run without a cache) `user_pattern` compiles at once, which is what val
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from spamlint.limits import DEFAULT_LIMITS, Limits
 from spamlint.text import compiled as kept, prefilter
@@ -119,7 +120,34 @@ class UserPattern:
 
     def search(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex search; None when the time runs out."""
-        return self._call(self.compiled.search, searches, text, *args)
+        return self._call(self._search, searches, text, *args)
+
+    @cached_property
+    def _first(self) -> Callable[[str, int, int], Any] | None:
+        """The search for where a match can first start (`_first_start`), made on first use."""
+        return _first_start(self.pattern, self.compiled.flags)
+
+    def _search(self, text: str, pos: int, end: int, timeout: float | None) -> Any:
+        """compiled.search, begun where a match can first start.
+
+        A search begun at the first place one of the strings every match starts with occurs
+        (prefilter.match_starts) finds the same first match as one begun at pos; where none
+        occurs there is no match and no timed search.  The caller charges the budget for the
+        whole span, as for a search begun at pos.
+        """
+        first = self._first
+        if first is not None:
+            at = first(text, pos, end)
+            if at is None:
+                return None
+            pos = at.start()
+        return self.compiled.search(text, pos, end, timeout=timeout)
+
+    def _match(self, text: str, pos: int, end: int, timeout: float | None) -> Any:
+        return self.compiled.match(text, pos, end, timeout=timeout)
+
+    def _fullmatch(self, text: str, pos: int, end: int, timeout: float | None) -> Any:
+        return self.compiled.fullmatch(text, pos, end, timeout=timeout)
 
     def found(self, text: str, searches: Searches) -> bool:
         """Whether search finds a match; False when the time runs out.
@@ -139,10 +167,11 @@ class UserPattern:
             return seen[0]
         if self.tests and cannot_match(text, self.tests):
             return False
-        search = self.compiled.search  # compiled before the clock starts when it was left for later
+        search = self._search
+        self._first  # noqa: B018 - made (and the pattern compiled, if it was left for later) before the clock starts
         start = time.perf_counter()
         try:
-            answer = search(text, timeout=limit) is not None
+            answer = search(text, 0, len(text), limit) is not None
         except TimeoutError:
             searches.ran_out(self.pattern)
             return False
@@ -153,11 +182,11 @@ class UserPattern:
 
     def match(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex match; None when the time runs out."""
-        return self._call(self.compiled.match, searches, text, *args)
+        return self._call(self._match, searches, text, *args)
 
     def fullmatch(self, text: str, searches: Searches, *args: Any) -> Any:
         """Like regex fullmatch; None when the time runs out."""
-        return self._call(self.compiled.fullmatch, searches, text, *args)
+        return self._call(self._fullmatch, searches, text, *args)
 
     def finditer(self, text: str, searches: Searches, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         """Like regex finditer; stops early when one search runs out of time.
@@ -169,7 +198,7 @@ class UserPattern:
         if self.tests and cannot_match(text, self.tests):
             return
         while pos <= end:
-            m = self._timed(self.compiled.search, searches, text, pos, end)  # the text passed the prefilter above
+            m = self._timed(self._search, searches, text, pos, end)  # the text passed the prefilter above
             if m is None:
                 return
             yield m
@@ -190,13 +219,32 @@ class UserPattern:
         if not searches.afford(max(end - pos, 0)):
             return None
         try:
-            found = method(text, pos, end, timeout=searches.timeout)
+            found = method(text, pos, end, searches.timeout)
         except TimeoutError:
             searches.ran_out(self.pattern)
             return None
         if found is not None:  # it scanned up to the match's end, not the text's: give back the rest
             searches.left += end - max(found.end(), pos)
         return found
+
+
+# the flags under which match_starts reads a pattern as the regex engine does
+_STARTS_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0
+
+
+def _first_start(pattern: str, flags: int) -> Callable[[str, int, int], Any] | None:
+    """A search for the first place in text[pos:end] where a match of pattern can start (a `re`
+    search for the strings every match starts with: plain literals), or None where unsure."""
+    if pattern.startswith("(?x)"):
+        flags &= ~regex.VERBOSE  # the reader reads a leading (?x) itself
+    if flags & ~_STARTS_FLAGS:  # VERBOSE given as a flag, REVERSE, FULLCASE, ...: not what the reader reads
+        return None
+    starts = prefilter.match_starts(pattern, bool(flags & regex.IGNORECASE))
+    if not starts:
+        return None
+    # a string that starts with another start adds no place to look
+    kept = sorted(s for s in starts if not any(o != s and s.startswith(o) for o in starts))
+    return re.compile("|".join(map(re.escape, kept))).search
 
 
 def user_pattern(pattern: str, flags: int = 0) -> UserPattern:

@@ -435,6 +435,99 @@ class _Reader:
         return [chars]
 
 
+MAX_STARTS = 32  # strings a match may start with; more and the reading gives up (or stops where it is)
+_ZERO = frozenset({""})  # an item that consumes nothing (a look-around, an anchor)
+
+
+def match_starts(pattern: str, ignore_case: bool) -> frozenset[str] | None:
+    """Strings one of which every match of pattern starts with (at the match's first character);
+    None when unsure, or when a match may be empty or start with a character not spelled out.
+
+    What `UserPattern` uses to start a search where a match can first start: a search that
+    begins at the first place one of them occurs finds the same first match as one that begins
+    earlier (lookbehinds, \\b and ^ still read the text before it; \\G, which does not, is not read).
+    Under IGNORECASE only characters without case variants (digits, punctuation, CJK) count.
+    """
+    reader = _Starts(pattern, ignore_case)
+    try:
+        found = reader.alternation()
+        if reader.i != len(pattern):
+            raise Unsure("unbalanced ')'")
+    except (Unsure, IndexError, ValueError):
+        return None
+    if found is None or (reader.flags_seen and not ignore_case) or "" in found:
+        return None
+    return found
+
+
+def _fewer(starts: set[str]) -> frozenset[str] | None:
+    """At most MAX_STARTS strings, the longest cut short a character at a time (a start's start
+    starts the match too: "*|A" ... "*|Z" become "*|"); None if even single characters are too many."""
+    while len(starts) > MAX_STARTS:
+        longest = max(map(len, starts))
+        if longest == 1:
+            return None
+        starts = {s[:longest - 1] for s in starts}
+    return frozenset(starts)
+
+
+class _Starts(_Reader):
+    """A reader of the strings a match starts with: each method returns a set of strings, _ZERO
+    for an item that consumes nothing, or None when it cannot say (the reader's own syntax)."""
+
+    def alternation(self) -> frozenset[str] | None:  # type: ignore[override]
+        first = self.sequence()
+        starts: set[str] | None = None if first is None else set(first)
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branch = self.sequence()
+            starts = None if starts is None or branch is None else starts | branch
+        return None if starts is None or "" in starts else _fewer(starts)  # "": a branch that may match empty
+
+    def sequence(self) -> frozenset[str] | None:  # type: ignore[override]
+        prefixes: frozenset[str] | None = _ZERO
+        extending = True
+        while self._skip() and self.p[self.i] not in "|)":  # read to the end of the branch either way
+            item, single = self.atom()
+            low, exact = self._quantifier()
+            if not extending or item is _ZERO:
+                continue
+            if low == 0 or item is None or len(prefixes) * len(item) > MAX_STARTS:  # type: ignore[arg-type]
+                if prefixes is _ZERO:
+                    prefixes = None  # the match may start with this item or with what follows
+                extending = False  # else what was found so far starts every match
+                continue
+            prefixes = frozenset(p + s for p in prefixes for s in item)  # type: ignore[union-attr]
+            extending = single and exact  # after a group or a repeat, the next item may start anywhere in it
+        return None if prefixes is _ZERO else prefixes
+
+    def atom(self) -> tuple[frozenset[str] | None, bool]:  # type: ignore[override]
+        """The item's starts, and whether it is one character (so the next item follows at once)."""
+        ch = self.p[self.i]
+        if ch == "(":
+            inner = self.group()
+            return (_ZERO if inner == [] else inner), False  # [] : a look-around or flags
+        if ch in "*+?{":
+            raise Unsure("quantifier without an item")
+        if ch in "^$":
+            self.i += 1
+            return _ZERO, False
+        if ch == "\\" and self.p[self.i + 1:self.i + 2] in _ZERO_WIDTH_ESCAPES:
+            self.i += 2
+            return _ZERO, False
+        if ch == ".":
+            self.i += 1
+            return None, False
+        chars = self.char_class() if ch == "[" else self.escape() if ch == "\\" else self._one()
+        if not chars or OTHER in chars or (self.ignore_case and not all(map(caseless, chars))):
+            return None, False
+        return chars, True
+
+    def _one(self) -> frozenset[str]:
+        self.i += 1
+        return frozenset(self.p[self.i - 1])
+
+
 def _sharpness(chars: frozenset[str]) -> float:
     """Sort key, how likely a text is to hold a member: a character counts 1, each longer string a
     quarter per character more (four words before one comma); for sets of characters, their size."""

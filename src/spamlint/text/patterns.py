@@ -228,16 +228,15 @@ class UserPattern:
         return found
 
 
-# the flags under which match_starts reads a pattern as the regex engine does
-_STARTS_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0
-
-
 def _first_start(pattern: str, flags: int) -> Callable[[str, int, int], Any] | None:
     """A search for the first place in text[pos:end] where a match of pattern can start (a `re`
     search for the strings every match starts with: plain literals), or None where unsure."""
     if pattern.startswith("(?x)"):
         flags &= ~regex.VERBOSE  # the reader reads a leading (?x) itself
-    if flags & ~_STARTS_FLAGS:  # VERBOSE given as a flag, REVERSE, FULLCASE, ...: not what the reader reads
+    # the flags under which match_starts reads a pattern as the regex engine does (asked here, on a
+    # pattern's first search, not at import: a template's run imports no regex)
+    read = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0
+    if flags & ~read:  # VERBOSE given as a flag, REVERSE, FULLCASE, ...: not what the reader reads
         return None
     starts = prefilter.match_starts(pattern, bool(flags & regex.IGNORECASE))
     if not starts:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spamlint.cli import main
 from spamlint.engine import cache, rules
@@ -179,3 +181,49 @@ def test_the_cli_output_is_the_same_without_a_cache(tmp_path: Path) -> None:
     assert list((tmp_path / "xdg" / "spamlint").glob("rulestat-*.json"))
     plain = subprocess.run(command, capture_output=True, text=True, env={**env, "SPAMLINT_NO_CACHE": "1"}, cwd=ROOT)
     assert all(r.stdout == plain.stdout and r.returncode == plain.returncode for r in runs)
+
+
+# -- engine/rules.py: a message's fields read by _string.formatter_parser, as string.Formatter().parse ------
+@given(st.text(st.sampled_from(list("ab{}:!|0. rs")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_message_fields_are_read_as_string_formatter_reads_them(text: str) -> None:
+    import string
+
+    try:
+        expected: object = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        expected = ("error", str(exc))
+    try:
+        got: object = list(rules.formatter_parser(text))
+    except ValueError as exc:
+        got = ("error", str(exc))
+    assert got == expected
+
+
+# -- cli: the commands other than check imported when named or listed ---------------------------------------
+def test_every_command_is_found_and_listed_as_before() -> None:
+    import click
+
+    from spamlint.cli import domain, evaluate, rules as rules_module
+
+    ctx = click.Context(main)
+    assert main.list_commands(ctx) == ["check", "domain", "evaluate", "rules"]
+    assert main.get_command(ctx, "domain") is domain.domain_cmd
+    assert main.get_command(ctx, "evaluate") is evaluate.evaluate_cmd
+    assert main.get_command(ctx, "rules") is rules_module.rules_cmd
+    assert main.get_command(ctx, "nothing") is None
+    help_text = CliRunner().invoke(main, ["--help"]).output
+    assert all(f"\n  {name} " in help_text for name in ("check", "domain", "evaluate", "rules"))
+    listed = CliRunner().invoke(main, ["rules"])
+    assert listed.exit_code == 0 and "all-caps" in listed.output
+
+
+def test_a_template_run_imports_neither_the_other_commands_nor_string(tmp_path: Path) -> None:
+    code = ("import runpy, sys\nsys.argv = ['spamlint', sys.argv[1]]\ntry:\n"
+            "    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('spamlint.cli.domain', 'spamlint.cli.rules', 'spamlint.cli.evaluate', 'string')"
+            " if m in sys.modules), file=sys.stderr)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    for _ in range(2):  # the first run writes the cache
+        out = subprocess.run([sys.executable, "-c", code, str(TEMPLATE)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert out.stderr.strip().splitlines()[-1] == "[]"

@@ -6,7 +6,7 @@ import gc
 import importlib
 import json
 import os
-import string
+from _string import formatter_parser  # what string.Formatter().parse returns (importing string compiles a pattern)
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache, partial
@@ -418,7 +418,7 @@ def _message(data: dict[str, Any], where: str) -> str:
     """
     text = _text(data, "message", where)
     try:
-        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        fields = [(name, conv, spec) for _, name, spec, conv in formatter_parser(text) if name is not None]
     except ValueError as exc:  # a lone { or }
         raise RuleError(f"{where}: field 'message': {exc} (write {{{{ and }}}} for literal braces)") from None
     for name, conv, spec in fields:

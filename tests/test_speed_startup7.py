@@ -227,3 +227,16 @@ def test_a_template_run_imports_neither_the_other_commands_nor_string(tmp_path: 
     for _ in range(2):  # the first run writes the cache
         out = subprocess.run([sys.executable, "-c", code, str(TEMPLATE)], capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_importing_spamlint_freezes_nothing_and_keeps_what_another_program_froze() -> None:
+    code = ("import gc, weakref\nclass Node:\n    pass\n"
+            "a = Node(); a.me = a; gone = weakref.ref(a); del a\n"  # cyclic garbage made before the import
+            "import spamlint, spamlint.cli\nassert gc.get_freeze_count() == 0\n"
+            "gc.collect()\nassert gone() is None\n"  # aged, not frozen: a full collection frees it
+            "import importlib, sys\n"
+            "for name in [m for m in sys.modules if m.startswith('spamlint')]:\n    del sys.modules[name]\n"
+            "gc.freeze(); kept = gc.get_freeze_count()\n"  # another program's frozen objects
+            "importlib.import_module('spamlint.cli')\nassert gc.get_freeze_count() == kept, 'thawed'\nprint('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -9,15 +9,16 @@ import atexit
 import gc
 import sys
 
+from spamlint import _resume_collector
+
 _COLLECTING = gc.isenabled()
-gc.disable()  # as in spamlint/__init__: the objects the imports make all stay (restored however they end)
+gc.disable()  # as in spamlint/__init__: the objects the imports make all stay
 try:
     import click
 
     from spamlint.cli import check
 finally:
-    if _COLLECTING:
-        gc.enable()
+    _resume_collector(_COLLECTING)
 
 
 # the other commands' modules, imported when the command is named or listed (a lint never needs them)

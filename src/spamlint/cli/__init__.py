@@ -9,16 +9,18 @@ import atexit
 import gc
 import sys
 
-from spamlint import _resume_collector
-
 _COLLECTING = gc.isenabled()
-gc.disable()  # as in spamlint/__init__: the objects the imports make all stay
+gc.disable()  # as in spamlint/__init__ (_resume_collector; the CLI may not import it): the imports' objects all stay
 try:
     import click
 
     from spamlint.cli import check
 finally:
-    _resume_collector(_COLLECTING)
+    if not gc.get_freeze_count():  # to the oldest generation unwalked, unless something else froze objects
+        gc.freeze()
+        gc.unfreeze()
+    if _COLLECTING:
+        gc.enable()
 
 
 # the other commands' modules, imported when the command is named or listed (a lint never needs them)

@@ -9,18 +9,44 @@ import atexit
 import gc
 import sys
 
-import click
+_COLLECTING = gc.isenabled()
+gc.disable()  # as in spamlint/__init__ (_resume_collector; the CLI may not import it): the imports' objects all stay
+try:
+    import click
 
-from spamlint.cli import check, domain, evaluate, rules
+    from spamlint.cli import check
+finally:
+    if not gc.get_freeze_count():  # to the oldest generation unwalked, unless something else froze objects
+        gc.freeze()
+        gc.unfreeze()
+    if _COLLECTING:
+        gc.enable()
+
+
+# the other commands' modules, imported when the command is named or listed (a lint never needs them)
+_LATER = {"domain": ("spamlint.cli.domain", "domain_cmd"), "rules": ("spamlint.cli.rules", "rules_cmd"),
+          "evaluate": ("spamlint.cli.evaluate", "evaluate_cmd")}
 
 
 class _DefaultGroup(click.Group):
     """`spamlint PATH...` means `spamlint check PATH...`; subcommands stay available by name."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (args[0] not in self.commands and args[0] not in _LATER
+                        and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _LATER:
+            import importlib
+
+            module, name = _LATER[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name))
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +55,7 @@ def main() -> None:
     """Find what makes an email or newsletter template look like spam."""
     _tolerant_output()
     _exit_without_a_last_collection()
+    gc.freeze()  # the imported modules stay till exit: the run's collections need not walk them again
 
 
 def _exit_without_a_last_collection() -> None:
@@ -55,6 +82,3 @@ def _tolerant_output() -> None:
 
 
 main.add_command(check.check)
-main.add_command(domain.domain_cmd)
-main.add_command(rules.rules_cmd)
-main.add_command(evaluate.evaluate_cmd)

@@ -71,6 +71,80 @@ def cache_file(files: Sequence[tuple[str, str]]) -> Path | None:
     return folder / f"rulepack-{digest.hexdigest()[:32]}.json"
 
 
+def code_files() -> list[str] | None:
+    """The .py files code_stamp() reads, in its order; None when they are not a folder of files."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        return [entry.path for folder in _CODE
+                for entry in sorted(os.scandir(os.path.join(root, folder)), key=lambda e: e.name)
+                if entry.name.endswith(".py")]
+    except OSError:
+        return None
+
+
+def stat_file(paths: Sequence[str]) -> Path | None:
+    """Where the index of the rule pack whose rule files are `paths` is kept, named by what the
+    file system says of those files and of the code code_stamp() reads (path, size, modification
+    and change times, inode: any write to a file changes its change time), with what else names a
+    rule pack: a run finds its rule pack and code stamp there without reading and hashing some 240
+    files (as Python's bytecode check trusts a source file's size and time).  None when caching is
+    off or a file cannot be looked at."""
+    folder = cache_dir()
+    code = code_files()
+    if folder is None or code is None:
+        return None
+    digest = compiled.digest()
+    for part in (f"stat {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "", regex_version()):
+        digest.update(part.encode() + b"\0")
+    try:
+        for path in (*paths, *code):
+            st = os.stat(path)
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode(
+                "utf-8", "surrogatepass"))
+    except OSError:
+        return None
+    return folder / f"rulestat-{digest.hexdigest()[:32]}.json"
+
+
+def load_index(path: Path | None) -> tuple[Path, str] | None:
+    """The rule pack's cache file and code stamp an index (stat_file) names, or None when it cannot
+    be used (missing, not the user's own, not what save_index writes)."""
+    if path is None or not usable(path):
+        return None
+    try:
+        data = json.loads(read_bytes(str(path)))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        return None
+    name, code = data.get("pack"), data.get("code")
+    if not (isinstance(name, str) and isinstance(code, str) and _pack_name(name)):
+        return None
+    try:
+        os.utime(path)  # in use: another index's save must not take it for stale
+    except OSError:
+        pass
+    return path.parent / name, code
+
+
+def _pack_name(name: str) -> bool:
+    """Whether name is what cache_file() names a rule pack (an index names only a file beside it)."""
+    digest = name[len("rulepack-"):-len(".json")]
+    return name == f"rulepack-{digest}.json" and len(digest) == 32 and all(c in "0123456789abcdef" for c in digest)
+
+
+def save_index(path: Path | None, pack: Path) -> None:
+    """Keep, in `path` (stat_file), which cache file holds this rule pack and the code stamp it was
+    read with (errors are ignored: the index only saves time)."""
+    if path is None or path.parent != pack.parent:
+        return
+    text = json.dumps({"format": _FORMAT, "pack": pack.name, "code": code_stamp()})
+    try:
+        write_private(path, lambda out: out.write(text.encode("utf-8")), "rulestat-*.json")
+    except OSError:
+        pass
+
+
 def regex_version() -> str:
     """regex.__version__, read from the file that sets it in the package importing `regex` would
     load: a template's run mostly needs no `regex` pattern, and importing it costs about 8 ms."""
@@ -127,9 +201,10 @@ def read_bytes(path: str) -> bytes:
     return b"".join(chunks)
 
 
-def load(path: Path | None) -> dict[str, Any] | None:
+def load(path: Path | None, code: str | None = None) -> dict[str, Any] | None:
     """The parsed rule files kept in `path` (file name -> data), its pattern code handed to
-    text/compiled.py; None when there is no cache to use."""
+    text/compiled.py; None when there is no cache to use.  `code`: the code stamp an index kept
+    for this very code (stat_file), else code_stamp() is worked out."""
     if path is None or not _private(path.parent) or not _private(path):
         return None
     try:
@@ -141,7 +216,7 @@ def load(path: Path | None) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("rules"), dict):
         return None
-    if data.get("code") != code_stamp():  # written by other code: this run's save replaces it
+    if data.get("code") != (code_stamp() if code is None else code):  # written by other code: this run's save replaces it
         return None
     _keep_lines(data.get("patterns"), data.get("values"), text, head + 1)
     try:

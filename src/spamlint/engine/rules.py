@@ -6,12 +6,12 @@ import gc
 import importlib
 import json
 import os
-import string
+from _string import formatter_parser  # what string.Formatter().parse returns (importing string compiles a pattern)
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from spamlint.checks import CHECKS, Check, Option
 from spamlint.config import docs_address, is_web_url
@@ -83,15 +83,21 @@ class Rule(Record):
 def builtin_rule_files() -> list[tuple[str, str]]:
     """(name, text) of every rule file shipped in the package."""
     try:  # a folder of files, as pip installs it: read directly (importlib.resources costs start-up)
-        folders = importlib.import_module("spamlint.rulepack").__path__
-        names = sorted((e.name, e.path) for folder in folders for e in os.scandir(folder) if e.name.endswith(".yaml"))
-        return [(f"rules/{name}", _read_utf8(path)) for name, path in names]
+        return [(name, _read_utf8(path)) for name, path in _builtin_rule_paths()]
     except (OSError, ImportError):  # inside a zip, say
         from importlib import resources
 
         root = resources.files("spamlint.rulepack")
         files = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
         return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in files]
+
+
+def _builtin_rule_paths() -> list[tuple[str, str]]:
+    """(name, path) of every rule file shipped in the package, when they are a folder of files
+    (OSError or ImportError when not)."""
+    folders = importlib.import_module("spamlint.rulepack").__path__
+    names = sorted((e.name, e.path) for folder in folders for e in os.scandir(folder) if e.name.endswith(".yaml"))
+    return [(f"rules/{name}", path) for name, path in names]
 
 
 def _read_utf8(path: str) -> str:
@@ -121,10 +127,23 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _builtin_rules() -> tuple[Rule, ...]:
+    try:
+        paths = _builtin_rule_paths()
+    except (OSError, ImportError):
+        paths = None
+    # stat_file before any file is read: a rule file edited while this runs is never taken for the one read
+    index = cache.stat_file([path for _, path in paths]) if paths is not None else None
+    found = cache.load_index(index)
+    kept = cache.load(*found) if found is not None else None
+    if kept is not None and paths is not None:  # the index's pack: no rule file read nor hashed
+        with compiling_later():  # the cache was written after these very rules compiled
+            return tuple(_cached_rule(name, kept[name], partial(_read_utf8, path)) if name in kept
+                         else parse_rule(name, _read_utf8(path), BUILTIN_DOCS) for name, path in paths)
     files = builtin_rule_files()
     where = cache.cache_file(files)
     kept = cache.load(where)
     if kept is not None:
+        cache.save_index(index, where)
         with compiling_later():  # the cache was written after these very rules compiled
             return tuple(_cached_rule(name, kept[name], text) if name in kept
                          else parse_rule(name, text, BUILTIN_DOCS) for name, text in files)
@@ -136,16 +155,18 @@ def _builtin_rules() -> tuple[Rule, ...]:
             if isinstance(rule.check, Check):
                 rule.check.warm()
         cache.save(where, plain)
+        cache.save_index(index, where)
     return rules
 
 
-def _cached_rule(name: str, data: Any, text: str) -> Rule:
-    """A built-in rule from its cached data; from its file when the data is not what the cache
-    writes (a cache file edited by hand), so that is an error naming the file, never a traceback."""
+def _cached_rule(name: str, data: Any, text: str | Callable[[], str]) -> Rule:
+    """A built-in rule from its cached data; from its file's text (read then) when the data is not
+    what the cache writes (a cache file edited by hand), so that is an error naming the file, never
+    a traceback."""
     try:
         return validated_rule(name, data, BUILTIN_DOCS)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        return parse_rule(name, text, BUILTIN_DOCS)
+        return parse_rule(name, text if isinstance(text, str) else text(), BUILTIN_DOCS)
 
 
 def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:
@@ -397,7 +418,7 @@ def _message(data: dict[str, Any], where: str) -> str:
     """
     text = _text(data, "message", where)
     try:
-        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        fields = [(name, conv, spec) for _, name, spec, conv in formatter_parser(text) if name is not None]
     except ValueError as exc:  # a lone { or }
         raise RuleError(f"{where}: field 'message': {exc} (write {{{{ and }}}} for literal braces)") from None
     for name, conv, spec in fields:

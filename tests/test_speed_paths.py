@@ -172,12 +172,12 @@ def _identifier_in_worker(source: Source) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
-@pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER])
+@pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER, 2 * batch.LANGUAGE_PRELOAD_PER_WORKER])
 def test_workers_of_a_large_batch_inherit_the_language_identifier(monkeypatch: pytest.MonkeyPatch, inputs: int) -> None:
     monkeypatch.setattr(language, "_identifier", None)
     monkeypatch.setattr(batch, "_work", _identifier_in_worker)
     sources = [Source(name=f"m{i}.txt", ext=".txt", data=b"hello") for i in range(inputs)]
-    large = inputs >= 2 * batch.PRELOAD_PER_WORKER
+    large = inputs >= 2 * batch.LANGUAGE_PRELOAD_PER_WORKER
     assert list(batch.run(sources, batch.Options(), jobs=2)) == [large] * inputs
     assert (language._identifier is not None) is large  # a small batch loads nothing it may not need
 

@@ -194,18 +194,23 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1, *, fresh: bo
             gc.unfreeze()
 
 
-# inputs per worker from which each forked worker would most likely load the language identifier
-# itself: about 1 message in 17 of the SpamAssassin corpus (more in others) meets a language
-# rule's candidate match, so a worker given 50 inputs loads it with a chance of 95%
+# inputs per worker from which each forked worker would most likely compile the rules' lazy
+# patterns and the module-level ones itself (a few messages reach most rules)
 PRELOAD_PER_WORKER = 50
+# inputs per worker from which each forked worker would most likely load the language identifier
+# itself (about 0.2 s with numpy's import): phrase-density asks for a language only where the
+# answer could make a hit, so about 1 message in 200 of the SpamAssassin corpus needs it (1 in
+# 12 of phishing_pot, none of the html_newsletters); a worker given 650 inputs loads it with a
+# chance of 95% on the SpamAssassin rate
+LANGUAGE_PRELOAD_PER_WORKER = 650
 
 
 def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int) -> None:
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
     compile the rule pack (always; the caller did), and when the batch is large enough that each
     worker would do it too, compile every rule's lazy patterns and the module-level ones, import
-    what parsing a message imports, read the Public Suffix List and load the language identifier
-    (about 0.85 s of CPU)."""
+    what parsing a message imports and read the Public Suffix List; for a batch larger still, load
+    the language identifier."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
     if len(sources) < PRELOAD_PER_WORKER * jobs:
@@ -216,7 +221,7 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
     import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
     registrable_domain("example.com")
-    if any(r.language for r in rules):
+    if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
         language.preload()
 
 

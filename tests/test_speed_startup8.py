@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,51 @@ def test_an_engine_without_networks_imports_no_trail_module_and_a_bad_one_still_
 
     with pytest.raises(ConfigError, match="trusted_networks: not an IP network: 'x'"):
         run.Engine(builtin_rules(), trusted_networks=["x"])
+
+
+# -- text/compiled.py: the patterns' code packed by binascii, as base64 packed it --------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_code_is_packed_as_b64encode_packs_it(data: bytes) -> None:
+    import base64
+    import binascii
+
+    assert binascii.b2a_base64(data, newline=False).decode("ascii") == base64.b64encode(data).decode("ascii")
+
+
+def _outcome(decode: object, packed: object) -> object:
+    try:
+        return decode(packed)  # type: ignore[operator]
+    except Exception as err:  # noqa: BLE001 - the kind of failure is what is compared
+        return ValueError if isinstance(err, ValueError) else type(err)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=60).map(lambda b: __import__("base64").b64encode(b).decode("ascii")),
+                 st.text(alphabet="ABCabc019+/= \n\u00e9-_", max_size=24), st.binary(max_size=24),
+                 st.integers(), st.none()))
+def test_code_is_unpacked_as_b64decode_with_validate_unpacks_it(packed: object) -> None:
+    import base64
+    import binascii
+
+    plain = _outcome(lambda p: base64.b64decode(p, validate=True), packed)
+    fast = _outcome(lambda p: binascii.a2b_base64(p, strict_mode=True), packed)
+    assert fast == plain  # the same bytes, or a failure _build's callers catch alike (ValueError, TypeError)
+
+
+def test_patterns_built_from_kept_code_equal_re_compile() -> None:
+    from spamlint.text import compiled
+
+    for source, flags in [(r"(?P<w>\w+)@(\w+)", int(re.IGNORECASE)), ("caf\u00e9|[a-z]{3,}\\d", 0), (r"\bfree\b", 0)]:
+        entry = compiled._generate(source, flags)
+        assert compiled._build(entry) == re.compile(source, flags)
+
+
+def test_a_template_run_imports_no_base64(tmp_path: Path) -> None:
+    _run(str(TEMPLATE), tmp_path)
+    code = ("import sys, runpy; sys.argv = ['spamlint', " + repr(str(TEMPLATE)) + "]\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('base64', 'struct') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                          env=_env(tmp_path))
+    assert done.stdout.strip().splitlines()[-1] == "[]"

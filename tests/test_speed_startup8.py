@@ -194,3 +194,26 @@ def test_a_template_run_imports_no_base64(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                           env=_env(tmp_path))
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- cli/check.py: the baseline module imported only when --baseline is given ------------------------------
+def test_only_a_baseline_run_imports_the_baseline_module(tmp_path: Path) -> None:
+    message = tmp_path / "notice.eml"
+    message.write_text(MESSAGE)
+    baseline = tmp_path / "baseline.json"
+
+    def modules_and_report(*args: str) -> tuple[str, str]:
+        code = (f"import sys, runpy; sys.argv = ['spamlint', '--format', 'json', *{list(args)!r}, {str(message)!r}]\n"
+                "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+                "print('spamlint.engine.baseline' in sys.modules)")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                              env=_env(tmp_path))
+        *report, imported = done.stdout.strip().splitlines()
+        return imported, "\n".join(report)
+
+    imported, plain = modules_and_report()
+    assert imported == "False" and json.loads(plain)["results"][0]["findings"]
+    imported, _ = modules_and_report("--baseline", str(baseline))  # writes it
+    assert imported == "True" and baseline.exists()
+    imported, kept = modules_and_report("--baseline", str(baseline))  # reads it: every finding recorded
+    assert imported == "True" and json.loads(kept)["results"][0]["findings"] == []

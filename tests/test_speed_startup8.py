@@ -217,3 +217,27 @@ def test_only_a_baseline_run_imports_the_baseline_module(tmp_path: Path) -> None
     assert imported == "True" and baseline.exists()
     imported, kept = modules_and_report("--baseline", str(baseline))  # reads it: every finding recorded
     assert imported == "True" and json.loads(kept)["results"][0]["findings"] == []
+
+
+# -- text/normalize.py: heapq imported when a text's changes are first merged -----------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="fre3 1@0$v|aсеοіl\u200b.-_ ", max_size=60))
+def test_changes_are_every_maps_changes_in_order(raw: str) -> None:
+    from spamlint.text.normalize import Spans, canonical
+
+    canon = canonical(raw)
+    plain = Spans()  # the plain definition: every map's changes in canonical offsets, sorted, merged in turn
+    for start, end in sorted(span for k in range(len(canon._maps)) for span in canon._mapped(k)):
+        plain.add(start, end)
+    assert list(canon.changes) == list(plain)
+    assert canon.changed == bool(canon._maps)
+
+
+def test_a_template_run_imports_no_heapq(tmp_path: Path) -> None:
+    _run(str(TEMPLATE), tmp_path)
+    code = ("import sys, runpy; sys.argv = ['spamlint', " + repr(str(TEMPLATE)) + "]\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('heapq' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                          env=_env(tmp_path))
+    assert done.stdout.strip().splitlines()[-1] == "False"

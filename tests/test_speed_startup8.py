@@ -241,3 +241,39 @@ def test_a_template_run_imports_no_heapq(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                           env=_env(tmp_path))
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+# -- checks/caps.py and inputs/decoding.py: their patterns from the rule-pack cache's code -----------------
+@pytest.mark.parametrize("options", [{}, {"min_word_length": 1}, {"min_word_length": 5, "min_words": 2}])
+def test_caps_patterns_are_re_compiles(options: dict[str, int]) -> None:
+    from spamlint.checks.caps import AllCapsCheck, CapsWordsCheck
+
+    for kind in (AllCapsCheck, CapsWordsCheck):
+        check = kind({**{key: opt.default for key, opt in kind.options.items()}, **options})
+        n = max(check.opts["min_word_length"], 1)
+        assert check.caps_word == re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
+        assert check.lower_run == (re.compile(f"[a-z]{{{n}}}") if check.all_words else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0xdc70, max_codepoint=0xdd10) | st.sampled_from("aé\u00ff"),
+               max_size=8))
+def test_the_surrogate_search_is_re_compiles(value: str) -> None:
+    from spamlint.inputs import decoding
+
+    plain = re.compile("[\udc80-\udcff]").search(value)
+    fast = decoding._SURROGATE.search(value)
+    assert (fast and fast.span()) == (plain and plain.span())
+
+
+def test_a_template_run_compiles_no_pattern_with_re(tmp_path: Path) -> None:
+    _run(str(TEMPLATE), tmp_path)
+    code = ("import sys, runpy, re\ncompiled = []\nplain = re._compile\n"
+            "re._compile = lambda p, f: compiled.append(p) or plain(p, f)\n"
+            "sys.argv = ['spamlint', " + repr(str(TEMPLATE)) + "]\n"
+            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted({p for p in compiled if isinstance(p, str)}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                          env=_env(tmp_path))
+    found = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own subprocess's list of str
+    assert not [p for p in found if p.startswith(("[A-Z][A-Z']", "[a-z]{", "[\udc80"))]

@@ -6,14 +6,16 @@ receiver's, never ones a sender wrote into its own message).
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.authres import AuthResult
 from spamlint.text.facts import Context
 from spamlint.text.urls import registrable_domain
+
+if TYPE_CHECKING:  # text/authres.py is imported when a message's results are first read (text/facts.py)
+    from spamlint.text.authres import AuthResult
 
 _NO_VERDICT = frozenset({"none", "temperror", "permerror", "neutral"})
 

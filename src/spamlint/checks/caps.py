@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -11,6 +10,7 @@ from spamlint.checks.base import TEXT_SCOPES, Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context, SegmentFacts
+from spamlint.text.compiled import compile_pattern  # re.compile, from the rule-pack cache's code
 from spamlint.text.patterns import lazy_regex
 
 _WORD = lazy_regex(r"\p{L}[\p{L}'\u2019]*")
@@ -56,10 +56,10 @@ class _CapsCheck(Check):
         n = max(self.opts["min_word_length"], 1)
         # where all words must be capitals, a run of small letters as long as a counted word is a
         # counted word that is not in capitals: the span fails without looking at its words
-        self.lower_run = re.compile(f"[a-z]{{{n}}}") if self.all_words else None
+        self.lower_run = compile_pattern(f"[a-z]{{{n}}}") if self.all_words else None
         # in ASCII text every capitalised word that counts holds its own match of this pattern
         # (it starts with a capital, and capitals and apostrophes follow): fewer matches, no hit
-        self.caps_word = re.compile(f"[A-Z][A-Z']{{{n - 1}}}")
+        self.caps_word = compile_pattern(f"[A-Z][A-Z']{{{n - 1}}}")
 
     def run(self, doc: Document, ctx: Context, scope: tuple[str, ...]) -> Iterable[Hit]:
         for seg in ctx.facts.segments(scope):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document
 from spamlint.model.findings import Hit
 from spamlint.text.facts import Context
-from spamlint.text.received import Hop, parse_date
 from spamlint.text.urls import is_ip_host, registrable_domain
 from spamlint.text.compiled import lazy
+
+if TYPE_CHECKING:  # text/received.py is imported when a message's trail is first read (text/facts.py)
+    from spamlint.text.received import Hop
 
 # words ISPs put in the names of their customers' addresses
 _POOL_WORDS = lazy(
@@ -118,6 +120,8 @@ class ReceivedDateCheck(Check):
             return
         t = ctx.facts.trail
         hop = t.entry or (t.hops[0] if t.hops else None)  # the receiver's clock, never ours
+        from spamlint.text.received import parse_date  # imported already: ctx.facts.trail read it
+
         sent = parse_date(field.value)
         if hop is None or hop.date is None or sent is None:
             return

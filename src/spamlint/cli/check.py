@@ -12,7 +12,6 @@ import click
 
 from spamlint.cli.common import A_FILE, EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
 from spamlint.config import PROFILES, Config
-from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline
 from spamlint.engine.batch import (Options, Outcome, check_flags, clear_caches, config_for, documents_for, include_for,
                                    rules_for, run)
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report
@@ -172,6 +171,8 @@ def _read_stdin(options: Options) -> bytes:
 def _baselined(reports: list[Report], view: _View) -> list[Report]:
     """Write the baseline (new file or --update-baseline), else drop the findings it records."""
     assert view.baseline is not None
+    from spamlint.engine.baseline import apply_baseline, load_baseline, write_baseline  # only --baseline reads it
+
     try:
         if view.update_baseline or not view.baseline.exists():
             write_baseline(view.baseline, reports)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sized, Union
 
 from spamlint.checks import Check
 from spamlint.config import Config, effective, find_config, load_config
-from spamlint.engine.rules import Rule, builtin_rules, load_rule_dir
+from spamlint.engine.rules import Rule, builtin_rules, import_lazily_imported, load_rule_dir
 from spamlint.engine.run import Engine, select_rules
 from spamlint.model.document import Document
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
@@ -218,6 +218,7 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     for rule in rules:
         if isinstance(rule.check, Check):
             rule.check.warm()
+    import_lazily_imported()  # a message's run reads its Received trail: import that before forking too
     compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
     import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
     registrable_domain("example.com")

@@ -154,9 +154,21 @@ def _builtin_rules() -> tuple[Rule, ...]:
         for rule in rules:
             if isinstance(rule.check, Check):
                 rule.check.warm()
+        import_lazily_imported()
         cache.save(where, plain)
         cache.save_index(index, where)
     return rules
+
+
+# modules the checks import on first use (a message's headers only) whose module-level patterns
+# (text/compiled.py `lazy`) the cache must keep all the same: a template's run may write it
+LAZILY_IMPORTED = ("spamlint.text.received", "spamlint.text.authres")
+
+
+def import_lazily_imported() -> None:
+    """Import LAZILY_IMPORTED, declaring their module-level patterns (for the cache, for -j N's warm-up)."""
+    for name in LAZILY_IMPORTED:
+        importlib.import_module(name)
 
 
 def _cached_rule(name: str, data: Any, text: str | Callable[[], str]) -> Rule:

@@ -17,10 +17,10 @@ from spamlint.model.findings import CATEGORIES, Finding, Hit, sort_findings
 from spamlint.text.facts import Context
 from spamlint.text import language
 from spamlint.text.index import PhraseGate
-from spamlint.text.received import parse_networks
 
 if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
     from spamlint.model.domain import DnsProblem
+    from spamlint.text.received import Network  # the trail's module: imported on first use (text/facts.py)
 
 # the language identifier keeps py3langid's model arrays beside the rule-pack cache, under its
 # rules (text/ may not import the engine, so the engine hands them over)
@@ -85,6 +85,16 @@ def _kept(rule: Rule, hits: Iterable[Hit], keep: suppress.Filter | None) -> Iter
         yield finding
 
 
+def _networks(cidrs: list[str]) -> tuple[Network, ...]:
+    """text/received.py's parse_networks(cidrs): imported only when there are some (a run without
+    trusted networks, such as a template's, never imports the Received trail's module)."""
+    if not cidrs:
+        return ()
+    from spamlint.text.received import parse_networks
+
+    return parse_networks(cidrs)
+
+
 class Engine:
     """A compiled set of rules, reusable across documents and processes (it holds no per-run state).
 
@@ -102,7 +112,7 @@ class Engine:
         self.rules = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.check_name == "parse-problem"))
         self.sender_domains = frozenset(d.lower() for d in sender_domains)
         try:
-            self.trusted_networks = parse_networks([str(n) for n in trusted_networks])
+            self.trusted_networks = _networks([str(n) for n in trusted_networks])
         except ValueError as err:  # the config validates its own; this is for library callers
             raise ConfigError(f"trusted_networks: {err}") from None
         self.trusted_authserv_ids = (None if trusted_authserv_ids is None

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
     import email.message
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
+_SURROGATE = lazy("[\udc80-\udcff]")  # compiled on first use: only non-ASCII text is searched
 _FOLD = lazy(r"\r?\n[ \t]+")
 # _FOLD as re scans faster (unfold): without "\r", a literal first character lets it skip ahead to
 # each line break; with it, two branches that each start with a literal (the same matches: the

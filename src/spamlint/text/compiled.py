@@ -22,7 +22,7 @@ an edited module never reuses what its old code made.
 from __future__ import annotations
 
 import array
-import base64
+import binascii  # base64's own codec: base64 (and the struct it imports) cost start-up
 import importlib
 import json
 import re
@@ -294,14 +294,14 @@ def _generate(source: str, flags: int) -> Entry:
     indexgroup: list[str | None] = [None] * tree.state.groups
     for name, i in groupindex.items():
         indexgroup[i] = name
-    packed = base64.b64encode(array.array("I", code).tobytes()).decode("ascii")
+    packed = binascii.b2a_base64(array.array("I", code).tobytes(), newline=False).decode("ascii")  # base64.b64encode
     return (source, flags, flags | tree.state.flags, packed, tree.state.groups - 1, groupindex, indexgroup)
 
 
 def _build(entry: Entry) -> re.Pattern[str]:
     source, _, final_flags, packed, groups, groupindex, indexgroup = entry
     code = array.array("I")
-    code.frombytes(base64.b64decode(packed, validate=True))
+    code.frombytes(binascii.a2b_base64(packed, strict_mode=True))  # base64.b64decode(packed, validate=True)
     if sys.byteorder != "little":  # pragma: no cover - the cache stores little-endian words
         code.byteswap()
     return _sre.compile(source, final_flags, code.tolist(), groups, groupindex, tuple(indexgroup))

@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from spamlint.model.document import Document, Header, Link, pick_segments
 from spamlint.model.segment import Segment, line_starts
-from spamlint.text.authres import AuthResult, trusted_results
 from spamlint.text.language import SAMPLE_CHARS, detect
 from spamlint.text.normalize import Canonical, LowerWords, canonical
 from spamlint.text.patterns import Searches
-from spamlint.text.received import Network, Trail, read_trail
 from spamlint.text.segment import sentence_around, sentences, word_starts
 from spamlint.text.urls import domain_matches, host_of, is_ip_host, name_domain
 from spamlint.text.words import letter_count
@@ -31,6 +29,9 @@ from spamlint.text.compiled import lazy
 
 if TYPE_CHECKING:  # only runs with --online make DNS problems (auth/ imports the record)
     from spamlint.model.domain import DnsProblem
+    # a message's headers only: imported on first use (Facts.trail, Facts.auth_results), so a template's run never does
+    from spamlint.text.authres import AuthResult
+    from spamlint.text.received import Network, Trail
 
 # ASCII text as its capitals: A for A-Z, . for anything else (two capitals in a row are "AA")
 _CAPITALS_SHAPE = str.maketrans({chr(i): "A" if "A" <= chr(i) <= "Z" else "." for i in range(128)})
@@ -243,11 +244,15 @@ class Facts:
     @cached_property
     def trail(self) -> Trail:
         """The Received hops (top first) and the hop where the message entered the receiver's network."""
+        from spamlint.text.received import read_trail  # imported on first use: a template has no trail
+
         return read_trail(self.doc, self.trusted_networks)
 
     @cached_property
     def auth_results(self) -> tuple[tuple[Header, AuthResult], ...]:
         """The authentication results the receiver recorded (text/authres.py says which count), with their header."""
+        from spamlint.text.authres import trusted_results  # imported on first use, as text/received.py
+
         return trusted_results(self.doc, self.trail.entry, self.trusted_authserv_ids)
 
     @cached_property

@@ -17,7 +17,6 @@ tests/test_fast_path_properties.py holds `canonical` to.
 from __future__ import annotations
 
 import bisect
-import heapq
 from array import array
 import json
 import re
@@ -407,8 +406,10 @@ class Canonical(LowerWords):
     @cached_property
     def changes(self) -> Spans:
         """Sorted (start, end) spans of the canonical text that differ from the raw text (empty for a deletion)."""
+        from heapq import merge  # imported on first use: a plain text has no changes to merge
+
         out = Spans()
-        for start, end in heapq.merge(*(self._mapped(k) for k in range(len(self._maps)))):
+        for start, end in merge(*(self._mapped(k) for k in range(len(self._maps)))):
             out.add(start, end)
         return out
 

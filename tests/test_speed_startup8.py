@@ -9,6 +9,7 @@ they were imported with everything else.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -186,14 +187,19 @@ def test_patterns_built_from_kept_code_equal_re_compile() -> None:
         assert compiled._build(entry) == re.compile(source, flags)
 
 
-def test_a_template_run_imports_no_base64(tmp_path: Path) -> None:
-    _run(str(TEMPLATE), tmp_path)
+def _imported_by_a_template_run(tmp: Path, *modules: str) -> list[str]:
+    """Which of `modules` a text-format template run imports, once a run has written the cache."""
+    _run(str(TEMPLATE), tmp)
     code = ("import sys, runpy; sys.argv = ['spamlint', " + repr(str(TEMPLATE)) + "]\n"
             "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print([m for m in ('base64', 'struct') if m in sys.modules])")
+            f"print([m for m in {modules!r} if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                          env=_env(tmp_path))
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+                          env=_env(tmp))
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_template_run_imports_no_base64(tmp_path: Path) -> None:
+    assert _imported_by_a_template_run(tmp_path, "base64", "struct") == []
 
 
 # -- cli/check.py: the baseline module imported only when --baseline is given ------------------------------
@@ -234,13 +240,7 @@ def test_changes_are_every_maps_changes_in_order(raw: str) -> None:
 
 
 def test_a_template_run_imports_no_heapq(tmp_path: Path) -> None:
-    _run(str(TEMPLATE), tmp_path)
-    code = ("import sys, runpy; sys.argv = ['spamlint', " + repr(str(TEMPLATE)) + "]\n"
-            "try:\n    runpy.run_module('spamlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print('heapq' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                          env=_env(tmp_path))
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert _imported_by_a_template_run(tmp_path, "heapq") == []
 
 
 # -- checks/caps.py and inputs/decoding.py: their patterns from the rule-pack cache's code -----------------

@@ -9,27 +9,11 @@ Public API::
 
 from __future__ import annotations
 
-import gc
+from spamlint.collector import paused, to_oldest
 
-
-def _resume_collector(was_on: bool) -> None:
-    """End a pause of the cyclic collector around imports: what they made (module-lifetime objects)
-    goes to the oldest generation without being walked (freeze, then unfreeze, moves every tracked
-    object there: a full collection still walks them, as it would have; only the young generations'
-    passes over them are saved) unless something else froze objects, then the collector is on again
-    if it was."""
-    if not gc.get_freeze_count():  # unfreeze would also thaw what another program froze
-        gc.freeze()
-        gc.unfreeze()
-    if was_on:
-        gc.enable()
-
-
-# Importing makes some 60,000 objects that all stay: the cyclic collector's passes over them while
-# the modules load were wasted work (resumed however the imports end).
-_COLLECTING = gc.isenabled()
-gc.disable()
-try:
+# Importing makes some 60,000 objects that all stay: the collector's passes over them while the
+# modules load were wasted work, and they go to the oldest generation unwalked
+with paused(then=to_oldest):
     import math
     import os
     import threading
@@ -46,8 +30,6 @@ try:
     from spamlint.limits import DEFAULT_LIMITS, Limits
     from spamlint.model.document import Document
     from spamlint.model.findings import CATEGORIES, Finding, Severity
-finally:
-    _resume_collector(_COLLECTING)
 
 if TYPE_CHECKING:  # email is imported when a Message is given: a template never needs it
     import email.message

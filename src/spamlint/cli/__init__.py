@@ -9,18 +9,12 @@ import atexit
 import gc
 import sys
 
-_COLLECTING = gc.isenabled()
-gc.disable()  # as in spamlint/__init__ (_resume_collector; the CLI may not import it): the imports' objects all stay
-try:
+from spamlint.collector import paused, to_oldest
+
+with paused(then=to_oldest):  # as spamlint/__init__ imports: click's and the check command's objects all stay
     import click
 
     from spamlint.cli import check
-finally:
-    if not gc.get_freeze_count():  # to the oldest generation unwalked, unless something else froze objects
-        gc.freeze()
-        gc.unfreeze()
-    if _COLLECTING:
-        gc.enable()
 
 
 # the other commands' modules, imported when the command is named or listed (a lint never needs them)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import click
 
 from spamlint.cli.common import A_FILE, EXIT_ERROR, EXIT_FAIL, EXIT_PASS, fail, profile_text
+from spamlint.collector import paused
 from spamlint.config import PROFILES, Config
 from spamlint.engine.batch import (Options, Outcome, check_flags, clear_caches, config_for, documents_for, include_for,
                                    rules_for, run)
@@ -151,14 +152,8 @@ def _check(paths: list[str], fmt: str, options: Options, statistics: bool, jobs:
 def _built(options: Options) -> None:
     """check_flags, which builds the run's engine, with the cyclic collector paused; what it built
     (some 100,000 objects that stay till exit) is then frozen, so no collection walks it again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused(then=gc.freeze):
         check_flags(options)
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _read_stdin(options: Options) -> bytes:

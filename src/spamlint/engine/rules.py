@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import os
 from _string import formatter_parser  # what string.Formatter().parse returns (importing string compiles a pattern)
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from spamlint.checks import CHECKS, Check, Option
+from spamlint.collector import paused
 from spamlint.config import docs_address, is_web_url
 from spamlint.engine import cache, suppress
 from spamlint.errors import RuleError, brief
@@ -109,21 +108,8 @@ def _read_utf8(path: str) -> str:
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
     """The built-in rule pack, loaded and compiled once per process (phrase patterns from the cache)."""
-    with _collector_paused():
+    with paused():  # some 100,000 objects that all stay: the collector's passes were a tenth of the time
         return _builtin_rules()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building the rule pack makes some 100,000 objects that all
-    stay, and the collector's passes over them were a tenth of the time it took."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _builtin_rules() -> tuple[Rule, ...]:
@@ -136,17 +122,13 @@ def _builtin_rules() -> tuple[Rule, ...]:
     found = cache.load_index(index)
     kept = cache.load(*found) if found is not None else None
     if kept is not None and paths is not None:  # the index's pack: no rule file read nor hashed
-        with compiling_later():  # the cache was written after these very rules compiled
-            return tuple(_cached_rule(name, kept[name], partial(_read_utf8, path)) if name in kept
-                         else parse_rule(name, _read_utf8(path), BUILTIN_DOCS) for name, path in paths)
+        return _from_cache(kept, [(name, partial(_read_utf8, path)) for name, path in paths])
     files = builtin_rule_files()
     where = cache.cache_file(files)
     kept = cache.load(where)
     if kept is not None:
         cache.save_index(index, where)
-        with compiling_later():  # the cache was written after these very rules compiled
-            return tuple(_cached_rule(name, kept[name], text) if name in kept
-                         else parse_rule(name, text, BUILTIN_DOCS) for name, text in files)
+        return _from_cache(kept, files)
     data = {name: load_named(text, name, RuleError) for name, text in files}
     plain = {name: json.loads(json.dumps(d)) for name, d in data.items() if cache.plain(d)}  # before any use
     rules = tuple(rule_from_data(name, d, BUILTIN_DOCS) for name, d in data.items())
@@ -171,6 +153,18 @@ def import_lazily_imported() -> None:
         importlib.import_module(name)
 
 
+def _from_cache(kept: dict[str, Any], files: list[tuple[str, str | Callable[[], str]]]) -> tuple[Rule, ...]:
+    """The built-in rules from the cache's data (`kept`, by file name), each file's text (or a
+    function that reads it) used only for a rule the cache lacks or holds damaged."""
+    with compiling_later():  # the cache was written after these very rules compiled
+        return tuple(_cached_rule(name, kept[name], text) if name in kept
+                     else parse_rule(name, _text_of(text), BUILTIN_DOCS) for name, text in files)
+
+
+def _text_of(text: str | Callable[[], str]) -> str:
+    return text if isinstance(text, str) else text()
+
+
 def _cached_rule(name: str, data: Any, text: str | Callable[[], str]) -> Rule:
     """A built-in rule from its cached data; from its file's text (read then) when the data is not
     what the cache writes (a cache file edited by hand), so that is an error naming the file, never
@@ -178,7 +172,7 @@ def _cached_rule(name: str, data: Any, text: str | Callable[[], str]) -> Rule:
     try:
         return validated_rule(name, data, BUILTIN_DOCS)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        return parse_rule(name, text if isinstance(text, str) else text(), BUILTIN_DOCS)
+        return parse_rule(name, _text_of(text), BUILTIN_DOCS)
 
 
 def load_rule_dir(path: Path, docs_url: str | None = None) -> list[Rule]:

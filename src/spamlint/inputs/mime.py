@@ -5,9 +5,8 @@ Decoding (charsets, RFC 2047, transfer encodings) is in decoding.py; limits in l
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from spamlint.inputs.decoding import (
     Fields,
@@ -43,6 +42,8 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
 
 _BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
 _FIELD_START = lazy(rb"\n([!-9;-~]+):")  # HEADER_LINE after a line break: a literal first, so re skips ahead
+# a header block (its lines joined by LF, no final break) whose every line is a field or folded
+_FIELDS = lazy(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*")
 _MAX_HEADER_LINES = 2001  # header lines looked at: split(b"\n", 2000)'s pieces
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
@@ -178,7 +179,7 @@ def _head(text: str, end: int) -> email.message.Message | None:
     from email import policy
 
     head = text[:end - (3 if text.endswith("\r\n", 0, end) else 2)] if end > 2 else ""
-    if head[:1] in (" ", "\t") or not _fields()(head):
+    if head[:1] in (" ", "\t") or not _FIELDS.fullmatch(head):
         return email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
     msg = email.message.Message(policy=policy.compat32)
     fields: list[list[str]] = []
@@ -193,12 +194,6 @@ def _head(text: str, end: int) -> email.message.Message | None:
         msg.set_raw(name, value.rstrip("\r\n"))
     msg.set_payload("")
     return msg
-
-
-@functools.cache
-def _fields() -> Callable[[str], re.Match[str] | None]:
-    """A header block (its lines joined by LF, no final break) whose every line is a field or folded."""
-    return re.compile(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*").fullmatch
 
 
 def _header_end(text: str) -> int:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint.inputs import css, css_flat
+from test_speed_html4 import _plain_color  # every colour read by tinycss2, which the #hex path matches
 
 
 # -- css.py: style items read once each --------------------------------------------------------------------
@@ -52,24 +53,6 @@ def test_style_items_are_remembered() -> None:
 
 
 # -- css.py: values that start with a function other than a colour function ---------------------------------
-def _plain_color(value: str) -> css.RGB | None:
-    """parse_color as it was: every value that is not `#` and hex digits read by tinycss2."""
-    value = value.strip()
-    if not value:
-        return None
-    if value[0] != "#" and len(value) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in value):
-        value = "#" + value
-    if value[0] == "#":
-        rgba = css._hex_rgba(value.split()[0])
-        if rgba is not None:
-            return None if rgba[3] < 0.5 else rgba[:3]
-        value = value.split()[0]
-    color = css._tinycss2().color3.parse_color(value)
-    if color is None or isinstance(color, str) or color.alpha < 0.5:
-        return None
-    return (color.red, color.green, color.blue)
-
-
 _color_pieces = ["rgb", "RGB", "rgba", "Rgba", "hsl", "HSLA", "hsl-", "linear-gradient", "url", "URL", "-", "--", "x", "e",
                  "\u017f", "\\62", "(", ")", " (", "1", "2", "50%", ",", " ", "0.4", "#fff", "#ffffff80", "red", "to right",
                  "/**/", "'a'", "calc"]

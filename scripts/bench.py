@@ -8,7 +8,8 @@ otherwise), for a bare parse (stdlib email + lxml for each HTML part) timed in t
 their ratio, the CPU seconds each run spent (all processes: `-j 2` against `-j 1` shows what
 workers cost beyond the work) as a multiple of the bare parse's CPU seconds (steadier than
 wall-clock ratios on a busy machine), and the start-up time of linting one small template beside
-`python -c pass` (and whether spamlint's modules had bytecode files).  Quote the ratios: these
+`python -c pass` (run both as the `spamlint` console script and as `python -m spamlint`, and
+whether spamlint's modules had bytecode files).  Quote the ratios: these
 machines are shared and single timings are noisy.
 
     python scripts/bench.py --scaling
@@ -176,15 +177,29 @@ def main() -> None:
 
 
 def startup(tries: int) -> None:
-    """Print the median wall-clock and CPU time of linting one small template against `python -c pass`."""
+    """Print the median wall-clock and CPU time of linting one small template against `python -c pass`.
+
+    Timed two ways, the runs interleaved with `python -c pass`'s so that the machine's drift
+    falls on both alike: the `spamlint` console script (what a pre-commit hook and a user's
+    shell run) when it is installed beside this Python, and `python -m spamlint`, which also
+    pays for runpy and importlib.util.
+    """
     template = ROOT / "samples" / "welcome-template.html"
-    runs = [timed([sys.executable, "-m", "spamlint", str(template)]) for _ in range(tries)]
-    bare = [timed([sys.executable, "-c", "pass"]) for _ in range(tries)]
-    wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
-    bare_wall, bare_cpu = (statistics.median(r[i] for r in bare) for i in (0, 1))
-    print(f"start-up, one small template:       {wall * 1000:8.0f} ms   "
-          f"({wall / bare_wall:.1f}x python -c pass, {bare_wall * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms = "
-          f"{cpu / bare_cpu:.1f}x; median of {tries}; {bytecode_state()})")
+    commands = {"python -m spamlint": [sys.executable, "-m", "spamlint", str(template)]}
+    script = Path(sys.executable).parent / "spamlint"
+    if script.exists():
+        commands = {"spamlint (console script)": [str(script), str(template)], **commands}
+    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in ["python -c pass", *commands]}
+    for _ in range(tries):
+        runs["python -c pass"].append(timed([sys.executable, "-c", "pass"]))
+        for label, command in commands.items():
+            runs[label].append(timed(command))
+    bare_wall, bare_cpu = (statistics.median(r[i] for r in runs["python -c pass"]) for i in (0, 1))
+    for label in commands:
+        wall, cpu = (statistics.median(r[i] for r in runs[label]) for i in (0, 1))
+        print(f"start-up, one small template, {label}: {wall * 1000:4.0f} ms   "
+              f"({wall / bare_wall:.1f}x python -c pass, {bare_wall * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms = "
+              f"{cpu / bare_cpu:.1f}x; median of {tries}; {bytecode_state()})")
 
 
 def bytecode_state() -> str:

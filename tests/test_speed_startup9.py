@@ -1,0 +1,208 @@
+"""Start-up, sixth pass: each fast path held to the plain definition it replaces.
+
+- record.py `_as_dataclass` against `dataclass(init=False, repr=False, eq=False, slots=...)`:
+  every record of the package and a table of class shapes get the same fields, class
+  attributes, parameters, __match_args__ and slots.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, ClassVar
+
+import pytest
+
+from spamlint import record as record_module
+from spamlint.record import Record, record
+
+_LEAN_MAKE = record_module._as_dataclass  # as defined (the package-wide test below wraps the module's)
+_FIELD_ATTRS = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata",
+                "kw_only", "_field_type")
+
+
+def _copy(cls: type) -> type:
+    """A fresh class with cls's namespace (what a decorator receives), so both ways get one each."""
+    body = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    return type(cls)(cls.__name__, cls.__bases__, body)
+
+
+def differences(raw: type, slots: bool) -> list[str]:
+    """Where _as_dataclass's class differs from dataclass's, both made from copies of raw."""
+    plain = dataclass(init=False, repr=False, eq=False, slots=slots)(_copy(raw))
+    lean = _LEAN_MAKE(_copy(raw), slots)
+    out = []
+    if set(plain.__dict__) != set(lean.__dict__):
+        out.append(f"attributes {sorted(set(plain.__dict__) ^ set(lean.__dict__))}")
+    for key in set(plain.__dict__) & set(lean.__dict__):
+        a, b = plain.__dict__[key], lean.__dict__[key]
+        if key == "__dataclass_fields__":
+            if list(a) != list(b):
+                out.append(f"field names {list(a)} != {list(b)}")
+            for name in set(a) & set(b):
+                for attr in _FIELD_ATTRS:
+                    if getattr(a[name], attr) is not getattr(b[name], attr) and \
+                            getattr(a[name], attr) != getattr(b[name], attr):
+                        out.append(f"field {name}.{attr}: {getattr(a[name], attr)!r} != {getattr(b[name], attr)!r}")
+        elif key == "__dataclass_params__":
+            if repr(a) != repr(b):
+                out.append(f"params {a!r} != {b!r}")
+        elif key in ("__dict__", "__weakref__") or type(a).__name__ == "member_descriptor":
+            if type(a) is not type(b):
+                out.append(f"{key}: {type(a)} != {type(b)}")
+        elif a is not b and a != b:
+            out.append(f"{key}: {a!r} != {b!r}")
+    for attr in ("__qualname__", "__name__", "__module__"):
+        if getattr(plain, attr) != getattr(lean, attr):
+            out.append(attr)
+    if [c.__name__ for c in plain.__mro__] != [c.__name__ for c in lean.__mro__]:
+        out.append("mro")
+    return out
+
+
+def _shapes() -> list[type]:
+    """Class bodies as `record` receives them: the shapes records take, and shapes that must go to dataclass."""
+
+    class Plain(Record):
+        """Fields with and without defaults."""
+
+        a: str
+        b: int = 0
+        c: tuple[str, ...] = ()
+        d: float | None = None
+
+    class Factories(Record):
+        """field() with a factory, without init, without repr or compare, with metadata."""
+
+        a: str
+        b: dict[str, int] = field(default_factory=dict)
+        c: int = field(default=3, repr=False, compare=False)
+        d: list[int] = field(init=False, repr=False, compare=False)
+        e: str = field(default="x", metadata={"k": 1}, hash=False)
+
+    class Empty(Record):
+        """No fields at all."""
+
+    class Matched(Record):
+        """Its own __match_args__."""
+
+        __match_args__ = ("b",)
+        a: int
+        b: int = 1
+
+    class NoDoc(Record):
+        a: int
+
+    class WithClassVar(Record):
+        """A ClassVar is not a field."""
+
+        kind: ClassVar[str] = "k"
+        a: int = 0
+
+    class Shadow(Record):
+        """A field named like an attribute of a base class."""
+
+        _shown: tuple[str, ...] = ()
+        a: int = 0
+
+    class Base(Record):
+        """A record base."""
+
+        a: int = 0
+
+    based = dataclass(init=False, repr=False, eq=False)(_copy(Base))
+
+    class Derived(based):  # type: ignore[misc, valid-type]
+        """Fields on top of a base's."""
+
+        b: int = 1
+
+    return [Plain, Factories, Empty, Matched, NoDoc, WithClassVar, Shadow, Derived]
+
+
+@pytest.mark.parametrize("slots", [False, True])
+@pytest.mark.parametrize("raw", _shapes(), ids=lambda c: c.__name__)
+def test_as_dataclass_matches_dataclass_for_each_shape(raw: type, slots: bool) -> None:
+    assert differences(raw, slots) == []
+
+
+def test_mutable_default_is_refused_alike() -> None:
+    class Mutable(Record):
+        """A list as a default."""
+
+        a: list[int] = []  # noqa: RUF012 - the point of the test
+
+    for make in (lambda c: dataclass(init=False, repr=False, eq=False)(c),
+                 lambda c: record_module._as_dataclass(c, False)):
+        with pytest.raises(ValueError, match="mutable default"):
+            make(_copy(Mutable))
+
+
+def test_lean_records_work_as_dataclass_records() -> None:
+    """A record made the lean way: fields, replace, equality, hash, slots, the class attribute defaults."""
+
+    @record(slots=True)
+    class Point(Record):
+        """A point."""
+
+        x: int
+        y: int = 2
+        tags: tuple[str, ...] = field(default=(), compare=False)
+
+    p = Point(1)
+    assert [f.name for f in fields(Point)] == ["x", "y", "tags"]
+    assert replace(p, y=5) == Point(1, 5) and hash(Point(1, 2, ("a",))) == hash(p)
+    assert Point.__slots__ == ("x", "y", "tags") and not hasattr(p, "__dict__")
+    assert Point.__match_args__ == ("x", "y", "tags")
+    assert fields(Point)[0].default is MISSING
+
+
+# every record of the package, as its module makes it, held to dataclass's reading of the same class body
+_EVERY_RECORD = textwrap.dedent("""
+    import importlib, importlib.util, pkgutil, sys, types
+    # spamlint.record alone first (the package's __init__ imports most records), so the wrap below sees every record
+    package = types.ModuleType("spamlint")
+    package.__path__ = importlib.util.find_spec("spamlint").submodule_search_locations
+    sys.modules["spamlint"] = package
+    import spamlint.record as r
+    sys.path.insert(0, {tests!r})
+    import test_speed_startup9 as t
+    del sys.modules["spamlint"]
+    lean, seen, bad = r._as_dataclass, [], []
+
+    def checked(cls, slots):
+        seen.append(cls.__qualname__)
+        bad.extend(f"{{cls.__module__}}.{{cls.__qualname__}}: {{d}}" for d in t.differences(cls, slots))
+        return lean(cls, slots)
+
+    r._as_dataclass = checked
+    plain, fell_back = r.dataclass, []
+
+    def counted(*args, **kwargs):
+        made = plain(*args, **kwargs)
+        return lambda cls: (fell_back.append(cls.__qualname__), made(cls))[1]
+
+    r.dataclass = counted
+    import spamlint
+    assert sys.modules["spamlint.record"] is r
+    for info in pkgutil.walk_packages(spamlint.__path__, "spamlint."):
+        if info.name != "spamlint.__main__":
+            importlib.import_module(info.name)
+    print(len(seen))
+    print(" ".join(fell_back))
+    print("\\n".join(bad))
+""")
+
+
+def test_every_record_of_the_package_matches_dataclass() -> None:
+    import os
+
+    tests = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, "-c", _EVERY_RECORD.format(tests=tests)], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert int(out[0]) >= 20  # every module's records (23 when this was written)
+    # on the Pythons _as_dataclass was checked against, every record of the package takes its lean path
+    assert out[1] == "" or not record_module._LEAN
+    assert [line for line in out[2:] if line] == []

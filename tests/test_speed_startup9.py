@@ -3,13 +3,19 @@
 - record.py `_as_dataclass` against `dataclass(init=False, repr=False, eq=False, slots=...)`:
   every record of the package and a table of class shapes get the same fields, class
   attributes, parameters, __match_args__ and slots.
+- checks/brand.py: what a brand-claim rule reads of its claim patterns and its brands'
+  alternation are remembered in the rule-pack cache; what comes back from it (through JSON) is
+  what the plain functions give, and a run from the cache reads no claim pattern.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, ClassVar
 
@@ -206,3 +212,63 @@ def test_every_record_of_the_package_matches_dataclass() -> None:
     # on the Pythons _as_dataclass was checked against, every record of the package takes its lean path
     assert out[1] == "" or not record_module._LEAN
     assert [line for line in out[2:] if line] == []
+
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "samples" / "welcome-template.html"
+
+
+def _brand_rules() -> list[dict]:
+    """The options of every built-in brand-claim rule, as the rule loader fills them in."""
+    from spamlint.engine.rules import builtin_rules
+
+    return [r.options for r in builtin_rules() if r.check_name == "brand-claim"]
+
+
+def test_brand_needs_and_alternation_from_the_cache_are_the_plain_ones() -> None:
+    from spamlint.checks import brand
+
+    rules = _brand_rules()
+    assert rules and any(o["claim_patterns"] for o in rules)
+    for o in rules:
+        patterns = o["claim_patterns"]
+        plain = [(brand._needs_non_ascii(p), brand._caseless_needs(p)) for p in patterns]
+        for read in (brand._pattern_needs(patterns),  # made or remembered in this process
+                     brand._valid_needs(json.loads(json.dumps(brand._pattern_needs(patterns))), len(patterns))):
+            assert read is not None
+            assert [(never, None if chars is None else frozenset(chars)) for never, chars in read] == plain
+        check = brand.BrandClaimCheck(o)
+        assert check.brand == brand._alternation(o["brands"])
+
+
+@pytest.mark.parametrize("value", [None, {}, [[True]], [[1, None]], [[True, "ab"]], [[True, [1]]], [[True, None]] * 2])
+def test_brand_needs_refuses_what_it_did_not_write(value: Any) -> None:
+    from spamlint.checks import brand
+
+    assert brand._valid_needs(value, 1) is None
+
+
+_NO_PATTERN_READ = textwrap.dedent("""
+    import sys, runpy
+    from spamlint.text import prefilter
+    from spamlint.checks import brand
+    read = []
+    plain = prefilter.required_sets
+    brand.required_sets = lambda *a, **k: (read.append(a[0]), plain(*a, **k))[1]
+    sys.argv = ['spamlint', '--format', 'json', {path!r}]
+    try:
+        runpy.run_module('spamlint', run_name='__main__')
+    except SystemExit:
+        pass
+    print(len(read))
+""")
+
+
+def test_a_run_from_the_cache_reads_no_claim_pattern(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SPAMLINT_NO_CACHE"} | {"XDG_CACHE_HOME": str(tmp_path)}
+    counts = []
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        done = subprocess.run([sys.executable, "-c", _NO_PATTERN_READ.format(path=str(TEMPLATE))],
+                              capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        counts.append(int(done.stdout.strip().splitlines()[-1]))
+    assert counts[0] > 0 and counts[1] == 0

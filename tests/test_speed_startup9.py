@@ -9,6 +9,8 @@
 - engine/rules.py and engine/cache.py (cache format 5): a built-in rule from the cache reads its
   examples from the cache's line for them when first asked for; they equal the rule file's, a
   damaged line gives the file's, a pickled rule carries its examples, and a template run reads none.
+- engine/cache.py: the stat index's digest is one update of the whole text (as updating it file
+  by file gives); `_find_spec` finds a module as importlib.util.find_spec does, without importing it.
 - engine/run.py `select_rules`: a rule already enabled, without points of the config's, is used
   as it is instead of as a copy equal to it (dataclasses.replace), which read every field.
 """
@@ -410,3 +412,58 @@ def test_select_rules_gives_what_copying_every_rule_gave(data: st.DataObject) ->
     assert got == _plain_select(pack, select, ignore, extend, points)
     by_id = {r.id: r for r in pack}
     assert all(g is by_id[g.id] for g in got if by_id[g.id].enabled and g.id not in points)  # not copied
+
+
+@pytest.mark.parametrize("name", ["regex", "json", "yaml", "click", "spamlint", "no_such_module_xyz", "_sre"])
+def test_find_spec_is_importlib_util_find_spec(name: str) -> None:
+    import importlib.util
+
+    from spamlint.engine import cache
+
+    plain, ours = importlib.util.find_spec(name), cache._find_spec(name)
+    if name in sys.modules:  # find_spec answers from sys.modules; ours asks the finders, as it does for the rest
+        assert ours is not None and ours.origin == plain.origin and ours.name == plain.name
+    else:
+        assert (ours is None) == (plain is None)
+        if plain is not None:
+            assert (ours.origin, ours.name, ours.submodule_search_locations) == \
+                (plain.origin, plain.name, plain.submodule_search_locations)
+
+
+def test_the_stat_index_name_is_the_file_by_file_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spamlint import __version__
+    from spamlint.engine import cache, rules
+    from spamlint.text import compiled
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    paths = [path for _, path in rules._builtin_rule_paths()]
+    digest = compiled.digest()
+    for part in (f"stat {cache._FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "",
+                 cache.regex_version()):
+        digest.update(part.encode() + b"\0")
+    for path in (*paths, *cache.code_files()):
+        st = os.stat(path)
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode(
+            "utf-8", "surrogatepass"))
+    assert cache.stat_file(paths) == tmp_path / "spamlint" / f"rulestat-{digest.hexdigest()[:32]}.json"
+
+
+_CONSOLE_RUN = textwrap.dedent("""
+    import sys
+    before = 'importlib.util' in sys.modules  # an editable install's finder imports it at start-up
+    from spamlint.cli import main  # as the console script runs it (python -m imports importlib.util for runpy)
+    sys.argv = ['spamlint', '--format', 'json', {path!r}]
+    try:
+        main()
+    except SystemExit:
+        pass
+    print(before or 'importlib.util' not in sys.modules)
+""")
+
+
+def test_a_template_run_from_the_console_script_does_not_import_importlib_util(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SPAMLINT_NO_CACHE"} | {"XDG_CACHE_HOME": str(tmp_path)}
+    for _ in range(2):  # writing the cache, then reading it
+        done = subprocess.run([sys.executable, "-c", _CONSOLE_RUN.format(path=str(TEMPLATE))],
+                              capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        assert done.stdout.strip().splitlines()[-1] == "True"

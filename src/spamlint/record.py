@@ -14,17 +14,11 @@ assignment.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
-from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
-from types import MemberDescriptorType
 from typing import Any, Callable, TypeVar
 
 C = TypeVar("C", bound=type)
-# _as_dataclass copies what dataclass does in the Pythons whose dataclasses it was checked against
-# (3.13 adds __replace__ and more): others take dataclass itself
-_LEAN = sys.version_info[:2] in ((3, 11), (3, 12))
 
 
 class Record:
@@ -70,7 +64,7 @@ def record(slots: bool = False) -> Callable[[C], C]:
     """Make a Record subclass a frozen dataclass (`slots` as dataclass's) with one generated method, __init__."""
 
     def make(cls: C) -> C:
-        cls = _as_dataclass(cls, slots)
+        cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
         every = fields(cls)
         cls.__init__ = _FirstInit(cls)  # type: ignore[misc] - written when first used
         compared = [f.name for f in every if f.compare]
@@ -78,81 +72,6 @@ def record(slots: bool = False) -> Callable[[C], C]:
         cls._shown = tuple(f.name for f in every if f.repr)
         return cls
     return make
-
-
-def _as_dataclass(cls: C, slots: bool) -> C:
-    """dataclass(init=False, repr=False, eq=False, slots=slots)(cls) for the plain classes records
-    are, without dataclass's general machinery (about a tenth of a millisecond a class): the same
-    fields, class attributes, parameters, __match_args__ and slots (tests/test_speed_startup9.py
-    holds every record to dataclass's).  Anything else goes to dataclass itself: a base class
-    with fields, an annotation that may be a ClassVar, InitVar or KW_ONLY, a field() without an
-    annotation, an abstract class, no docstring (dataclass writes one)."""
-    notes = cls.__dict__.get("__annotations__", {})
-    if not _LEAN or _unusual(cls, notes):
-        return dataclass(init=False, repr=False, eq=False, slots=slots)(cls)  # type: ignore[no-any-return]
-    made: dict[str, Field[Any]] = {}
-    for name, note in notes.items():
-        default = getattr(cls, name, MISSING)
-        f = default if isinstance(default, Field) else field(
-            default=MISSING if isinstance(default, MemberDescriptorType) else default)
-        f.name, f.type, f._field_type = name, note, dataclasses._FIELD  # type: ignore[attr-defined]
-        if f.kw_only is MISSING:
-            f.kw_only = False
-        if f.default.__class__.__hash__ is None:  # dataclass's own refusal of a mutable default
-            raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed: use default_factory")
-        made[name] = f
-    for f in made.values():  # a field() in the class body: its default (if any) becomes the class attribute
-        if isinstance(getattr(cls, f.name, None), Field):
-            if f.default is MISSING:
-                delattr(cls, f.name)
-            else:
-                setattr(cls, f.name, f.default)
-    cls.__dataclass_params__ = _params(slots)  # type: ignore[attr-defined]
-    cls.__dataclass_fields__ = made  # type: ignore[attr-defined]
-    if "__match_args__" not in cls.__dict__:
-        cls.__match_args__ = tuple(name for name, f in made.items() if f.init)  # type: ignore[attr-defined]
-    return _slotted(cls, made) if slots else cls
-
-
-def _params(slots: bool) -> Any:
-    """The __dataclass_params__ dataclass(init=False, repr=False, eq=False, slots=slots) sets."""
-    flags = dict(init=False, repr=False, eq=False, order=False, unsafe_hash=False, frozen=False)
-    if sys.version_info >= (3, 12):
-        flags.update(match_args=True, kw_only=False, slots=slots, weakref_slot=False)
-    return dataclasses._DataclassParams(**flags)  # type: ignore[attr-defined]
-
-
-def _unusual(cls: type, notes: dict[str, Any]) -> bool:
-    """Whether a class needs dataclass's own reading (see _as_dataclass)."""
-    return (not cls.__doc__ or hasattr(cls, "__abstractmethods__") or "__slots__" in cls.__dict__
-            or any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:])
-            or any(not isinstance(note, str) or any(w in note for w in ("ClassVar", "InitVar", "KW_ONLY"))
-                   for note in notes.values())
-            or any(isinstance(value, Field) and name not in notes for name, value in cls.__dict__.items()))
-
-
-def _slotted(cls: C, made: dict[str, Field[Any]]) -> C:
-    """The class again with a slot for each field, as dataclass's slots=True makes it."""
-    inherited = {name for base in cls.__mro__[1:-1] for name in _slot_names(base)}
-    body = dict(cls.__dict__)
-    body["__slots__"] = tuple(name for name in made if name not in inherited)
-    for name in made:
-        body.pop(name, None)
-    body.pop("__dict__", None)
-    body.pop("__weakref__", None)
-    qualname = getattr(cls, "__qualname__", None)
-    cls = type(cls)(cls.__name__, cls.__bases__, body)
-    if qualname is not None:
-        cls.__qualname__ = qualname
-    return cls
-
-
-def _slot_names(cls: type) -> tuple[str, ...]:
-    """A class's own slot names, as dataclass's _get_slots reads them."""
-    slots = cls.__dict__.get("__slots__")
-    if slots is None:
-        return ()
-    return (slots,) if isinstance(slots, str) else tuple(slots)
 
 
 def _as_tuple(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:

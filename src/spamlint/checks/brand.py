@@ -10,14 +10,15 @@ some other domain (or to nothing): a genuine notice forwarded by hand links to t
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 from spamlint.checks.base import Check, Option
 from spamlint.model.document import Document, Header
 from spamlint.model.findings import Hit
-from spamlint.text.compiled import compile_pattern
+from spamlint.text.compiled import compile_pattern, remembered
 from spamlint.text.facts import Context, SegmentFacts
 from spamlint.text.patterns import compiles_later
 from spamlint.text.prefilter import OTHER, required_sets
@@ -86,6 +87,23 @@ def _caseless_needs(pattern: str) -> frozenset[str] | None:
     return min(usable, key=lambda chars: (len(chars), sorted(chars))) if usable else None
 
 
+def _pattern_needs(patterns: list[str]) -> list[tuple[bool, list[str] | None]]:
+    """(_needs_non_ascii(p), _caseless_needs(p) in order) for each claim pattern, kept in the rule-pack cache."""
+    return remembered(sys.modules[__name__], "needs\0" + "\0".join(patterns), lambda: [
+        (_needs_non_ascii(p), None if (chars := _caseless_needs(p)) is None else sorted(chars)) for p in patterns],
+        lambda kept: _valid_needs(kept, len(patterns)))
+
+
+def _valid_needs(value: Any, count: int) -> list[tuple[bool, list[str] | None]] | None:
+    """_pattern_needs' value as the cache gives it back (lists for tuples), or None when it is not one."""
+    if not isinstance(value, list) or len(value) != count or not all(
+            isinstance(item, list) and len(item) == 2 and type(item[0]) is bool and (
+                item[1] is None or isinstance(item[1], list) and all(type(c) is str for c in item[1]))
+            for item in value):
+        return None
+    return [(never, chars) for never, chars in value]
+
+
 def _caseless(char: str) -> bool:
     """A character with no case: not an upper, lower or title case letter, and lower(), upper() and casefold() keep it."""
     return (unicodedata.category(char) not in ("Lu", "Ll", "Lt")
@@ -130,7 +148,8 @@ class BrandClaimCheck(Check):
         # a domain counts as the brand's when its registrable part's first label is the brand's
         # (paypal.de, amazon.com.br): brands own their name under most top-level domains
         self.labels = {name: frozenset(d.split(".")[0] for d in ds) for name, ds in self.domains.items()}
-        self.brand = _alternation(options["brands"])
+        self.brand = remembered(sys.modules[__name__], "brand\0" + "\0".join(options["brands"]),
+                                lambda: _alternation(options["brands"]), lambda kept: kept if type(kept) is str else None)
         # a piece of each brand that any claim of it shows: texts with none are not searched
         self.keys = _key_words(options["brands"])
         self.reach = self._reach(options)
@@ -138,9 +157,11 @@ class BrandClaimCheck(Check):
         # particles) cannot claim in ASCII text, however often an ASCII key word ("ana") occurs
         o = options
         words_claim = (o["owner_words"] and o["object_words"]) or o["greeting_words"] or o["speaker_words"]
-        self.ascii_never = not words_claim and all(map(_needs_non_ascii, o["claim_patterns"]))
+        # reading the claim patterns is most of a rule's start-up: the rule-pack cache keeps what they need
+        read = _pattern_needs(o["claim_patterns"])
+        self.ascii_never = not words_claim and all(never for never, _ in read)
         # and one of these characters, when known: a text with none cannot claim
-        needs = [_caseless_needs(p) for p in o["claim_patterns"]]
+        needs = [chars for _, chars in read]
         self.claim_needs = None if words_claim or None in needs else "".join(sorted(set().union(*needs)))
         if not compiles_later():  # a rule from the rule-pack cache compiled when the cache was written
             self.warm()  # refused when the rule loads, not at first use

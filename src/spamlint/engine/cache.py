@@ -8,7 +8,7 @@ the code that builds rules is kept inside (`code_stamp`), and a file written by 
 not read but replaced.  It holds data only, never pickles: each rule file's YAML as JSON (only
 where JSON gives back exactly the same values; the rule is still validated and built from it
 as from the file, its patterns compiled on first use since they compiled when the file was
-written), per pattern its source and flags with the SRE code `re` generated for it
+written; its examples on a line of their own, decoded only when something reads them), per pattern its source and flags with the SRE code `re` generated for it
 (text/compiled.py), looked up by that source and flags, and values worked out from rule text
 (`compiled.remembered`: phrase patterns' sources, the prefilter's tests).  On POSIX a file or folder that is not
 the user's own or that others may write is ignored, so nobody else can plant code in it;
@@ -30,8 +30,9 @@ from typing import Any, BinaryIO, Callable, Sequence
 from spamlint._version import __version__
 from spamlint.text import compiled
 
-_FORMAT = 4  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values;
-# 4: patterns' code and remembered values one per line after the first, decoded on first use
+_FORMAT = 5  # 2: with the deferred module-level patterns (text/compiled.py); 3: with remembered values;
+# 4: patterns' code and remembered values one per line after the first, decoded on first use;
+# 5: and each rule's examples on a line of their own after those, read only by what reads examples
 _STALE_SECONDS = 7 * 24 * 3600
 _CODE = ("checks", "engine", "model", "text")  # the sub-packages whose code code_stamp() reads
 _VERSION_LINE = b'\n__version__ = "'  # how regex/_main.py sets the module's version
@@ -96,11 +97,10 @@ def stat_file(paths: Sequence[str]) -> Path | None:
     digest = compiled.digest()
     for part in (f"stat {_FORMAT}", __version__, sys.version, sys.implementation.cache_tag or "", regex_version()):
         digest.update(part.encode() + b"\0")
-    try:
-        for path in (*paths, *code):
-            st = os.stat(path)
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode(
-                "utf-8", "surrogatepass"))
+    try:  # one update of the whole text: what updating it file by file gives, in a few fewer steps
+        digest.update("".join([f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
+                               for path in (*paths, *code) for st in (os.stat(path),)]).encode(
+            "utf-8", "surrogatepass"))
     except OSError:
         return None
     return folder / f"rulestat-{digest.hexdigest()[:32]}.json"
@@ -149,10 +149,8 @@ def regex_version() -> str:
     """regex.__version__, read from the file that sets it in the package importing `regex` would
     load: a template's run mostly needs no `regex` pattern, and importing it costs about 8 ms."""
     if "regex" not in sys.modules:
-        from importlib.util import find_spec
-
         try:
-            spec = find_spec("regex")
+            spec = _find_spec("regex")
         except (ImportError, ValueError):
             spec = None
         origin = spec.origin if spec is not None else None
@@ -169,6 +167,17 @@ def regex_version() -> str:
     import regex
 
     return str(regex.__version__)
+
+
+def _find_spec(name: str) -> Any:
+    """importlib.util.find_spec(name) for a top-level module not yet imported: the import system's
+    own finders asked in turn, without importing importlib.util (a template's run needs nothing else of it)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, None) if find is not None else None
+        if spec is not None:
+            return spec
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +227,7 @@ def load(path: Path | None, code: str | None = None) -> dict[str, Any] | None:
         return None
     if data.get("code") != (code_stamp() if code is None else code):  # written by other code: this run's save replaces it
         return None
-    _keep_lines(data.get("patterns"), data.get("values"), text, head + 1)
+    _keep_lines(data.get("patterns"), data.get("values"), data.get("examples"), data["rules"], text, head + 1)
     try:
         os.utime(path)  # in use: another rule pack's save must not take it for stale
     except OSError:
@@ -226,22 +235,27 @@ def load(path: Path | None, code: str | None = None) -> dict[str, Any] | None:
     return data["rules"]
 
 
-def _keep_lines(patterns: Any, values: Any, text: str, start: int) -> None:
+def _keep_lines(patterns: Any, values: Any, examples: Any, rules: dict[str, Any], text: str, start: int) -> None:
     """Hand the lines of text from `start` on to text/compiled.py, undecoded: one per pattern in
     the first line's `patterns` ([source, flags] each), then one per remembered value in its
-    `values` (digests).  Lines that do not add up are not used (the cache is data: nothing in it
-    is trusted further)."""
-    if not (isinstance(patterns, list) and isinstance(values, list)):
+    `values` (digests); then put each rule's examples line (one per rule file its `examples`
+    names, in order) in the rule's data as a `compiled.Raw`, decoded when first read.  Lines
+    that do not add up are not used (the cache is data: nothing in it is trusted further); a rule
+    left without its examples is built from its file."""
+    if not (isinstance(patterns, list) and isinstance(values, list) and isinstance(examples, list)):
         return
     if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and type(p[1]) is int for p in patterns) \
-            or not all(isinstance(v, str) for v in values):
+            or not all(isinstance(v, str) for v in values) \
+            or not all(isinstance(n, str) and isinstance(rules.get(n), dict) for n in examples):
         return
-    lines = _line_spans(text, start, len(patterns) + len(values))
+    lines = _line_spans(text, start, len(patterns) + len(values) + len(examples))
     if lines is None:
         return
     raw = [compiled.Raw(text, begin, end) for begin, end in lines]
     compiled.keep_raw({(source, flags): r for (source, flags), r in zip(patterns, raw)},
-                      dict(zip(values, raw[len(patterns):])))
+                      dict(zip(values, raw[len(patterns):len(patterns) + len(values)])))
+    for name, r in zip(examples, raw[len(patterns) + len(values):]):
+        rules[name]["examples"] = r
 
 
 def _line_spans(text: str, start: int, count: int) -> list[tuple[int, int]] | None:
@@ -273,12 +287,16 @@ def save(path: Path | None, rules: dict[str, Any]) -> None:
     if path is None:
         return
     patterns, values = compiled.export(), compiled.export_values()
-    data = {"format": _FORMAT, "code": code_stamp(), "rules": rules,
-            "patterns": [entry[:2] for entry in patterns], "values": list(values)}
+    examples = {name: d["examples"] for name, d in rules.items() if isinstance(d, dict) and "examples" in d}
+    data = {"format": _FORMAT, "code": code_stamp(),
+            "rules": {name: {k: v for k, v in d.items() if k != "examples"} if name in examples else d
+                      for name, d in rules.items()},
+            "patterns": [entry[:2] for entry in patterns], "values": list(values), "examples": list(examples)}
     # JSON text holds no line break (json escapes it inside strings): one line per kept item
     lines = [json.dumps(data, separators=(",", ":"))]
     lines += (json.dumps(entry[2:], separators=(",", ":")) for entry in patterns)
     lines += (json.dumps(value, separators=(",", ":")) for value in values.values())
+    lines += (json.dumps(value, separators=(",", ":")) for value in examples.values())
     try:
         write_private(path, lambda out: out.write("\n".join(lines).encode("utf-8")), "rulepack-*.json")
     except OSError:

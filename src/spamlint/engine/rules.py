@@ -6,7 +6,7 @@ import importlib
 import json
 import os
 from _string import formatter_parser  # what string.Formatter().parse returns (importing string compiles a pattern)
-from dataclasses import replace
+from dataclasses import MISSING, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -20,7 +20,7 @@ from spamlint.inputs.files import read_text_file
 from spamlint.inputs.yaml_data import load_named
 from spamlint.model.findings import CATEGORIES, Severity
 from spamlint.record import Record, record
-from spamlint.text.compiled import lazy, regex  # regex: the module, imported on first use
+from spamlint.text.compiled import Raw, decoded, lazy, regex  # regex: the module, imported on first use
 from spamlint.text.patterns import compiling_later
 
 # ASCII classes, matched alike by re and regex: the stdlib's, so checking a rule needs no regex import
@@ -77,6 +77,48 @@ class Rule(Record):
     max_hits: int | None = None  # the engine reports at most this many of the check's hits; None: all
     language: str | None = None  # the rule only reads text detected as this language
     url: str = ""  # the rule's documentation: its own `url:`, else where its pack is documented
+
+    def __getstate__(self) -> Any:
+        _read_examples(self)  # a rule from the cache pickles its examples, not the cache file they are read from
+        return super().__getstate__()
+
+
+class _CachedExamples:
+    """A built-in rule's examples_hit, examples_miss or examples_at when its data came from the
+    rule-pack cache: read from the cache's line for them when first asked for (only the rule tests,
+    `spamlint rules` and the docs read examples; decoding and expanding them cost each run some
+    7M instructions).  An instance's own value, once set, hides this (a non-data descriptor)."""
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name, self.default = name, default
+
+    def __get__(self, rule: Rule | None, owner: type | None = None) -> Any:
+        if rule is None:  # the class attribute dataclass set: the field's default, if it has one
+            if self.default is MISSING:
+                raise AttributeError(self.name)
+            return self.default
+        _read_examples(rule)
+        return rule.__dict__[self.name]
+
+
+def _read_examples(rule: Rule) -> None:
+    """Set a rule's three example fields from its cached examples (see validated_rule), if not yet set."""
+    pending = rule.__dict__.get("_examples")
+    if pending is None:
+        return
+    raw, source, text = pending
+    try:
+        hit, miss, at = _validated_examples(decoded(raw))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):  # a cache file edited by hand
+        again = parse_rule(source, _text_of(text), BUILTIN_DOCS)
+        hit, miss, at = again.examples_hit, again.examples_miss, again.examples_at
+    # the same values the rule would hold from its constructor (Rule is frozen; these are its own fields)
+    rule.__dict__.update(examples_hit=hit, examples_miss=miss, examples_at=at)
+    rule.__dict__.pop("_examples", None)
+
+
+for _field in ("examples_hit", "examples_miss", "examples_at"):
+    setattr(Rule, _field, _CachedExamples(_field, Rule.__dataclass_fields__[_field].default))
 
 
 def builtin_rule_files() -> list[tuple[str, str]]:
@@ -170,7 +212,7 @@ def _cached_rule(name: str, data: Any, text: str | Callable[[], str]) -> Rule:
     what the cache writes (a cache file edited by hand), so that is an error naming the file, never
     a traceback."""
     try:
-        return validated_rule(name, data, BUILTIN_DOCS)
+        return validated_rule(name, data, BUILTIN_DOCS, text)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return parse_rule(name, _text_of(text), BUILTIN_DOCS)
 
@@ -238,13 +280,16 @@ def rule_from_data(source: str, data: Any, docs_url: str | None = None) -> Rule:
     )
 
 
-def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = None) -> Rule:
+def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = None,
+                   text: str | Callable[[], str] | None = None) -> Rule:
     """rule_from_data's rule for data that this very code validated: a rule-pack cache holds only
     rule files that built without error, and only code with the same `code_stamp` reads it.
 
     It makes the same fields without checking them again (a tenth of start-up went into
     checking 178 built-in rules on every run); a test holds every built-in rule to
     rule_from_data's, field by field.  User rules and runs without a cache are always checked.
+    Examples the cache keeps undecoded (a `Raw`) are read when first asked for; `text` (the rule
+    file's text, or a function reading it) is what gives them if that line is damaged.
     """
     rid = data["id"]
     check_cls = KINDS[data["check"]]
@@ -253,12 +298,14 @@ def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = Non
     else:
         scope = (data["scope"],) if isinstance(data["scope"], str) else tuple(data["scope"])
     options = _filled_options(check_cls, data.get("options") or {})
-    hit, miss, at = _validated_examples(data["examples"])
+    examples = data["examples"]
+    lazy_examples = type(examples) is Raw and text is not None
+    hit, miss, at = ((), (), ()) if lazy_examples else _validated_examples(decoded(examples))
     language = data.get("language")
     check = check_cls(options)
     check.language = language
     url = data.get("url")
-    return Rule(
+    rule = Rule(
         id=rid, category=data["category"], check_name=data["check"], scope=scope,
         points=float(data["points"]), severity=Severity(data["severity"]), message=data["message"].strip(),
         why=data["why"].strip(), fix=data["fix"].strip(), options=options,
@@ -267,6 +314,11 @@ def validated_rule(source: str, data: dict[str, Any], docs_url: str | None = Non
         max_hits=data["max_hits"] if "max_hits" in data else check_cls.max_hits, language=language,
         url=url.strip() if url is not None else (docs_address(docs_url, rid) if docs_url else ""),
     )
+    if lazy_examples:  # read on first use (_CachedExamples)
+        for name in ("examples_hit", "examples_miss", "examples_at"):
+            del rule.__dict__[name]
+        rule.__dict__["_examples"] = (examples, source, text)
+    return rule
 
 
 def _filled_options(check_cls: Kind, given: dict[str, Any]) -> dict[str, Any]:

@@ -200,8 +200,9 @@ def select_rules(rules: Sequence[Rule], select: Sequence[str] | None = None, ign
     chosen = [r for r in rules if _wanted(r, select) or _named(r, extend_select, by_category=r.enabled)]
     chosen = [r for r in chosen if not _named(r, ignore)]
     points = points or {}
-    return [replace(r, points=points[r.id], enabled=True) if r.id in points else replace(r, enabled=True)
-            for r in chosen]
+    # a rule already on, with its own points, is used as it is: a copy equal to it cost each run 178 copies
+    return [replace(r, points=points[r.id], enabled=True) if r.id in points else r if r.enabled
+            else replace(r, enabled=True) for r in chosen]
 
 
 def _wanted(rule: Rule, select: Sequence[str] | None) -> bool:

@@ -61,6 +61,12 @@ class Raw:
     def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         self.text, self.start, self.end = text, start, len(text) if end is None else end
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to what its JSON text holds (the rule-pack cache's data read back equals the data written)."""
+        return bool(decoded(self) == decoded(other))
+
+    __hash__ = None  # type: ignore[assignment] - equal to lists and dicts, so no more hashable than they are
+
 
 _NOT_JSON = object()
 

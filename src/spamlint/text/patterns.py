@@ -142,8 +142,8 @@ class UserPattern:
         text, and without them a match starts at a currency sign.  Kept for the last text, which
         `finditer` searches again after each match.
         """
-        if not self._branches:
-            return self._first
+        if len(text) < BRANCHES_FROM or not self._branches:
+            return self._first  # a short text (a host, a link) is searched sooner than its branches are told
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
@@ -166,30 +166,20 @@ class UserPattern:
         """compiled.search, begun where a match can first start.
 
         A search begun at the first place one of the strings every match starts with occurs
-        (prefilter.match_starts) finds the same first match as one begun at pos; where none
-        occurs there is no match and no timed search.  While such places are few, the pattern is
-        matched at each in turn (the first that matches is where the search would find its
-        match), so the text between them is not searched at all.  The caller charges the budget
-        for the whole span, as for a search begun at pos.
+        (prefilter.match_starts; only the branches the text can hold count, see `_starts_in`)
+        finds the same first match as one begun at pos; where none occurs, or no branch can
+        match, there is no match and no timed search.  The caller charges the budget for the
+        whole span, as for a search begun at pos.
         """
         first = self._starts_in(text)
-        if first is None:
-            return self.compiled.search(text, pos, end, timeout=timeout)
         if first is False:
             return None
-        at = first(text, pos, end)
-        if at is None:
-            return None
-        deadline = None if timeout is None else time.perf_counter() + timeout
-        match = self.compiled.match
-        for _ in range(MATCHED_STARTS):
-            m = match(text, at.start(), end, timeout=_left(deadline))
-            if m is not None:
-                return m
-            at = first(text, at.start() + 1, end)
+        if first is not None:
+            at = first(text, pos, end)
             if at is None:
                 return None
-        return self.compiled.search(text, at.start(), end, timeout=_left(deadline))  # starts are many: one search
+            pos = at.start()
+        return self.compiled.search(text, pos, end, timeout=timeout)
 
     def _match(self, text: str, pos: int, end: int, timeout: float | None) -> Any:
         return self.compiled.match(text, pos, end, timeout=timeout)
@@ -276,17 +266,7 @@ class UserPattern:
         return found
 
 
-MATCHED_STARTS = 16  # places a search tries one at a time before it searches on from the next (UserPattern._search)
-
-
-def _left(deadline: float | None) -> float | None:
-    """The time left before deadline, for one search of several that share a timeout."""
-    if deadline is None:
-        return None
-    left = deadline - time.perf_counter()
-    if left <= 0:
-        raise TimeoutError("regex timed out")
-    return left
+BRANCHES_FROM = 256  # characters a text needs before UserPattern._starts_in tells which branches it can hold
 
 
 def _readable(pattern: str, flags: int) -> bool:

@@ -127,15 +127,53 @@ class UserPattern:
         """The search for where a match can first start (`_first_start`), made on first use."""
         return _first_start(self.pattern, self.compiled.flags)
 
+    @cached_property
+    def _branches(self) -> Branches:
+        """Per top-level branch, its prefilter tests and the strings its matches start with (None
+        where unsure); () for a pattern read as one branch.  Made on a pattern's first search."""
+        return _branch_starts(self.pattern, self.compiled.flags)
+
+    def _starts_in(self, text: str) -> Callable[[str, int, int], Any] | None | bool:
+        """The search for where a match can start in text: False when no branch can match it,
+        None when a match may start anywhere.
+
+        Only the branches whose tests the text passes can match (prefilter.branches), so only
+        their starts are looked for: a money amount's digits need "dollars" or "million" in the
+        text, and without them a match starts at a currency sign.  Kept for the last text, which
+        `finditer` searches again after each match.
+        """
+        if len(text) < BRANCHES_FROM or not self._branches:
+            return self._first  # a short text (a host, a link) is searched sooner than its branches are told
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        starts: set[str] = set()
+        for tests, branch_starts in self._branches:
+            if tests and cannot_match(text, tests):
+                continue
+            if branch_starts is None:
+                found: Callable[[str, int, int], Any] | None | bool = None
+                break
+            starts.update(branch_starts)
+        else:
+            found = _start_search(frozenset(starts)) if starts else False
+        self._last = (text, found)
+        return found
+
+    _last: tuple[str, Any] | None = None  # _starts_in's answer for the last text (an instance's own once set)
+
     def _search(self, text: str, pos: int, end: int, timeout: float | None) -> Any:
         """compiled.search, begun where a match can first start.
 
         A search begun at the first place one of the strings every match starts with occurs
-        (prefilter.match_starts) finds the same first match as one begun at pos; where none
-        occurs there is no match and no timed search.  The caller charges the budget for the
+        (prefilter.match_starts; only the branches the text can hold count, see `_starts_in`)
+        finds the same first match as one begun at pos; where none occurs, or no branch can
+        match, there is no match and no timed search.  The caller charges the budget for the
         whole span, as for a search begun at pos.
         """
-        first = self._first
+        first = self._starts_in(text)
+        if first is False:
+            return None
         if first is not None:
             at = first(text, pos, end)
             if at is None:
@@ -228,22 +266,79 @@ class UserPattern:
         return found
 
 
-def _first_start(pattern: str, flags: int) -> Callable[[str, int, int], Any] | None:
-    """A search for the first place in text[pos:end] where a match of pattern can start (a `re`
-    search for the strings every match starts with: plain literals), or None where unsure."""
+BRANCHES_FROM = 256  # characters a text needs before UserPattern._starts_in tells which branches it can hold
+
+
+def _readable(pattern: str, flags: int) -> bool:
+    """Whether the prefilter's reader reads pattern as the regex engine does under flags."""
     if pattern.startswith("(?x)"):
         flags &= ~regex.VERBOSE  # the reader reads a leading (?x) itself
     # the flags under which match_starts reads a pattern as the regex engine does (asked here, on a
     # pattern's first search, not at import: a template's run imports no regex)
     read = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.V0
-    if flags & ~read:  # VERBOSE given as a flag, REVERSE, FULLCASE, ...: not what the reader reads
+    return not flags & ~read  # VERBOSE given as a flag, REVERSE, FULLCASE, ...: not what the reader reads
+
+
+def _first_start(pattern: str, flags: int) -> Callable[[str, int, int], Any] | None:
+    """A search for the first place in text[pos:end] where a match of pattern can start (a `re`
+    search for the strings every match starts with: plain literals), or None where unsure."""
+    if not _readable(pattern, flags):
         return None
     starts = prefilter.match_starts(pattern, bool(flags & regex.IGNORECASE))
-    if not starts:
+    return _start_search(starts) if starts else None
+
+
+_START_SEARCHES: dict[frozenset[str], Callable[[str, int, int], Any]] = {}  # by the starts (few: one per pattern, or per set of its branches)
+
+
+def _start_search(starts: frozenset[str]) -> Callable[[str, int, int], Any]:
+    """A `re` search for the first place any of starts occurs."""
+    found = _START_SEARCHES.get(starts)
+    if found is None:
+        # a string that starts with another start adds no place to look
+        kept = sorted(s for s in starts if not any(o != s and s.startswith(o) for o in starts))
+        found = _START_SEARCHES[starts] = re.compile("|".join(map(re.escape, kept))).search
+    return found
+
+
+Branches = tuple[tuple[Tests, tuple[str, ...] | None], ...]  # per top-level branch: its tests, its starts (sorted)
+
+
+def _branch_starts(pattern: str, flags: int) -> Branches:
+    """UserPattern._branches: each top-level branch's tests and starts; () when there are none to
+    read.  Kept in the rule-pack cache, like the tests: reading a long pattern's branches takes ms."""
+    if not _readable(pattern, flags):
+        return ()
+    ignore_case = bool(flags & regex.IGNORECASE)
+    return kept.remembered(prefilter, f"branches {ignore_case:d}\0{pattern}",
+                           lambda: _read_branches(pattern, ignore_case), _as_branches)
+
+
+def _read_branches(pattern: str, ignore_case: bool) -> Branches:
+    found = prefilter.branches(pattern)
+    if found is None:
+        return ()
+    out = []
+    for branch in found:
+        starts = prefilter.match_starts(branch, ignore_case)
+        out.append((prefilter.tests_for(branch, ignore_case), None if starts is None else tuple(sorted(starts))))
+    return tuple(out)
+
+
+def _as_branches(value: Any) -> Branches | None:
+    """Branches as the cache gives them back (lists), or None if they are not branches."""
+    if not isinstance(value, (list, tuple)):
         return None
-    # a string that starts with another start adds no place to look
-    kept = sorted(s for s in starts if not any(o != s and s.startswith(o) for o in starts))
-    return re.compile("|".join(map(re.escape, kept))).search
+    out = []
+    for item in value:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            return None
+        tests, starts = _as_tests(item[0]), item[1]
+        if tests is None or not (starts is None or (isinstance(starts, (list, tuple)) and starts
+                                                     and all(isinstance(x, str) and x for x in starts))):
+            return None
+        out.append((tests, None if starts is None else tuple(starts)))
+    return tuple(out)
 
 
 def user_pattern(pattern: str, flags: int = 0) -> UserPattern:
@@ -285,7 +380,9 @@ def compile_waiting(value: Any) -> None:
 def _compile(pattern: str, flags: int) -> UserPattern:
     if expansion(pattern) > MAX_EXPANSION + len(pattern):  # long word lists are fine; unrolling is not
         raise regex.error(f"counted repeats expand past {MAX_EXPANSION} (nested {{n}} multiply)")
-    return UserPattern(regex.compile(pattern, flags | regex.V0), _tests(pattern, flags))
+    made = UserPattern(regex.compile(pattern, flags | regex.V0), _tests(pattern, flags))
+    made._branches  # noqa: B018 - read now, so that the rule-pack cache built with these rules keeps it
+    return made
 
 
 def _tests(pattern: str, flags: int) -> Tests:

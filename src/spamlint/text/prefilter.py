@@ -17,20 +17,26 @@ ASCII text and for text without CJK, kana, Hangul or full-width characters drop 
 that need a character such text lacks, so the Chinese and Japanese word lists are never
 searched in Western mail, and a pattern with no branch left is never searched there at all.
 A pattern that ignores case throughout (no inline i flag) is read for ASCII text with its
-letters in lower case, and tested against the text's lower case.
+letters in lower case, and tested against the text's lower case; and for other text the same
+way, in its `folded` lower case (where İ and ſ, which the regex module matches to i and s,
+are i and s).  `branches` splits a pattern into its top-level branches, so that a search can
+tell which of them a text can hold (text/patterns.py `UserPattern._starts_in`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from typing import Callable
 
+from spamlint.text import compiled
+
 Sets = list[frozenset[str]]
 Tests = tuple[tuple[int, tuple[str, ...], bool], ...]  # (kind of text, strings one of which it must hold, lowered)
-ANY, ASCII, NEAR = 0, 1, 2  # a test for any text, for ASCII text, for text without far characters
-KINDS = (ANY, ASCII, NEAR)
+# a test for any text, for ASCII text, for text without far characters, and for other than
+# ASCII text in its folded lower case (`folded`), from a pattern that ignores case throughout
+ANY, ASCII, NEAR, FOLDED = 0, 1, 2, 3
+KINDS = (ANY, ASCII, NEAR, FOLDED)
 # far characters: CJK, kana, Hangul and full-width forms, which Western mail rarely holds
 _FAR_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
@@ -73,6 +79,14 @@ def tests_for(pattern: str, ignore_case: bool) -> Tests:
     else:  # only tests with a letter need the lower case
         tests = [(ASCII, m, lowered and any(c.isalpha() for s in m for c in s)) for m in _members(in_ascii, True)]
         found += [t for t in tests if t[2] or (ANY, *t[1:]) not in found]  # ASCII text takes the ANY tests too
+    if lowered:
+        # other text, read in its folded lower case: the ANY reading can say nothing of a letter
+        # when case is ignored, so a list of words ("dollars", "usd") tests no text but ASCII
+        # (a test with a lone ASCII letter among its members is left out: nearly every text
+        # passes it, after paying for its lower case)
+        in_folded = _read(pattern, ignore_case, runs=True, within=FOLDED, lowered=True)
+        found += [(FOLDED, m, True) for m in _members(in_folded or [], False)
+                  if any(c.isalpha() for s in m for c in s) and not any(len(s) == 1 and s.isascii() and s.isalpha() for s in m)]
     # the NEAR reading pays (a search for far characters) where it rules all such text out, or
     # where the ANY reading finds nothing to test (a Chinese list with an ASCII branch)
     if pattern.isascii() or not any(map(far, pattern)):
@@ -85,15 +99,63 @@ def tests_for(pattern: str, ignore_case: bool) -> Tests:
     return tuple(found)
 
 
+# the only characters that the regex module, ignoring case, matches to an ASCII letter and
+# whose lower case is not that letter (İ lowers to i and a combining dot, ſ to itself)
+_FOLD_TO_ASCII = (("\u0130", "i"), ("\u017f", "s"))
+
+
+def holds_far(text: str) -> bool:
+    """Whether text holds a far character; kept for the last few texts, as folded() is."""
+    kept = _HOLDS_FAR.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    found = _far_search()(text) is not None
+    if len(_HOLDS_FAR) >= 8:
+        _HOLDS_FAR.clear()
+    _HOLDS_FAR[id(text)] = (text, found)
+    return found
+
+
+_HOLDS_FAR: dict[int, tuple[str, bool]] = {}  # holds_far(): id of a text -> (the text, the answer)
+
+
+def folded(text: str) -> str:
+    """text in lower case, with every character that matches an ASCII letter when case is ignored as that letter.
+
+    Kept for the last few texts (by identity, the text held with it): the rules' patterns and
+    each of their branches test the same segments one after another, and lowering a long text
+    that is not ASCII costs more than the tests.
+    """
+    kept = _FOLDED.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    low = text
+    for char, letter in _FOLD_TO_ASCII:
+        if char in low:
+            low = low.replace(char, letter)
+    low = low.lower()
+    if len(_FOLDED) >= 8:
+        _FOLDED.clear()
+    _FOLDED[id(text)] = (text, low)
+    return low
+
+
+_FOLDED: dict[int, tuple[str, str]] = {}  # folded(): id of a text -> (the text, its folded lower case)
+
+
 def far(char: str) -> bool:
     """True for a CJK, kana, Hangul or full-width character (the NEAR tests' text holds none)."""
     return any(low <= ord(char) <= high for low, high in _FAR_RANGES)
 
 
-@functools.cache
+# the pattern of a far character, compiled on first use from the rule-pack cache's code (re
+# takes milliseconds to build this class's charset)
+_FAR = compiled.deferred("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _FAR_RANGES) + "]")
+
+
 def _far_search() -> Callable[[str], re.Match[str] | None]:
-    """The search for a far character, compiled on first use."""
-    return re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _FAR_RANGES) + "]").search
+    """The search for a far character."""
+    return _FAR().search
 
 
 def _read(pattern: str, ignore_case: bool, runs: bool = False, within: int = ANY,
@@ -162,11 +224,15 @@ def cannot_match(text: str, tests: Tests) -> bool:
                 continue
             if lowered:
                 where = lower = text.lower() if lower is None else lower
+        elif kind == FOLDED:
+            if ascii_text:
+                continue  # the ASCII tests say as much, or more
+            where = lower = folded(text) if lower is None else lower
         elif kind == NEAR:
             if ascii_text:
                 continue  # the ASCII tests say as much, or more
             if near is None:
-                near = _far_search()(text) is None
+                near = not holds_far(text)
             if not near:
                 continue
         for ch in scan:
@@ -206,7 +272,7 @@ class _Reader:
         self.ignore_case = ignore_case
         self.flags_seen = False  # an inline (?i) makes the whole result unsure if set after the fact
         self.runs = runs
-        self.within = within  # the kind of text read for: ANY, ASCII or NEAR
+        self.within = within  # the kind of text read for: ANY, ASCII, NEAR or FOLDED (with `lowered`)
         self.lowered = lowered  # ASCII text, case ignored throughout: ASCII letters stand for both cases
 
     def alternation(self) -> Sets | None:
@@ -421,6 +487,8 @@ class _Reader:
         if self.lowered:  # in ASCII text an ASCII letter, case ignored, is one of its two cases
             if any(c != OTHER and not c.isascii() and not caseless(c) for c in chars):
                 return []  # the Kelvin sign matches k: which ASCII letters a cased one matches is not read here
+            if self.within == FOLDED:  # any text, in its folded lower case: a caseless character stays itself
+                return [frozenset(c if c == OTHER else c.lower() for c in chars)]  # OTHER: no test is made of its set
             chars = frozenset(c.lower() for c in chars if c != OTHER and c.isascii())
             return [chars] if chars else None
         if self.ignore_case and not all(c == OTHER or caseless(c) for c in chars):  # digits have no case
@@ -433,6 +501,33 @@ class _Reader:
             chars = frozenset(c for c in chars if c == OTHER or not far(c))
             return [chars] if chars else None
         return [chars]
+
+
+def branches(pattern: str) -> list[str] | None:
+    """The top-level branches of pattern, each as a pattern of its own (a leading `(?x)` kept on
+    each); None for one branch, or when unsure.
+
+    Every match of the pattern is a match of one of them at the same place, so a text that no
+    branch can match cannot match the pattern, and a match starts where one of the branches the
+    text can hold starts.  A bare inline flag (which the regex module applies to every branch)
+    makes the reader unsure, as a backreference does.
+    """
+    reader = _Reader(pattern, False)
+    spans, start = [], reader.i
+    try:
+        reader.sequence()
+        while reader.i < len(pattern) and pattern[reader.i] == "|":
+            spans.append((start, reader.i))
+            reader.i += 1
+            start = reader.i
+            reader.sequence()
+    except (Unsure, IndexError, ValueError):
+        return None
+    spans.append((start, reader.i))
+    if reader.i != len(pattern) or len(spans) < 2 or reader.flags_seen:
+        return None
+    lead = "(?x)" if reader.verbose else ""
+    return [lead + pattern[a:b] for a, b in spans]
 
 
 MAX_STARTS = 32  # strings a match may start with; more and the reading gives up (or stops where it is)

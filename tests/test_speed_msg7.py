@@ -1,0 +1,102 @@
+"""Issue 15, sixth pass (message headers, Received trail): each fast path gives what the plain definition gives."""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spamlint.inputs.decoding import _decode_chunk, decode_header_value, decode_words
+from spamlint.inputs.parse import Parse
+from spamlint.limits import DEFAULT_LIMITS
+
+FAST = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- inputs/decoding.py: RFC 2047 words decoded without email.header.decode_header ----------------
+def plain_decode_words(value: str) -> str | None:
+    """decode_words by its definition: the stdlib's decode_header, each chunk decoded as before."""
+    try:
+        chunks = email.header.decode_header(value)
+    except email.errors.HeaderParseError:
+        return None
+    return "".join(_decode_chunk(b, cs) for b, cs in chunks)
+
+
+WORD_PIECES = ["=?utf-8?b?", "=?UTF-8?B?", "=?iso-8859-1?q?", "=?Windows-1252?Q?", "=??q?", "=?x?b?", "=?utf-8?",
+               "?=", "?", "=", "=?", "w6k=", "w6", "8J+Sig==", "SGk", "_", "=41", "=e9", "=C3=A9", "=4", "=xx",
+               " ", "  ", "\t", "\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "\x85", "a", "Hi there", "\xe9", "\u20ac",
+               "\\u20ac", "b", "q", "Q", "=?koi8-r?b?", "=?bogus?q?", "=?utf-16?b?", "//79AA==", "\xff"]
+values = st.lists(st.sampled_from(WORD_PIECES), max_size=30).map("".join)
+
+
+@FAST
+@given(values)
+@example("=?utf-8?b?w6k=?= =?utf-8?b?w6k=?=")
+@example("=?utf-8?q?a?= =?iso-8859-1?q?=e9?=  =?utf-8?q?_b?= c")
+@example(" =?us-ascii?Q?a?=\t=?us-ascii?Q?b?= ")
+@example("=?utf-8?b?w6k?=")  # base64 without its padding
+@example("=?utf-8?b?w?=")  # base64 that cannot be read
+@example("=?a\n?q?x?=")  # a match across lines for the search, none in any line
+@example("=?utf-8?q? ?==?utf-8?q?a?=")  # an encoded word of white space between two encoded words
+@example("a =?utf-8?q? ?==?utf-8?q?b?=")  # one after plain text stays
+@example("a\n b =?utf-8?q?x?=\nc")
+@example("=?utf-8?q?a?b?=")
+def test_decode_words_is_decode_header(value: str) -> None:
+    assert decode_words(value) == plain_decode_words(value)
+
+
+def plain_decode_header_value(raw: str, parse: Parse) -> str:
+    """decode_header_value as it was before the sixth pass: decode_header's chunks, or the raw text noted."""
+    value = str(raw)
+    if len(value) > parse.limits.max_header_bytes:
+        value = value[:parse.limits.max_header_bytes]
+        parse.limit("max_header_bytes", f"a header field is longer than {parse.limits.max_header_bytes} bytes; the rest was not read")
+    from spamlint.inputs.decoding import _SURROGATE, _fix_8bit, unfold
+
+    if not value.isascii() and _SURROGATE.search(value):
+        value = _fix_8bit(value)
+    value = unfold(value)
+    if "=?" not in value:
+        return value.strip()
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:
+        parse.problem("header-encoding", f"undecodable encoded word in header: {value[:60]}")
+        return value.strip()
+    return "".join(_decode_chunk(b, cs) for b, cs in chunks).strip()
+
+
+@FAST
+@given(values)
+@example("=?utf-8?b?w?= tail")
+@example("Subject with\n =?utf-8?q?fold?=")
+def test_decode_header_value_is_plain(value: str) -> None:
+    fast, plain = Parse(DEFAULT_LIMITS), Parse(DEFAULT_LIMITS)
+    assert decode_header_value(value, fast) == plain_decode_header_value(value, plain)
+    assert fast.problems == plain.problems
+
+
+@st.composite
+def word_runs(draw: st.DrawFn) -> str:
+    """Encoded words with white space between, the shape the one-charset run takes; mostly well formed."""
+    charsets = draw(st.lists(st.sampled_from(["utf-8", "UTF-8", "iso-8859-1", "x", ""]), min_size=1, max_size=2))
+    texts = st.sampled_from(["w6k=", "SGk", "QUJD", "AAAA", "QQ==", "w6k", "=", "8J+Sig==", "w", "YWJj", "", "a_b", "=C3=A9", "=e9", "=4", "\xe9", " ", "?"])
+    words = draw(st.lists(st.tuples(st.sampled_from(charsets), st.sampled_from("bBqQ"), texts), min_size=1, max_size=6))
+    gaps = st.sampled_from(["", " ", "\t ", "  ", "\n", "x", "\u3000"])
+    out = draw(gaps)
+    for cs, enc, text in words:
+        out += f"=?{cs}?{enc}?{text}?=" + draw(gaps)
+    return out
+
+
+@FAST
+@given(word_runs())
+@example("=?utf-8?q??=")  # a run that decodes to nothing
+@example("=?utf-8?b?w6k=?==?utf-8?q? ?==?utf-8?b?w6k=?=")  # a word of white space between two
+@example(" =?utf-8?b?w6k=?=\t=?utf-8?b?w6k=?= \t")
+@example("=?utf-8?b?w6k=?= =?UTF-8?b?w6k=?=")  # one charset written two ways: not one run
+def test_decode_words_of_runs_is_decode_header(value: str) -> None:
+    assert decode_words(value) == plain_decode_words(value)

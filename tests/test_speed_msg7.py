@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import email.errors
 import email.header
+import email.quoprimime
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs.decoding import _decode_chunk, decode_header_value, decode_words
+from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value, decode_words
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
 
@@ -83,7 +84,7 @@ def test_decode_header_value_is_plain(value: str) -> None:
 def word_runs(draw: st.DrawFn) -> str:
     """Encoded words with white space between, the shape the one-charset run takes; mostly well formed."""
     charsets = draw(st.lists(st.sampled_from(["utf-8", "UTF-8", "iso-8859-1", "x", ""]), min_size=1, max_size=2))
-    texts = st.sampled_from(["w6k=", "SGk", "QUJD", "AAAA", "QQ==", "w6k", "=", "8J+Sig==", "w", "YWJj", "", "a_b", "=C3=A9", "=e9", "=4", "\xe9", " ", "?"])
+    texts = st.sampled_from(["w6k=", "SGk", "QUJD", "AAAA", "QQ==", "w6k", "=", "=4", "1", "41", "a=", "==", "8J+Sig==", "w", "YWJj", "", "a_b", "=C3=A9", "=e9", "=4", "\xe9", " ", "?"])
     words = draw(st.lists(st.tuples(st.sampled_from(charsets), st.sampled_from("bBqQ"), texts), min_size=1, max_size=6))
     gaps = st.sampled_from(["", " ", "\t ", "  ", "\n", "x", "\u3000"])
     out = draw(gaps)
@@ -100,3 +101,14 @@ def word_runs(draw: st.DrawFn) -> str:
 @example("=?utf-8?b?w6k=?= =?UTF-8?b?w6k=?=")  # one charset written two ways: not one run
 def test_decode_words_of_runs_is_decode_header(value: str) -> None:
     assert decode_words(value) == plain_decode_words(value)
+
+
+@FAST
+@given(st.text(alphabet="=_aAfF09gG \t\r\n\x00\xe9\u20ac?", max_size=12))
+@example("=")
+@example("a==41")
+@example("=4")
+@example("=41=")
+@example("=\r\n41")
+def test_q_word_is_header_decode(text: str) -> None:
+    assert _q_word(text) == email.quoprimime.header_decode(text).encode("raw-unicode-escape")

@@ -182,13 +182,27 @@ def _run(line: str) -> str | None:
     charset = found[0][0]
     if any(cs != charset or text.isspace() for cs, _, text in found):
         return None  # several charsets, or a word of white space, which decode_header drops between two
-    data = _b_run([text for _, _, text in found]) if all(e in "bB" for _, e, _ in found) else None
-    if data is None:
-        words = [_b_word(text) if encoding in "bB" else _q_word(text) for _, encoding, text in found]
-        if None in words:
+    kinds = "".join([encoding for _, encoding, _ in found]).lower()
+    pieces = []
+    start = 0
+    while start < len(kinds):  # each run of one encoding at once (Microsoft's: B words, then a Q word)
+        end = kinds.find("q" if kinds[start] == "b" else "b", start)
+        end = len(kinds) if end == -1 else end
+        data = _encoded_run([text for _, _, text in found[start:end]], kinds[start])
+        if data is None:
             return None
-        data = b"".join(words)
-    return decode_bytes(data, charset.lower())[0] + line[len(line.rstrip(" \t")):]
+        pieces.append(data)
+        start = end
+    return decode_bytes(b"".join(pieces), charset.lower())[0] + line[len(line.rstrip(" \t")):]
+
+
+def _encoded_run(texts: list[str], kind: str) -> bytes | None:
+    """The bytes of encoded words' texts of one encoding ("b" or "q"), joined; None where base64 cannot be read."""
+    data = _b_run(texts) if kind == "b" else _q_run(texts)
+    if data is not None:
+        return data
+    words = [_b_word(text) for text in texts] if kind == "b" else [_q_word(text) for text in texts]
+    return None if None in words else b"".join(words)
 
 
 _BASE64 = lazy(r"[A-Za-z0-9+/]*={0,2}")
@@ -227,10 +241,26 @@ def _words(value: str) -> list[tuple[str, str | None, str | None]]:
     return words
 
 
+def _q_run(texts: list[str]) -> bytes | None:
+    """The Q texts' bytes joined, decoded at once where no text holds a '=' in its last two characters
+    (so no =XX stands across two texts); None where unsure."""
+    if any("=" in text[-2:] for text in texts):
+        return None
+    return _q_word("".join(texts))
+
+
 def _q_word(text: str) -> bytes:
-    """bytes(email.quoprimime.header_decode(text), "raw-unicode-escape")."""
+    """bytes(email.quoprimime.header_decode(text), "raw-unicode-escape").
+
+    binascii.a2b_qp in header mode reads _ and =XX as header_decode does, and differs only on a
+    text ending in '=', on '==' and on line breaks (soft breaks), none of which it is given here.
+    """
     if "=" not in text:
         return text.replace("_", " ").encode("raw-unicode-escape")
+    if text.isascii() and "==" not in text and not text.endswith("=") and "\n" not in text and "\r" not in text:
+        import binascii
+
+        return binascii.a2b_qp(text, header=True)
     import email.quoprimime
 
     return email.quoprimime.header_decode(text).encode("raw-unicode-escape")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import email.errors
 import email.header
+import email.message
 import email.quoprimime
 
-from hypothesis import HealthCheck, example, given, settings
+from email import policy
+
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value, decode_words
+from spamlint.inputs.mime import _head
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
 
@@ -112,3 +116,28 @@ def test_decode_words_of_runs_is_decode_header(value: str) -> None:
 @example("=\r\n41")
 def test_q_word_is_header_decode(text: str) -> None:
     assert _q_word(text) == email.quoprimime.header_decode(text).encode("raw-unicode-escape")
+
+
+# -- inputs/mime.py: a header block's fields found by one pattern ----------------------------------
+HEAD_PIECES = ["Subject: a", "Subject:", "X-Y:  b ", "To:\tc", "X:\t ", "X: \t", " folded", "\tfolded", "  ", " X: y",
+               "\tX: y", "X: a:b", "X-\x7e: v", "From x", "bad name: x", "\xe9: x", "no colon", "X: a\rb", "X: b\r"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(HEAD_PIECES), min_size=1, max_size=10), st.sampled_from(["\n", "\r\n"]))
+@example(["X:  ", " ", "\tb"], "\r\n")
+@example(["X: a", "\tY: b", "Z:"], "\n")
+def test_head_fields_are_the_parsers(lines: list[str], nl: str) -> None:
+    import email.parser
+
+    text = nl.join(lines) + nl + nl + "body"
+    end = text.index(nl + nl) + 2 * len(nl)
+    assume(text.count("\r", 0, end) == text.count("\r\n", 0, end))  # _quick leaves a lone CR to the parser
+    plain = email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
+    fast = _head(text, end)
+    assert fields(fast) == fields(plain)
+
+
+def fields(msg: email.message.Message) -> tuple[object, ...]:
+    """What the parser stores for a header block: fields, defects (by kind and text) and payload."""
+    return (msg._headers, [(type(d), str(d)) for d in msg.defects], msg._payload, msg.policy)  # noqa: SLF001

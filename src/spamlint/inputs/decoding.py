@@ -162,10 +162,12 @@ def decode_words(value: str) -> str | None:
     return "".join(decode_bytes(b"".join(parts), charset)[0] for parts, charset in chunks)
 
 
-# a line of encoded words and white space alone: each word is the one _ENCODED_WORD finds there
-# (its every part is forced: a charset to the first '?', a text to the first '?=')
-_WORD = r"=\?[^?]*\?[qQbB]\?[^?]*(?:\?(?!=)[^?]*)*\?="
-_WORD_RUN = lazy(rf"[ \t]*{_WORD}(?:[ \t]*{_WORD})*[ \t]*")
+# a line of encoded words of one charset (as the first word writes it: the \1) and white space
+# alone: each word is the one _ENCODED_WORD finds there (its every part is forced: a charset to
+# the first '?', a text to the first '?=')
+_WORD = r"=\?([^?]*)\?[qQbB]\?[^?]*(?:\?(?!=)[^?]*)*\?="
+_ONE_CHARSET = r"=\?\1\?[qQbB]\?[^?]*(?:\?(?!=)[^?]*)*\?="
+_WORD_RUN = lazy(rf"[ \t]*{_WORD}(?:[ \t]*{_ONE_CHARSET})*[ \t]*")
 
 
 def _run(line: str) -> str | None:
@@ -179,21 +181,21 @@ def _run(line: str) -> str | None:
     if _WORD_RUN.fullmatch(line) is None:
         return None
     found = _ENCODED_WORD.findall(line)
-    charset = found[0][0]
-    if any(cs != charset or text.isspace() for cs, _, text in found):
-        return None  # several charsets, or a word of white space, which decode_header drops between two
+    texts = [text for _, _, text in found]
+    if any(map(str.isspace, texts)):
+        return None  # a word of white space, which decode_header drops between two encoded words
     kinds = "".join([encoding for _, encoding, _ in found]).lower()
     pieces = []
     start = 0
     while start < len(kinds):  # each run of one encoding at once (Microsoft's: B words, then a Q word)
         end = kinds.find("q" if kinds[start] == "b" else "b", start)
         end = len(kinds) if end == -1 else end
-        data = _encoded_run([text for _, _, text in found[start:end]], kinds[start])
+        data = _encoded_run(texts[start:end], kinds[start])
         if data is None:
             return None
         pieces.append(data)
         start = end
-    return decode_bytes(b"".join(pieces), charset.lower())[0] + line[len(line.rstrip(" \t")):]
+    return decode_bytes(b"".join(pieces), found[0][0].lower())[0] + line[len(line.rstrip(" \t")):]
 
 
 def _encoded_run(texts: list[str], kind: str) -> bytes | None:
@@ -244,7 +246,7 @@ def _words(value: str) -> list[tuple[str, str | None, str | None]]:
 def _q_run(texts: list[str]) -> bytes | None:
     """The Q texts' bytes joined, decoded at once where no text holds a '=' in its last two characters
     (so no =XX stands across two texts); None where unsure."""
-    if any("=" in text[-2:] for text in texts):
+    if "=" in "".join([text[-2:] for text in texts]):
         return None
     return _q_word("".join(texts))
 

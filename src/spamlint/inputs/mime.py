@@ -18,6 +18,7 @@ from spamlint.inputs.decoding import (
     part_filename,
     raw_payload,
     transfer_problem,
+    unfold,
 )
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
@@ -44,6 +45,8 @@ _BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that
 _FIELD_START = lazy(rb"\n([!-9;-~]+):")  # HEADER_LINE after a line break: a literal first, so re skips ahead
 # a header block (its lines joined by LF, no final break) whose every line is a field or folded
 _FIELDS = lazy(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*")
+# one field of a block _FIELDS matches: its name, then its value after the blanks that follow the ':'
+_FIELD = lazy(r"^([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 _MAX_HEADER_LINES = 2001  # header lines looked at: split(b"\n", 2000)'s pieces
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
@@ -182,16 +185,10 @@ def _head(text: str, end: int) -> email.message.Message | None:
     if head[:1] in (" ", "\t") or not _FIELDS.fullmatch(head):
         return email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
     msg = email.message.Message(policy=policy.compat32)
-    fields: list[list[str]] = []
-    for line in head.split("\n"):
-        if line[0] in " \t":
-            fields[-1].append(line)
-        else:
-            fields.append([line])
-    for lines in fields:
-        name, _, first = lines[0].partition(":")
-        value = first.lstrip(" \t") + "".join("\n" + line for line in lines[1:])
-        msg.set_raw(name, value.rstrip("\r\n"))
+    # each field's name, and its value from the first character after the ':' and the blanks that
+    # follow (its folded lines included), as set_raw stores it: compat32's header_store_parse
+    # gives (name, value) back as they are
+    msg._headers = [(name, value.rstrip("\r\n")) for name, value in _FIELD.findall(head)]  # noqa: SLF001
     msg.set_payload("")
     return msg
 
@@ -350,14 +347,19 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], parse: Par
     # items() passes every field through the policy; compat32 hands a str field back as it is
     # unless it holds surrogates (8-bit bytes), which an ASCII one cannot
     plain = type(msg.policy).header_fetch_parse is Compat32.header_fetch_parse
+    longest = parse.limits.max_header_bytes
     for name, raw in msg.raw_items():
         if not (plain and type(raw) is str and raw.isascii()):
-            raw = fetch(name, raw)
+            value = decode_header_value(fetch(name, raw), parse)
+        elif "=?" in raw or len(raw) > longest:
+            value = decode_header_value(raw, parse)
+        else:  # decode_header_value's first step, for most fields: nothing to decode
+            value = (unfold(raw) if "\n" in raw else raw).strip()
         key = name.lower()
         idx = seen.get(key, 0)
         seen[key] = idx + 1
-        at = lines.get(key, [])
-        out.append(Header(name, decode_header_value(raw, parse), at[idx] if idx < len(at) else None))
+        at = lines.get(key, ())
+        out.append(Header(name, value, at[idx] if idx < len(at) else None))
     return out
 
 

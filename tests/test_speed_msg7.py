@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email.errors
 import email.header
+import ipaddress
+import re
 import email.message
 import email.quoprimime
 
@@ -16,6 +18,8 @@ from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value
 from spamlint.inputs.mime import _head
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
+from spamlint.text import received
+from spamlint.text.urls import is_ip_host
 
 FAST = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -141,3 +145,58 @@ def test_head_fields_are_the_parsers(lines: list[str], nl: str) -> None:
 def fields(msg: email.message.Message) -> tuple[object, ...]:
     """What the parser stores for a header block: fields, defects (by kind and text) and payload."""
     return (msg._headers, [(type(d), str(d)) for d in msg.defects], msg._payload, msg.policy)  # noqa: SLF001
+
+
+# -- text/urls.py is_ip_host: a name is told from an address without ipaddress's raised errors -----
+def plain_is_ip_host(host: str) -> bool:
+    """is_ip_host by its definition: ipaddress, else the integer/hex/octal pattern."""
+    h = host.strip("[]")
+    try:
+        ipaddress.ip_address(h)
+        return True
+    except ValueError:
+        pass
+    return bool(re.fullmatch(r"(0x[0-9a-f]+|\d+)(\.(0x[0-9a-f]+|\d+)){0,3}", h, re.IGNORECASE))
+
+
+hosts = st.text(alphabet="0123456789abcdefxXAFgz.:%[]-\u0661\u212a", max_size=20)
+
+
+@FAST
+@given(hosts)
+@example("mail.example.com")
+@example("0x7f.1")
+@example("\u0661\u0662\u0663")  # digits the pattern's \d reads
+@example("fe80::1%eth0")
+@example("[::ffff:1.2.3.4]")
+@example("1.2.3.4")
+def test_is_ip_host_is_plain(host: str) -> None:
+    assert is_ip_host.__wrapped__(host) == plain_is_ip_host(host)
+
+
+# -- text/received.py: IPv6 addresses read without ip_address's IPv4 try ---------------------------
+ip_texts = st.one_of(st.ip_addresses().map(str), st.ip_addresses(v=6).map(lambda a: a.exploded),
+                     st.text(alphabet="0123456789abcdefABCDEF:.%x", max_size=24))
+
+
+@FAST
+@given(ip_texts)
+@example("2603:10b6:806:14b::14")
+@example("::ffff:10.0.0.1")
+@example("fe80::1%eth0")
+@example("1:2")
+def test_ip_text_is_plain(text: str) -> None:
+    assert received._ip(text) == received._plain_ip(text)
+
+
+@FAST
+@given(st.ip_addresses())
+@example(ipaddress.ip_address("::ffff:10.0.0.1"))
+@example(ipaddress.ip_address("100.64.0.1"))
+def test_is_private_is_plain(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+    plain = ipaddress.ip_address(str(addr))
+    if plain.version == 6 and plain.ipv4_mapped is not None:
+        plain = plain.ipv4_mapped
+    expected = plain.is_private or plain.is_loopback or plain.is_link_local or plain.is_unspecified or \
+        plain in ipaddress.ip_network("100.64.0.0/10")
+    assert received.is_private.__wrapped__(str(addr)) == expected

@@ -14,7 +14,7 @@ from email import policy
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value, decode_words
+from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value, decode_words, unfold
 from spamlint.inputs.mime import _head
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
@@ -200,3 +200,14 @@ def test_is_private_is_plain(addr: ipaddress.IPv4Address | ipaddress.IPv6Address
     expected = plain.is_private or plain.is_loopback or plain.is_link_local or plain.is_unspecified or \
         plain in ipaddress.ip_network("100.64.0.0/10")
     assert received.is_private.__wrapped__(str(addr)) == expected
+
+
+# -- inputs/decoding.py unfold: a CRLF field's folds read by the LF pattern -------------------------
+@FAST
+@given(st.lists(st.sampled_from(["a", "b c", "\r\n ", "\r\n\t", "\n ", "\r\n", "\n", "\r", " ", "\t", "\r\n  x"]),
+                max_size=12).map("".join))
+@example("a\r\n b\r\n\tc")
+@example("a\r\n\r\n b")
+@example("a\r\nb\r\n c")
+def test_unfold_is_the_fold_pattern(value: str) -> None:
+    assert unfold(value) == re.sub(r"\r?\n[ \t]+", " ", value)

@@ -282,7 +282,14 @@ def _b_word(text: str) -> bytes | None:
 
 def unfold(value: str) -> str:
     """Each folded line break (CRLF or LF, then spaces or tabs) as one space: _FOLD.sub(" ", value)."""
-    return _FOLD_CRLF.sub(" ", value) if "\r" in value else _FOLD_LF.sub(" ", value)
+    if "\r" not in value:
+        return _FOLD_LF.sub(" ", value)
+    if value.count("\r") == value.count("\r\n"):  # a field of a CRLF file: its CRs all stand before LFs
+        # with every LF a fold (none left after), every CRLF was one: the CRs go with them
+        out = _FOLD_LF.sub(" ", value.replace("\r\n", "\n"))
+        if "\n" not in out:
+            return out
+    return _FOLD_CRLF.sub(" ", value)
 
 
 def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
     import email.message
 
 _BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
-_FIELD_START = lazy(rb"\n([!-9;-~]+):")  # HEADER_LINE after a line break: a literal first, so re skips ahead
+_LINE_FIELD = lazy(rb"\n(?:([!-9;-~]+):)?")  # HEADER_LINE's name (or b"") after each line break
 # a header block (its lines joined by LF, no final break) whose every line is a field or folded
 _FIELDS = lazy(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*")
 # one field of a block _FIELDS matches: its name, then its value after the blanks that follow the ':'
@@ -316,8 +316,8 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     """Line numbers where each header field starts, by lower-cased name, in order.
 
     What splitting the header block into at most 2,001 lines (the last holding the rest) and
-    matching each with HEADER_LINE gives, found by one search for a line break and a field
-    name: the folded lines between fields (long Received, DKIM and ARC values) cost nothing.
+    matching each with HEADER_LINE gives, found by one findall over the line breaks (each field's
+    line is its place in the list, with no count or match object per field).
     """
     blank = _BLANK_LINE.search(data)  # the block ends before the first line that strip() empties
     block = data if blank is None else data[:blank.start()]
@@ -328,13 +328,12 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     first = _HEADER_LINE.match(block)
     if first:
         out[first.group(1).decode("ascii", "replace").lower()] = [1 + offset]
-    line, at = 1, 0  # the line number (1-based, in the block) of offset `at`
-    for m in _FIELD_START.finditer(block):  # a line break and a field name: the field's line starts after it
-        line += block.count(b"\n", at, m.end(1))
-        at = m.end(1)
-        if line > _MAX_HEADER_LINES:
-            break  # the split kept line 2,001 and the rest as one piece, matched at its start only
-        out.setdefault(m.group(1).decode("ascii", "replace").lower(), []).append(line + offset)
+    # one item per line break: the name of the field on the line after it, or b"" (a folded line);
+    # the split kept line 2,001 and the rest as one piece, matched at its start only
+    names = _LINE_FIELD.findall(block)
+    for line, name in enumerate(names[:_MAX_HEADER_LINES - 1], 2 + offset):
+        if name:
+            out.setdefault(name.decode("ascii", "replace").lower(), []).append(line)
     return out
 
 

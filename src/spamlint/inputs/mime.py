@@ -18,6 +18,7 @@ from spamlint.inputs.decoding import (
     part_filename,
     raw_payload,
     transfer_problem,
+    unfold,
 )
 from spamlint.inputs.html_text import parse_html
 from spamlint.inputs.kinds import HEADER_LINE as _HEADER_LINE
@@ -41,9 +42,11 @@ if TYPE_CHECKING:  # email is imported where it is used: a template never needs 
     import email.message
 
 _BLANK_LINE = lazy(rb"\n[ \t\r\x0b\x0c]*(?:\n|\Z)")  # the \n before a line that bytes.strip() empties
-_FIELD_START = lazy(rb"\n([!-9;-~]+):")  # HEADER_LINE after a line break: a literal first, so re skips ahead
+_LINE_FIELD = lazy(rb"\n(?:([!-9;-~]+):)?")  # HEADER_LINE's name (or b"") after each line break
 # a header block (its lines joined by LF, no final break) whose every line is a field or folded
 _FIELDS = lazy(r"(?:[\041-\071\073-\176]+:|[ \t])[^\n]*(?:\n(?:[\041-\071\073-\176]+:|[ \t])[^\n]*)*")
+# one field of a block _FIELDS matches: its name, then its value after the blanks that follow the ':'
+_FIELD = lazy(r"^([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 _MAX_HEADER_LINES = 2001  # header lines looked at: split(b"\n", 2000)'s pieces
 # What `\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+` with IGNORECASE finds (ſ folds to s), but
 # starting with a plain character class lets the regex engine skip ahead instead of trying
@@ -182,16 +185,10 @@ def _head(text: str, end: int) -> email.message.Message | None:
     if head[:1] in (" ", "\t") or not _FIELDS.fullmatch(head):
         return email.parser.Parser(policy=policy.compat32).parsestr(text[:end], headersonly=True)
     msg = email.message.Message(policy=policy.compat32)
-    fields: list[list[str]] = []
-    for line in head.split("\n"):
-        if line[0] in " \t":
-            fields[-1].append(line)
-        else:
-            fields.append([line])
-    for lines in fields:
-        name, _, first = lines[0].partition(":")
-        value = first.lstrip(" \t") + "".join("\n" + line for line in lines[1:])
-        msg.set_raw(name, value.rstrip("\r\n"))
+    # each field's name, and its value from the first character after the ':' and the blanks that
+    # follow (its folded lines included), as set_raw stores it: compat32's header_store_parse
+    # gives (name, value) back as they are
+    msg._headers = [(name, value.rstrip("\r\n")) for name, value in _FIELD.findall(head)]  # noqa: SLF001
     msg.set_payload("")
     return msg
 
@@ -319,8 +316,8 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     """Line numbers where each header field starts, by lower-cased name, in order.
 
     What splitting the header block into at most 2,001 lines (the last holding the rest) and
-    matching each with HEADER_LINE gives, found by one search for a line break and a field
-    name: the folded lines between fields (long Received, DKIM and ARC values) cost nothing.
+    matching each with HEADER_LINE gives, found by one findall over the line breaks (each field's
+    line is its place in the list, with no count or match object per field).
     """
     blank = _BLANK_LINE.search(data)  # the block ends before the first line that strip() empties
     block = data if blank is None else data[:blank.start()]
@@ -331,13 +328,12 @@ def _header_lines(data: bytes, offset: int) -> dict[str, list[int]]:
     first = _HEADER_LINE.match(block)
     if first:
         out[first.group(1).decode("ascii", "replace").lower()] = [1 + offset]
-    line, at = 1, 0  # the line number (1-based, in the block) of offset `at`
-    for m in _FIELD_START.finditer(block):  # a line break and a field name: the field's line starts after it
-        line += block.count(b"\n", at, m.end(1))
-        at = m.end(1)
-        if line > _MAX_HEADER_LINES:
-            break  # the split kept line 2,001 and the rest as one piece, matched at its start only
-        out.setdefault(m.group(1).decode("ascii", "replace").lower(), []).append(line + offset)
+    # one item per line break: the name of the field on the line after it, or b"" (a folded line);
+    # the split kept line 2,001 and the rest as one piece, matched at its start only
+    names = _LINE_FIELD.findall(block)
+    for line, name in enumerate(names[:_MAX_HEADER_LINES - 1], 2 + offset):
+        if name:
+            out.setdefault(name.decode("ascii", "replace").lower(), []).append(line)
     return out
 
 
@@ -350,14 +346,19 @@ def _headers(msg: email.message.Message, lines: dict[str, list[int]], parse: Par
     # items() passes every field through the policy; compat32 hands a str field back as it is
     # unless it holds surrogates (8-bit bytes), which an ASCII one cannot
     plain = type(msg.policy).header_fetch_parse is Compat32.header_fetch_parse
+    longest = parse.limits.max_header_bytes
     for name, raw in msg.raw_items():
         if not (plain and type(raw) is str and raw.isascii()):
-            raw = fetch(name, raw)
+            value = decode_header_value(fetch(name, raw), parse)
+        elif "=?" in raw or len(raw) > longest:
+            value = decode_header_value(raw, parse)
+        else:  # decode_header_value's first step, for most fields: nothing to decode
+            value = (unfold(raw) if "\n" in raw else raw).strip()
         key = name.lower()
         idx = seen.get(key, 0)
         seen[key] = idx + 1
-        at = lines.get(key, [])
-        out.append(Header(name, decode_header_value(raw, parse), at[idx] if idx < len(at) else None))
+        at = lines.get(key, ())
+        out.append(Header(name, value, at[idx] if idx < len(at) else None))
     return out
 
 

@@ -194,7 +194,15 @@ def _ip(text: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)  # ipaddress is slow and relays repeat
 def _ipv6(text: str) -> str | None:
-    return _plain_ip(text)
+    return _ipv6_text(text)
+
+
+def _ipv6_text(text: str) -> str | None:
+    """_plain_ip of a text with a ':': ip_address tries IPv4Address first, which a ':' always fails."""
+    try:
+        return str(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
 
 
 def _plain_ip(text: str | None) -> str | None:
@@ -262,7 +270,8 @@ def _internal(hop: Hop, domains: set[str], networks: Sequence[Network]) -> bool:
 @lru_cache(maxsize=4096)
 def is_private(ip: str) -> bool:
     """True for loopback, private, link-local, CGNAT and unspecified addresses."""
-    addr = ipaddress.ip_address(ip)
+    # ip_address(ip), without its failed IPv4 try for an IPv6 address (hops hold them written out)
+    addr = ipaddress.IPv6Address(ip) if ":" in ip else ipaddress.IPv4Address(ip)
     if addr.version == 6 and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
     return addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_unspecified or \

@@ -17,6 +17,8 @@ _DOMAIN_IN_TEXT = lazy(
     re.IGNORECASE,
 )
 
+_NOT_IP4 = lazy(r"[^0-9a-fA-FxX.]")  # in ASCII text without ':', a character no IPv4 form holds
+
 
 @lru_cache(maxsize=2)
 def _psl(punycode: bool = False):
@@ -100,6 +102,8 @@ def known_registrable_domain(host: str) -> str | None:
 def is_ip_host(host: str) -> bool:
     """True for dotted IPv4, IPv6, and integer/hex/octal encodings of an IPv4 address."""
     h = host.strip("[]")
+    if h.isascii() and ":" not in h and _NOT_IP4.search(h):
+        return False  # a name: ipaddress reads digits and dots, the pattern below hex and x too (a raised error costs)
     try:
         ipaddress.ip_address(h)
         return True

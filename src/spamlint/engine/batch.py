@@ -21,6 +21,7 @@ from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 from spamlint.record import Record, record
 from spamlint.text import compiled, language
+from spamlint.text.normalize import fold_char
 from spamlint.text.urls import registrable_domain
 
 if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsProblem only by --online ones
@@ -179,7 +180,7 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1, *, fresh: bo
     from spamlint.engine.workers import in_workers  # multiprocessing's imports: only runs with workers pay them
 
     context = _pool_context()
-    _preload(builtin_rules(), context, sources, jobs)
+    _preload(builtin_rules(), context, sources, jobs, options)
     # the objects made so far (modules, the rule pack, preloaded data) stay shared with forked
     # workers only while nothing writes to their pages: frozen, the cyclic collector neither
     # walks them in each worker nor copies their pages there
@@ -205,14 +206,17 @@ PRELOAD_PER_WORKER = 50
 LANGUAGE_PRELOAD_PER_WORKER = 650
 
 
-def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int) -> None:
+def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int,
+             options: Options) -> None:
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
-    compile the rule pack (always; the caller did), and when the batch is large enough that each
-    worker would do it too, compile every rule's lazy patterns and the module-level ones, import
-    what parsing a message imports and read the Public Suffix List; for a batch larger still, load
-    the language identifier."""
+    compile the rule pack (always; the caller did) and find each input's settings and engine
+    (always); when the batch is large enough that each worker would do it too, compile every
+    rule's lazy patterns and the module-level ones, import what parsing a message imports, read
+    the Public Suffix List and the confusables table; for a batch larger still, load the language
+    identifier."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
+    _settle_configs(sources, options)
     if len(sources) < PRELOAD_PER_WORKER * jobs:
         return
     for rule in rules:
@@ -222,8 +226,25 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
     import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
     registrable_domain("example.com")
+    # the confusables table: folding a letter outside ASCII that has no decomposition (Cyrillic a)
+    # reads it, as a text's first such letter does (most batches have one); fold_char's own body, not
+    # its cache of answers, which may know the letter from before
+    fold_char.__wrapped__("\u0430")
     if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
         language.preload()
+
+
+def _settle_configs(sources: Iterable[Source], options: Options) -> None:
+    """Find each input's settings and engine (cached per folder and per settings), as lint_source
+    will: each worker would otherwise look up again every folder it meets, and the CLI looks up
+    every input's settings after the batch anyway.  A bad config is left for the input's own
+    lint, which reports it."""
+    for source in sources:
+        try:
+            cfg = config_for(source.name, options)
+            engine_for(cfg, cfg.ignored_for(source.name))
+        except SpamlintError:
+            continue
 
 
 def _pool_context() -> BaseContext:

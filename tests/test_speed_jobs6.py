@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from spamlint.engine import batch
+from spamlint.engine import batch, workers
 from spamlint.inputs.sources import Source
 from spamlint.text import normalize
 
@@ -70,6 +72,63 @@ def test_the_letter_the_preload_folds_reads_the_confusables_table() -> None:
     normalize._confusables.cache_clear()
     assert normalize.fold_char.__wrapped__("\u0430") == "a"
     assert normalize._confusables.cache_info().misses == 1
+
+
+# -- engine/workers.py: runs of consecutive inputs, answered one by one ---------------------------
+def test_runs_cover_every_input_once_in_order_shrinking_towards_the_end() -> None:
+    queue = workers._Queue(range(196), 2)
+    runs = []
+    while run := queue.run():
+        runs.append([index for index, _ in run])
+    assert [i for run in runs for i in run] == list(range(196))
+    sizes = [len(r) for r in runs]
+    assert sizes[0] == workers.RUN_MAX and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
+    assert all(size <= max(1, (196 - sum(sizes[:n])) // (workers.RUN_SHARE * 2)) for n, size in enumerate(sizes))
+
+
+def test_a_stream_of_inputs_goes_out_one_at_a_time_and_put_back_tasks_go_first() -> None:
+    queue = workers._Queue(iter("abc"), 2)
+    assert queue.run() == [(0, "a")]
+    queue.put_back([(7, "x"), (8, "y")])
+    assert [queue.run(), queue.run(), queue.run(), queue.run()] == [[(7, "x")], [(8, "y")], [(1, "b")], [(2, "c")]]
+    assert queue.run() == []
+
+
+class _Named(str):
+    """A source for in_workers: the lost-input message reads its name."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+_LOG: list[Path] = []
+_VICTIM: list[str] = []
+
+
+def _double_or_die(source: _Named) -> str:
+    """Log that the source was started, then double it; die on the victim as the OOM killer would kill its worker."""
+    with open(_LOG[0], "a") as log:
+        log.write(f"{source}\n")
+    if source == _VICTIM[0]:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return source * 2
+
+
+@FORKS
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_a_worker_killed_inside_a_run_costs_only_the_input_it_was_linting(tmp_path: Path, jobs: int) -> None:
+    sources = [_Named(f"s{i}") for i in range(60)]
+    runs = list(iter(workers._Queue(sources, jobs).run, []))
+    victim = next(index for run in runs[1:] if len(run) >= 3 for index, _ in run[1:2])  # inside a run, not its first
+    _LOG[:], _VICTIM[:] = [tmp_path / "started.log"], [sources[victim]]
+    out = list(workers.in_workers(sources, jobs, multiprocessing.get_context("fork"), lambda _: None, None,
+                                  _double_or_die, lambda message: ("lost", message)))
+    assert out[victim] == ("lost", f"{sources[victim]}: not linted: its worker process was lost "
+                                   "(killed by SIGKILL; out of memory?)")
+    assert out[:victim] + out[victim + 1:] == [s * 2 for s in sources if s != sources[victim]]
+    # the rest of the dead worker's run went to another worker: every input was started exactly once
+    assert sorted(_LOG[0].read_text().split()) == sorted(sources)
 
 
 # -- the command line: -j N's JSON is -j 1's, byte for byte ----------------------------------------

@@ -142,3 +142,23 @@ def test_jobs_give_byte_identical_json_over_a_folder_of_samples(tmp_path: Path) 
     assert outputs[1].stdout.count(b'"path"') == 60 and outputs[1].stderr == b""
     assert outputs[2].stdout == outputs[1].stdout and outputs[3].stdout == outputs[1].stdout
     assert outputs[2].returncode == outputs[1].returncode == outputs[3].returncode
+
+
+# -- engine/batch.py: rule patterns compiled before forking only for batches of messages ----------
+@FORKS
+@pytest.mark.parametrize(("ext", "warmed"), [(".txt", True), (".eml", True), ("", True), (".html", False),
+                                              (".HTM", False), (".mjml", False)])
+def test_rule_patterns_are_compiled_before_forking_only_when_inputs_may_be_messages(
+        monkeypatch: pytest.MonkeyPatch, ext: str, warmed: bool) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(batch, "_warm_rules", lambda rules: calls.append(len(rules)))
+    monkeypatch.setattr(batch, "_work", lambda source: None)
+    inputs = 2 * batch.PRELOAD_PER_WORKER
+    sources = [Source(name=f"m{i}{ext}", ext=ext, data=b"hello") for i in range(inputs)]
+    assert list(batch.run(sources, batch.Options(), jobs=2)) == [None] * inputs
+    assert calls == ([len(batch.builtin_rules())] if warmed else [])
+    # a mixed batch: warmed when enough of its inputs may be messages for every worker to meet some
+    calls.clear()
+    mixed = sources[: inputs // 2] + [Source(name=f"t{i}.html", ext=".html", data=b"<p>hi") for i in range(inputs)]
+    list(batch.run(mixed, batch.Options(), jobs=2))
+    assert calls == []

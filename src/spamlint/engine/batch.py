@@ -17,6 +17,7 @@ from spamlint.model.document import Document
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
+from spamlint.inputs.kinds import KINDS
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 from spamlint.record import Record, record
@@ -210,19 +211,20 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
              options: Options) -> None:
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
     compile the rule pack (always; the caller did) and find each input's settings and engine
-    (always); when the batch is large enough that each worker would do it too, compile every
-    rule's lazy patterns and the module-level ones, import what parsing a message imports, read
-    the Public Suffix List and the confusables table; for a batch larger still, load the language
-    identifier."""
+    (always); when the batch is large enough that each worker would do it too, compile the
+    module-level lazy patterns, import what parsing a message imports, read the Public Suffix List
+    and the confusables table, and when enough of its inputs may be messages, compile every rule's
+    lazy patterns too; for a batch larger still, load the language identifier."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
     _settle_configs(sources, options)
     if len(sources) < PRELOAD_PER_WORKER * jobs:
         return
-    for rule in rules:
-        if isinstance(rule.check, Check):
-            rule.check.warm()
-    import_lazily_imported()  # a message's run reads its Received trail: import that before forking too
+    if _maybe_messages(sources) >= PRELOAD_PER_WORKER * jobs:
+        # a run over messages compiles nearly every rule's lazy patterns (SpamAssassin's leaves 4 ms of
+        # 65 unused); over bare templates about half (the HTML newsletters' 33 ms unused: header
+        # patterns, other scripts' wording), so each worker compiles those it meets instead
+        _warm_rules(rules)
     compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
     import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
     registrable_domain("example.com")
@@ -232,6 +234,21 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     fold_char.__wrapped__("\u0430")
     if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
         language.preload()
+
+
+def _warm_rules(rules: tuple[Rule, ...]) -> None:
+    """Compile every rule's lazy patterns, and import the Received trail's modules a message's run reads."""
+    for rule in rules:
+        if isinstance(rule.check, Check):
+            rule.check.warm()
+    import_lazily_imported()
+
+
+def _maybe_messages(sources: Iterable[Source]) -> int:
+    """How many inputs may be messages: all but those whose extension alone makes them bare
+    templates (.html, .mjml...; kinds.py); a .txt file or one without an extension is sniffed."""
+    templates = {ext for kind in KINDS if kind.decides and kind.parser in ("html", "mjml") for ext in kind.extensions}
+    return sum(source.ext.lower() not in templates for source in sources)
 
 
 def _settle_configs(sources: Iterable[Source], options: Options) -> None:

@@ -162,3 +162,28 @@ def test_rule_patterns_are_compiled_before_forking_only_when_inputs_may_be_messa
     mixed = sources[: inputs // 2] + [Source(name=f"t{i}.html", ext=".html", data=b"<p>hi") for i in range(inputs)]
     list(batch.run(mixed, batch.Options(), jobs=2))
     assert calls == []
+
+
+# -- engine/batch.py: what reading HTML imports, imported before forking ---------------------------
+IMPORTS_IN_WORKER = """
+import sys
+from spamlint.engine import batch
+from spamlint.inputs.sources import Source
+
+init, work, at_fork = batch._init_worker, batch._work, []
+batch._init_worker = lambda options: (at_fork.append(set(sys.modules)), init(options))
+batch._work = lambda source: (work(source), sorted(set(sys.modules) - at_fork[0]))[1]
+page = b"<html><body><p style='color:#c00; font-weight:bold'>Tom &amp; Jerry</p></body></html>"
+sources = [Source(name=f"t{i}.html", ext=".html", data=page) for i in range(int(sys.argv[1]))]
+print(" ".join(sorted(set().union(*batch.run(sources, batch.Options(), jobs=2)))))
+"""
+
+
+@FORKS
+@pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER])
+def test_workers_of_a_large_batch_inherit_what_reading_html_imports(inputs: int) -> None:
+    run = subprocess.run([sys.executable, "-c", IMPORTS_IN_WORKER, str(inputs)], capture_output=True, text=True,
+                         check=True)
+    imported = set(run.stdout.split())
+    large = inputs >= 2 * batch.PRELOAD_PER_WORKER
+    assert bool({"html", "html.entities", "tinycss2", "tinycss2.color3"} & imported) is not large, imported

@@ -212,9 +212,9 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
     compile the rule pack (always; the caller did) and find each input's settings and engine
     (always); when the batch is large enough that each worker would do it too, compile the
-    module-level lazy patterns, import what parsing a message imports, read the Public Suffix List
-    and the confusables table, and when enough of its inputs may be messages, compile every rule's
-    lazy patterns too; for a batch larger still, load the language identifier."""
+    module-level lazy patterns, import what parsing a message and its HTML imports, read the
+    Public Suffix List and the confusables table, and when enough of its inputs may be messages,
+    compile every rule's lazy patterns too; for a batch larger still, load the language identifier."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
     _settle_configs(sources, options)
@@ -227,6 +227,9 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
         _warm_rules(rules)
     compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
     import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
+    # what reading character references and style attributes imports (html_text.py, css.py): each
+    # worker of the SpamAssassin corpus and of the HTML newsletters imported both (about 10 ms)
+    import html, tinycss2.color3  # noqa: E401,F401
     registrable_domain("example.com")
     # the confusables table: folding a letter outside ASCII that has no decomposition (Cyrillic a)
     # reads it, as a text's first such letter does (most batches have one); fold_char's own body, not

@@ -17,10 +17,12 @@ from spamlint.model.document import Document
 from spamlint.engine.scoring import DEFAULT_THRESHOLD, Report, score
 from spamlint.errors import ConfigError, InputError, SpamlintError
 from spamlint.inputs import mime
+from spamlint.inputs.kinds import KINDS
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 from spamlint.record import Record, record
 from spamlint.text import compiled, language
+from spamlint.text.normalize import fold_char
 from spamlint.text.urls import registrable_domain
 
 if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsProblem only by --online ones
@@ -179,7 +181,7 @@ def run(sources: Iterable[Source], options: Options, jobs: int = 1, *, fresh: bo
     from spamlint.engine.workers import in_workers  # multiprocessing's imports: only runs with workers pay them
 
     context = _pool_context()
-    _preload(builtin_rules(), context, sources, jobs)
+    _preload(builtin_rules(), context, sources, jobs, options)
     # the objects made so far (modules, the rule pack, preloaded data) stay shared with forked
     # workers only while nothing writes to their pages: frozen, the cyclic collector neither
     # walks them in each worker nor copies their pages there
@@ -205,25 +207,64 @@ PRELOAD_PER_WORKER = 50
 LANGUAGE_PRELOAD_PER_WORKER = 650
 
 
-def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int) -> None:
+def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[Source], jobs: int,
+             options: Options) -> None:
     """Before forking, do here what every worker would do anyway, once instead of once per worker:
-    compile the rule pack (always; the caller did), and when the batch is large enough that each
-    worker would do it too, compile every rule's lazy patterns and the module-level ones, import
-    what parsing a message imports and read the Public Suffix List; for a batch larger still, load
-    the language identifier."""
+    compile the rule pack (always; the caller did) and find each input's settings and engine
+    (always); when the batch is large enough that each worker would do it too, compile the
+    module-level lazy patterns, import what parsing a message and its HTML imports, read the
+    Public Suffix List and the confusables table, and when enough of its inputs may be messages,
+    compile every rule's lazy patterns too; for a batch larger still, load the language identifier."""
     if context.get_start_method() != "fork" or not isinstance(sources, Sized):
         return
+    _settle_configs(sources, options)
     if len(sources) < PRELOAD_PER_WORKER * jobs:
         return
+    if _maybe_messages(sources) >= PRELOAD_PER_WORKER * jobs:
+        # a run over messages compiles nearly every rule's lazy patterns (SpamAssassin's leaves 4 ms of
+        # 65 unused); over bare templates about half (the HTML newsletters' 33 ms unused: header
+        # patterns, other scripts' wording), so each worker compiles those it meets instead
+        _warm_rules(rules)
+    compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
+    import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
+    # what reading character references and style attributes imports (html_text.py, css.py): each
+    # worker of the SpamAssassin corpus and of the HTML newsletters imported both (about 10 ms)
+    import html, tinycss2.color3  # noqa: E401,F401
+    registrable_domain("example.com")
+    # the confusables table: folding a letter outside ASCII that has no decomposition (Cyrillic a)
+    # reads it, as a text's first such letter does (most batches have one); fold_char's own body, not
+    # its cache of answers, which may know the letter from before
+    fold_char.__wrapped__("\u0430")
+    if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
+        language.preload()
+
+
+def _warm_rules(rules: tuple[Rule, ...]) -> None:
+    """Compile every rule's lazy patterns, and import the Received trail's modules a message's run reads."""
     for rule in rules:
         if isinstance(rule.check, Check):
             rule.check.warm()
-    import_lazily_imported()  # a message's run reads its Received trail: import that before forking too
-    compiled.warm_lazies()  # the module-level patterns the checks and parsers compile on first use
-    import email.header, email.parser, email.policy, email.utils  # noqa: E401,F401 - what parsing a message imports
-    registrable_domain("example.com")
-    if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
-        language.preload()
+    import_lazily_imported()
+
+
+def _maybe_messages(sources: Iterable[Source]) -> int:
+    """How many inputs may be messages: all but those whose extension alone makes them bare
+    templates (.html, .mjml...; kinds.py); a .txt file or one without an extension is sniffed."""
+    templates = {ext for kind in KINDS if kind.decides and kind.parser in ("html", "mjml") for ext in kind.extensions}
+    return sum(source.ext.lower() not in templates for source in sources)
+
+
+def _settle_configs(sources: Iterable[Source], options: Options) -> None:
+    """Find each input's settings and engine (cached per folder and per settings), as lint_source
+    will: each worker would otherwise look up again every folder it meets, and the CLI looks up
+    every input's settings after the batch anyway.  A bad config is left for the input's own
+    lint, which reports it."""
+    for source in sources:
+        try:
+            cfg = config_for(source.name, options)
+            engine_for(cfg, cfg.ignored_for(source.name))
+        except SpamlintError:
+            continue
 
 
 def _pool_context() -> BaseContext:

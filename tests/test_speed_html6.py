@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs import html_text
+from spamlint.inputs import css, html_text
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -105,3 +106,24 @@ _pages = st.lists(_element | st.sampled_from(
 @example("a |* b %% c [[ d")
 def test_the_scan_reads_as_with_the_plain_definitions(page: str) -> None:
     assert html_text.parse_html(page, "text/html") == _plain_parse(page)
+
+
+# -- css.responsive_selector: a selector's class and id names read once ------------------------------------
+@FAST
+@given(st.text(st.sampled_from("td.x#y-_é:> ,"), max_size=12),
+       st.sets(st.sampled_from([".x", "#y", ".x-y", "#y-", ".é", ".td"]), max_size=3))
+@example("td.x", frozenset({".x"}))
+@example("td.x", frozenset({"#x"}))
+@example("#y", frozenset({"#y"}))
+@example("p", frozenset({".p"}))
+def test_remembered_selector_names_answer_as_the_search_does(selector: str, responsive: set[str]) -> None:
+    plain = any(part in responsive for part in re.findall(r"[.#][\w-]+", selector))
+    assert css.responsive_selector(selector, responsive) == plain
+    assert css.responsive_selector(selector, responsive) == plain  # asked again: from the table
+
+
+def test_selector_table_is_bounded() -> None:
+    with mock.patch.object(css, "_SELECTOR_NAMES", {}), mock.patch.object(css, "_MAX_SELECTORS", 1):
+        assert css.responsive_selector(".a", {".a"}) and not css.responsive_selector(".b", {".a"})
+        assert css.responsive_selector(".b", {".b"})
+        assert css._SELECTOR_NAMES == {".a": (".a",)}

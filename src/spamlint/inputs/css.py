@@ -114,7 +114,21 @@ def _restyled_names(texts: list[str]) -> frozenset[str]:
 
 def responsive_selector(selector: str, responsive: frozenset[str] | set[str]) -> bool:
     """True when a simple selector names a class or id in `responsive`."""
-    return any(part in responsive for part in _NAME.findall(selector))
+    names = _SELECTOR_NAMES.get(selector)
+    if names is None:
+        names = tuple(_NAME.findall(selector))
+        if len(_SELECTOR_NAMES) < _MAX_SELECTORS:
+            _SELECTOR_NAMES[selector] = names
+    for part in names:
+        if part in responsive:
+            return True
+    return False
+
+
+# _NAME.findall by selector: a sender's sheets name the same selectors in every message, and each
+# sheet's rules are checked against its responsive names again for every <style> of a message
+_SELECTOR_NAMES: dict[str, tuple[str, ...]] = {}
+_MAX_SELECTORS = 16384  # past this many distinct selectors, new ones are read each time
 
 
 _UNCONDITIONAL_MEDIA = frozenset({"", "all", "screen", "only screen"})

@@ -55,6 +55,10 @@ _NO_ATTRS: dict[str, str] = {}  # shared, never written to
 _STYLING = frozenset({"style", "color", "bgcolor", "hidden", "size"})  # attributes frame() reads
 _FRAME_READS = ("style", "color", "bgcolor", "hidden", "size", "class", "id")  # those, and sheet_style()'s
 _LOW_CONTRAST = 1.25
+# tag names as written -> lower-cased: the same few dozen recur, and the one kept string's hash is
+# computed once, where each lower() made a new string for the set and dict look-ups to hash again
+_NAMES: dict[str, str] = {}
+_MAX_NAMES = 4096  # past this many spellings, new ones are lowered each time
 
 
 @dataclass(slots=True)
@@ -112,7 +116,7 @@ class _Walker:
         # characters _TAG may scan in failed matches before tags are cut at the next `>` (linear time)
         self._scan_budget = 2 * len(source) + 65536
         # a text run never holds `<`, so without these openers in the source no run has a placeholder
-        self._mask = mask_placeholders if any(o in source for o in ("{", "|*", "%%", "[[")) else None
+        self._mask = mask_placeholders if _holds_opener(source) else None
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset.
@@ -161,8 +165,8 @@ class _Walker:
                 pos = self.markup(lt)
                 continue
             slash, name, attr_text = m.group(1, 2, 3)
+            name = _NAMES.get(name) or _lower_name(name)  # name.lower(), one string per spelling
             if slash:
-                name = name.lower()
                 top = stack[-1]
                 if top.tag == name and name != "a" and name != "area" and len(stack) > 1:
                     # end_tag() for the innermost open element, the common case, inline
@@ -177,7 +181,7 @@ class _Walker:
                     self.end_tag(name)
                 pos = m.end()
             else:
-                pos = self.start_tag(name.lower(), attr_text, lt, m.end())
+                pos = self.start_tag(name, attr_text, lt, m.end())
 
     def markup(self, lt: int) -> int:
         """Handle markup at `lt` that is not a well-formed tag; return where scanning continues."""
@@ -503,9 +507,20 @@ def _unhides(reason: str, decls: dict[str, str], tag: str, a: dict[str, str]) ->
     return False
 
 
+def _lower_name(name: str) -> str:
+    """name.lower(), remembered in _NAMES."""
+    low = name.lower()
+    if len(_NAMES) < _MAX_NAMES and len(name) <= 64:  # a name of thousands of characters is not kept
+        _NAMES[name] = low
+    return low
+
+
 def _frame_reads(tag: str, a: dict[str, str]) -> tuple:
-    """The tag and what frame() reads of its attributes: two elements alike in these style alike."""
-    return (tag, *[(k, a[k]) for k in _FRAME_READS if k in a])
+    """The tag and what frame() reads of its attributes: two elements alike in these style alike.
+
+    One place per name in _FRAME_READS, None where the attribute is absent (no value is None).
+    """
+    return (tag, *map(a.get, _FRAME_READS))
 
 
 @lru_cache(maxsize=4096)
@@ -540,6 +555,14 @@ def _mentions(text: str, words: tuple[str, ...], pattern: re.Pattern[str] | None
         if word in low:
             return True
     return False
+
+
+def _holds_opener(source: str) -> bool:
+    """_may_hold_placeholder(source), each two-character opener searched for only where its first
+    character occurs: a one-character search runs at memory speed, and most HTML without a `{`
+    (no style sheet) has no `|` or `[` at all."""
+    return ("{" in source or ("|" in source and "|*" in source) or ("%" in source and "%%" in source)
+            or ("[" in source and "[[" in source))
 
 
 def _may_hold_placeholder(run: str) -> bool:

@@ -14,7 +14,8 @@ from email import policy
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from spamlint.inputs.decoding import _decode_chunk, _q_word, decode_header_value, decode_words, unfold
+from spamlint.inputs.decoding import _decode_chunk, decode_header_value, decode_words, unfold
+from spamlint.inputs.encoded_words import _q_word
 from spamlint.inputs.mime import _head
 from spamlint.inputs.parse import Parse
 from spamlint.limits import DEFAULT_LIMITS
@@ -24,7 +25,7 @@ from spamlint.text.urls import is_ip_host
 FAST = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-# -- inputs/decoding.py: RFC 2047 words decoded without email.header.decode_header ----------------
+# -- inputs/encoded_words.py (through decoding.decode_words): RFC 2047 words without decode_header -
 def plain_decode_words(value: str) -> str | None:
     """decode_words by its definition: the stdlib's decode_header, each chunk decoded as before."""
     try:

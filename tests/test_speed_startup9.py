@@ -61,30 +61,42 @@ def test_brand_needs_refuses_what_it_did_not_write(value: Any) -> None:
     assert brand._valid_needs(value, 1) is None
 
 
-_NO_PATTERN_READ = textwrap.dedent("""
-    import sys, runpy
-    from spamlint.text import prefilter
-    from spamlint.checks import brand
-    read = []
-    plain = prefilter.required_sets
-    brand.required_sets = lambda *a, **k: (read.append(a[0]), plain(*a, **k))[1]
-    sys.argv = ['spamlint', '--format', 'json', {path!r}]
-    try:
-        runpy.run_module('spamlint', run_name='__main__')
-    except SystemExit:
-        pass
-    print(len(read))
-""")
+_COUNTED_RUN = """
+import sys, runpy
+read = []
+{patch}
+sys.argv = ['spamlint', '--format', 'json', *{args!r}]
+try:
+    runpy.run_module('spamlint', run_name='__main__')
+except SystemExit:
+    pass
+print(len(read))
+"""
+
+
+def _counted_runs(tmp_path: Path, patch: str, args: list[str]) -> list[tuple[list[str], int]]:
+    """Two CLI runs in a fresh process each, sharing tmp_path's cache folder (the first writes the
+    rule-pack cache, the second reads it), with `patch` run first: it wraps a function so each
+    call it counts appends to `read`.  Per run, its report's lines and the count."""
+    env = {k: v for k, v in os.environ.items() if k != "SPAMLINT_NO_CACHE"} | {"XDG_CACHE_HOME": str(tmp_path)}
+    script = _COUNTED_RUN.format(patch=textwrap.dedent(patch), args=args)
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=ROOT, env=env)
+        *report, count = done.stdout.strip().splitlines()
+        runs.append((report, int(count)))
+    return runs
 
 
 def test_a_run_from_the_cache_reads_no_claim_pattern(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "SPAMLINT_NO_CACHE"} | {"XDG_CACHE_HOME": str(tmp_path)}
-    counts = []
-    for _ in range(2):  # the first run writes the cache, the second reads it
-        done = subprocess.run([sys.executable, "-c", _NO_PATTERN_READ.format(path=str(TEMPLATE))],
-                              capture_output=True, text=True, check=True, cwd=ROOT, env=env)
-        counts.append(int(done.stdout.strip().splitlines()[-1]))
-    assert counts[0] > 0 and counts[1] == 0
+    runs = _counted_runs(tmp_path, """
+        from spamlint.text import prefilter
+        from spamlint.checks import brand
+        plain = prefilter.required_sets
+        brand.required_sets = lambda *a, **k: (read.append(a[0]), plain(*a, **k))[1]
+    """, [str(TEMPLATE)])
+    assert runs[0][1] > 0 and runs[1][1] == 0
 
 
 def _from_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
@@ -161,31 +173,14 @@ def test_a_damaged_examples_line_gives_the_rule_files_examples(tmp_path: Path, m
         assert _examples(rule) == _examples(fresh[rule.source])
 
 
-_EXAMPLES_READ = textwrap.dedent("""
-    import sys, runpy
-    from spamlint.engine import rules
-    read = []
-    plain = rules._read_examples
-    rules._read_examples = lambda rule: (read.append(rule.id) if "_examples" in vars(rule) else None, plain(rule))[1]
-    sys.argv = ['spamlint', '--format', 'json', *{args!r}]
-    try:
-        runpy.run_module('spamlint', run_name='__main__')
-    except SystemExit:
-        pass
-    print(len(read))
-""")
-
-
 def test_a_template_run_from_the_cache_reads_no_rule_examples(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "SPAMLINT_NO_CACHE"} | {"XDG_CACHE_HOME": str(tmp_path)}
-    outputs, counts = [], []
-    for _ in range(2):  # the first run writes the cache, the second reads it
-        done = subprocess.run([sys.executable, "-c", _EXAMPLES_READ.format(args=[str(TEMPLATE)])],
-                              capture_output=True, text=True, check=True, cwd=ROOT, env=env)
-        *report, count = done.stdout.strip().splitlines()
-        outputs.append(report)
-        counts.append(int(count))
-    assert counts == [0, 0] and outputs[0] == outputs[1] and '"findings"' in "\n".join(outputs[0])
+    runs = _counted_runs(tmp_path, """
+        from spamlint.engine import rules
+        plain = rules._read_examples
+        rules._read_examples = lambda rule: (read.append(rule.id) if "_examples" in vars(rule) else None, plain(rule))[1]
+    """, [str(TEMPLATE)])
+    (first, first_count), (second, second_count) = runs
+    assert first_count == second_count == 0 and first == second and '"findings"' in "\n".join(first)
 
 
 def _plain_select(rules: Any, select: Any, ignore: Any, extend_select: Any, points: dict[str, float]) -> list[Any]:

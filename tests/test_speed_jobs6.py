@@ -55,23 +55,23 @@ def test_a_bad_config_found_before_forking_is_still_the_inputs_fatal_failure(tmp
 # -- engine/batch.py: the confusables table read before forking -------------------------------------
 def _confusables_in_worker(source: Source) -> int:
     """What a worker reports instead of a lint: whether it started with the confusables table read."""
-    return normalize._confusables.cache_info().currsize
+    return normalize.confusables.cache_info().currsize
 
 
 @FORKS
 @pytest.mark.parametrize("inputs", [4, 2 * batch.PRELOAD_PER_WORKER])
 def test_workers_of_a_large_batch_inherit_the_confusables_table(monkeypatch: pytest.MonkeyPatch, inputs: int) -> None:
-    normalize._confusables.cache_clear()
+    normalize.confusables.cache_clear()
     monkeypatch.setattr(batch, "_work", _confusables_in_worker)
     large = inputs >= 2 * batch.PRELOAD_PER_WORKER
     assert list(batch.run(_hellos(inputs), batch.Options(), jobs=2)) == [int(large)] * inputs
-    assert normalize._confusables.cache_info().currsize == int(large)  # a small batch reads nothing it may not need
+    assert normalize.confusables.cache_info().currsize == int(large)  # a small batch reads nothing it may not need
 
 
 def test_the_letter_the_preload_folds_reads_the_confusables_table() -> None:
-    normalize._confusables.cache_clear()
+    normalize.confusables.cache_clear()
     assert normalize.fold_char.__wrapped__("\u0430") == "a"
-    assert normalize._confusables.cache_info().misses == 1
+    assert normalize.confusables.cache_info().misses == 1
 
 
 # -- engine/workers.py: runs of consecutive inputs, answered one by one ---------------------------

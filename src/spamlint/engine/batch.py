@@ -21,8 +21,7 @@ from spamlint.inputs.kinds import KINDS
 from spamlint.inputs.sources import Include, Source
 from spamlint.limits import DEFAULT_LIMITS
 from spamlint.record import Record, record
-from spamlint.text import compiled, language
-from spamlint.text.normalize import fold_char
+from spamlint.text import compiled, language, normalize
 from spamlint.text.urls import registrable_domain
 
 if TYPE_CHECKING:  # multiprocessing is imported only by runs with workers, DnsProblem only by --online ones
@@ -231,10 +230,7 @@ def _preload(rules: tuple[Rule, ...], context: BaseContext, sources: Iterable[So
     # worker of the SpamAssassin corpus and of the HTML newsletters imported both (about 10 ms)
     import html, tinycss2.color3  # noqa: E401,F401
     registrable_domain("example.com")
-    # the confusables table: folding a letter outside ASCII that has no decomposition (Cyrillic a)
-    # reads it, as a text's first such letter does (most batches have one); fold_char's own body, not
-    # its cache of answers, which may know the letter from before
-    fold_char.__wrapped__("\u0430")
+    normalize.confusables()  # read by a text's first look-alike letter (most batches have one)
     if len(sources) >= LANGUAGE_PRELOAD_PER_WORKER * jobs and any(r.language for r in rules):
         language.preload()
 

@@ -250,7 +250,7 @@ def substitute(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str
 
 
 @lru_cache(maxsize=1)
-def _confusables() -> dict[str, str]:
+def confusables() -> dict[str, str]:
     """Non-ASCII character -> ASCII letter or digit it is confusable with (Unicode confusables data)."""
     import confusable_homoglyphs
 
@@ -279,7 +279,7 @@ def fold_char(char: str) -> str:
         if unicodedata.combining(c):
             continue
         if not c.isascii():
-            c = _confusables().get(c, c)
+            c = confusables().get(c, c)
         out.append(c)
     return "".join(out)
 

@@ -18,6 +18,12 @@ times instead how one large input's lint grows with its size (in-process, CPU se
 start-up): an HTML newsletter of 0.5 to 5 MB (the body of samples/newsletter.eml's HTML
 part repeated, read with a part limit above its size and once with the default limits) and a
 message of 1,250 to 10,000 links; each row's cost per MB or per 1,000 links should stay flat.
+
+    python scripts/bench.py CORPUS_DIR --list-every N
+
+prints every Nth file of the corpus (in the order the benchmark reads them): a fixed subset for
+instruction counts, which repeat whatever the machine's load, e.g.
+`valgrind --tool=callgrind spamlint --format json $(python scripts/bench.py DIR --list-every 10)`.
 """
 
 from __future__ import annotations
@@ -146,6 +152,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     ap.add_argument("--scaling", action="store_true", help="time large inputs of growing size instead")
     ap.add_argument("--startup", type=int, metavar="N", help="time only the start-up, as the median of N runs")
+    ap.add_argument("--list-every", type=int, metavar="N",
+                    help="print every Nth file of the corpus instead (a fixed subset, e.g. for callgrind)")
     opts = ap.parse_args()
     if opts.scaling:
         scaling(opts.repeat)
@@ -156,6 +164,9 @@ def main() -> None:
     paths = corpus_files(Path(opts.corpus))
     if not paths:
         sys.exit(f"bench: no files under {opts.corpus}")
+    if opts.list_every:
+        print("\n".join(str(p) for p in paths[::opts.list_every]))
+        return
     n = len(paths)
     names = [str(p) for p in paths]
     bare = [bare_parse(paths) for _ in range(opts.repeat)]

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Instruction counts: spamlint against a bare parse of the same files, under valgrind's callgrind.
+
+    python scripts/bench_instructions.py [CORPUS_DIR] [--every 10]
+
+Timed ratios on a shared machine swing by a third between runs of the same build (the bare
+parse's CPU alone went from 0.5 to 0.8 s); instruction counts repeat whatever the load.  This
+counts, over every Nth file of the corpus (the subset `bench.py --list-every N` prints):
+
+- the bare parse of scripts/bench.py (stdlib email, lxml for each HTML part), per file;
+- spamlint's own parse alone (`spamlint.load_document`), per file: the floor under any lint;
+- `spamlint --format json` over the subset, per file, less one run on a small template;
+- that run on the small template (start-up) against `python -c pass`.
+
+Each in-process count is taken twice, with the files and without, and the difference divided
+by the number of files, so the interpreter's and the imports' cost falls out.  Needs valgrind
+(Debian's `valgrind`); one SpamAssassin subset of 303 files takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import ROOT, bare_parse, corpus_files  # noqa: E402
+
+COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
+TEMPLATE = ROOT / "samples" / "welcome-template.html"
+LINT_EXITS = (0, 1)  # spamlint's "passed" and "failed"; 2 (usage, config, input error) is refused
+
+
+def collected(stderr: str) -> int:
+    """The instruction total callgrind printed (its 'Collected :' line)."""
+    found = COLLECTED.search(stderr)
+    if found is None:
+        raise ValueError("valgrind printed no 'Collected :' line; is the callgrind tool installed?")
+    return int(found.group(1))
+
+
+def count(command: list[str], exits: tuple[int, ...] = (0,)) -> int:
+    """Instructions one command executes under callgrind (its output discarded).
+
+    A command that ends with another exit status stopped early, so its count is refused.
+    """
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    if run.returncode not in exits:
+        tail = run.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"{' '.join(command[:3])} ... exited with {run.returncode}: {tail[0]}")
+    return collected(run.stderr)
+
+
+def in_process(mode: str, paths: list[str]) -> list[str]:
+    """The command that runs this script's `mode` (bare or load) over paths in a fresh interpreter."""
+    return [sys.executable, str(Path(__file__).resolve()), f"--run-{mode}", *paths]
+
+
+def per_file(mode: str, paths: list[str]) -> float:
+    """Instructions per file of `mode` over paths, less the same run over no files."""
+    return (count(in_process(mode, paths)) - count(in_process(mode, []))) / len(paths)
+
+
+def spamlint_command() -> list[str]:
+    """The console script beside this Python (what a hook runs), else `python -m spamlint`."""
+    script = Path(sys.executable).parent / "spamlint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "spamlint"]
+
+
+def report(corpus: Path, every: int) -> None:
+    """Count each measurement over every Nth file of corpus and print them with their ratios."""
+    paths = [str(p) for p in corpus_files(corpus)[::every]]
+    if not paths:
+        sys.exit(f"bench_instructions: no files under {corpus}")
+    print(f"files: {len(paths)} (every {every}th under {corpus}); instructions under callgrind")
+    bare, load = per_file("bare", paths), per_file("load", paths)
+    python = count([sys.executable, "-c", "pass"])
+    start = count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)
+    lint = (count([*spamlint_command(), "--format", "json", *paths], LINT_EXITS) - start) / len(paths)
+    rows = [
+        ("python -c pass", python, ""),
+        ("start-up: spamlint on one small template", start, f"{start / python:.1f}x python -c pass"),
+        ("bare parse (stdlib email + lxml), per file", bare, ""),
+        ("spamlint's parse alone (load_document), per file", load, f"{load / bare:.1f}x the bare parse"),
+        ("spamlint --format json, per file", lint, f"{lint / bare:.1f}x the bare parse"),
+    ]
+    for label, value, ratio in rows:
+        print(f"  {label:<52}{value / 1e6:10.2f}M   {ratio}")
+
+
+def run_bare(paths: list[str]) -> None:
+    """The bare parse over paths (counted by `report` in a fresh interpreter)."""
+    import lxml.html  # noqa: F401  (imported with or without files: its cost falls out)
+
+    bare_parse([Path(p) for p in paths])
+
+
+def run_load(paths: list[str]) -> None:
+    """spamlint's parse alone over paths: each file read into a Document, no rule run."""
+    import spamlint
+
+    for path in paths:
+        spamlint.load_document(Path(path))
+
+
+def main() -> None:
+    """Count and print, or run one in-process measurement when called by `count`."""
+    if len(sys.argv) > 1 and sys.argv[1] in ("--run-bare", "--run-load"):
+        (run_bare if sys.argv[1] == "--run-bare" else run_load)(sys.argv[2:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "spamassassin"))
+    ap.add_argument("--every", type=int, default=10, metavar="N", help="count every Nth file [default: 10]")
+    opts = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("bench_instructions: valgrind is not installed (Debian: apt-get install valgrind)")
+    report(Path(opts.corpus), max(1, opts.every))
+
+
+if __name__ == "__main__":
+    main()

@@ -14,13 +14,16 @@ counts, over every Nth file of the corpus (the subset `bench.py --list-every N` 
 
 Each in-process count is taken twice, with the files and without, and the difference divided
 by the number of files, so the interpreter's and the imports' cost falls out.  One uncounted
-run first fills spamlint's cache folder, as any run after a user's first finds it.  Needs valgrind
+run first fills spamlint's cache folder, as any run after a user's first finds it.  An editable
+install is flagged: its import finder runs at every interpreter start (`python -c pass` counts
+88M instead of 38M), so count a `pip install .` for start-up figures.  Needs valgrind
 (Debian's `valgrind`); one SpamAssassin subset of 303 files takes a few minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -72,12 +75,38 @@ def spamlint_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "spamlint"]
 
 
+def editable(direct_url: str | None) -> bool:
+    """Whether a distribution's direct_url.json (PEP 610) says it is an editable install."""
+    try:
+        found = json.loads(direct_url or "{}")
+    except ValueError:
+        return False
+    info = found.get("dir_info") if isinstance(found, dict) else None
+    return isinstance(info, dict) and info.get("editable") is True
+
+
+def install_note() -> str:
+    """A warning for an editable install of spamlint, whose finder runs at every interpreter start."""
+    from importlib import metadata
+
+    try:
+        direct_url = metadata.distribution("spamlint").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return ""
+    if not editable(direct_url):
+        return ""
+    return ("note: spamlint is an editable install here; its import finder runs at every start, "
+            "python -c pass included, so the start-up ratio is not a user's (count a `pip install .`)")
+
+
 def report(corpus: Path, every: int) -> None:
     """Count each measurement over every Nth file of corpus and print them with their ratios."""
     paths = [str(p) for p in corpus_files(corpus)[::every]]
     if not paths:
         sys.exit(f"bench_instructions: no files under {corpus}")
     print(f"files: {len(paths)} (every {every}th under {corpus}); instructions under callgrind")
+    if note := install_note():
+        print(note)
     # uncounted: fills the user's cache (the rule pack, the language model's arrays) as a second
     # run finds it; a first run that builds them counted billions more on phishing_pot
     subprocess.run([*spamlint_command(), "--format", "json", *paths], cwd=ROOT, stdout=subprocess.DEVNULL,

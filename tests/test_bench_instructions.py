@@ -38,6 +38,19 @@ def test_collected_without_a_total_says_so(stderr: str) -> None:
         bench_instructions.collected(stderr)
 
 
+@pytest.mark.parametrize(("direct_url", "expected"), [
+    ('{"url": "file:///src/spamlint", "dir_info": {"editable": true}}', True),
+    ('{"url": "file:///src/spamlint", "dir_info": {}}', False),  # pip install . from a folder
+    ('{"url": "file:///src/spamlint", "dir_info": {"editable": "yes"}}', False),  # PEP 610: a boolean
+    ('{"url": "https://example.org/spamlint.whl", "archive_info": {}}', False),
+    (None, False),  # installed from an index: no direct_url.json
+    ("not json", False),
+    ("[]", False),
+])
+def test_editable_reads_pep_610(direct_url: str | None, expected: bool) -> None:
+    assert bench_instructions.editable(direct_url) is expected
+
+
 @pytest.mark.parametrize("mode", ["bare", "load"])
 def test_in_process_runs_read_real_samples(mode: str) -> None:
     # the runs `report` counts: each must read every file it is given without failing, or the

@@ -150,6 +150,7 @@ import regex  # noqa: E402 - grouped with the part of the file that uses it
 
 from spamlint.text.patterns import Searches, user_pattern  # noqa: E402
 from spamlint.text.prefilter import match_starts  # noqa: E402
+from strategies import regex_patterns  # noqa: E402
 
 ATOMS = ["a", "b", "K", "k", "\u212a", "$", "%", "{", r"\{", r"\*", r"\|", r"\[", r"\$", r"\ ", "-", "1", "\u00a3",
          "\u540d", "\u524d", "[ab]", "[a-c]", "[$%]", "[0-9]", r"[\d,]", "[^a]", r"\d", r"\w", r"\s", ".", r"\b",
@@ -157,21 +158,8 @@ ATOMS = ["a", "b", "K", "k", "\u212a", "$", "%", "{", r"\{", r"\*", r"\|", r"\["
 QUANTS = ["", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "??", "+?", "++"]
 
 
-@st.composite
-def patterns(draw: st.DrawFn, depth: int = 0) -> str:
-    """A regex V0 pattern from pieces: literals, classes, escapes, anchors, groups, look-arounds, flags."""
-    branches = []
-    for _ in range(draw(st.integers(1, 3))):
-        items = []
-        for _ in range(draw(st.integers(0, 4))):
-            if depth < 2 and draw(st.integers(0, 5)) == 0:
-                kind = draw(st.sampled_from(["(?:", "(", "(?=", "(?!", "(?<=", "(?<!", "(?i:", "(?>"]))
-                item = kind + draw(patterns(depth + 1)) + ")"
-            else:
-                item = draw(st.sampled_from(ATOMS))
-            items.append(item + (draw(st.sampled_from(QUANTS)) if not item.startswith(("(?=", "(?!", "(?<")) else ""))
-        branches.append("".join(items))
-    return draw(st.sampled_from(["", "", "(?i)", "(?x)"])) * (depth == 0) + "|".join(branches)
+# A regex V0 pattern from pieces: literals, classes, escapes, anchors, groups, look-arounds, flags.
+patterns = regex_patterns(ATOMS, QUANTS, extra_group="(?>", branches=(3, 3))
 
 
 TEXT_CHARS = st.sampled_from(list("abcKk$%{}*|[] -1\u00a3\u540d\u524d\n\u00e9A") + ["\u212a", "\u017f"])
@@ -186,7 +174,7 @@ def _compiled(pattern: str, ignore_case: bool) -> regex.Pattern[str] | None:
 
 
 @FAST
-@given(patterns(), st.booleans(), texts6)
+@given(patterns, st.booleans(), texts6)
 @example(r"\{\{x|\*\|[A-Z]", False, "a{{x*|B")
 @example(r"(?<![\w-])(?:nom|name)\s*:", False, "x nom: a")
 @example(r"(?i:a)b|\$", False, "Ab $")
@@ -204,7 +192,7 @@ def test_every_match_starts_with_a_start(pattern: str, ignore_case: bool, text: 
 
 
 @FAST
-@given(patterns(), st.booleans(), texts6, st.integers(0, 32), st.integers(0, 32))
+@given(patterns, st.booleans(), texts6, st.integers(0, 32), st.integers(0, 32))
 @example(r"\{\{x|\*\|[A-Z]", False, "a{{x*|B", 0, 32)
 @example(r"(?<=a)\$", False, "a$b$", 1, 32)  # a look-behind still reads the text before pos
 @example(r"\b\$x|%", False, "a$x%", 1, 32)

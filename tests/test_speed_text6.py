@@ -18,6 +18,7 @@ import pytest
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from strategies import regex_patterns
 
 from spamlint.text import patterns as pats, prefilter
 from spamlint.text.patterns import Searches, UserPattern, user_pattern
@@ -31,21 +32,8 @@ ATOMS = ["a", "b", "s", "S", "k", "K", "i", "I", "usd", "USD", "dollars", "\\$",
 QUANTS = ["", "", "", "?", "*", "+", "{2}", "{1,3}", "??", "++"]
 
 
-@st.composite
-def patterns(draw: st.DrawFn, depth: int = 0) -> str:
-    """A regex V0 pattern of one to four branches: literals, words, classes, groups, look-arounds, flags."""
-    out = []
-    for _ in range(draw(st.integers(1, 4 if depth == 0 else 2))):
-        items = []
-        for _ in range(draw(st.integers(0, 4))):
-            if depth < 2 and draw(st.integers(0, 5)) == 0:
-                kind = draw(st.sampled_from(["(?:", "(", "(?=", "(?!", "(?<=", "(?<!", "(?i:", "(?-i:"]))
-                item = kind + draw(patterns(depth + 1)) + ")"
-            else:
-                item = draw(st.sampled_from(ATOMS))
-            items.append(item + (draw(st.sampled_from(QUANTS)) if not item.startswith(("(?=", "(?!", "(?<")) else ""))
-        out.append("".join(items))
-    return draw(st.sampled_from(["", "", "(?i)", "(?x)"])) * (depth == 0) + "|".join(out)
+# A regex V0 pattern of one to four branches: literals, words, classes, groups, look-arounds, flags.
+patterns = regex_patterns(ATOMS, QUANTS, extra_group="(?-i:", branches=(4, 2))
 
 
 TEXT_PIECES = ["a", "b", "s", "S", "k", "K", "i", "I", "usd", "USD", "uſd", "U\u0130", "Dollars", "DOLLARS", "$", "$1",
@@ -102,7 +90,7 @@ def test_folded_and_holds_far_answer_for_the_text_they_are_given() -> None:
 # -- prefilter.tests_for: FOLDED tests are sound ------------------------------------------------------
 
 @FAST
-@given(patterns(), texts, st.booleans())
+@given(patterns, texts, st.booleans())
 @example("dollars|\\$", "\u00e9 DOLLARS", True)
 @example("usd", "\u00e9 U\u017fD", True)
 @example("kit", "\u00e9 \u212aIT", True)
@@ -139,7 +127,7 @@ def _money_pattern() -> str:
 # -- prefilter.branches ------------------------------------------------------------------------------
 
 @FAST
-@given(patterns(), texts, st.booleans())
+@given(patterns, texts, st.booleans())
 @example("a|b(?i)", "B", False)  # a bare flag applies to every branch: not split
 @example("(?x) a | b # c|d\n |e", "e", False)
 @example("(a)|\\1", "a", False)
@@ -177,7 +165,7 @@ def test_branches_come_back_from_the_cache_as_they_went_in() -> None:
 # -- patterns.UserPattern._search: begun where an open branch starts ---------------------------------
 
 @FAST
-@given(patterns(), st.booleans(), texts, st.integers(0, 30), st.integers(0, 30))
+@given(patterns, st.booleans(), texts, st.integers(0, 30), st.integers(0, 30))
 @example("[$\u00a3]\\d|\\d+ ?usd", True, "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 $5", 0, 60)
 @example("[$\u00a3]\\d|\\d+ ?usd", True, "1 2 3 USD $5", 0, 60)
 @example("(?<=a)\\$|b", False, "a$b$", 1, 30)  # a look-behind still reads the text before pos

@@ -7,10 +7,11 @@ messages per second for `spamlint --format json` (one process, one core unless -
 otherwise), for a bare parse (stdlib email + lxml for each HTML part) timed in the same run,
 their ratio, the CPU seconds each run spent (all processes: `-j 2` against `-j 1` shows what
 workers cost beyond the work) as a multiple of the bare parse's CPU seconds (steadier than
-wall-clock ratios on a busy machine), and the start-up time of linting one small template beside
-`python -c pass` (run both as the `spamlint` console script and as `python -m spamlint`, and
-whether spamlint's modules had bytecode files).  Quote the ratios: these
-machines are shared and single timings are noisy.
+wall-clock ratios on a busy machine) with the system time and minor page faults in it (each
+process's own heap and the pages a fork shares until written), and the start-up time of
+linting one small template beside `python -c pass` (run both as the `spamlint` console script
+and as `python -m spamlint`, and whether spamlint's modules had bytecode files).  Quote the
+ratios: these machines are shared and single timings are noisy.
 
     python scripts/bench.py --scaling
 
@@ -37,6 +38,7 @@ import sys
 import time
 from email import policy
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SPAMASSASSIN_SETS = ("easy_ham", "easy_ham_2", "hard_ham", "spam", "spam_2")
@@ -79,14 +81,25 @@ def _parse_html(data: bytes) -> None:
             pass
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (user + system, the command and its workers) of one command."""
+class Run(NamedTuple):
+    """One command's cost: wall-clock and CPU seconds (user + system), system seconds and minor
+    page faults, the command and its workers together."""
+
+    wall: float
+    cpu: float
+    system: float
+    faults: int
+
+
+def timed(command: list[str]) -> Run:
+    """What one command cost (its output discarded)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    system = after.ru_stime - before.ru_stime
+    return Run(wall, (after.ru_utime - before.ru_utime) + system, system, after.ru_minflt - before.ru_minflt)
 
 
 def newsletter_of(size: int) -> bytes:
@@ -178,12 +191,13 @@ def main() -> None:
         extra = [] if jobs == 1 else ["-j", str(jobs)]
         runs = [timed([sys.executable, "-m", "spamlint", "--format", "json", *extra, *names])
                 for _ in range(opts.repeat)]
-        secs, cpu = min(w for w, _ in runs), min(c for _, c in runs)
+        secs, cpu = min(r.wall for r in runs), min(r.cpu for r in runs)
         serial, serial_cpu = serial or secs, serial_cpu or cpu
+        least = min(runs, key=lambda r: r.cpu)
         label = f"spamlint --format json -j {jobs}:"
         print(f"{label:<36}{n / secs:8.0f} messages/s   ({base / secs:.2f}x bare parse, "
               f"{serial / secs:.2f}x -j 1; CPU {cpu:.1f} s = {cpu / base_cpu:.1f}x the bare parse's, "
-              f"{cpu / serial_cpu:.2f}x -j 1)")
+              f"{cpu / serial_cpu:.2f}x -j 1; of it system {least.system:.2f} s, {least.faults:,} minor page faults)")
     startup(max(5, opts.repeat))
 
 

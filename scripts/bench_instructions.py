@@ -12,6 +12,16 @@ counts, over every Nth file of the corpus (the subset `bench.py --list-every N` 
 - `spamlint --format json` over the subset, per file, less one run on a small template;
 - that run on the small template (start-up) against `python -c pass`.
 
+    python scripts/bench_instructions.py --startup
+
+counts instead the start-up step by step (the interpreter, `import spamlint`, click, the CLI
+layer, the rule pack from its cache, the whole run on the small template), each with what it adds.
+
+    python scripts/bench_instructions.py --links
+
+counts one in-process lint of `bench.py --scaling`'s many-links message at 1,250 to 10,000
+links, per link: the work, where `--scaling`'s seconds also carry the CPU caches' misses.
+
 Each in-process count is taken twice, with the files and without, and the difference divided
 by the number of files, so the interpreter's and the imports' cost falls out.  One uncounted
 run first fills spamlint's cache folder, as any run after a user's first finds it.  An editable
@@ -59,9 +69,9 @@ def count(command: list[str], exits: tuple[int, ...] = (0,)) -> int:
     return collected(run.stderr)
 
 
-def in_process(mode: str, paths: list[str]) -> list[str]:
-    """The command that runs this script's `mode` (bare or load) over paths in a fresh interpreter."""
-    return [sys.executable, str(Path(__file__).resolve()), f"--run-{mode}", *paths]
+def in_process(mode: str, args: list[str]) -> list[str]:
+    """The command that runs this script's `mode` (bare, load or links) on args in a fresh interpreter."""
+    return [sys.executable, str(Path(__file__).resolve()), f"--run-{mode}", *args]
 
 
 def per_file(mode: str, paths: list[str]) -> float:
@@ -126,11 +136,55 @@ def report(corpus: Path, every: int) -> None:
         print(f"  {label:<52}{value / 1e6:10.2f}M   {ratio}")
 
 
+# start-up, one step more each: what the interpreter, spamlint's modules, click, the CLI layer
+# and the rule pack (from its cache) add
+STARTUP_STEPS = (
+    ("python -c pass", "pass"),
+    ("import spamlint", "import spamlint"),
+    ("import spamlint, click", "import spamlint, click"),
+    ("import spamlint.cli", "import spamlint.cli"),
+    ("... and build the rule pack", "import spamlint.cli; from spamlint.engine.rules import builtin_rules; builtin_rules()"),
+)
+
+
+def startup_steps() -> None:
+    """Count start-up step by step, then the whole run on the small template, each with what it adds."""
+    count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)  # uncounted: fills the cache folder
+    previous = 0
+    rows = [(label, count([sys.executable, "-c", code])) for label, code in STARTUP_STEPS]
+    rows.append(("spamlint on one small template", count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)))
+    for label, value in rows:
+        print(f"  {label:<52}{value / 1e6:10.2f}M   +{(value - previous) / 1e6:.2f}M")
+        previous = value
+
+
 def run_bare(paths: list[str]) -> None:
     """The bare parse over paths (counted by `report` in a fresh interpreter)."""
     import lxml.html  # noqa: F401  (imported with or without files: its cost falls out)
 
     bare_parse([Path(p) for p in paths])
+
+
+LINK_COUNTS = (1250, 2500, 5000, 10000)
+
+
+def link_scaling() -> None:
+    """Count one in-process lint of bench.py's many-links message at growing sizes, per link."""
+    base = count(in_process("links", ["0"]))  # the interpreter, the imports and a warm-up lint
+    for links in LINK_COUNTS:
+        each = (count(in_process("links", [str(links)])) - base) / links
+        print(f"  {links:6,} links: {each / 1e6:6.3f}M instructions per link")
+
+
+def run_links(counts: list[str]) -> None:
+    """A warm-up lint, then one lint of a message of each given number of links (none for 0)."""
+    import spamlint
+    from bench import links_message
+
+    spamlint.lint(b"Subject: warm-up\n\nwarm up the rule pack and its lazy patterns")
+    for links in map(int, counts):
+        if links:
+            spamlint.lint(links_message(links))
 
 
 def run_load(paths: list[str]) -> None:
@@ -143,16 +197,27 @@ def run_load(paths: list[str]) -> None:
 
 def main() -> None:
     """Count and print, or run one in-process measurement when called by `count`."""
-    if len(sys.argv) > 1 and sys.argv[1] in ("--run-bare", "--run-load"):
-        (run_bare if sys.argv[1] == "--run-bare" else run_load)(sys.argv[2:])
+    runs = {"--run-bare": run_bare, "--run-load": run_load, "--run-links": run_links}
+    if len(sys.argv) > 1 and sys.argv[1] in runs:
+        runs[sys.argv[1]](sys.argv[2:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "spamassassin"))
     ap.add_argument("--every", type=int, default=10, metavar="N", help="count every Nth file [default: 10]")
+    ap.add_argument("--startup", action="store_true", help="count start-up step by step instead")
+    ap.add_argument("--links", action="store_true", help="count a lint of 1,250-10,000 links per link instead")
     opts = ap.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("bench_instructions: valgrind is not installed (Debian: apt-get install valgrind)")
-    report(Path(opts.corpus), max(1, opts.every))
+    try:
+        if opts.startup:
+            startup_steps()
+        elif opts.links:
+            link_scaling()
+        else:
+            report(Path(opts.corpus), max(1, opts.every))
+    except (RuntimeError, ValueError) as exc:  # a run that failed, or valgrind without callgrind
+        sys.exit(f"bench_instructions: {exc}")
 
 
 if __name__ == "__main__":

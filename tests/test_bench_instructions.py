@@ -61,6 +61,19 @@ def test_in_process_runs_read_real_samples(mode: str) -> None:
     assert run.stdout == ""
 
 
+def test_links_run_lints_the_messages_it_is_given() -> None:
+    run = subprocess.run(bench_instructions.in_process("links", ["0", "40"]), capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize(("label", "code"), bench_instructions.STARTUP_STEPS)
+def test_startup_steps_are_code_that_runs(label: str, code: str) -> None:
+    # a step that raised would be counted as far as its error, not as the start-up it names
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, f"{label}: {run.stderr}"
+
+
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
 def test_count_runs_a_command_under_callgrind() -> None:
     small = bench_instructions.count([sys.executable, "-S", "-c", "pass"])

@@ -211,8 +211,8 @@ def startup(tries: int) -> None:
     """
     template = ROOT / "samples" / "welcome-template.html"
     commands = {"python -m spamlint": [sys.executable, "-m", "spamlint", str(template)]}
-    script = Path(sys.executable).parent / "spamlint"
-    if script.exists():
+    script = console_script()
+    if script is not None:
         commands = {"spamlint (console script)": [str(script), str(template)], **commands}
     runs: dict[str, list[tuple[float, float]]] = {label: [] for label in ["python -c pass", *commands]}
     for _ in range(tries):
@@ -225,6 +225,12 @@ def startup(tries: int) -> None:
         print(f"start-up, one small template, {label}: {wall * 1000:4.0f} ms   "
               f"({wall / bare_wall:.1f}x python -c pass, {bare_wall * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms = "
               f"{cpu / bare_cpu:.1f}x; median of {tries}; {bytecode_state()})")
+
+
+def console_script() -> Path | None:
+    """The `spamlint` console script installed beside this Python (what a hook runs), if any."""
+    script = Path(sys.executable).parent / "spamlint"
+    return script if script.exists() else None
 
 
 def bytecode_state() -> str:

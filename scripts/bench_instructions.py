@@ -41,7 +41,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, bare_parse, corpus_files  # noqa: E402
+from bench import ROOT, bare_parse, console_script, corpus_files  # noqa: E402
 
 COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
 TEMPLATE = ROOT / "samples" / "welcome-template.html"
@@ -81,8 +81,8 @@ def per_file(mode: str, paths: list[str]) -> float:
 
 def spamlint_command() -> list[str]:
     """The console script beside this Python (what a hook runs), else `python -m spamlint`."""
-    script = Path(sys.executable).parent / "spamlint"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "spamlint"]
+    script = console_script()
+    return [str(script)] if script is not None else [sys.executable, "-m", "spamlint"]
 
 
 def editable(direct_url: str | None) -> bool:
@@ -109,18 +109,21 @@ def install_note() -> str:
             "python -c pass included, so the start-up ratio is not a user's (count a `pip install .`)")
 
 
+def warm(paths: list[str]) -> None:
+    """One uncounted lint of paths: it fills the user's cache (the rule pack, the language model's
+    arrays) as any run after a user's first finds it; a first run that built them counted
+    billions more instructions on phishing_pot."""
+    subprocess.run([*spamlint_command(), "--format", "json", *paths], cwd=ROOT, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+
+
 def report(corpus: Path, every: int) -> None:
     """Count each measurement over every Nth file of corpus and print them with their ratios."""
     paths = [str(p) for p in corpus_files(corpus)[::every]]
     if not paths:
         sys.exit(f"bench_instructions: no files under {corpus}")
     print(f"files: {len(paths)} (every {every}th under {corpus}); instructions under callgrind")
-    if note := install_note():
-        print(note)
-    # uncounted: fills the user's cache (the rule pack, the language model's arrays) as a second
-    # run finds it; a first run that builds them counted billions more on phishing_pot
-    subprocess.run([*spamlint_command(), "--format", "json", *paths], cwd=ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+    warm(paths)
     bare, load = per_file("bare", paths), per_file("load", paths)
     python = count([sys.executable, "-c", "pass"])
     start = count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)
@@ -149,7 +152,7 @@ STARTUP_STEPS = (
 
 def startup_steps() -> None:
     """Count start-up step by step, then the whole run on the small template, each with what it adds."""
-    count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)  # uncounted: fills the cache folder
+    warm([str(TEMPLATE)])
     previous = 0
     rows = [(label, count([sys.executable, "-c", code])) for label, code in STARTUP_STEPS]
     rows.append(("spamlint on one small template", count([*spamlint_command(), str(TEMPLATE)], LINT_EXITS)))
@@ -209,6 +212,8 @@ def main() -> None:
     opts = ap.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("bench_instructions: valgrind is not installed (Debian: apt-get install valgrind)")
+    if note := install_note():
+        print(note)
     try:
         if opts.startup:
             startup_steps()
